@@ -1,0 +1,105 @@
+//! Reading inputs: files, directories (recursive), `-` for stdin. Symbolic links inside a
+//! scanned directory are not followed unless asked, so a scan never leaves the tree it was given
+//! and a link loop ends.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use kubeharden::SourceFile;
+
+/// Whether a directory entry is a file kubeharden reads.
+pub fn is_scannable(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    matches!(ext, "yaml" | "yml" | "json") && !name.starts_with('.')
+}
+
+/// A file to read, or a problem met while listing inputs.
+pub enum Item {
+    /// A path (or `-`).
+    Path(PathBuf),
+    /// A problem: (name, message).
+    Problem(String, String),
+}
+
+/// Expands the command-line paths into files, in a deterministic order.
+pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Item::Path(p.clone()));
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, follow_symlinks, &mut out, 0),
+            Ok(_) => out.push(Item::Path(p.clone())),
+            Err(e) => out.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}"))),
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
+    if depth > 64 {
+        out.push(Item::Problem(dir.display().to_string(), "directories nested deeper than 64 levels".to_owned()));
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            out.push(Item::Problem(dir.display().to_string(), format!("cannot read directory: {e}")));
+            return;
+        }
+    };
+    entries.sort();
+    for p in entries {
+        let Ok(lm) = std::fs::symlink_metadata(&p) else { continue };
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if lm.file_type().is_symlink() {
+            if !follow {
+                continue;
+            }
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_dir() => walk(&p, follow, out, depth + 1),
+                Ok(_) if is_scannable(&p) => out.push(Item::Path(p)),
+                _ => {}
+            }
+        } else if lm.is_dir() {
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            walk(&p, follow, out, depth + 1);
+        } else if is_scannable(&p) {
+            out.push(Item::Path(p));
+        }
+    }
+}
+
+/// Maximum size of one input file.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads one input into a [`SourceFile`], or an error message.
+pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
+    let name = if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() };
+    let mut bytes = Vec::new();
+    let res = if path.as_os_str() == "-" {
+        std::io::stdin().lock().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    };
+    if let Err(e) = res {
+        return Err((name, format!("cannot read: {e}")));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err((name, format!("larger than {} MiB: refused", MAX_FILE_BYTES / 1024 / 1024)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(SourceFile::new(name, s)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = e.as_bytes();
+            let line = text.get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
+            Err((name, format!("not valid UTF-8 (line {line}, byte {at}): YAML and JSON manifests must be UTF-8")))
+        }
+    }
+}

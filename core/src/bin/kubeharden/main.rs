@@ -1,0 +1,51 @@
+//! The `kubeharden` command-line program: the only place with file I/O, the clock, threads and
+//! exit codes. Subcommands live in their own modules.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod inputs;
+mod rules_cmd;
+mod scan;
+
+/// Exit code: nothing at or above the threshold.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "kubeharden", version, about = "Container-security checklist as rules: Kubernetes manifests, Pod Security Standards, NetworkPolicies, Dockerfiles, images")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check manifests (files, directories, `-` for stdin).
+    Scan(scan::ScanArgs),
+    /// List the rules.
+    Rules(rules_cmd::RulesArgs),
+    /// Show a rule's documentation.
+    Explain(rules_cmd::ExplainArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Scan(a) => scan::run(&a),
+        Command::Rules(a) => rules_cmd::rules(&a),
+        Command::Explain(a) => rules_cmd::explain(&a),
+    };
+    ExitCode::from(code)
+}

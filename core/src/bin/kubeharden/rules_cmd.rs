@@ -1,0 +1,81 @@
+//! `kubeharden rules` and `kubeharden explain RULE`.
+
+use clap::{Args, ValueEnum};
+use kubeharden::rules::registry;
+use kubeharden::{RuleInfo, RULES};
+
+use crate::{EXIT_ERROR, EXIT_OK};
+
+/// Output formats of `rules`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// A table.
+    Text,
+    /// JSON: id, name, severity, title, enabled_by_default, references, peers.
+    Json,
+}
+
+/// Arguments of `rules`.
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `explain`.
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule name or id.
+    pub rule: String,
+}
+
+/// Runs `rules`.
+pub fn rules(a: &RulesArgs) -> u8 {
+    match a.format {
+        Format::Json => {
+            let infos: Vec<serde_json::Value> = RULES
+                .iter()
+                .map(|r| {
+                    let RuleInfo { id, name, severity, title, enabled_by_default, references, peers, .. } = r.meta().info();
+                    serde_json::json!({"id": id, "name": name, "severity": severity, "title": title,
+                        "enabled_by_default": enabled_by_default, "references": references, "peers": peers})
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&infos).unwrap_or_default());
+        }
+        Format::Text => {
+            for r in RULES {
+                let m = r.meta();
+                let off = if m.enabled_by_default { "" } else { "  (off by default)" };
+                println!("{}  {:<40} {:<9} {}{off}", m.id, m.name, m.severity.as_str(), m.title);
+            }
+        }
+    }
+    EXIT_OK
+}
+
+/// Runs `explain`.
+pub fn explain(a: &ExplainArgs) -> u8 {
+    let Some(r) = registry::find(&a.rule) else {
+        eprintln!("error: unknown rule `{}` (see `kubeharden rules`)", a.rule);
+        return EXIT_ERROR;
+    };
+    let m = r.meta();
+    println!("# {} {}: {}\n", m.id, m.name, m.title);
+    println!("Default severity: {}{}", m.severity, if m.enabled_by_default { "" } else { " (off by default)" });
+    println!("\n{}", m.docs_markdown().trim_end());
+    if !m.references.is_empty() {
+        println!("\n## References");
+        for x in m.references {
+            println!("- {x}");
+        }
+    }
+    if !m.peers.is_empty() {
+        println!("\n## Same check in other tools");
+        for x in m.peers {
+            println!("- {x}");
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,168 @@
+//! `kubeharden scan PATH...`
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use kubeharden::{Checker, Config, FileResult, SourceFile};
+use rayon::prelude::*;
+
+use crate::inputs::{self, Item};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+
+/// Output formats of `scan`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable, with source excerpts.
+    Text,
+    /// The version-1 JSON contract.
+    Json,
+}
+
+/// Arguments of `scan`.
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or directories (recursive: .yaml, .yml, .json); `-` reads stdin.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when a finding is at or above this severity: critical, high, medium, low, info or never.
+    #[arg(long)]
+    pub fail_on: Option<String>,
+    /// Configuration file (default: .kubeharden.yaml in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (names or ids, comma-separated); default-off rules included.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (names or ids, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Ignore `kubeharden.io/ignore.*` suppression annotations.
+    #[arg(long)]
+    pub no_annotation_suppressions: bool,
+    /// "Now" for date rules (RFC 3339); default: the system clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Follow symbolic links inside scanned directories.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Colour: auto (on a terminal), always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+}
+
+/// Loads the configuration: `--config`, else `.kubeharden.yaml` in the working directory.
+pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
+    let (p, required) = match path {
+        Some(p) => (p.clone(), true),
+        None => (PathBuf::from(".kubeharden.yaml"), false),
+    };
+    match std::fs::read_to_string(&p) {
+        Ok(text) => Config::from_yaml(&text, Some(&p.display().to_string())).map_err(|e| e.to_string()),
+        Err(_) if !required => Ok(Config::default()),
+        Err(e) => Err(format!("{}: cannot read the configuration: {e}", p.display())),
+    }
+}
+
+/// The system clock as RFC 3339 (the library never reads the clock).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // civil from days (Howard Hinnant)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Reads every input in parallel and analyses it; returns the sources (for text excerpts) too.
+pub fn analyze_all(checker: &Checker, paths: &[PathBuf], follow: bool) -> (Vec<SourceFile>, Vec<FileResult>) {
+    let items = inputs::expand(paths, follow);
+    let results: Vec<(Option<SourceFile>, FileResult)> = items
+        .into_par_iter()
+        .map(|item| match item {
+            Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
+            Item::Path(p) => match inputs::read(&p) {
+                Ok(src) => {
+                    let r = checker.analyze(&src);
+                    (Some(src), r)
+                }
+                Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
+            },
+        })
+        .collect();
+    let mut sources = Vec::new();
+    let mut files = Vec::new();
+    for (s, r) in results {
+        sources.extend(s);
+        files.push(r);
+    }
+    (sources, files)
+}
+
+/// Runs `scan`.
+pub fn run(a: &ScanArgs) -> u8 {
+    let mut config = match load_config(a.config.as_ref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if !a.select.is_empty() {
+        config.select = Some(a.select.clone());
+    }
+    config.ignore.extend(a.ignore.iter().cloned());
+    if let Some(f) = &a.fail_on {
+        config.fail_on = Some(f.clone());
+    }
+    if a.no_annotation_suppressions {
+        config.annotation_suppressions = false;
+    }
+    let threshold = match config.fail_threshold() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let now = a.now.clone().unwrap_or_else(now_rfc3339);
+    let checker = match Checker::new(&config, Some(&now)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let (sources, files) = analyze_all(&checker, &a.paths, a.follow_symlinks);
+    let report = checker.finish(files);
+    let color = match a.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let text = match a.format {
+        Format::Text => kubeharden::report::text::render(&report, &sources, color),
+        Format::Json => report.to_json() + "\n",
+    };
+    print!("{text}");
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if threshold.is_some_and(|t| report.fails(t)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,30 @@
+//! # kubeharden
+//!
+//! The container-security checklist as typed, tested rules. A pure core: inputs in, report out —
+//! no file system, clock, environment, threads or network.
+//!
+//! ```
+//! use kubeharden::{check, CheckRequest, SourceFile};
+//!
+//! let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n";
+//! let report = check(&CheckRequest { files: vec![SourceFile::new("pod.yaml", pod)], ..Default::default() }).unwrap();
+//! let f = report.findings.iter().find(|f| f.name == "privileged-container").unwrap();
+//! assert_eq!((f.line, f.column), (Some(9), Some(23)));
+//! ```
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod location;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod syntax;
+
+pub use api::{CheckRequest, Finding, InputError, Report, RuleInfo, Severity, SourceFile};
+pub use config::Config;
+pub use engine::{check, Checker, FileResult};
+pub use error::{ConfigError, Error, ParseError};
+pub use rules::registry::RULES;

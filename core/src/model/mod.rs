@@ -1,0 +1,19 @@
+//! The lenient typed model of what the rules read.
+//!
+//! Hand-written rather than generated (k8s-openapi): it builds fast, keeps the wasm module small,
+//! needs no Kubernetes-version feature, and lets a mistyped value (`runAsUser: "0"`) become a
+//! finding instead of failing the file. Every view borrows from the spanned syntax tree
+//! ([`crate::syntax::Node`]) of its document and knows the [`FieldPath`] of what it reads, so a
+//! rule can point at the exact field.
+
+mod lenient;
+mod object;
+mod pod;
+
+pub use lenient::{InvalidField, Lenient};
+pub use object::{Document, K8sObject, ObjectRef};
+pub use pod::{
+    Capability, Container, ContainerKind, EnvSource, EnvVar, Eff, Level, PodSecurityContext, PodSpec, Port,
+    Resources, Volume,
+};
+

@@ -1,0 +1,133 @@
+//! The human report, in the manner of ruff: `file:line:col: ID [severity] name  message`, the source
+//! line with a caret under the field, grouped per file, then a summary.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::api::{Report, Severity, SourceFile};
+
+/// ANSI colours, only when asked (the CLI asks when stdout is a terminal).
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn sev(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.wrap(code, s.as_str())
+    }
+}
+
+/// Renders a report. `sources` gives the file texts for the source excerpts (files not in it are
+/// rendered without excerpts).
+#[must_use]
+pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
+    let p = Paint { on: color };
+    let texts: HashMap<&str, &str> = sources.iter().map(|s| (s.name.as_str(), s.content.as_str())).collect();
+    let mut lines_cache: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut out = String::new();
+    for e in &report.errors {
+        let _ = writeln!(out, "{} {e}", p.wrap("1;31", "error:"));
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+    }
+    let mut last_file: Option<&str> = None;
+    for f in &report.findings {
+        let file = f.file.as_deref().unwrap_or("<input>");
+        if last_file.is_some() && last_file != Some(file) {
+            out.push('\n');
+        }
+        last_file = Some(file);
+        let loc = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}:"),
+            (Some(l), None) => format!("{file}:{l}:"),
+            _ => format!("{file}:"),
+        };
+        let _ = writeln!(
+            out,
+            "{} {} [{}] {}  {}",
+            p.wrap("1", &loc),
+            p.wrap("1;31", &f.rule),
+            p.sev(f.severity),
+            f.name,
+            f.message
+        );
+        let mut context = Vec::new();
+        if let Some(o) = &f.object {
+            let ns = o.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
+            context.push(format!("{} {ns}{}", o.kind, o.name.as_deref().unwrap_or("<unnamed>")));
+        }
+        if let Some(t) = &f.template {
+            context.push(format!("template {t}"));
+        }
+        if let Some(path) = &f.path {
+            context.push(path.clone());
+        }
+        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
+            let lines = lines_cache.entry(file).or_insert_with(|| text.lines().collect());
+            if let Some(src) = lines.get(line.saturating_sub(1) as usize) {
+                let w = line.to_string().len();
+                let pad = " ".repeat(w);
+                let caret_pad: String = src
+                    .chars()
+                    .take(col.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} {}", p.wrap("34", "|"));
+                let _ = writeln!(out, "{} {} {src}", p.wrap("34", &line.to_string()), p.wrap("34", "|"));
+                let _ = writeln!(out, "{pad} {} {caret_pad}{}", p.wrap("34", "|"), p.wrap("1;31", "^"));
+            }
+        }
+        if !context.is_empty() {
+            let _ = writeln!(out, "  {}", p.wrap("2", &format!("= {}", context.join(", "))));
+        }
+    }
+    if !report.findings.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary_line(report));
+    out
+}
+
+/// `Found 3 findings (1 critical, 2 high) in 2 files, 1 suppressed, 1 error`.
+#[must_use]
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut parts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|sev| {
+            let n = s.by_severity.get(sev).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{n} {sev}"))
+        })
+        .collect();
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let mut line = if s.findings == 0 {
+        format!("No findings in {}", plural(s.files, "file"))
+    } else {
+        format!("Found {} ({}) in {}", plural(s.findings, "finding"), parts.join(", "), plural(s.files, "file"))
+    };
+    parts.clear();
+    let _ = write!(line, ", {} checked", plural(s.objects, "object"));
+    if s.suppressed > 0 {
+        let _ = write!(line, ", {} suppressed", s.suppressed);
+    }
+    if s.errors > 0 {
+        let _ = write!(line, ", {}", plural(s.errors, "error"));
+    }
+    line
+}

@@ -1,0 +1,381 @@
+//! Rules: their declaration ([`declare_rule!`]), the [`Rule`] trait, and the [`Sink`] that turns
+//! what a rule reports (a [`FieldPath`] and a message) into a located [`Finding`].
+//!
+//! One rule = one file (`workload/privileged_container.rs`) next to a directory of fixtures
+//! (`workload/privileged_container/{pass,fail}*.yaml`) and registered with one line in
+//! [`registry`].
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::api::{Finding, Severity};
+use crate::config::Options;
+use crate::location::{FieldPath, Pos};
+use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
+use crate::syntax::Node;
+
+pub mod input;
+pub mod registry;
+pub mod workload;
+
+pub use input::Input;
+
+/// A rule's stable id (`POD001`): permanent, never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub &'static str);
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Everything known about a rule besides its logic.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id.
+    pub id: RuleId,
+    /// Kebab-case name: public API (config, annotations, `--select`).
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line, sentence case, no period.
+    pub title: &'static str,
+    /// Markdown docs with the sections What it does / Why is this bad? / Example / Fix.
+    pub docs: &'static str,
+    /// PSS controls, CIS benchmark items, ...
+    pub references: &'static [&'static str],
+    /// The same check in other tools: `trivy:KSV-0017`, `checkov:CKV_K8S_16`, ...
+    pub peers: &'static [&'static str],
+    /// Version that added the rule.
+    pub since: &'static str,
+    /// Whether the rule runs without being enabled.
+    pub enabled_by_default: bool,
+    /// `file:line` of the declaration.
+    pub source: &'static str,
+}
+
+impl RuleMeta {
+    /// The docs with the single leading space of each doc-comment line removed.
+    #[must_use]
+    pub fn docs_markdown(&self) -> String {
+        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The fenced block of a docs section (`Example`, `Fix`), if any.
+    #[must_use]
+    pub fn docs_block(&self, section: &str) -> Option<String> {
+        let md = self.docs_markdown();
+        let start = md.find(&format!("## {section}"))?;
+        let rest = md.get(start..)?;
+        let open = rest.find("```")?;
+        let after = rest.get(open + 3..)?;
+        let body_start = after.find('\n')? + 1;
+        let body = after.get(body_start..)?;
+        let close = body.find("```")?;
+        Some(body.get(..close)?.to_owned())
+    }
+
+    /// The rule as listed by `kubeharden rules --format json`.
+    #[must_use]
+    pub fn info(&self) -> crate::api::RuleInfo {
+        crate::api::RuleInfo {
+            id: self.id.0.to_owned(),
+            name: self.name.to_owned(),
+            severity: self.severity,
+            title: self.title.to_owned(),
+            enabled_by_default: self.enabled_by_default,
+            references: self.references.iter().map(|s| (*s).to_owned()).collect(),
+            peers: self.peers.iter().map(|s| (*s).to_owned()).collect(),
+            docs: self.docs_markdown(),
+        }
+    }
+}
+
+/// Declares a rule: a unit struct with its [`RuleMeta`] built from the doc comment and fields.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
+        id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
+        references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
+        $(, enabled_by_default: $en:expr)? $(,)?
+    }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ty;
+        impl $ty {
+            /// The rule's metadata.
+            pub const META: &'static $crate::rules::RuleMeta = &$crate::rules::RuleMeta {
+                id: $crate::rules::RuleId($id),
+                name: $name,
+                severity: $sev,
+                title: $title,
+                docs: concat!($($doc, "\n"),*),
+                references: &[$($r),*],
+                peers: &[$($p),*],
+                since: $since,
+                enabled_by_default: $crate::declare_rule!(@en $($en)?),
+                source: concat!(file!(), ":", line!()),
+            };
+        }
+    };
+    (@en) => { true };
+    (@en $en:expr) => { $en };
+}
+
+/// What rules may read besides the input: options and "now".
+#[derive(Debug, Default)]
+pub struct Context {
+    /// Rule options from the configuration.
+    pub options: Options,
+    /// "Now" as Unix seconds, when the request gave it.
+    pub now: Option<i64>,
+}
+
+/// A rule. Each hook has a default that does nothing; a rule implements the ones for its target.
+pub trait Rule: Sync + Send + fmt::Debug {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called for every pod spec (every pod-bearing object).
+    fn check_pod(&self, _pod: &PodSpec<'_>, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every Kubernetes object.
+    fn check_object(&self, _obj: &K8sObject<'_>, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called once with the whole input (cross-resource rules: namespaces, NetworkPolicies, ...).
+    fn check_input(&self, _input: &Input<'_>, _cx: &Context, _out: &mut Sink) {}
+}
+
+/// Where a finding without a Kubernetes object points (Dockerfiles, image metadata, reports).
+#[derive(Clone, Debug, Default)]
+pub struct Place {
+    /// File name.
+    pub file: Option<String>,
+    /// Document index.
+    pub document: Option<usize>,
+    /// Position.
+    pub pos: Option<Pos>,
+    /// Object identity (a Namespace that is not in the input, a Dockerfile stage, an image).
+    pub object: Option<ObjectRef>,
+    /// Field path or other logical location.
+    pub path: Option<String>,
+    /// Container.
+    pub container: Option<String>,
+}
+
+/// Collects findings: resolves paths to lines, applies severity overrides and suppressions.
+#[derive(Debug)]
+pub struct Sink<'s> {
+    severity: &'s HashMap<&'static str, Severity>,
+    annotation_suppressions: bool,
+    findings: Vec<Finding>,
+    suppressed: usize,
+}
+
+/// The annotation prefix of in-manifest suppressions.
+pub const IGNORE_PREFIX: &str = "kubeharden.io/ignore.";
+
+impl<'s> Sink<'s> {
+    /// A sink with severity overrides (by rule id).
+    #[must_use]
+    pub fn new(severity: &'s HashMap<&'static str, Severity>, annotation_suppressions: bool) -> Self {
+        Sink { severity, annotation_suppressions, findings: Vec::new(), suppressed: 0 }
+    }
+
+    /// The findings and the count of suppressed ones.
+    #[must_use]
+    pub fn finish(self) -> (Vec<Finding>, usize) {
+        (self.findings, self.suppressed)
+    }
+
+    fn severity(&self, meta: &RuleMeta, raised: Option<Severity>) -> Severity {
+        self.severity.get(meta.id.0).copied().or(raised).unwrap_or(meta.severity)
+    }
+
+    /// A finding about an object (not about one container).
+    pub fn object(&mut self, meta: &'static RuleMeta, obj: &K8sObject<'_>, path: FieldPath, message: impl Into<String>) {
+        self.emit(meta, None, obj, None, None, path, message.into());
+    }
+
+    /// A finding about an object, with a severity other than the rule's default.
+    pub fn object_with(
+        &mut self,
+        meta: &'static RuleMeta,
+        severity: Severity,
+        obj: &K8sObject<'_>,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) {
+        self.emit(meta, Some(severity), obj, None, None, path, message.into());
+    }
+
+    /// A finding about a pod as a whole.
+    pub fn pod(&mut self, meta: &'static RuleMeta, pod: &PodSpec<'_>, path: FieldPath, message: impl Into<String>) {
+        self.emit(meta, None, &pod.object, pod.meta, None, path, message.into());
+    }
+
+    /// A finding about one container of a pod.
+    pub fn container(
+        &mut self,
+        meta: &'static RuleMeta,
+        pod: &PodSpec<'_>,
+        c: &Container<'_>,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) {
+        self.emit(meta, None, &pod.object, pod.meta, Some(c.name), path, message.into());
+    }
+
+    /// A finding about one container, with a severity other than the rule's default.
+    pub fn container_with(
+        &mut self,
+        meta: &'static RuleMeta,
+        severity: Severity,
+        pod: &PodSpec<'_>,
+        c: &Container<'_>,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) {
+        self.emit(meta, Some(severity), &pod.object, pod.meta, Some(c.name), path, message.into());
+    }
+
+    /// A finding at a place that is not a Kubernetes object field (no annotation suppression).
+    pub fn place(&mut self, meta: &'static RuleMeta, severity: Option<Severity>, place: Place, message: impl Into<String>) {
+        let severity = self.severity(meta, severity);
+        let fingerprint = fingerprint(&[
+            meta.id.0,
+            place.object.as_ref().map_or("", |o| o.kind.as_str()),
+            place.object.as_ref().and_then(|o| o.namespace.as_deref()).unwrap_or(""),
+            place.object.as_ref().and_then(|o| o.name.as_deref()).unwrap_or(place.file.as_deref().unwrap_or("")),
+            place.container.as_deref().unwrap_or(""),
+            place.path.as_deref().unwrap_or(""),
+        ]);
+        self.findings.push(Finding {
+            rule: meta.id.0.to_owned(),
+            name: meta.name.to_owned(),
+            severity,
+            message: message.into(),
+            file: place.file,
+            document: place.document,
+            line: place.pos.map(|p| p.line),
+            column: place.pos.map(|p| p.column),
+            object: place.object,
+            container: place.container,
+            path: place.path,
+            fingerprint,
+            template: None,
+        });
+    }
+
+    /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments).
+    pub fn count_suppressed(&mut self) {
+        self.suppressed += 1;
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "internal funnel of the public helpers")]
+    fn emit(
+        &mut self,
+        meta: &'static RuleMeta,
+        raised: Option<Severity>,
+        obj: &K8sObject<'_>,
+        pod_meta: Option<&Node>,
+        container: Option<&str>,
+        path: FieldPath,
+        mut message: String,
+    ) {
+        if self.annotation_suppressions {
+            match suppression(meta, obj, pod_meta, container) {
+                Some(Ok(_reason)) => {
+                    self.suppressed += 1;
+                    return;
+                }
+                Some(Err(key)) => {
+                    message.push_str(&format!(" (the suppression `{key}` is ignored: it needs a reason)"));
+                }
+                None => {}
+            }
+        }
+        let severity = self.severity(meta, raised);
+        let (pos, _exact) = obj.doc.root.resolve(&path);
+        let rel: String = {
+            let segs = path.segments();
+            let skip = obj.path.segments().len().min(segs.len());
+            crate::location::FieldPath::root().join_segments(segs.get(skip..).unwrap_or_default()).to_string()
+        };
+        let r = obj.reference();
+        let fingerprint = fingerprint(&[
+            meta.id.0,
+            &r.kind,
+            r.namespace.as_deref().unwrap_or(""),
+            r.name.as_deref().unwrap_or(""),
+            container.unwrap_or(""),
+            &rel,
+        ]);
+        self.findings.push(Finding {
+            rule: meta.id.0.to_owned(),
+            name: meta.name.to_owned(),
+            severity,
+            message,
+            file: Some(obj.doc.file.clone()),
+            document: Some(obj.doc.index),
+            line: Some(pos.line),
+            column: Some(pos.column),
+            object: Some(r),
+            container: container.map(str::to_owned),
+            path: Some(path.to_string()),
+            fingerprint,
+            template: obj.doc.source.clone(),
+        });
+    }
+}
+
+/// Looks for a suppression annotation of `meta` on the object, the pod template, or for one
+/// container. `Some(Ok(reason))` suppresses; `Some(Err(key))` is an annotation without a reason.
+fn suppression<'n>(
+    meta: &RuleMeta,
+    obj: &K8sObject<'n>,
+    pod_meta: Option<&'n Node>,
+    container: Option<&str>,
+) -> Option<Result<&'n str, String>> {
+    let metas = [obj.metadata, pod_meta];
+    for m in metas.into_iter().flatten() {
+        let Some(ann) = m.get("annotations").and_then(Node::as_map) else { continue };
+        for e in ann {
+            let Some(rest) = e.key.strip_prefix(IGNORE_PREFIX) else { continue };
+            let (rule, target) = match rest.split_once('.') {
+                Some((r, c)) => (r, Some(c)),
+                None => (rest, None),
+            };
+            if rule != meta.name && rule != meta.id.0 {
+                continue;
+            }
+            if let Some(t) = target {
+                if Some(t) != container {
+                    continue;
+                }
+            }
+            let reason = e.value.as_str().map(str::trim).unwrap_or("");
+            return Some(if reason.is_empty() { Err(e.key.clone()) } else { Ok(reason) });
+        }
+    }
+    None
+}
+
+/// FNV-1a 64-bit over the parts, separated by a unit separator; 16 hex digits.
+#[must_use]
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}

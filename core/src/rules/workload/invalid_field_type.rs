@@ -1,0 +1,64 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::PodSpec;
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags pod-spec fields that kubeharden reads whose value has the wrong type for the
+    /// Kubernetes API, such as `runAsUser: "0"` (a string) or `privileged: "true"`.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects such an object, so the manifest does not deploy as written; a
+    /// lenient tool might instead read the string as the value it spells and pass or fail it
+    /// silently. kubeharden never treats a mistyped security field as compliant: the rules that
+    /// need a specific value fire, and this rule says what is wrong with the type.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       runAsUser: "1000"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       runAsUser: 1000
+    /// ```
+    pub InvalidFieldType {
+        id: "WKL001",
+        name: "invalid-field-type",
+        severity: Severity::High,
+        title: "Field has the wrong type for the Kubernetes API",
+        references: ["Kubernetes API reference: PodSpec, SecurityContext"],
+        peers: ["kubeconform:schema-validation"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for InvalidFieldType {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for f in &pod.invalid {
+            let field = f.path.segments().last().map_or_else(String::new, |s| match s {
+                crate::location::Segment::Key(k) => k.to_string(),
+                crate::location::Segment::Index(i) => format!("[{i}]"),
+            });
+            out.pod(
+                Self::META,
+                pod,
+                f.path.clone(),
+                format!("`{field}` is {}, but the Kubernetes API expects {} {}", f.found, if f.expected.starts_with('i') { "an" } else { "a" }, f.expected),
+            );
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Rules over pod specs of every pod-bearing kind (the checklist's "Workload rules").
+
+mod invalid_field_type;
+mod privileged_container;
+mod run_as_non_root;
+
+pub use invalid_field_type::InvalidFieldType;
+pub use privileged_container::PrivilegedContainer;
+pub use run_as_non_root::RunAsNonRoot;

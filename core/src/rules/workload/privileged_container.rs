@@ -1,0 +1,55 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::PodSpec;
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container — init, regular and ephemeral — with `securityContext.privileged: true`.
+    ///
+    /// ## Why is this bad?
+    /// A privileged container gets every capability and access to all host devices; escaping it
+    /// means root on the node. Pod Security Standards forbid it from the baseline level up.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       privileged: true
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       privileged: false
+    /// ```
+    pub PrivilegedContainer {
+        id: "POD001",
+        name: "privileged-container",
+        severity: Severity::Critical,
+        title: "Container runs in privileged mode",
+        references: ["Pod Security Standards (baseline): Privileged Containers", "CIS Kubernetes Benchmark 5.2.2"],
+        peers: ["psa:privileged", "checkov:CKV_K8S_16", "trivy:KSV-0017", "kube-linter:privileged-container",
+                "kube-score:container-security-context-privileged", "polaris:runAsPrivileged"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for PrivilegedContainer {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in &pod.containers {
+            if c.privileged.valid() == Some(true) {
+                out.container(Self::META, pod, c, c.sc_path("privileged"), format!("{} runs privileged", c.describe()));
+            }
+        }
+    }
+}

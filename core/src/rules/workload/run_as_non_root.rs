@@ -1,0 +1,74 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, Level, PodSpec};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container whose effective `runAsNonRoot` — the container's
+    /// `securityContext.runAsNonRoot`, else the pod's — is not `true`.
+    ///
+    /// ## Why is this bad?
+    /// Without `runAsNonRoot: true` the kubelet starts the container as whatever user the image
+    /// names, root by default. A process running as root inside the container is one kernel bug
+    /// or one mounted socket away from root on the node. With `runAsNonRoot: true` the kubelet
+    /// refuses to start a container that would run as UID 0.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   runAsNonRoot: false
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// securityContext:
+    ///   runAsNonRoot: true
+    ///   runAsUser: 10001
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    /// ```
+    /// Set a numeric `runAsUser` too (or a numeric `USER` in the image): the kubelet can only
+    /// verify a numeric user.
+    pub RunAsNonRoot {
+        id: "POD003",
+        name: "run-as-non-root",
+        severity: Severity::High,
+        title: "Container may run as root",
+        references: ["Pod Security Standards (restricted): Running as Non-root", "CIS Kubernetes Benchmark 5.2.6"],
+        peers: ["psa:runAsNonRoot", "checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root",
+                "kube-score:container-security-context-user-group-id", "polaris:runAsRootAllowed"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for RunAsNonRoot {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in &pod.containers {
+            let eff = &c.run_as_non_root;
+            let message = match (&eff.value, eff.level) {
+                (Lenient::Valid(true), _) => continue,
+                (Lenient::Valid(false), Level::Pod) => {
+                    format!("{} inherits `runAsNonRoot: false` from the pod", c.describe())
+                }
+                (Lenient::Valid(false), _) => format!("{} sets `runAsNonRoot: false`", c.describe()),
+                (Lenient::Invalid(v), _) => {
+                    format!("{} has `runAsNonRoot: {v}`, which is not the boolean `true`", c.describe())
+                }
+                (Lenient::Absent, _) => format!(
+                    "{} does not set `runAsNonRoot: true` (neither does the pod's securityContext)",
+                    c.describe()
+                ),
+            };
+            out.container(Self::META, pod, c, c.effective_path(eff.level, "runAsNonRoot"), message);
+        }
+    }
+}

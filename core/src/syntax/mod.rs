@@ -1,0 +1,40 @@
+//! The spanned syntax tree every input is read into, and its two readers.
+//!
+//! YAML (through `saphyr-parser`'s event stream, with Kubernetes' YAML 1.1 scalar rules) and
+//! JSON (a small reader of our own, much faster on `kubectl get -o json` dumps) both produce
+//! [`Node`]s that carry the 1-based line and column of every value and every mapping key, so a
+//! [`FieldPath`](crate::location::FieldPath) resolves to a precise source position.
+
+mod json;
+mod node;
+mod yaml;
+
+pub use json::parse_json;
+pub use node::{Entry, Node, Value};
+pub use yaml::{parse_yaml, RawDocument, YamlStream};
+
+/// Limits that keep hostile input bounded in time and memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of mappings and sequences.
+    pub max_depth: usize,
+    /// Most nodes one document may expand to through aliases (billion-laughs guard).
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 256, max_alias_nodes: 100_000 }
+    }
+}
+
+/// A syntax error with its 1-based position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What is wrong, one sentence, lowercase.
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}

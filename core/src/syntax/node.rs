@@ -1,0 +1,200 @@
+use crate::location::{FieldPath, Pos, Segment};
+
+/// A value of the syntax tree with the position where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value starts (1-based).
+    pub pos: Pos,
+}
+
+/// A mapping entry: its key (always a string, as Kubernetes reads keys), the key's position, and
+/// the value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key text.
+    pub key: String,
+    /// Where the key starts: the position reported for a field.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+/// The kinds of values, after Kubernetes' scalar resolution (YAML 1.1 booleans such as `yes` and
+/// `on` are booleans, quoted scalars are strings).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or nothing.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in source order. Duplicate keys are kept; lookups take the last one, as
+    /// Kubernetes' decoders do.
+    Map(Vec<Entry>),
+}
+
+impl Node {
+    /// A node at a position.
+    #[must_use]
+    pub fn new(value: Value, pos: Pos) -> Self {
+        Node { value, pos }
+    }
+
+    /// The value of mapping key `key` (the last one, if the key is repeated).
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The mapping entry of `key` (the last one, if the key is repeated).
+    #[must_use]
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().rev().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a string.
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is a boolean.
+    #[must_use]
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an integer (or a float with an integral value, as JSON numbers
+    /// such as `1000.0` decode into Go's int64 fields).
+    #[must_use]
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            #[expect(clippy::cast_possible_truncation, reason = "checked to be integral and in range")]
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is a mapping.
+    #[must_use]
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a sequence.
+    #[must_use]
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    #[must_use]
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The name of this value's type, for messages (`string`, `boolean`, ...).
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    /// A short rendering of a scalar for messages: strings quoted, collections abbreviated.
+    #[must_use]
+    pub fn short(&self) -> String {
+        match &self.value {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => {
+                let cut: String = s.chars().take(60).collect();
+                if cut.len() < s.len() {
+                    format!("\"{cut}...\"")
+                } else {
+                    format!("\"{cut}\"")
+                }
+            }
+            Value::Seq(_) => "[...]".to_owned(),
+            Value::Map(_) => "{...}".to_owned(),
+        }
+    }
+
+    /// The node at `path`, if it exists.
+    #[must_use]
+    pub fn at(&self, path: &FieldPath) -> Option<&Node> {
+        let mut node = self;
+        for seg in path.segments() {
+            node = match seg {
+                Segment::Key(k) => node.get(k)?,
+                Segment::Index(i) => node.as_seq()?.get(*i)?,
+            };
+        }
+        Some(node)
+    }
+
+    /// The source position of `path`: the position of its key (for a mapping field) or item
+    /// (for a sequence index). When the path does not exist, the position of its nearest existing
+    /// ancestor; the boolean says whether the path itself exists.
+    #[must_use]
+    pub fn resolve(&self, path: &FieldPath) -> (Pos, bool) {
+        let mut node = self;
+        let mut pos = self.pos;
+        for seg in path.segments() {
+            let next = match seg {
+                Segment::Key(k) => node.entry(k).map(|e| (e.key_pos, &e.value)),
+                Segment::Index(i) => node.as_seq().and_then(|s| s.get(*i)).map(|n| (n.pos, n)),
+            };
+            match next {
+                Some((p, n)) => {
+                    pos = p;
+                    node = n;
+                }
+                None => return (pos, false),
+            }
+        }
+        (pos, true)
+    }
+
+    /// Counts the nodes of this tree (itself included).
+    #[must_use]
+    pub fn count(&self) -> usize {
+        1 + match &self.value {
+            Value::Seq(s) => s.iter().map(Node::count).sum(),
+            Value::Map(m) => m.iter().map(|e| e.value.count()).sum(),
+            _ => 0,
+        }
+    }
+}

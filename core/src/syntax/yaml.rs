@@ -1,0 +1,467 @@
+//! YAML streams into [`Node`] trees, through `saphyr-parser`'s spanned events.
+//!
+//! Scalars are resolved as Kubernetes reads manifests (`sigs.k8s.io/yaml`, go-yaml v2, YAML 1.1):
+//! plain `yes`/`no`/`on`/`off`/`y`/`n` are booleans, `0x1F` and `0o17` are integers, quoted
+//! scalars are always strings. Anchors, aliases and merge keys (`<<`) are expanded, with a node
+//! budget against alias bombs; nesting deeper than [`Limits::max_depth`] is an error.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use super::{Entry, Limits, Node, SyntaxError, Value};
+use crate::location::Pos;
+
+/// One document of a YAML stream.
+#[derive(Clone, Debug)]
+pub struct RawDocument {
+    /// 0-based index of the document in its stream (as `yq`'s `documentIndex`).
+    pub index: usize,
+    /// The root node; `None` for an empty document.
+    pub root: Option<Node>,
+    /// The Helm template this document was rendered from (`# Source: chart/templates/x.yaml`).
+    pub source: Option<String>,
+}
+
+/// A parsed stream: the documents read, and the error that stopped reading, if any.
+#[derive(Clone, Debug, Default)]
+pub struct YamlStream {
+    /// Complete documents, in order.
+    pub documents: Vec<RawDocument>,
+    /// The syntax error that ended the stream early, with the index of the document it is in.
+    pub error: Option<(usize, SyntaxError)>,
+}
+
+fn pos_of(span: &Span) -> Pos {
+    let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+    let col = u32::try_from(span.start.col()).unwrap_or(u32::MAX - 1);
+    // saphyr lines are 1-based, columns 0-based.
+    Pos::new(line.max(1), col.saturating_add(1))
+}
+
+enum Frame {
+    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
+    Map { entries: Vec<Entry>, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(String, Pos, bool)> },
+}
+
+struct Builder<'l> {
+    limits: &'l Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    alias_budget: usize,
+    root: Option<Node>,
+}
+
+fn err(pos: Pos, message: impl Into<String>) -> SyntaxError {
+    SyntaxError { message: message.into(), line: pos.line, column: pos.column }
+}
+
+/// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does.
+#[must_use]
+pub fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Value::Bool(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Value::Bool(false)
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let first = text.as_bytes().first().copied().unwrap_or(b'a');
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Value::Str(text.to_owned());
+    }
+    if let Some(i) = parse_int(text) {
+        return Value::Int(i);
+    }
+    if is_float(text) {
+        if let Ok(f) = text.replace('_', "").parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_owned())
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let (neg, body) = match text.as_bytes().first()? {
+        b'-' => (true, text.get(1..)?),
+        b'+' => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty() || body.starts_with('_') {
+        return None;
+    }
+    let (digits, radix) = if let Some(h) = clean.strip_prefix("0x") {
+        (h, 16)
+    } else if let Some(b) = clean.strip_prefix("0b") {
+        (b, 2)
+    } else if let Some(o) = clean.strip_prefix("0o") {
+        (o, 8)
+    } else if clean.len() > 1 && clean.starts_with('0') {
+        (clean.get(1..)?, 8)
+    } else {
+        (clean.as_str(), 10)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i64::from_str_radix(digits, radix).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+fn is_float(text: &str) -> bool {
+    // go-yaml v2: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ (underscores allowed)
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mant, exp) = match t.find(['e', 'E']) {
+        Some(i) => (t.get(..i).unwrap_or(""), t.get(i + 1..)),
+        None => (t, None),
+    };
+    let mant_ok = match mant.split_once('.') {
+        Some((a, b)) => {
+            (a.is_empty() && !b.is_empty() || !a.is_empty())
+                && a.chars().all(|c| c.is_ascii_digit() || c == '_')
+                && b.chars().all(|c| c.is_ascii_digit() || c == '_')
+        }
+        None => !mant.is_empty() && mant.chars().all(|c| c.is_ascii_digit() || c == '_'),
+    };
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    mant_ok && exp_ok
+}
+
+fn is_str_tag(tag: Option<&Tag>) -> bool {
+    tag.is_some_and(|t| t.suffix == "str" || t.suffix == "binary" || t.suffix.ends_with(":str"))
+}
+
+impl Builder<'_> {
+    fn depth_check(&self, pos: Pos) -> Result<(), SyntaxError> {
+        if self.stack.len() >= self.limits.max_depth {
+            Err(err(pos, format!("nesting deeper than {} levels", self.limits.max_depth)))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn in_key_position(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn set_key(&mut self, key: String, pos: Pos, plain: bool) {
+        if let Some(Frame::Map { key: k, .. }) = self.stack.last_mut() {
+            *k = Some((key, pos, plain));
+        }
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, merges, key, .. }) => match key.take() {
+                Some((k, kpos, plain)) => {
+                    if plain && k == "<<" {
+                        merges.push(node);
+                    } else {
+                        entries.push(Entry { key: k, key_pos: kpos, value: node });
+                    }
+                }
+                None => {
+                    // A key that is itself a collection (`? [a, b]: c`) or an alias to one.
+                    let k = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Null => String::new(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(err(node.pos, "a mapping key that is a list or mapping is not supported"))
+                        }
+                    };
+                    *key = Some((k, node.pos, false));
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn on_event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
+        let pos = pos_of(span);
+        match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                if self.in_key_position() && anchor == 0 {
+                    self.set_key(text.into_owned(), pos, style == ScalarStyle::Plain);
+                    return Ok(());
+                }
+                let value = if style == ScalarStyle::Plain && !is_str_tag(tag.as_deref()) {
+                    resolve_plain(&text)
+                } else {
+                    Value::Str(text.into_owned())
+                };
+                self.push_value(Node::new(value, pos), anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(err(pos, "alias to an unknown anchor"));
+                };
+                let n = target.count();
+                if n > self.alias_budget {
+                    return Err(err(
+                        pos,
+                        format!("aliases expand to more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
+                    ));
+                }
+                self.alias_budget -= n;
+                let mut node = target.clone();
+                node.pos = pos;
+                self.push_value(node, 0)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.depth_check(pos)?;
+                self.stack.push(Frame::Seq { items: Vec::new(), pos, anchor });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.depth_check(pos)?;
+                self.stack.push(Frame::Map { entries: Vec::new(), merges: Vec::new(), pos, anchor, key: None });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { items, pos, anchor }) = self.stack.pop() {
+                    self.push_value(Node::new(Value::Seq(items), pos), anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { mut entries, merges, pos, anchor, .. }) = self.stack.pop() {
+                    apply_merges(&mut entries, merges)?;
+                    self.push_value(Node::new(Value::Map(entries), pos), anchor)?;
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
+        }
+        Ok(())
+    }
+}
+
+fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), SyntaxError> {
+    for m in merges {
+        let sources: Vec<Node> = match m.value {
+            Value::Map(_) => vec![m],
+            Value::Seq(items) => items,
+            _ => return Err(err(m.pos, "a merge key `<<` needs a mapping or a list of mappings")),
+        };
+        for src in sources {
+            let Value::Map(src_entries) = src.value else {
+                return Err(err(src.pos, "a merge key `<<` needs a mapping or a list of mappings"));
+            };
+            for e in src_entries {
+                if !entries.iter().any(|x| x.key == e.key) {
+                    entries.push(e);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lines of `# Source: <template>` comments (Helm's `helm template` output), in order.
+fn helm_sources(text: &str) -> Vec<(u32, String)> {
+    if !text.contains("# Source: ") {
+        return Vec::new();
+    }
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let t = l.trim_start().strip_prefix("# Source: ")?;
+            Some((u32::try_from(i + 1).unwrap_or(u32::MAX), t.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// Reads a YAML stream (one or more documents).
+///
+/// Kubernetes reads YAML with go-yaml, a port of libyaml, which accepts a flow collection whose
+/// closing `]` or `}` sits at the indentation of its parent key (Istio's own samples do this);
+/// the YAML 1.2 spec and `saphyr-parser` do not. When that is the only problem, the closing
+/// bracket is indented and the stream read again, so such files read as Kubernetes reads them.
+#[must_use]
+pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
+    let mut out = parse_stream(text, limits);
+    let mut patched: Option<String> = None;
+    for _ in 0..256 {
+        let Some((_, e)) = &out.error else { break };
+        if !e.message.contains("indentation") {
+            break;
+        }
+        let src = patched.as_deref().unwrap_or(text);
+        let idx = e.line.saturating_sub(1) as usize;
+        let mut lines: Vec<&str> = src.split('\n').collect();
+        let Some(line) = lines.get(idx) else { break };
+        let t = line.trim_start();
+        if !(t.starts_with(']') || t.starts_with('}')) {
+            break;
+        }
+        let fixed = format!("  {line}");
+        if let Some(slot) = lines.get_mut(idx) {
+            *slot = &fixed;
+        }
+        let next = lines.join("\n");
+        out = parse_stream(&next, limits);
+        patched = Some(next);
+    }
+    out
+}
+
+fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
+    let sources = helm_sources(text);
+    let mut out = YamlStream::default();
+    let mut builder =
+        Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_budget: limits.max_alias_nodes, root: None };
+    let mut doc_index = 0usize;
+    let mut in_doc = false;
+    let mut prev_end_line = 0u32;
+    let mut doc_first_line: Option<u32> = None;
+    for item in Parser::new_from_str(text) {
+        let (ev, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                let line = u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
+                let column = u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1);
+                out.error = Some((doc_index, SyntaxError { message: e.info().to_owned(), line, column }));
+                return out;
+            }
+        };
+        match ev {
+            Event::DocumentStart(_) => {
+                in_doc = true;
+                doc_first_line = None;
+                builder.anchors.clear();
+                builder.alias_budget = limits.max_alias_nodes;
+            }
+            Event::DocumentEnd => {
+                let end_line = pos_of(&span).line;
+                let root = builder.root.take().filter(|r| !r.is_null());
+                let first = doc_first_line.unwrap_or(end_line);
+                let source = sources
+                    .iter()
+                    .rev()
+                    .find(|(l, _)| *l > prev_end_line && *l <= first)
+                    .map(|(_, s)| s.clone());
+                out.documents.push(RawDocument { index: doc_index, root, source });
+                prev_end_line = first.max(prev_end_line);
+                if let Some(last) = out.documents.last().and_then(|d| d.root.as_ref()) {
+                    prev_end_line = prev_end_line.max(last_line(last));
+                }
+                doc_index += 1;
+                in_doc = false;
+                builder.stack.clear();
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            other => {
+                if in_doc && doc_first_line.is_none() {
+                    doc_first_line = Some(pos_of(&span).line);
+                }
+                if let Err(e) = builder.on_event(other, &span) {
+                    out.error = Some((doc_index, e));
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The greatest line of any node or key in the tree.
+fn last_line(node: &Node) -> u32 {
+    match &node.value {
+        Value::Seq(s) => s.last().map_or(node.pos.line, last_line),
+        Value::Map(m) => m.last().map_or(node.pos.line, |e| last_line(&e.value).max(e.key_pos.line)),
+        _ => node.pos.line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let s = parse_yaml(text, &Limits::default());
+        assert!(s.error.is_none(), "{:?}", s.error);
+        s.documents.into_iter().next().and_then(|d| d.root).unwrap()
+    }
+
+    #[test]
+    fn yaml_1_1_scalars() {
+        let n = one("a: yes\nb: 'yes'\nc: on\nd: 0x10\ne: 010\nf: 1.5\ng: ~\nh: nan\ni: 1_000\nj: !!str 12\n");
+        assert_eq!(n.get("a").unwrap().as_bool(), Some(true));
+        assert_eq!(n.get("b").unwrap().as_str(), Some("yes"));
+        assert_eq!(n.get("c").unwrap().as_bool(), Some(true));
+        assert_eq!(n.get("d").unwrap().as_i64(), Some(16));
+        assert_eq!(n.get("e").unwrap().as_i64(), Some(8));
+        assert_eq!(n.get("f").unwrap().value, Value::Float(1.5));
+        assert!(n.get("g").unwrap().is_null());
+        assert_eq!(n.get("h").unwrap().as_str(), Some("nan"));
+        assert_eq!(n.get("i").unwrap().as_i64(), Some(1000));
+        assert_eq!(n.get("j").unwrap().as_str(), Some("12"));
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let n = one("a:\n  bb: 1\n  cc:\n    - x\n");
+        let e = n.get("a").unwrap().entry("cc").unwrap();
+        assert_eq!(e.key_pos, Pos::new(3, 3));
+        assert_eq!(e.value.as_seq().unwrap()[0].pos, Pos::new(4, 7));
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let n = one("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+        let m = n.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(m.get("y").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut t = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='k' {
+            t.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = c;
+        }
+        let s = parse_yaml(&t, &Limits::default());
+        assert!(s.error.unwrap().1.message.contains("alias"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let t = "[".repeat(100_000);
+        let s = parse_yaml(&t, &Limits::default());
+        assert!(s.error.is_some());
+    }
+
+    #[test]
+    fn flow_closing_bracket_at_parent_indent_reads_as_kubernetes_does() {
+        let n = one("spec:\n  args: [\n      \"-a\", \"b\",\n  ]\n  env: []\n");
+        let spec = n.get("spec").unwrap();
+        assert_eq!(spec.get("args").unwrap().as_seq().unwrap().len(), 2);
+        assert_eq!(spec.entry("env").unwrap().key_pos, Pos::new(5, 3));
+    }
+
+    #[test]
+    fn multi_docs_and_helm_sources() {
+        let s = parse_yaml("---\n# Source: chart/templates/a.yaml\nkind: A\n---\n# Source: chart/templates/b.yaml\nkind: B\n---\n", &Limits::default());
+        assert!(s.error.is_none());
+        let srcs: Vec<_> = s.documents.iter().map(|d| d.source.clone()).collect();
+        assert_eq!(srcs[0].as_deref(), Some("chart/templates/a.yaml"));
+        assert_eq!(srcs[1].as_deref(), Some("chart/templates/b.yaml"));
+    }
+}
