@@ -9,7 +9,7 @@
 //! let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n";
 //! let report = check(&CheckRequest { files: vec![SourceFile::new("pod.yaml", pod)], ..Default::default() }).unwrap();
 //! let f = report.findings.iter().find(|f| f.name == "privileged-container").unwrap();
-//! assert_eq!((f.line, f.column), (Some(9), Some(23)));
+//! assert_eq!((f.line, f.column), (Some(8), Some(23)));
 //! ```
 #![deny(missing_docs)]
 

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Rust: formatting-independent checks of the workspace: clippy (warnings are errors), every test
+# (unit, integration, doc, conformance), the ignored corpus test, and the benches compile.
+set -euo pipefail
+cd "$ROOT"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
+cargo test --workspace --locked -- --ignored
