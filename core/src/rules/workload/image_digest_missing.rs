@@ -57,7 +57,7 @@ impl Rule for ImageDigestMissing {
                         continue;
                     }
                     match r.digest {
-                        Some(d) => format!("{who} pins `{image}` by `{d}`, which is not `sha256:` and 64 hexadecimal digits"),
+                        Some(d) => format!("{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
                         None => format!("{who} uses `{image}`, which is not pinned by an `@sha256:` digest"),
                     }
                 }
