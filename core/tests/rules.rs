@@ -2,6 +2,7 @@
 //! directory name with `_` read as `-`; `fail*` must give at least one finding of that rule,
 //! `pass*` none at all (explicit asserts, so a blessed empty snapshot cannot hide a miss). The
 //! snapshot is the rendered text report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
 
 use std::collections::BTreeSet;
 use std::fs;
