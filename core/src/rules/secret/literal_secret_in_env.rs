@@ -2,6 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::secret::patterns::{looks_like_secret_value, secret_name_fragment};
+use crate::rules::workload::common::type_of;
 use crate::rules::{Context, Rule, Sink};
 
 /// The pod annotation that turns on Vault agent injection.
@@ -109,7 +110,7 @@ impl Rule for LiteralSecretInEnv {
                     Lenient::Valid(v) => *v,
                     Lenient::Invalid(found) => {
                         if secret_name_fragment(e.name, "", &cx.options).is_some() {
-                            let kind = crate::rules::workload::common::type_of(found);
+                            let kind = type_of(found);
                             let m = format!("{who} sets `{}` to a literal value ({kind}, which the Kubernetes API rejects: values are strings) and its name looks secret", e.name);
                             out.container(Self::META, pod, c, path, m);
                         }

@@ -75,15 +75,14 @@ impl Rule for CapabilitiesDropAllMissing {
             if c.capabilities_drop.iter().any(|cap| cap.value.valid() == Some("ALL")) {
                 continue;
             }
-            let near = c.capabilities_drop.iter().find(|cap| {
-                cap.value.valid().is_some_and(|v| {
-                    let v = v.trim();
-                    v.eq_ignore_ascii_case("all") || v.eq_ignore_ascii_case("CAP_ALL")
-                })
+            let near = c.capabilities_drop.iter().find_map(|cap| {
+                let v = cap.value.valid()?;
+                let t = v.trim();
+                (t.eq_ignore_ascii_case("all") || t.eq_ignore_ascii_case("CAP_ALL")).then_some((cap.index, v))
             });
-            if let Some((cap, v)) = near.and_then(|n| Some((n, n.value.valid()?))) {
-                let m = format!("{who} drops `{v}`, which Kubernetes does not read as all capabilities: write `ALL` in capitals");
-                out.container(Self::META, pod, c, drop_path.index(cap.index), m);
+            if let Some((index, v)) = near {
+                let m = format!("{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`");
+                out.container(Self::META, pod, c, drop_path.index(index), m);
                 continue;
             }
             let message = if c.capabilities_drop.is_empty() {

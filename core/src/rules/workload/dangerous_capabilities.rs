@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
-use crate::rules::workload::common::{invalid_at, wrong_type};
+use crate::rules::workload::common::{invalid_at, type_of, wrong_type};
 use crate::rules::{Context, Rule, Sink};
 
 /// The capabilities the Pod Security Standards' baseline level allows to add.
@@ -85,7 +85,7 @@ impl Rule for DangerousCapabilities {
                 let raw = match &cap.value {
                     Lenient::Valid(v) => *v,
                     Lenient::Invalid(v) => {
-                        let m = format!("{who} adds the capability {v}, {} where the Kubernetes API expects a string", crate::rules::workload::common::type_of(v));
+                        let m = format!("{who} adds the capability {v}, {} where the Kubernetes API expects a string", type_of(v));
                         out.container(Self::META, pod, c, path, m);
                         continue;
                     }
