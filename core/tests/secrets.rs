@@ -78,3 +78,14 @@ fn vault_annotation_on_the_deployment_instead_of_the_pod_template_is_not_injecti
     let fixed = text.replace("      labels: {app: api}\n", "      labels: {app: api}\n      annotations:\n        vault.hashicorp.com/agent-inject: \"true\"\n");
     assert!(names(&run(&fixed, Config::default()), "literal-secret-in-env").is_empty());
 }
+
+#[test]
+fn a_numeric_secret_is_reported_without_its_value() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:1.0.0\n      env:\n        - name: ADMIN_PASSWORD\n          value: 73914628\n";
+    let r = run(text, Config::default());
+    assert_eq!(names(&r, "literal-secret-in-env").len(), 1);
+    let wrong = names(&r, "invalid-field-type");
+    assert_eq!(wrong.len(), 1);
+    assert!(wrong[0].contains("a number (value redacted)"), "{wrong:?}");
+    assert!(!serde_json::to_string(&r).unwrap().contains("73914628"));
+}
