@@ -44,7 +44,7 @@ declare_rule! {
         severity: Severity::Medium,
         title: "Container does not drop all capabilities",
         references: ["Pod Security Standards (restricted): Capabilities", "CIS Kubernetes Benchmark 5.2.10"],
-        peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003"],
+        peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106"],
         since: "0.1.0",
     }
 }
