@@ -30,7 +30,8 @@ declare_rule! {
     /// access key id (`AKIA…`/`ASIA…`), a GitHub token (`ghp_…`, `gho_…`, `github_pat_…`), a
     /// Slack token (`xoxb-…`), a JSON Web Token (`eyJ….eyJ….`), or a URL with a password in it.
     ///
-    /// `valueFrom` never fires. Names that describe a secret without holding one (`TOKEN_URL`,
+    /// A fragment matches where it ends a word (`DBPASSWORD`, `API_TOKENS` match;
+    /// `TOKENIZER_MODEL` does not). `valueFrom` never fires. Names that describe a secret without holding one (`TOKEN_URL`,
     /// `SECRET_NAME`, `*_TTL`, ...) and path variables (`*_FILE`, `*_PATH`, `*_DIR` whose value
     /// is a path) are not matched by name, and a value that only references another variable
     /// (`$(DB_PASSWORD)`) is not a literal. Pods annotated for Vault agent injection

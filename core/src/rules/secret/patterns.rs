@@ -55,7 +55,24 @@ pub fn secret_name_fragment(name: &str, value: &str, options: &Options) -> Optio
         .map(|f| (*f).to_owned())
         .filter(|f| !excluded(f))
         .chain(options.secret_name_patterns.iter().map(|p| normalise_name(p)).filter(|p| !p.is_empty()))
-        .find(|f| n.contains(f.as_str()))
+        .find(|f| fragment_in(&n, f))
+}
+
+/// Whether `fragment` occurs in `name` and ends a word there: followed by nothing, `_`, a digit
+/// or a plural `S` (`DBPASSWORD`, `API_TOKENS`, `SECRET_2` match; `TOKENIZER_MODEL`,
+/// `PASSWORDLESS_LOGIN` do not).
+fn fragment_in(name: &str, fragment: &str) -> bool {
+    if fragment.is_empty() {
+        return false;
+    }
+    find_all(name, fragment).any(|i| {
+        let after = name.get(i + fragment.len()..).unwrap_or("");
+        after.is_empty()
+            || after.starts_with('_')
+            || after.starts_with(|c: char| c.is_ascii_digit())
+            || after == "S"
+            || after.starts_with("S_")
+    })
 }
 
 fn is_b64url(b: u8) -> bool {
@@ -183,6 +200,10 @@ mod tests {
         assert_eq!(secret_name_fragment("TOKEN_URL", "https://x", &o), None);
         assert_eq!(secret_name_fragment("POSTGRES_PASSWORD_FILE", "/run/secrets/pw", &o), None);
         assert_eq!(secret_name_fragment("LOG_LEVEL", "info", &o), None);
+        assert_eq!(secret_name_fragment("DBPASSWORD", "x", &o).as_deref(), Some("PASSWORD"));
+        assert_eq!(secret_name_fragment("API_TOKENS", "x", &o).as_deref(), Some("TOKEN"));
+        assert_eq!(secret_name_fragment("TOKENIZER_MODEL", "bert", &o), None);
+        assert_eq!(secret_name_fragment("PASSWORDLESS_LOGIN", "on", &o), None);
         let o = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["token".into()] };
         assert_eq!(secret_name_fragment("CARD_PIN", "1234", &o).as_deref(), Some("PIN"));
         assert_eq!(secret_name_fragment("GITHUB_TOKEN", "x", &o), None);
