@@ -15,7 +15,9 @@ use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
 pub mod input;
+pub mod docs;
 pub mod registry;
+pub mod secret;
 pub mod workload;
 
 pub use input::Input;

@@ -1,12 +1,34 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
+use super::secret::*;
 use super::workload::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
     &PrivilegedContainer,
+    &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
+    &RunAsRootUser,
+    &CapabilitiesDropAllMissing,
+    &DangerousCapabilities,
+    &WritableRootFilesystem,
+    &HostNamespaces,
+    &HostPathVolume,
+    &ContainerRuntimeSocket,
+    &HostPort,
+    &SeccompProfileMissing,
+    &CpuRequestMissing,
+    &MemoryRequestMissing,
+    &CpuLimitMissing,
+    &MemoryLimitMissing,
+    &EphemeralStorageRequestMissing,
+    &EphemeralStorageLimitMissing,
+    &ImageTagMutable,
+    &ImageDigestMissing,
+    &ServiceAccountTokenAutomount,
+    &LiteralSecretInEnv,
+    &SecretInEnvVar,
     &InvalidFieldType,
 ];
 
