@@ -108,3 +108,14 @@ fn config_file_unknown_key_is_an_error_with_line() {
     assert!(err.contains("kh.yaml:2") && err.contains("sevrity"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn secret_values_never_appear_in_any_output() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    env:\n    - {name: DB_PASSWORD, value: s3cr3t-value}\n    - name: API_TOKEN\n      value: another-s3cr3t\n";
+    for format in ["text", "json"] {
+        let (code, out, err) = run(&["scan", "-", "--format", format], Some(pod));
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("literal-secret-in-env"), "{out}");
+        assert!(!out.contains("s3cr3t") && !err.contains("s3cr3t"), "{format}: {out}");
+    }
+}

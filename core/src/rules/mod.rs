@@ -176,6 +176,21 @@ pub struct Sink<'s> {
     suppressed: usize,
 }
 
+/// Rules whose findings are about secret values: renderers never show the source line of such a
+/// finding (the line may hold the secret itself), only its location.
+pub const SENSITIVE_RULES: &[&str] = &[
+    "literal-secret-in-env",
+    "secret-object-in-manifests",
+    "configmap-credentials",
+    "dockerfile-secret-in-env",
+];
+
+/// Whether findings of the rule named `name` may reveal a secret in a source excerpt.
+#[must_use]
+pub fn is_sensitive(name: &str) -> bool {
+    SENSITIVE_RULES.contains(&name)
+}
+
 /// The annotation prefix of in-manifest suppressions.
 pub const IGNORE_PREFIX: &str = "kubeharden.io/ignore.";
 
