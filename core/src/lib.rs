@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod config;
+pub mod dockerfile;
 pub mod engine;
 pub mod error;
 pub mod location;
