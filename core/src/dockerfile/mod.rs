@@ -146,10 +146,10 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// `builder`, or `stage 2` for an unnamed stage (1-based, as people count).
+    /// `builder`, or `stage[1]` for an unnamed stage (0-based, as in paths).
     #[must_use]
     pub fn label(&self) -> String {
-        self.name.clone().unwrap_or_else(|| format!("stage {}", self.index + 1))
+        self.name.clone().unwrap_or_else(|| format!("stage[{}]", self.index))
     }
 
     /// Whether the stage starts from the empty image.

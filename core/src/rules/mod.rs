@@ -17,6 +17,9 @@ use crate::syntax::Node;
 pub mod input;
 pub mod registry;
 pub mod workload;
+pub mod dockerfile;
+pub mod image;
+pub mod scan;
 
 pub use input::Input;
 
@@ -146,6 +149,16 @@ pub trait Rule: Sync + Send + fmt::Debug {
 
     /// Called once with the whole input (cross-resource rules: namespaces, NetworkPolicies, ...).
     fn check_input(&self, _input: &Input<'_>, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every Dockerfile (`file` is its name in the request).
+    fn check_dockerfile(&self, _file: &str, _df: &crate::dockerfile::Dockerfile, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every image metadata: `docker inspect`, `skopeo inspect`, an OCI image config,
+    /// the image config of a Trivy report.
+    fn check_image(&self, _image: &crate::image::ImageMeta, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every Trivy JSON report.
+    fn check_trivy(&self, _report: &crate::image::TrivyReport, _cx: &Context, _out: &mut Sink) {}
 }
 
 /// Where a finding without a Kubernetes object points (Dockerfiles, image metadata, reports).

@@ -1,13 +1,28 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
 use super::workload::*;
+use super::dockerfile::*;
+use super::image::*;
+use super::scan::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
+    &DockerfileRunsAsRoot,
+    &DockerfileUserNotNumeric,
+    &DockerfileBuildToolsInFinalStage,
+    &DockerfileBaseImageUnpinned,
+    &DockerfilePackageCache,
+    &DockerfileAptInstallRecommends,
+    &DockerfileAddInsteadOfCopy,
+    &DockerfileSecretInEnv,
+    &ImageTooOld,
+    &ImageRunsAsRoot,
+    &RunAsNonRootUnverifiable,
     &PrivilegedContainer,
     &RunAsNonRoot,
     &InvalidFieldType,
+    &VulnerabilityGate,
 ];
 
 /// Finds a rule by name or id (ids case-insensitively).
