@@ -31,6 +31,9 @@ impl Paint {
     }
 }
 
+/// Rules whose source line holds a secret: their findings are rendered without the excerpt.
+const REDACT_EXCERPT: &[&str] = &["dockerfile-secret-in-env"];
+
 /// Renders a report. `sources` gives the file texts for the source excerpts (files not in it are
 /// rendered without excerpts).
 #[must_use]
@@ -77,7 +80,8 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
         if let Some(path) = &f.path {
             context.push(path.clone());
         }
-        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
+        let excerpt = if REDACT_EXCERPT.contains(&f.name.as_str()) { None } else { texts.get(file) };
+        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, excerpt) {
             let lines = lines_cache.entry(file).or_insert_with(|| text.lines().collect());
             if let Some(src) = lines.get(line.saturating_sub(1) as usize) {
                 let w = line.to_string().len();

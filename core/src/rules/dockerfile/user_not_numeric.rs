@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, is_root_user, known_uid, report, user_part};
+use super::{final_user, is_root_user, known_uid, report, runs, user_part};
 
 declare_rule! {
     /// ## What it does
@@ -56,12 +56,39 @@ impl Rule for DockerfileUserNotNumeric {
         if user.is_empty() || user.chars().all(|c| c.is_ascii_digit()) {
             return;
         }
-        let fix = match known_uid(user) {
-            Some(uid) => format!("`USER {uid}` (the UID of `{user}` in common base images)"),
-            None => format!("the numeric UID of `{user}` (`USER 10001` after `useradd --uid 10001 {user}`)"),
+        let fix = match (created_uid(df, user), known_uid(user)) {
+            (Some(uid), _) => format!("`USER {uid}` (the UID the Dockerfile gives `{user}`)"),
+            (None, Some(uid)) => format!("`USER {uid}` (the UID of `{user}` in common base images)"),
+            (None, None) => format!("the numeric UID of `{user}` (`USER 10001` after `useradd --uid 10001 {user}`)"),
         };
         report(out, Self::META, file, df, idx, format!(
             "the final `USER {raw}` names the user `{user}`: with `runAsNonRoot: true` and no `runAsUser` the kubelet cannot verify it and refuses to start the container; use {fix}"
         ));
     }
+}
+
+/// The UID an `adduser`/`useradd` of the final image's stages gives `user` (`-u 1001`,
+/// `--uid 1001`, `--uid=1001`).
+fn created_uid(df: &Dockerfile, user: &str) -> Option<u32> {
+    for s in df.final_chain() {
+        for (_, _, cmds) in runs(df, s) {
+            for c in &cmds {
+                let Some(first) = c.first() else { continue };
+                if !matches!(first.rsplit('/').next(), Some("adduser" | "useradd")) || c.last().map(String::as_str) != Some(user) {
+                    continue;
+                }
+                let mut it = c.iter();
+                while let Some(w) = it.next() {
+                    let v = match w.as_str() {
+                        "-u" | "--uid" => it.next().map(String::as_str),
+                        _ => w.strip_prefix("--uid="),
+                    };
+                    if let Some(uid) = v.and_then(|v| v.parse().ok()) {
+                        return Some(uid);
+                    }
+                }
+            }
+        }
+    }
+    None
 }
