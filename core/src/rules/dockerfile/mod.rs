@@ -177,10 +177,19 @@ fn user_part(u: &str) -> &str {
     u.split(':').next().unwrap_or(u).trim()
 }
 
-/// Whether a user (`user[:group]`) is root.
+/// Whether a user (`user[:group]`) is root (`ContainerAdministrator` on Windows).
 fn is_root_user(u: &str) -> bool {
     let p = user_part(u);
-    p == "root" || (!p.is_empty() && p.chars().all(|c| c == '0'))
+    p == "root" || p.eq_ignore_ascii_case("ContainerAdministrator") || (!p.is_empty() && p.chars().all(|c| c == '0'))
+}
+
+/// Whether the final image is a Windows image (its users are names; the kubelet checks
+/// `runAsUserName` there, not a UID).
+fn windows_image(df: &Dockerfile) -> bool {
+    df.final_stage().is_some_and(|s| {
+        let img = df.root_stage(s).image.to_ascii_lowercase();
+        img.contains("windows") || img.contains("nanoserver")
+    })
 }
 
 /// The UID of well-known user names, for fix suggestions.

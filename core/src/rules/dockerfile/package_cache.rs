@@ -9,9 +9,9 @@ use super::{cache_mount, final_image_stages, report, runs};
 declare_rule! {
     /// ## What it does
     /// Flags a `RUN` of the stages that make up the final image which leaves a package manager's
-    /// cache in its layer: `apt-get install` without `rm -rf /var/lib/apt/lists/*` in the same
-    /// `RUN`, `pip install` without `--no-cache-dir` (or `PIP_NO_CACHE_DIR`), `apk add` without
-    /// `--no-cache`. A BuildKit cache mount (`RUN --mount=type=cache,target=...`) keeps the cache
+    /// cache in its layer: `apt-get install` without `rm -rf /var/lib/apt/lists/*` (or `apt-get dist-clean`) in the
+    /// same `RUN`, `pip install` without `--no-cache-dir` (or `PIP_NO_CACHE_DIR`), `apk add` without
+    /// `--no-cache` (or `--no-network`). A BuildKit cache mount (`RUN --mount=type=cache,target=...`) keeps the cache
     /// out of the image and is accepted. Builder stages whose files are only copied from are not
     /// checked: their caches never reach the image.
     ///
@@ -45,6 +45,11 @@ declare_rule! {
     }
 }
 
+/// `apt-get dist-clean` (apt ≥ 2.7, Debian trixie's images) removes the lists too.
+fn apt_dist_clean(cmd: &[String]) -> bool {
+    cmd.first().is_some_and(|w| w == "apt-get" || w == "apt") && cmd.iter().skip(1).any(|w| w == "dist-clean")
+}
+
 /// Whether `PIP_NO_CACHE_DIR` is set in the stage: pip disables its cache for any boolean value,
 /// `0` and `false` included (kept for backward compatibility).
 fn pip_cache_off(df: &Dockerfile, s: &crate::dockerfile::Stage, idx: usize) -> bool {
@@ -63,7 +68,7 @@ impl Rule for DockerfilePackageCache {
                 let mut problems: Vec<&str> = Vec::new();
                 let apt = installs.iter().any(|i| i.manager == Manager::Apt);
                 if apt
-                    && !cmds.iter().any(|c| shell::removes_path(c, &["/var/lib/apt/lists"]))
+                    && !cmds.iter().any(|c| shell::removes_path(c, &["/var/lib/apt/lists"]) || apt_dist_clean(c))
                     && !cache_mount(ins, &["/var/lib/apt"])
                 {
                     problems.push("the apt lists stay (add `&& rm -rf /var/lib/apt/lists/*` to this `RUN`)");
@@ -76,7 +81,8 @@ impl Rule for DockerfilePackageCache {
                 {
                     problems.push("`pip install` keeps its download cache (add `--no-cache-dir`)");
                 }
-                let apk = installs.iter().any(|i| i.manager == Manager::Apk && !i.has("--no-cache"));
+                // `--no-network` installs from what is already there and writes no index cache
+                let apk = installs.iter().any(|i| i.manager == Manager::Apk && !i.has("--no-cache") && !i.has("--no-network"));
                 if apk && !cmds.iter().any(|c| shell::removes_path(c, &["/var/cache/apk"])) && !cache_mount(ins, &["/var/cache/apk"]) {
                     problems.push("`apk add` keeps its index cache (add `--no-cache`)");
                 }

@@ -11,8 +11,9 @@ declare_rule! {
     /// Flags a Dockerfile whose final stage — the image that gets built — has no `USER`, or whose
     /// last `USER` is `root` or UID `0`. A `USER` set only in a builder stage does not count; a
     /// `USER` of the stage the final one is built `FROM` does (it is inherited). Base images
-    /// whose tag says `nonroot` (distroless `:nonroot`) or whose name ends in `-unprivileged`
-    /// already run as a non-root user and are not flagged.
+    /// whose tag says `nonroot` (distroless `:nonroot`) or `chiseled` (.NET chiseled images), whose
+    /// name ends in `-unprivileged`, and Chainguard images (`cgr.dev/chainguard/...`) already run
+    /// as a non-root user and are not flagged. On Windows `ContainerAdministrator` counts as root.
     ///
     /// ## Why is this bad?
     /// Without `USER` a container runs as root (UID 0). Root in a container is one kernel bug,
@@ -49,7 +50,9 @@ declare_rule! {
 /// Whether the base image is known to set a non-root user.
 fn base_runs_nonroot(image: &str) -> bool {
     let Some(r) = ImageRef::parse(image) else { return false };
-    r.tag.as_deref().is_some_and(|t| t.contains("nonroot")) || r.short_name().ends_with("-unprivileged")
+    r.tag.as_deref().is_some_and(|t| t.contains("nonroot") || t.contains("chiseled"))
+        || r.short_name().ends_with("-unprivileged")
+        || r.repository.starts_with("cgr.dev/chainguard/")
 }
 
 impl Rule for DockerfileRunsAsRoot {

@@ -3,13 +3,14 @@ use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, is_root_user, known_uid, report, runs, user_part};
+use super::{final_user, is_root_user, known_uid, report, runs, user_part, windows_image};
 
 declare_rule! {
     /// ## What it does
     /// Flags a Dockerfile whose final `USER` (the last one of the final stage, or inherited from
     /// the stage it is built `FROM`) names the user (`USER app`, `USER nonroot:nonroot`) instead
-    /// of giving a numeric UID. Root is left to `dockerfile-runs-as-root`.
+    /// of giving a numeric UID. Root is left to `dockerfile-runs-as-root`; Windows images, whose
+    /// users are always names (`ContainerUser`), are exempt.
     ///
     /// ## Why is this bad?
     /// The kubelet checks `runAsNonRoot: true` against the image's user before starting the
@@ -49,7 +50,7 @@ impl Rule for DockerfileUserNotNumeric {
 
     fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
         let Some((idx, raw, expanded, unresolved)) = final_user(df) else { return };
-        if unresolved || is_root_user(&expanded) {
+        if unresolved || is_root_user(&expanded) || windows_image(df) {
             return;
         }
         let user = user_part(&expanded);
