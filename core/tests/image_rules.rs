@@ -1,6 +1,7 @@
 //! Image rules: the fixtures of `rules/{dockerfile,image,scan}/<rule>/{fail,pass}*.*` (every
 //! extension: Dockerfiles, JSON, YAML), the seeds' Dockerfiles, the docs examples, suppression
 //! comments, redaction, the vulnerability gate's options, and the manifest × image cross-check.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -89,8 +90,23 @@ fn fixtures_fire_or_pass() {
     }
 }
 
+/// The project's `shared/` directory: `$KUBEHARDEN_SHARED`, else `shared/` beside the checkout
+/// (`../shared` from the workspace root, or one level further up from a worktree).
+fn shared_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KUBEHARDEN_SHARED") {
+        return PathBuf::from(d);
+    }
+    let core = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let near = core.join("../../shared");
+    if near.exists() {
+        near
+    } else {
+        core.join("../../../shared")
+    }
+}
+
 fn seed(name: &str) -> Option<String> {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed-examples").join(name)).ok()
+    std::fs::read_to_string(shared_dir().join("seed-examples").join(name)).ok()
 }
 
 /// The seeds as committed (copied here so the test runs where `shared/` is absent) and, when the
@@ -255,8 +271,10 @@ fn vulnerability_gate_threshold_unfixed_and_dedup() {
     assert!(g.iter().any(|(m, _)| m.contains("`CVE-8`") && m.contains("no fixed version yet")));
     assert!(r.fails(Severity::High));
 
-    let mut cfg = Config::default();
-    cfg.options = Options { vulnerability_threshold: Some(Severity::Medium), vulnerability_ignore_unfixed: Some(false), ..Options::default() };
+    let cfg = Config {
+        options: Options { vulnerability_threshold: Some(Severity::Medium), vulnerability_ignore_unfixed: Some(false), ..Options::default() },
+        ..Config::default()
+    };
     let g = gate(&run(vec![trivy(v)], cfg));
     assert_eq!(g.len(), 9, "{g:?}");
 }
@@ -370,7 +388,7 @@ fn cli_scans_dockerfiles_in_directories_and_takes_image_refs() {
 #[test]
 #[ignore = "reads ../shared/corpus (run by scripts/test.d/10-rust.sh)"]
 fn corpus_dockerfiles_parse() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/dockerfiles");
+    let root = shared_dir().join("corpus/dockerfiles");
     let mut stack = vec![root.clone()];
     let mut files = Vec::new();
     while let Some(d) = stack.pop() {

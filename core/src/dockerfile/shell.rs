@@ -28,9 +28,7 @@ pub fn run_script(ins: &Instruction) -> String {
         }
         let head = head.trim();
         let shell_runs = head.is_empty()
-            || ["sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash", "sh -e", "bash -e", "sh -ex", "bash -ex", "set -e"]
-                .iter()
-                .any(|s| head == *s);
+            || ["sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash", "sh -e", "bash -e", "sh -ex", "bash -ex", "set -e"].contains(&head);
         if shell_runs {
             script = head.to_owned();
             for h in &ins.heredocs {

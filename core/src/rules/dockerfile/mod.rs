@@ -160,8 +160,7 @@ fn final_user(df: &Dockerfile) -> Option<(usize, String, String, bool)> {
             .enumerate()
             .take(s.end)
             .skip(s.from)
-            .filter(|(_, i)| i.keyword == "USER")
-            .next_back();
+            .rfind(|(_, i)| i.keyword == "USER");
         if let Some((idx, ins)) = found {
             let raw = ins.args.trim().to_owned();
             let vars = df.vars_at(s, idx);
