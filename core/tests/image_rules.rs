@@ -415,3 +415,46 @@ fn corpus_dockerfiles_parse() {
     }
     eprintln!("{per_rule:#?}");
 }
+
+mod props {
+    use proptest::prelude::*;
+
+    fn line() -> impl Strategy<Value = String> {
+        let kw = prop::sample::select(vec![
+            "FROM", "RUN", "COPY", "ADD", "USER", "ENV", "ARG", "CMD", "# ", "#escape=`", "# syntax=x", "", "  ", "EOF", "LABEL", "from",
+        ]);
+        let arg = prop::sample::select(vec![
+            "alpine:3.20", "${A:-b}", "$X", "<<EOF", "<<-'E'", "\\", "`", "[\"a\", \"b\"]", "[\"bad", "--from=x", "AS y",
+            "a=b c=\"d e\"", "root", "0:0", "apt-get install -y gcc", "pip install x", "'", "\"", "${", "@sha256:x",
+        ]);
+        (kw, prop::collection::vec(arg, 0..4)).prop_map(|(k, a)| format!("{k} {}", a.join(" ")))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// No panic on Dockerfile-shaped input, and every instruction's lines lie in the file.
+        #[test]
+        fn parser_never_panics(lines in prop::collection::vec(line(), 0..24), crlf in any::<bool>()) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let n = u32::try_from(lines.len().max(1)).unwrap();
+            if let Ok(df) = kubeharden::dockerfile::parse_dockerfile(&text) {
+                for i in &df.instructions {
+                    prop_assert!(i.line >= 1 && i.line <= i.end_line && i.end_line <= n + 1, "{i:?}");
+                }
+                prop_assert!(!df.stages.is_empty());
+            }
+            let report = super::run_one("Dockerfile", &text);
+            for f in &report.findings {
+                prop_assert!(f.line.is_some_and(|l| l >= 1 && l <= n));
+            }
+        }
+
+        /// Arbitrary text, too.
+        #[test]
+        fn parser_never_panics_on_noise(text in "\\PC{0,200}") {
+            let _ = kubeharden::dockerfile::parse_dockerfile(&text);
+            let _ = super::run_one("x.Dockerfile", &text);
+        }
+    }
+}
