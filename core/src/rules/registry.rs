@@ -21,8 +21,8 @@ pub static RULES: &[&dyn Rule] = &[
     &RunAsNonRootUnverifiable,
     &PrivilegedContainer,
     &RunAsNonRoot,
-    &InvalidFieldType,
     &VulnerabilityGate,
+    &InvalidFieldType,
 ];
 
 /// Finds a rule by name or id (ids case-insensitively).
