@@ -262,9 +262,15 @@ impl Checker {
         let mut artifacts = Artifacts::default();
         for doc in documents {
             let (images, trivy) = crate::image::recognise(name, &doc.root);
-            artifacts.images.extend(images);
+            artifacts.images.extend(images.into_iter().map(|mut m| {
+                m.document = doc.index;
+                m
+            }));
             if artifacts.trivy.is_none() {
-                artifacts.trivy = trivy;
+                artifacts.trivy = trivy.map(|mut t| {
+                    t.document = doc.index;
+                    t
+                });
             }
         }
         let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");

@@ -56,6 +56,8 @@ pub struct Located<T> {
 pub struct ImageMeta {
     /// File name.
     pub file: String,
+    /// 0-based index of the document in the file.
+    pub document: usize,
     /// Which tool wrote it.
     pub source: MetadataSource,
     /// Position of the image's object in the file.
@@ -131,6 +133,8 @@ pub struct Vulnerability {
 pub struct TrivyReport {
     /// File name.
     pub file: String,
+    /// 0-based index of the document in the file.
+    pub document: usize,
     /// `ArtifactName`.
     pub artifact: String,
     /// `ArtifactType` (`container_image`, `filesystem`, ...).
@@ -228,6 +232,7 @@ pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport
                     }
                     ImageMeta {
                         file: file.to_owned(),
+                        document: 0,
                         source: MetadataSource::DockerInspect,
                         pos: n.pos,
                         names,
@@ -251,6 +256,7 @@ pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport
         };
         let meta = ImageMeta {
             file: file.to_owned(),
+            document: 0,
             source: MetadataSource::SkopeoInspect,
             pos: root.pos,
             names: name.into_iter().collect(),
@@ -264,6 +270,7 @@ pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport
     if root.get("rootfs").is_some() && (root.get("architecture").is_some() || root.get("os").is_some()) {
         let meta = ImageMeta {
             file: file.to_owned(),
+            document: 0,
             source: MetadataSource::OciConfig,
             pos: root.pos,
             names: Vec::new(),
@@ -296,6 +303,7 @@ fn trivy(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport>) {
             refs.extend(refs_of(&strs(md, "RepoDigests")));
             images.push(ImageMeta {
                 file: file.to_owned(),
+                document: 0,
                 source: MetadataSource::Trivy,
                 pos: cfg.pos,
                 names,
@@ -333,7 +341,7 @@ fn trivy(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport>) {
             });
         }
     }
-    (images, Some(TrivyReport { file: file.to_owned(), artifact, artifact_type, vulnerabilities }))
+    (images, Some(TrivyReport { file: file.to_owned(), document: 0, artifact, artifact_type, vulnerabilities }))
 }
 
 #[cfg(test)]
