@@ -458,3 +458,29 @@ mod props {
         }
     }
 }
+
+#[test]
+fn broken_dockerfiles_are_input_errors_with_lines() {
+    let r = run_one("svc/Dockerfile", "FROM alpine:3.20\nRUNN echo\n");
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!((r.errors[0].file.as_str(), r.errors[0].line), ("svc/Dockerfile", Some(2)));
+    assert!(r.errors[0].message.contains("unknown instruction `RUNN`"), "{}", r.errors[0].message);
+    let r = run_one("Containerfile", "RUN echo\nFROM alpine:3.20\n");
+    assert_eq!(r.errors[0].line, Some(1));
+}
+
+#[test]
+fn checklist_names_and_sorted_ids() {
+    for name in [
+        "dockerfile-runs-as-root", "dockerfile-user-not-numeric", "dockerfile-build-tools-in-final-stage",
+        "dockerfile-base-image-unpinned", "dockerfile-package-cache", "dockerfile-apt-install-recommends",
+        "dockerfile-add-instead-of-copy", "dockerfile-secret-in-env", "image-too-old", "image-runs-as-root",
+        "run-as-non-root-unverifiable", "vulnerability-gate",
+    ] {
+        assert!(registry::find(name).is_some(), "{name} is not registered");
+    }
+    let ids: Vec<&str> = registry::RULES.iter().map(|r| r.meta().id.0).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted);
+}
