@@ -484,3 +484,14 @@ fn checklist_names_and_sorted_ids() {
     sorted.sort_unstable();
     assert_eq!(ids, sorted);
 }
+
+#[test]
+fn dockerfile_fingerprints_differ_between_files_and_survive_line_moves() {
+    let a = "FROM ubuntu:22.04\nCOPY . /app\n";
+    let moved = "# a comment\n\nFROM ubuntu:22.04\nCOPY . /app\n";
+    let r = run(vec![SourceFile::new("a/Dockerfile", a), SourceFile::new("b/Dockerfile", a), SourceFile::new("c/Dockerfile", moved)], Config::default());
+    let fp = |file: &str| r.findings.iter().find(|f| f.file.as_deref() == Some(file) && f.name == "dockerfile-runs-as-root").unwrap().fingerprint.clone();
+    assert_ne!(fp("a/Dockerfile"), fp("b/Dockerfile"));
+    let r2 = run_one("a/Dockerfile", moved);
+    assert_eq!(fp("a/Dockerfile"), r2.findings.iter().find(|f| f.name == "dockerfile-runs-as-root").unwrap().fingerprint);
+}

@@ -282,6 +282,17 @@ impl<'s> Sink<'s> {
         });
     }
 
+    /// Like [`Sink::place`], for findings whose object is only unique within its file (a
+    /// Dockerfile stage): the file name joins the fingerprint.
+    pub fn place_in_file(&mut self, meta: &'static RuleMeta, severity: Option<Severity>, place: Place, message: impl Into<String>) {
+        let file = place.file.clone().unwrap_or_default();
+        let n = self.findings.len();
+        self.place(meta, severity, place, message);
+        if let Some(f) = self.findings.get_mut(n) {
+            f.fingerprint = fingerprint(&[&f.fingerprint, &file]);
+        }
+    }
+
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments).
     pub fn count_suppressed(&mut self) {
         self.suppressed += 1;

@@ -95,7 +95,7 @@ pub(crate) fn report(out: &mut Sink, meta: &'static RuleMeta, file: &str, df: &D
         namespace: None,
         name: Some(stage.map_or_else(|| "global".to_owned(), Stage::label)),
     };
-    out.place(
+    out.place_in_file(
         meta,
         None,
         Place {
