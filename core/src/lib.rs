@@ -15,8 +15,10 @@
 
 pub mod api;
 pub mod config;
+pub mod dockerfile;
 pub mod engine;
 pub mod error;
+pub mod image;
 pub mod location;
 pub mod model;
 pub mod report;

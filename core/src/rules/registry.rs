@@ -2,10 +2,24 @@
 
 use super::secret::*;
 use super::workload::*;
+use super::dockerfile::*;
+use super::image::*;
+use super::scan::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
+    &DockerfileRunsAsRoot,
+    &DockerfileUserNotNumeric,
+    &DockerfileBuildToolsInFinalStage,
+    &DockerfileBaseImageUnpinned,
+    &DockerfilePackageCache,
+    &DockerfileAptInstallRecommends,
+    &DockerfileAddInsteadOfCopy,
+    &DockerfileSecretInEnv,
+    &ImageTooOld,
+    &ImageRunsAsRoot,
+    &RunAsNonRootUnverifiable,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
@@ -27,6 +41,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTagMutable,
     &ImageDigestMissing,
     &ServiceAccountTokenAutomount,
+    &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,
     &InvalidFieldType,

@@ -22,7 +22,7 @@ pub enum Format {
 /// Arguments of `scan`.
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or directories (recursive: .yaml, .yml, .json); `-` reads stdin.
+    /// Files or directories (recursive: .yaml, .yml, .json, Dockerfiles by name); `-` reads stdin.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -52,6 +52,51 @@ pub struct ScanArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+    /// Name the image of a metadata file that names none (`skopeo inspect --config`):
+    /// `REF=FILE`, repeatable; the file is scanned too.
+    #[arg(long = "image", value_name = "REF=FILE")]
+    pub image: Vec<String>,
+}
+
+/// Resolves `--image REF=FILE` options: the map reference → input name, and the paths to scan
+/// (FILE added when no given path covers it).
+pub fn image_files(
+    specs: &[String],
+    paths: &[PathBuf],
+    follow: bool,
+) -> Result<(std::collections::BTreeMap<String, String>, Vec<PathBuf>), String> {
+    let mut map = std::collections::BTreeMap::new();
+    let mut paths = paths.to_vec();
+    if specs.is_empty() {
+        return Ok((map, paths));
+    }
+    let listed: Vec<PathBuf> = inputs::expand(&paths, follow)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Path(p) => Some(p),
+            Item::Problem(..) => None,
+        })
+        .collect();
+    for spec in specs {
+        let Some((reference, file)) = spec.split_once('=') else {
+            return Err(format!("`--image {spec}` must be `REF=FILE`"));
+        };
+        if reference.trim().is_empty() || file.trim().is_empty() {
+            return Err(format!("`--image {spec}` must be `REF=FILE`"));
+        }
+        let fp = PathBuf::from(file);
+        let canon = std::fs::canonicalize(&fp).map_err(|e| format!("--image {spec}: cannot read `{file}`: {e}"))?;
+        let found = listed.iter().find(|p| std::fs::canonicalize(p).is_ok_and(|c| c == canon));
+        let name = match found {
+            Some(p) => p.display().to_string(),
+            None => {
+                paths.push(fp.clone());
+                fp.display().to_string()
+            }
+        };
+        map.insert(reference.to_owned(), name);
+    }
+    Ok((map, paths))
 }
 
 /// Loads the configuration: `--config`, else `.kubeharden.yaml` in the working directory.
@@ -139,14 +184,21 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
-    let checker = match Checker::new(&config, Some(&now)) {
-        Ok(c) => c,
+    let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    let (sources, files) = analyze_all(&checker, &a.paths, a.follow_symlinks);
+    let checker = match Checker::new(&config, Some(&now)) {
+        Ok(c) => c.with_image_files(image_map),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let (sources, files) = analyze_all(&checker, &paths, a.follow_symlinks);
     let report = checker.finish(files);
     let color = match a.color.as_str() {
         "always" => true,
