@@ -45,3 +45,28 @@ pub fn k8s_corpus() -> Vec<SourceFile> {
 pub fn total_bytes(files: &[SourceFile]) -> u64 {
     files.iter().map(|f| f.content.len() as u64).sum()
 }
+
+/// The Dockerfile corpus (`shared/corpus/dockerfiles`: files named as Dockerfiles).
+#[must_use]
+pub fn dockerfile_corpus() -> Vec<SourceFile> {
+    load(&shared_dir().join("corpus/dockerfiles"), &|p| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(kubeharden::dockerfile::is_dockerfile_name)
+    })
+}
+
+/// The ids of every registered rule whose id starts with one of `prefixes` (`POD`, `SEC`, ...).
+#[must_use]
+pub fn rule_ids(prefixes: &[&str]) -> Vec<String> {
+    kubeharden::RULES
+        .iter()
+        .map(|r| r.meta().id.0)
+        .filter(|id| prefixes.iter().any(|p| id.starts_with(p)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A configuration that runs only the rules whose ids start with one of `prefixes`.
+#[must_use]
+pub fn select(prefixes: &[&str]) -> kubeharden::Config {
+    kubeharden::Config { select: Some(rule_ids(prefixes)), ..kubeharden::Config::default() }
+}
