@@ -209,7 +209,7 @@ pub fn run(a: &ScanArgs) -> u8 {
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
         Format::Json => report.to_json() + "\n",
     };
-    print!("{text}");
+    out!("{text}");
     if !report.errors.is_empty() {
         EXIT_ERROR
     } else if threshold.is_some_and(|t| report.fails(t)) {
