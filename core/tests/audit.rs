@@ -144,3 +144,27 @@ fn yaml_lists_work_too() {
     assert_eq!((r.pods, r.skipped), (1, 1));
     assert_eq!(names(&r.privileged), ["team/p/c"]);
 }
+
+#[test]
+fn baseline_of_an_earlier_audit() {
+    let before = run();
+    let earlier = audit::read_json(&audit::to_json(&before)).unwrap();
+    assert_eq!(earlier, before);
+    let same = audit::compare(&before, &earlier);
+    assert!(same.new.is_empty() && same.resolved.is_empty());
+    // a week later: the DaemonSet is no longer privileged and a new pod runs as root
+    let later_text = include_str!("data/audit/pods.json").replace("\"privileged\": true,", "").replace(
+        "\"kind\": \"List\"",
+        "\"kind\": \"List\", \"extra\": 1",
+    );
+    let extra = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"tool","namespace":"ops"},"spec":{"containers":[{"name":"sh","image":"busybox:1.36","securityContext":{"runAsUser":0},"resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}},"#;
+    let later_text = later_text.replacen("\"items\": [", &format!("\"items\": [{extra}"), 1);
+    let later = audit::audit(&later_text, &images(), Some(NOW), &AuditOptions::default()).unwrap();
+    let c = audit::compare(&later, &earlier);
+    let titles = |v: &[kubeharden::report::tickets::Ticket]| v.iter().map(|t| t.title.clone()).collect::<Vec<_>>();
+    assert_eq!(titles(&c.resolved), ["[critical] Privileged container in kube-system/DaemonSet/node-agent container agent"]);
+    assert_eq!(titles(&c.new), ["[high] Container running as root in ops/Pod/tool container sh"]);
+    assert_eq!(c.open.len(), audit::tickets(&before).len() - 1);
+    assert!(audit::render_comparison(&c).starts_with("Baseline: 1 new,"));
+    assert!(audit::read_json("{}").is_err());
+}

@@ -579,3 +579,48 @@ pub fn render_tickets(r: &AuditReport) -> String {
     }
     t.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n")
 }
+
+/// An audit's tickets compared with an earlier audit's, by fingerprint.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditComparison {
+    /// Problems that are new since the earlier audit: the tickets to open.
+    pub new: Vec<Ticket>,
+    /// Problems in both.
+    pub open: Vec<Ticket>,
+    /// Problems of the earlier audit that are gone: the tickets to close.
+    pub resolved: Vec<Ticket>,
+}
+
+/// Reads an earlier audit (`audit --format json`).
+///
+/// # Errors
+/// A message when the text is not an audit of this version.
+pub fn read_json(text: &str) -> Result<AuditReport, String> {
+    let r: AuditReport = serde_json::from_str(text).map_err(|e| format!("not a kubeharden audit (JSON): {e}"))?;
+    if r.version != AUDIT_VERSION {
+        return Err(format!("audit version `{}` is not supported (expected {AUDIT_VERSION})", r.version));
+    }
+    Ok(r)
+}
+
+/// Compares the tickets of `current` with those of `earlier`.
+#[must_use]
+pub fn compare(current: &AuditReport, earlier: &AuditReport) -> AuditComparison {
+    let now = tickets(current);
+    let before = tickets(earlier);
+    let before_fps: BTreeSet<&str> = before.iter().map(|t| t.fingerprint.as_str()).collect();
+    let now_fps: BTreeSet<&str> = now.iter().map(|t| t.fingerprint.as_str()).collect();
+    let resolved = before.iter().filter(|t| !now_fps.contains(t.fingerprint.as_str())).cloned().collect();
+    let (open, new) = now.into_iter().partition(|t| before_fps.contains(t.fingerprint.as_str()));
+    AuditComparison { new, open, resolved }
+}
+
+/// `Baseline: 2 new, 5 still open, 1 resolved` and the titles of the resolved tickets.
+#[must_use]
+pub fn render_comparison(c: &AuditComparison) -> String {
+    let mut out = format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
+    for t in &c.resolved {
+        let _ = writeln!(out, "  resolved: {} ({})", t.title, t.fingerprint);
+    }
+    out
+}

@@ -43,6 +43,10 @@ pub struct AuditArgs {
     /// `<fingerprint>.md` per ticket).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// An earlier `audit --format json`: tickets only for problems that are new since then; the
+    /// text output counts new, still open and resolved problems.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 fn read_images(dir: &Path) -> Result<Vec<SourceFile>, String> {
@@ -79,17 +83,41 @@ pub fn run(a: &AuditArgs) -> u8 {
         }
     };
     drop(pods);
-    let text = match a.format {
+    let comparison = match &a.baseline {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| format!("cannot read: {e}")).and_then(|t| audit::read_json(&t)) {
+            Ok(earlier) => Some(audit::compare(&report, &earlier)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let tickets = match &comparison {
+        Some(c) => c.new.clone(),
+        None => audit::tickets(&report),
+    };
+    let mut text = match a.format {
         Format::Text => audit::render_text(&report),
         Format::Json => audit::to_json(&report),
-        Format::Tickets => audit::render_tickets(&report),
+        Format::Tickets if tickets.is_empty() => "No new problems: no tickets.\n".to_owned(),
+        Format::Tickets => tickets.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n"),
     };
+    if let Some(c) = &comparison {
+        let summary = audit::render_comparison(c);
+        if a.format == Format::Text {
+            text.push('\n');
+            text.push_str(&summary);
+        } else {
+            eprint!("{summary}");
+        }
+    }
     let written = match &a.output {
         None => {
             print!("{text}");
             Ok(())
         }
-        Some(dir) if a.format == Format::Tickets && dir.is_dir() => audit::tickets(&report).iter().try_for_each(|t| {
+        Some(dir) if a.format == Format::Tickets && dir.is_dir() => tickets.iter().try_for_each(|t| {
             let f = dir.join(format!("{}.md", t.fingerprint));
             std::fs::write(&f, &t.markdown).map_err(|e| format!("{}: cannot write: {e}", f.display()))
         }),
