@@ -1,6 +1,8 @@
 //! The CLI's report options end to end: `scan --format`, `--output`, `--write-baseline` and
 //! `--baseline` (exit code counts only new findings), and `audit`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a test failure")]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -101,13 +101,16 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// A list's `kind` (as written) and the byte ranges of its items.
+pub type ListItems = (Option<String>, Vec<(usize, usize)>);
+
 /// The byte ranges of the items of the top-level `items` array of a JSON object, and its `kind`
 /// (raw). Malformed JSON inside an item is left for the item's own parse to report; the structure
 /// around the items must be sound.
 ///
 /// # Errors
 /// A [`ScanError`] when the text is not a JSON object or the structure is broken.
-pub fn list_items(text: &str) -> Result<(Option<String>, Vec<(usize, usize)>), ScanError> {
+pub fn list_items(text: &str) -> Result<ListItems, ScanError> {
     let mut s = Scanner { b: text.as_bytes(), i: 0 };
     if text.starts_with('\u{feff}') {
         s.i = 3;

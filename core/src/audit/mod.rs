@@ -566,7 +566,7 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             Ticket { fingerprint: fp, title, severity: p.severity, markdown: md }
         })
         .collect();
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|t| std::cmp::Reverse(t.severity));
     out
 }
 

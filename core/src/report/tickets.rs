@@ -130,7 +130,7 @@ pub fn tickets(report: &Report) -> Vec<Ticket> {
         entry.push(f);
     }
     let mut out: Vec<Ticket> = order.iter().filter_map(|k| groups.get(k).and_then(|g| ticket(g))).collect();
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|t| std::cmp::Reverse(t.severity));
     out
 }
 
