@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::{Severity, SourceFile};
 use crate::engine::parse_rfc3339;
 use crate::model::{ContainerKind, Document, K8sObject, Level, PodSpec};
-use crate::report::tickets::Ticket;
-use crate::rules::fingerprint;
+use crate::report::tickets::{docs_section, Ticket};
+use crate::rules::{fingerprint, registry};
 use crate::syntax::{parse_json, parse_yaml, Limits, Node};
 
 pub use image::{ImageMeta, ImageRef};
@@ -457,14 +457,16 @@ pub fn to_json(r: &AuditReport) -> String {
     serde_json::to_string_pretty(r).unwrap_or_default() + "\n"
 }
 
-/// (key, severity, what, why, fix, subject, detail)
-type Entry<'r> = (Vec<&'r str>, Severity, &'static str, &'static str, &'static str, String, String);
+/// (key, severity, what, (rule name, fallback why, fallback fix), subject, detail)
+type Entry<'r> = (Vec<&'r str>, Severity, &'static str, Docs, String, String);
+
+/// The rule whose docs explain a section (when registered), and the words used otherwise.
+type Docs = (&'static str, &'static str, &'static str);
 
 struct Problem<'r> {
     severity: Severity,
     what: &'static str,
-    why: &'static str,
-    fix: &'static str,
+    docs: Docs,
     subject: String,
     details: Vec<String>,
     key: Vec<&'r str>,
@@ -491,8 +493,7 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             vec!["privileged", &c.namespace, &c.workload, &c.container],
             Severity::Critical,
             "Privileged container",
-            WHY_PRIVILEGED,
-            FIX_PRIVILEGED,
+            ("privileged-container", WHY_PRIVILEGED, FIX_PRIVILEGED),
             format!("{}/{} container {}", c.namespace, c.workload, c.container),
             c.pod_path(),
         ));
@@ -503,8 +504,7 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             vec!["root", &a.namespace, &a.workload, &a.container],
             Severity::High,
             "Container running as root",
-            WHY_ROOT,
-            FIX_ROOT,
+            ("run-as-non-root", WHY_ROOT, FIX_ROOT),
             format!("{}/{} container {}", a.namespace, a.workload, a.container),
             format!("{}: {}", a.pod_path(), c.reason),
         ));
@@ -516,8 +516,7 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             vec!["limits", &a.namespace, &a.workload, &a.container],
             sev,
             "Missing resource limits",
-            WHY_LIMITS,
-            FIX_LIMITS,
+            (if sev == Severity::Medium { "memory-limit-missing" } else { "cpu-limit-missing" }, WHY_LIMITS, FIX_LIMITS),
             format!("{}/{} container {}", a.namespace, a.workload, a.container),
             format!("{}: no {} limit", a.pod_path(), c.missing.join(" or ")),
         ));
@@ -529,15 +528,14 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
                     vec!["image-age", &i.image],
                     Severity::Medium,
                     "Image too old",
-                    WHY_AGE,
-                    FIX_AGE,
+                    ("image-too-old", WHY_AGE, FIX_AGE),
                     format!("{} ({d} days)", i.image),
                     format!("built {created}, {d} days old (maximum {}), used by {} containers", r.max_image_age_days, i.containers.len()),
                 ));
             }
         }
     }
-    for (key, severity, what, why, fix, subject, detail) in entries {
+    for (key, severity, what, docs, subject, detail) in entries {
         match index.get(&key) {
             Some(&i) => {
                 if let Some(p) = problems.get_mut(i) {
@@ -547,7 +545,7 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             }
             None => {
                 index.insert(key.clone(), problems.len());
-                problems.push(Problem { severity, what, why, fix, subject, details: vec![detail], key });
+                problems.push(Problem { severity, what, docs, subject, details: vec![detail], key });
             }
         }
     }
@@ -558,11 +556,19 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             parts.extend(p.key.iter().copied());
             let fp = fingerprint(&parts);
             let title = format!("[{}] {} in {}", p.severity, p.what, p.subject);
-            let mut md = format!("## {title}\n\n- **Severity:** {}\n- **Fingerprint:** `{fp}`\n\n### Where\n\n", p.severity);
+            let (rule, why, fix) = p.docs;
+            let meta = registry::find(rule).map(|r| r.meta());
+            let mut md = format!("## {title}\n\n- **Severity:** {}\n", p.severity);
+            if let Some(m) = meta {
+                let _ = writeln!(md, "- **Rule:** {} `{}`", m.id, m.name);
+            }
+            let _ = write!(md, "- **Fingerprint:** `{fp}`\n\n### Where\n\n");
             for d in &p.details {
                 let _ = writeln!(md, "- {d}");
             }
-            let _ = write!(md, "\n### Why\n\n{}\n\n### How to fix\n\n{}\n", p.why, p.fix);
+            let why = meta.and_then(|m| docs_section(m, "Why is this bad?")).unwrap_or_else(|| why.to_owned());
+            let fix = meta.and_then(|m| docs_section(m, "Fix")).unwrap_or_else(|| fix.to_owned());
+            let _ = write!(md, "\n### Why\n\n{why}\n\n### How to fix\n\n{fix}\n");
             Ticket { fingerprint: fp, title, severity: p.severity, markdown: md }
         })
         .collect();
