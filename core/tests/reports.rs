@@ -257,3 +257,29 @@ fn baseline_counts_duplicate_fingerprints() {
     assert!(baseline::read("{\"version\": 9, \"findings\": []}").unwrap_err().contains("version"));
     assert!(baseline::read("[]").is_err());
 }
+
+#[test]
+fn sarif_stays_valid_with_odd_names_and_errors_without_positions() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"we\\\"ird\", namespace: \"ns\"}\nspec:\n  containers:\n  - name: \"c\\n1\"\n    image: x\n    securityContext: {privileged: true}\n";
+    let checker = kubeharden::Checker::new(&kubeharden::Config::default(), None).unwrap();
+    let files = vec![
+        checker.analyze(&SourceFile::new("odd dir/ü'x #1.yaml", pod)),
+        checker.analyze(&SourceFile::new(".\\win\\path.yaml", pod)),
+        kubeharden::Checker::unreadable("gone.yaml", "cannot read: no such file"),
+    ];
+    let r = checker.finish(files);
+    assert!(r.findings.len() >= 2);
+    let log = sarif::render(&r);
+    validate_sarif(&log).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let uris: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&"odd%20dir/%C3%BC%27x%20%231.yaml"), "{uris:?}");
+    assert!(uris.contains(&"win/path.yaml"), "{uris:?}");
+    let note = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(note["locations"][0]["physicalLocation"].get("region").is_none());
+}
