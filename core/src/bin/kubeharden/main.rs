@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod audit_cmd;
 mod inputs;
 mod rules_cmd;
 mod scan;
@@ -47,6 +48,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Show a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
+    Audit(audit_cmd::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan::run(&a),
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
     };
     ExitCode::from(code)
 }
