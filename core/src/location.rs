@@ -136,21 +136,73 @@ fn is_plain_key(k: &str) -> bool {
     !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-impl fmt::Display for FieldPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Segment::Key(k) if is_plain_key(k) => {
-                    if i > 0 {
-                        f.write_str(".")?;
-                    }
-                    f.write_str(k)?;
+/// Writes the textual form of `segs` (`a.b[0]["c.d"]`): the one writer of `Display` and
+/// [`FieldPath::render`].
+fn write_segments<W: fmt::Write>(segs: &[Segment], w: &mut W) -> fmt::Result {
+    for (i, seg) in segs.iter().enumerate() {
+        match seg {
+            Segment::Key(k) if is_plain_key(k) => {
+                if i > 0 {
+                    w.write_char('.')?;
                 }
-                Segment::Key(k) => write!(f, "[\"{}\"]", k.replace('"', "\\\""))?,
-                Segment::Index(n) => write!(f, "[{n}]")?,
+                w.write_str(k)?;
+            }
+            Segment::Key(k) => {
+                w.write_str("[\"")?;
+                for (j, part) in k.split('"').enumerate() {
+                    if j > 0 {
+                        w.write_str("\\\"")?;
+                    }
+                    w.write_str(part)?;
+                }
+                w.write_str("\"]")?;
+            }
+            Segment::Index(n) => {
+                // Digits by hand: `write!` goes through the formatting machinery, which costs
+                // more than the rest of the path.
+                let mut buf = [0u8; 20];
+                let mut at = buf.len();
+                let mut v = *n;
+                loop {
+                    at -= 1;
+                    if let Some(slot) = buf.get_mut(at) {
+                        *slot = b'0' + (v % 10) as u8;
+                    }
+                    v /= 10;
+                    if v == 0 || at == 0 {
+                        break;
+                    }
+                }
+                w.write_char('[')?;
+                w.write_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default())?;
+                w.write_char(']')?;
             }
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+impl FieldPath {
+    /// The textual form (as `Display` writes it) in one allocation of the right size.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let cap = self
+            .0
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => k.len() + 5,
+                Segment::Index(_) => 6,
+            })
+            .sum();
+        let mut out = String::with_capacity(cap);
+        let _ = write_segments(&self.0, &mut out);
+        out
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_segments(&self.0, f)
     }
 }
 
@@ -202,5 +254,21 @@ mod tests {
         assert_eq!(FieldPath::parse(""), Some(FieldPath::root()));
         assert_eq!(FieldPath::parse("items[2].spec"), Some(FieldPath::root().key("items").index(2).key("spec")));
         assert_eq!(FieldPath::parse("a..b"), None);
+    }
+
+    #[test]
+    fn render_is_display() {
+        let p = FieldPath::root()
+            .key("items")
+            .index(1234)
+            .key_owned("a \"quoted\" key")
+            .index(0)
+            .key_owned("x.y")
+            .index(10)
+            .key("spec");
+        assert_eq!(p.render(), "items[1234][\"a \\\"quoted\\\" key\"][0][\"x.y\"][10].spec");
+        assert_eq!(p.render(), p.to_string());
+        assert_eq!(FieldPath::root().index(usize::MAX).render(), format!("[{}]", usize::MAX));
+        assert_eq!(FieldPath::root().render(), "");
     }
 }

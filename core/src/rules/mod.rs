@@ -340,10 +340,17 @@ impl<'s> Sink<'s> {
         }
         let severity = self.severity(meta, raised);
         let (pos, _exact) = obj.doc.root.resolve(&path);
-        let rel: String = {
+        let full = path.render();
+        // The path relative to the object: the full path for a document's own object (the common
+        // case, no second rendering), the part after `items[i]` for an item of a List.
+        let skip = obj.path.segments().len().min(path.segments().len());
+        let rel: std::borrow::Cow<'_, str> = if skip == 0 {
+            std::borrow::Cow::Borrowed(&full)
+        } else {
             let segs = path.segments();
-            let skip = obj.path.segments().len().min(segs.len());
-            crate::location::FieldPath::root().join_segments(segs.get(skip..).unwrap_or_default()).to_string()
+            std::borrow::Cow::Owned(
+                crate::location::FieldPath::root().join_segments(segs.get(skip..).unwrap_or_default()).render(),
+            )
         };
         let r = obj.reference();
         let fingerprint = fingerprint(&[
@@ -365,7 +372,7 @@ impl<'s> Sink<'s> {
             column: Some(pos.column),
             object: Some(r),
             container: container.map(str::to_owned),
-            path: Some(path.to_string()),
+            path: Some(full),
             fingerprint,
             template: obj.doc.source.clone(),
         });

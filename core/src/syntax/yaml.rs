@@ -5,6 +5,7 @@
 //! scalars are always strings. Anchors, aliases and merge keys (`<<`) are expanded, with a node
 //! budget against alias bombs; nesting deeper than [`Limits::max_depth`] is an error.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
@@ -39,14 +40,19 @@ fn pos_of(span: &Span) -> Pos {
     Pos::new(line.max(1), col.saturating_add(1))
 }
 
+/// An open collection. Its items (entries) wait on the builder's shared `items` (`entries`)
+/// stack from index `start`, and move into a vector of exactly their number when it closes: one
+/// allocation per collection instead of a chain of reallocations as it grows.
 enum Frame {
-    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
-    Map { entries: Vec<Entry>, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(String, Pos, bool)> },
+    Seq { start: usize, pos: Pos, anchor: usize },
+    Map { start: usize, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(String, Pos, bool)> },
 }
 
 struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
     root: Option<Node>,
@@ -56,35 +62,40 @@ fn err(pos: Pos, message: impl Into<String>) -> SyntaxError {
     SyntaxError { message: message.into(), line: pos.line, column: pos.column }
 }
 
-/// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does.
-#[must_use]
-pub fn resolve_plain(text: &str) -> Value {
+/// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does. A string keeps the parser's
+/// allocation.
+fn resolve_plain(text: Cow<'_, str>) -> Value {
+    resolve_non_str(&text).unwrap_or_else(|| Value::Str(text.into_owned()))
+}
+
+/// The value of a plain scalar that resolves to something other than a string.
+fn resolve_non_str(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return Value::Bool(true)
+            return Some(Value::Bool(true))
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return Value::Bool(false)
+            return Some(Value::Bool(false))
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(Value::Float(f64::INFINITY)),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
         _ => {}
     }
     let first = text.as_bytes().first().copied().unwrap_or(b'a');
     if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
-        return Value::Str(text.to_owned());
+        return None;
     }
     if let Some(i) = parse_int(text) {
-        return Value::Int(i);
+        return Some(Value::Int(i));
     }
     if is_float(text) {
         if let Ok(f) = text.replace('_', "").parse::<f64>() {
-            return Value::Float(f);
+            return Some(Value::Float(f));
         }
     }
-    Value::Str(text.to_owned())
+    None
 }
 
 fn parse_int(text: &str) -> Option<i64> {
@@ -166,13 +177,13 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, merges, key, .. }) => match key.take() {
+            Some(Frame::Seq { .. }) => self.items.push(node),
+            Some(Frame::Map { merges, key, .. }) => match key.take() {
                 Some((k, kpos, plain)) => {
                     if plain && k == "<<" {
                         merges.push(node);
                     } else {
-                        entries.push(Entry { key: k, key_pos: kpos, value: node });
+                        self.entries.push(Entry { key: k, key_pos: kpos, value: node });
                     }
                 }
                 None => {
@@ -203,7 +214,7 @@ impl Builder<'_> {
                     return Ok(());
                 }
                 let value = if style == ScalarStyle::Plain && !is_str_tag(tag.as_deref()) {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 } else {
                     Value::Str(text.into_owned())
                 };
@@ -227,19 +238,21 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => {
                 self.depth_check(pos)?;
-                self.stack.push(Frame::Seq { items: Vec::new(), pos, anchor });
+                self.stack.push(Frame::Seq { start: self.items.len(), pos, anchor });
             }
             Event::MappingStart(anchor, _) => {
                 self.depth_check(pos)?;
-                self.stack.push(Frame::Map { entries: Vec::new(), merges: Vec::new(), pos, anchor, key: None });
+                self.stack.push(Frame::Map { start: self.entries.len(), merges: Vec::new(), pos, anchor, key: None });
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { items, pos, anchor }) = self.stack.pop() {
+                if let Some(Frame::Seq { start, pos, anchor }) = self.stack.pop() {
+                    let items: Vec<Node> = self.items.drain(start.min(self.items.len())..).collect();
                     self.push_value(Node::new(Value::Seq(items), pos), anchor)?;
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { mut entries, merges, pos, anchor, .. }) = self.stack.pop() {
+                if let Some(Frame::Map { start, merges, pos, anchor, .. }) = self.stack.pop() {
+                    let mut entries: Vec<Entry> = self.entries.drain(start.min(self.entries.len())..).collect();
                     apply_merges(&mut entries, merges)?;
                     self.push_value(Node::new(Value::Map(entries), pos), anchor)?;
                 }
@@ -323,7 +336,15 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
     let sources = helm_sources(text);
     let mut out = YamlStream::default();
     let mut builder =
-        Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_budget: limits.max_alias_nodes, root: None };
+        Builder {
+            limits,
+            stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            anchors: HashMap::new(),
+            alias_budget: limits.max_alias_nodes,
+            root: None,
+        };
     let mut doc_index = 0usize;
     let mut in_doc = false;
     let mut prev_end_line = 0u32;
@@ -363,6 +384,8 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                 doc_index += 1;
                 in_doc = false;
                 builder.stack.clear();
+                builder.items.clear();
+                builder.entries.clear();
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             other => {

@@ -45,18 +45,20 @@ fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
         out.push(Item::Problem(dir.display().to_string(), "directories nested deeper than 64 levels".to_owned()));
         return;
     }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+    // The entry's type comes with the directory listing (no `stat` per file), as
+    // `symlink_metadata` would give it: links are not followed.
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| (e.path(), e.file_type().ok())).collect(),
         Err(e) => {
             out.push(Item::Problem(dir.display().to_string(), format!("cannot read directory: {e}")));
             return;
         }
     };
-    entries.sort();
-    for p in entries {
-        let Ok(lm) = std::fs::symlink_metadata(&p) else { continue };
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, ft) in entries {
+        let Some(ft) = ft.or_else(|| std::fs::symlink_metadata(&p).ok().map(|m| m.file_type())) else { continue };
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if lm.file_type().is_symlink() {
+        if ft.is_symlink() {
             if !follow {
                 continue;
             }
@@ -65,7 +67,7 @@ fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
                 Ok(_) if is_scannable(&p) => out.push(Item::Path(p)),
                 _ => {}
             }
-        } else if lm.is_dir() {
+        } else if ft.is_dir() {
             if name.starts_with('.') || name == "node_modules" || name == "target" {
                 continue;
             }

@@ -155,19 +155,19 @@ pub fn now_rfc3339() -> String {
 /// Reads every input in parallel and analyses it; returns the sources (for text excerpts) too.
 pub fn analyze_all(checker: &Checker, paths: &[PathBuf], follow: bool) -> (Vec<SourceFile>, Vec<FileResult>) {
     let items = inputs::expand(paths, follow);
-    let results: Vec<(Option<SourceFile>, FileResult)> = items
-        .into_par_iter()
-        .map(|item| match item {
-            Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
-            Item::Path(p) => match inputs::read(&p) {
-                Ok(src) => {
-                    let r = checker.analyze(&src);
-                    (Some(src), r)
-                }
-                Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
-            },
-        })
-        .collect();
+    let one = |item: Item| match item {
+        Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
+        Item::Path(p) => match inputs::read(&p) {
+            Ok(src) => {
+                let r = checker.analyze(&src);
+                (Some(src), r)
+            }
+            Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
+        },
+    };
+    // One file (the pre-commit case): no thread pool to start.
+    let results: Vec<(Option<SourceFile>, FileResult)> =
+        if items.len() <= 1 { items.into_iter().map(one).collect() } else { items.into_par_iter().map(one).collect() };
     let mut sources = Vec::new();
     let mut files = Vec::new();
     for (s, r) in results {
