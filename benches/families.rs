@@ -18,11 +18,16 @@ use kubeharden::rules::{Context, Input, Sink};
 use kubeharden::{check, CheckRequest, Checker, Config, SourceFile};
 use kubeharden_benches::{dockerfile_corpus, k8s_corpus, select, total_bytes};
 
-/// The families of the manifest corpus: (label, id prefixes).
-const K8S_FAMILIES: &[(&str, &[&str])] =
-    &[("workload-POD", &["POD"]), ("secrets-SEC", &["SEC"]), ("cross-resource-WKL", &["WKL"]), ("all-default", &[])];
+/// The families run on the manifest corpus, as (label, id prefixes): every family of the
+/// registry but the Dockerfile rules (`kubeharden_benches::families`), then every default rule.
+fn k8s_families() -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> =
+        kubeharden_benches::families().into_iter().filter(|f| f != "DKR").map(|f| (f.clone(), vec![f])).collect();
+    out.push(("all-default".to_owned(), Vec::new()));
+    out
+}
 
-fn checker_for(prefixes: &[&str]) -> Checker {
+fn checker_for<S: AsRef<str>>(prefixes: &[S]) -> Checker {
     let config = if prefixes.is_empty() { Config::default() } else { select(prefixes) };
     Checker::new(&config, Some("2026-11-22T00:00:00Z")).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -53,27 +58,30 @@ fn run_rules(checker: &Checker, cx: &Context, docs: &[Document]) -> usize {
 
 fn k8s(c: &mut Criterion) {
     let files = k8s_corpus();
+    if files.is_empty() {
+        panic!("no manifests under {}", kubeharden_benches::shared_dir().display());
+    }
     let bytes = total_bytes(&files);
-    let parser = checker_for(&[]);
+    let parser = checker_for::<&str>(&[]);
     let docs: Vec<Document> = files.iter().flat_map(|f| parser.parse(f).0).collect();
     let cx = Context { now: Some(1_795_305_600), ..Context::default() };
 
     let mut g = c.benchmark_group("rules-only");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
-    for (label, prefixes) in K8S_FAMILIES {
-        let checker = checker_for(prefixes);
-        g.bench_function(*label, |b| b.iter(|| run_rules(&checker, &cx, &docs)));
+    for (label, prefixes) in k8s_families() {
+        let checker = checker_for(&prefixes);
+        g.bench_function(label, |b| b.iter(|| run_rules(&checker, &cx, &docs)));
     }
     g.finish();
 
     let mut g = c.benchmark_group("check-family");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
-    for (label, prefixes) in K8S_FAMILIES {
-        let config = if prefixes.is_empty() { Config::default() } else { select(prefixes) };
+    for (label, prefixes) in k8s_families() {
+        let config = if prefixes.is_empty() { Config::default() } else { select(&prefixes) };
         let req = CheckRequest { files: files.clone(), config, ..CheckRequest::default() };
-        g.bench_function(*label, |b| b.iter(|| check(&req).map(|r| r.findings.len())));
+        g.bench_function(label, |b| b.iter(|| check(&req).map(|r| r.findings.len())));
     }
     g.finish();
 }

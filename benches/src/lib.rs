@@ -4,10 +4,19 @@ use std::path::{Path, PathBuf};
 
 use kubeharden::SourceFile;
 
-/// The shared material folder (`../shared` beside the repository).
+/// The shared material folder: `$KUBEHARDEN_SHARED`, else the first `shared/` holding a
+/// `corpus/` beside the repository or one of its ancestors (`../shared` from the repository,
+/// `../../shared` from a worktree under `wt/`).
 #[must_use]
 pub fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+    if let Some(dir) = std::env::var_os("KUBEHARDEN_SHARED") {
+        return PathBuf::from(dir);
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    repo.ancestors()
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("corpus").is_dir())
+        .unwrap_or_else(|| repo.join("../shared"))
 }
 
 /// Every file under `dir` whose name passes `keep`, sorted, as source files.
@@ -56,17 +65,30 @@ pub fn dockerfile_corpus() -> Vec<SourceFile> {
 
 /// The ids of every registered rule whose id starts with one of `prefixes` (`POD`, `SEC`, ...).
 #[must_use]
-pub fn rule_ids(prefixes: &[&str]) -> Vec<String> {
+pub fn rule_ids<S: AsRef<str>>(prefixes: &[S]) -> Vec<String> {
     kubeharden::RULES
         .iter()
         .map(|r| r.meta().id.0)
-        .filter(|id| prefixes.iter().any(|p| id.starts_with(p)))
+        .filter(|id| prefixes.iter().any(|p| id.starts_with(p.as_ref())))
         .map(str::to_owned)
         .collect()
 }
 
 /// A configuration that runs only the rules whose ids start with one of `prefixes`.
 #[must_use]
-pub fn select(prefixes: &[&str]) -> kubeharden::Config {
+pub fn select<S: AsRef<str>>(prefixes: &[S]) -> kubeharden::Config {
     kubeharden::Config { select: Some(rule_ids(prefixes)), ..kubeharden::Config::default() }
+}
+
+/// The rule families: the distinct letter prefixes of the registered rule ids (`DKR`, `POD`,
+/// `SEC`, ...), sorted. A family added to the registry gets its benchmark without an edit here.
+#[must_use]
+pub fn families() -> Vec<String> {
+    let mut out: Vec<String> = kubeharden::RULES
+        .iter()
+        .map(|r| r.meta().id.0.chars().take_while(char::is_ascii_alphabetic).collect::<String>())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
