@@ -88,7 +88,13 @@ pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
     let res = if path.as_os_str() == "-" {
         std::io::stdin().lock().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        std::fs::File::open(path).and_then(|f| {
+            // Sized from the file's length: `take` hides it from `read_to_end`, which would
+            // otherwise grow the buffer by doubling and keep the spare half for the whole run.
+            let len = f.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
+            bytes.reserve_exact(usize::try_from(len).unwrap_or(0).saturating_add(1));
+            f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        })
     };
     if let Err(e) = res {
         return Err((name, format!("cannot read: {e}")));
