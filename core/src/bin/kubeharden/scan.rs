@@ -218,7 +218,13 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (sources, mut files) = analyze_all(&checker, &paths, a.follow_symlinks);
+    let (mut sources, mut files) = analyze_all(&checker, &paths, a.follow_symlinks);
+    if a.format != Format::Text {
+        // Only the text report quotes source lines: free the texts before rendering.
+        for s in &mut sources {
+            s.content = String::new();
+        }
+    }
     let full = checker.finish_in_place(&mut files);
     // The syntax trees are not needed any more and the process ends soon: freeing them node by
     // node would cost a twentieth of the scan.
