@@ -351,7 +351,8 @@ impl Checker {
         }
         let (cross, cross_suppressed) = sink.finish();
         let mut summary = Summary { files: files.len(), ..Summary::default() };
-        let mut findings = Vec::new();
+        // Sized once: growing by doubling would hold up to twice the findings at the peak.
+        let mut findings = Vec::with_capacity(files.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len());
         let mut errors = Vec::new();
         let mut suppressed = cross_suppressed;
         for f in files.iter_mut() {
