@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod inputs;
+mod pss_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -31,6 +32,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Show a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
+    Pss(pss_cmd::PssArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan::run(&a),
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
+        Command::Pss(a) => pss_cmd::run(&a),
     };
     ExitCode::from(code)
 }
