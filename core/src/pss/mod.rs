@@ -31,6 +31,7 @@ use crate::location::FieldPath;
 use crate::model::{K8sObject, ObjectRef, PodSpec};
 
 mod checks;
+pub mod namespace;
 pub mod table;
 
 pub use checks::Fail;

@@ -255,8 +255,9 @@ pub static CHECKS: &[CheckDef] = &[
     },
 ];
 
-/// The checks that run for a level at a version, in table order: for `restricted`, every baseline
-/// check not replaced by a restricted check that applies at that version.
+/// The checks that run for a level at a version, in PSA's order (baseline checks, then restricted
+/// ones, each sorted by id): for `restricted`, every baseline check not replaced by a restricted
+/// check that applies at that version.
 #[must_use]
 pub fn checks_for(level: PssLevel, version: PssVersion) -> Vec<&'static CheckDef> {
     let minor = version.minor();
@@ -268,7 +269,10 @@ pub fn checks_for(level: PssLevel, version: PssVersion) -> Vec<&'static CheckDef
         .flat_map(|c| c.overrides.iter().copied())
         .filter(|_| level == PssLevel::Restricted)
         .collect();
-    applicable.into_iter().filter(|c| !overridden.contains(&c.id)).collect()
+    let mut out: Vec<&CheckDef> = applicable.into_iter().filter(|c| !overridden.contains(&c.id)).collect();
+    // PSA's order (that of its messages): baseline checks, then restricted ones, each by id.
+    out.sort_by_key(|c| (c.level, c.id));
+    out
 }
 
 /// The table as Markdown (the body of `docs/pss.md`).

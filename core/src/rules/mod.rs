@@ -15,6 +15,7 @@ use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
 pub mod input;
+pub mod namespace;
 pub mod registry;
 pub mod workload;
 

@@ -1,10 +1,13 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
+use super::namespace::*;
 use super::workload::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
+    &NamespacePssEnforceMissing,
+    &PssAdmissionRejected,
     &PrivilegedContainer,
     &RunAsNonRoot,
     &InvalidFieldType,

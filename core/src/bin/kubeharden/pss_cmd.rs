@@ -1,6 +1,7 @@
 //! `kubeharden pss --level baseline|restricted [--version v1.N|latest] PATH...`: would Pod
 //! Security Admission admit the pods of each pod-bearing object?
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -55,10 +56,12 @@ pub fn run(a: &PssArgs) -> u8 {
         }
     };
     report.errors.splice(0..0, unreadable);
-    match a.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
-        Format::Text => print!("{}", render_text(&report)),
-    }
+    let text = match a.format {
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        Format::Text => render_text(&report),
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if !report.errors.is_empty() {
         EXIT_ERROR
     } else if report.all_allowed() {
