@@ -304,21 +304,41 @@ pub fn markdown() -> String {
             if replaces.is_empty() { "—".to_owned() } else { replaces.join(", ") },
         ));
     }
-    out.push_str("\n## Checks by level and version\n\n");
-    out.push_str("Versions where the set of checks or a check's behaviour changes; between two rows nothing changes.\n\n");
-    out.push_str("| version | baseline | restricted (adds) |\n|---|---|---|\n");
+    out.push_str("\n## Control × level × version\n\n");
+    out.push_str(
+        "Columns are the versions where something changes (between two columns nothing does). \
+         `new`: the check starts to apply; `changed`: its behaviour changes (see above); `✓`: applies unchanged; \
+         `—`: does not exist yet; `✓ (B)`: applies at baseline only, restricted runs its replacement.\n\n",
+    );
     let mut change_points: Vec<u32> = CHECKS.iter().flat_map(|c| c.steps.iter().map(|st| st.since)).collect();
     change_points.sort_unstable();
     change_points.dedup();
-    for minor in change_points {
-        let v = PssVersion::V(minor);
-        let base: Vec<String> = checks_for(PssLevel::Baseline, v).iter().map(|c| format!("`{}`", c.id)).collect();
-        let restr: Vec<String> = checks_for(PssLevel::Restricted, v)
+    let header: Vec<String> = change_points.iter().map(|m| format!("v1.{m}")).collect();
+    out.push_str(&format!("| check | level | {} |\n", header.join(" | ")));
+    out.push_str(&format!("|---|---|{}\n", "---|".repeat(change_points.len())));
+    for c in CHECKS {
+        let cells: Vec<String> = change_points
             .iter()
-            .filter(|c| c.level == PssLevel::Restricted)
-            .map(|c| format!("`{}`", c.id))
+            .map(|&minor| {
+                if !c.applies_at(minor) {
+                    return "—".to_owned();
+                }
+                let mut cell = if minor == c.since() {
+                    "new".to_owned()
+                } else if c.steps.iter().any(|st| st.since == minor) {
+                    "changed".to_owned()
+                } else {
+                    "✓".to_owned()
+                };
+                let replaced = c.level == PssLevel::Baseline
+                    && !checks_for(PssLevel::Restricted, PssVersion::V(minor)).iter().any(|r| r.id == c.id);
+                if replaced {
+                    cell.push_str(" (B)");
+                }
+                cell
+            })
             .collect();
-        out.push_str(&format!("| v1.{minor} | {} | {} |\n", base.join(", "), restr.join(", ")));
+        out.push_str(&format!("| `{}` | {} | {} |\n", c.id, c.level.as_str(), cells.join(" | ")));
     }
     out
 }
