@@ -3,6 +3,8 @@
 //! pod must be allowed and every `fail` pod denied at that level and version. A missing fixture
 //! directory fails the test.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers")]
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

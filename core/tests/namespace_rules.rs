@@ -2,6 +2,8 @@
 //! their fixtures (`src/rules/namespace/<rule>/{fail,pass}*.yaml`), their doc examples, and the
 //! example app of `shared/seed-examples`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers")]
+
 use std::path::{Path, PathBuf};
 
 use kubeharden::{check, CheckRequest, Config, Finding, Severity, SourceFile};

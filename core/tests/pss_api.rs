@@ -1,6 +1,8 @@
 //! The PSS API: `check_pss` (request validation, results per pod-bearing object, paths and lines)
 //! and Kubernetes' wording of every check.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers")]
+
 use kubeharden::pss::{check_pss, PssLevel, PssRequest, PssVersion, PssViolation};
 use kubeharden::{Error, SourceFile};
 

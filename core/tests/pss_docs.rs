@@ -1,6 +1,8 @@
 //! `docs/pss.md` is generated from the PSS table (`core/src/pss/table.rs`) and must be current;
 //! `KUBEHARDEN_BLESS=1 cargo test -p kubeharden --test pss_docs` rewrites it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers")]
+
 use std::path::Path;
 
 #[test]
