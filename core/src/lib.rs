@@ -29,4 +29,4 @@ pub use config::Config;
 pub use engine::{check, Checker, FileResult};
 pub use error::{ConfigError, Error, ParseError};
 pub use rules::registry::RULES;
-pub use pss::{check_pss, PssReport, PssRequest, PssResult, PssViolation};
+pub use pss::{check_pss, evaluate_pod, PssLevel, PssReport, PssRequest, PssResult, PssVersion, PssViolation};
