@@ -249,3 +249,39 @@ spec:
     let old: Vec<String> = violations("restricted", "v1.24", windows).into_iter().map(|v| v.check).collect();
     assert_eq!(old, ["allowPrivilegeEscalation", "capabilities_restricted", "seccompProfile_restricted"]);
 }
+
+/// A warning Kubernetes printed for a node-debug pod (`kubectl`/`oc debug node`), reproduced
+/// word for word: check order (baseline, then restricted, each by id), `restrictedVolumes`
+/// replacing `hostPathVolumes`, and every message.
+#[test]
+fn reproduces_a_real_kubernetes_warning() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: node-debug}
+spec:
+  hostNetwork: true
+  hostPID: true
+  volumes:
+  - name: host
+    hostPath: {path: /}
+  containers:
+  - name: container-00
+    image: registry.example.com/tools:1
+    securityContext:
+      privileged: true
+      runAsUser: 0
+";
+    let joined: Vec<String> = violations("restricted", "latest", text).into_iter().map(|v| v.message).collect();
+    assert_eq!(
+        format!("would violate PodSecurity \"restricted:latest\": {}", joined.join(", ")),
+        "would violate PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true, hostPID=true), \
+         privileged (container \"container-00\" must not set securityContext.privileged=true), \
+         allowPrivilegeEscalation != false (container \"container-00\" must set securityContext.allowPrivilegeEscalation=false), \
+         unrestricted capabilities (container \"container-00\" must set securityContext.capabilities.drop=[\"ALL\"]), \
+         restricted volume types (volume \"host\" uses restricted volume type \"hostPath\"), \
+         runAsNonRoot != true (pod or container \"container-00\" must set securityContext.runAsNonRoot=true), \
+         runAsUser=0 (container \"container-00\" must not set runAsUser=0), \
+         seccompProfile (pod or container \"container-00\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
+    );
+}

@@ -190,7 +190,7 @@ pub static CHECKS: &[CheckDef] = &[
             "volumes only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `persistentVolumeClaim`, \
              `projected`, `secret`",
         )],
-        overrides: &[],
+        overrides: &["hostPathVolumes"],
         eval: checks::restricted_volumes,
     },
     CheckDef {
