@@ -275,6 +275,38 @@ pub fn checks_for(level: PssLevel, version: PssVersion) -> Vec<&'static CheckDef
     out
 }
 
+const USAGE: &str = "\
+## Usage
+
+```sh
+kubeharden pss --level restricted [--version v1.29|latest] k8s/ [--format text|json]
+```
+
+One verdict per pod-bearing object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+CronJob, PodTemplate, ...: for controllers, about the pods they would create). Exit code 0 when
+every object is allowed, 1 when one is denied, 2 on a usage or input error. JSON:
+`{\"level\", \"version\", \"results\": [{\"file\", \"document\", \"object\": {...}, \"allowed\", \"violations\":
+[{\"check\", \"message\", \"path\", \"line\", \"column\"}]}], \"errors\": [...]}`. Each violation is one PSA
+check, worded as Kubernetes words it; `path` is the first offending field (or where the fix goes)
+from the document root. The library exposes the same: `kubeharden::check_pss(&PssRequest)`, and
+`kubeharden::evaluate_pod(&PodSpec, PssLevel, PssVersion)` for one pod spec.
+
+### Namespaces: admission simulation
+
+`kubeharden scan` reads the `pod-security.kubernetes.io/{enforce,audit,warn}` labels and their
+`-version` labels of the Namespace objects in its input, with Kubernetes' defaulting: unlabelled =
+`privileged`; a level that is not one = `restricted` (fails closed); a missing or unparseable
+version = `latest`; `warn` without a label of its own follows a stricter `enforce`.
+
+- `NSP001 namespace-pss-enforce-missing` (high): a Namespace without an `enforce` label, or enforcing
+  `privileged`.
+- `NSP002 pss-admission-rejected`: a workload in a namespace of the input whose pods the `enforce`
+  level and version reject — **critical** (the object applies, its pods never start); when `enforce`
+  admits them but `audit` flags them — **medium** (violations land in the audit log); when only
+  `warn` flags them — **low** (the client gets a warning). The message lists the violations as the
+  API server does: `violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (...), ...`.
+";
+
 /// The table as Markdown (the body of `docs/pss.md`).
 #[must_use]
 pub fn markdown() -> String {
@@ -289,6 +321,8 @@ pub fn markdown() -> String {
          everything; `restricted` runs every baseline check except the ones a restricted check replaces at that \
          version. Check ids and violation messages are Kubernetes' own.\n\n"
     ));
+    out.push_str(USAGE);
+    out.push_str("\n## Checks\n\n");
     out.push_str("| check | level | control | from | requirement, by version | replaces |\n");
     out.push_str("|---|---|---|---|---|---|\n");
     for c in CHECKS {
