@@ -285,3 +285,39 @@ spec:
          seccompProfile (pod or container \"container-00\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
     );
 }
+
+#[test]
+fn ephemeral_containers_and_user_namespace_run_as_non_root() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - {name: app, image: nginx}
+  ephemeralContainers:
+  - name: debugger
+    image: busybox
+    securityContext: {privileged: true}
+";
+    let v = violations("baseline", "latest", text);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].message, r#"privileged (container "debugger" must not set securityContext.privileged=true)"#);
+    assert_eq!(v[0].path, "spec.ephemeralContainers[0].securityContext.privileged");
+
+    let userns = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostUsers: false
+  securityContext: {seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: app
+    image: nginx
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+";
+    assert!(violations("restricted", "v1.35", userns).is_empty());
+    let checks: Vec<String> = violations("restricted", "v1.34", userns).into_iter().map(|v| v.check).collect();
+    assert_eq!(checks, ["runAsNonRoot"]);
+}
