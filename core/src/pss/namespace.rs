@@ -2,12 +2,11 @@
 //! defaulting:
 //!
 //! - `pod-security.kubernetes.io/<mode>` (`enforce`, `audit`, `warn`): the level. Unlabelled =
-//!   `privileged` (the default of a cluster without an admission configuration); a value that is
-//!   not a level fails closed to `restricted`.
-//! - `pod-security.kubernetes.io/<mode>-version`: `latest` or `v1.<minor>`. Missing or not a
-//!   version = `latest`.
-//! - `warn` without its own label follows `enforce` when `enforce` is set to a stricter level
-//!   (and its version, when `warn-version` is unset), as PSA does.
+//!   `privileged` (the default of a cluster without an admission configuration). A value that is
+//!   not a level fails closed to `restricted` for `enforce` and open to `privileged` for `audit`
+//!   and `warn` (PSA's `PolicyToEvaluate`).
+//! - `pod-security.kubernetes.io/<mode>-version`: `latest` or `v1.<minor>` (no leading zero).
+//!   Missing or not a version = `latest`.
 
 use super::{PssLevel, PssVersion};
 
@@ -99,22 +98,19 @@ impl NamespacePolicy {
     /// Reads the policy from a label lookup (`None` = label absent).
     pub fn from_labels<'a>(label: impl Fn(&str) -> Option<&'a str>) -> Self {
         let mut problems = Vec::new();
-        let mut read = |mode: Mode| -> (ModePolicy, bool) {
+        let mut read = |mode: Mode| -> ModePolicy {
             let mut p = ModePolicy { level: PssLevel::Privileged, version: PssVersion::Latest, level_labelled: false };
-            let mut level_valid = false;
             if let Some(v) = label(&mode.level_label()) {
                 p.level_labelled = true;
                 match v.parse() {
-                    Ok(l) => {
-                        p.level = l;
-                        level_valid = true;
-                    }
+                    Ok(l) => p.level = l,
                     Err(_) => {
-                        p.level = PssLevel::Restricted;
+                        // Fail closed for enforce, open for audit and warn.
+                        p.level = if mode == Mode::Enforce { PssLevel::Restricted } else { PssLevel::Privileged };
                         problems.push(LabelProblem {
                             label: mode.level_label(),
                             value: v.to_owned(),
-                            read_as: "restricted".to_owned(),
+                            read_as: p.level.as_str().to_owned(),
                         });
                     }
                 }
@@ -129,18 +125,11 @@ impl NamespacePolicy {
                     }),
                 }
             }
-            (p, level_valid)
+            p
         };
-        let (enforce, enforce_valid) = read(Mode::Enforce);
-        let (audit, _) = read(Mode::Audit);
-        let (mut warn, _) = read(Mode::Warn);
-        let warn_version_set = label(&Mode::Warn.version_label()).is_some();
-        if !warn.level_labelled && enforce_valid && enforce.level > warn.level {
-            warn.level = enforce.level;
-            if !warn_version_set && older(warn.version, enforce.version) {
-                warn.version = enforce.version;
-            }
-        }
+        let enforce = read(Mode::Enforce);
+        let audit = read(Mode::Audit);
+        let warn = read(Mode::Warn);
         NamespacePolicy { enforce, audit, warn, problems }
     }
 
@@ -152,14 +141,6 @@ impl NamespacePolicy {
             Mode::Audit => &self.audit,
             Mode::Warn => &self.warn,
         }
-    }
-}
-
-fn older(a: PssVersion, b: PssVersion) -> bool {
-    match (a, b) {
-        (PssVersion::Latest, _) => false,
-        (PssVersion::V(_), PssVersion::Latest) => true,
-        (PssVersion::V(x), PssVersion::V(y)) => x < y,
     }
 }
 
@@ -183,22 +164,28 @@ mod tests {
     }
 
     #[test]
-    fn bad_level_fails_closed_and_bad_version_is_latest() {
-        let p = policy(&[("enforce", "strict"), ("enforce-version", "1.29"), ("audit", "baseline"), ("audit-version", "v1.25")]);
+    fn bad_level_fails_closed_for_enforce_open_for_audit_and_warn() {
+        let p = policy(&[
+            ("enforce", "strict"),
+            ("enforce-version", "1.29"),
+            ("audit", "baseline"),
+            ("audit-version", "v1.25"),
+            ("warn", "strict"),
+            ("warn-version", "v1.025"),
+        ]);
         assert_eq!(p.enforce.describe(), "restricted:latest");
         assert_eq!(p.audit.describe(), "baseline:v1.25");
-        assert_eq!(p.problems.len(), 2);
-        // An invalid enforce level does not carry over to warn.
         assert_eq!(p.warn.describe(), "privileged:latest");
+        assert!(p.warn.level_labelled);
+        let read_as: Vec<&str> = p.problems.iter().map(|x| x.read_as.as_str()).collect();
+        assert_eq!(read_as, ["restricted", "latest", "privileged", "latest"]);
     }
 
     #[test]
-    fn warn_follows_a_stricter_enforce() {
+    fn modes_are_independent() {
         let p = policy(&[("enforce", "baseline"), ("enforce-version", "v1.30")]);
-        assert_eq!(p.warn.describe(), "baseline:latest");
-        let p = policy(&[("enforce", "restricted"), ("warn", "baseline")]);
-        assert_eq!(p.warn.describe(), "baseline:latest");
-        let p = policy(&[("enforce", "restricted"), ("enforce-version", "v1.30"), ("warn-version", "v1.20")]);
-        assert_eq!(p.warn.describe(), "restricted:v1.20");
+        assert_eq!(p.enforce.describe(), "baseline:v1.30");
+        assert_eq!(p.warn.describe(), "privileged:latest");
+        assert_eq!(p.audit.describe(), "privileged:latest");
     }
 }

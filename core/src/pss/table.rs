@@ -295,8 +295,8 @@ from the document root. The library exposes the same: `kubeharden::check_pss(&Ps
 
 `kubeharden scan` reads the `pod-security.kubernetes.io/{enforce,audit,warn}` labels and their
 `-version` labels of the Namespace objects in its input, with Kubernetes' defaulting: unlabelled =
-`privileged`; a level that is not one = `restricted` (fails closed); a missing or unparseable
-version = `latest`; `warn` without a label of its own follows a stricter `enforce`.
+`privileged`; a level that is not one = `restricted` for `enforce` (fails closed) and `privileged`
+for `audit` and `warn` (fail open); a missing or unparseable version = `latest`.
 
 - `NSP001 namespace-pss-enforce-missing` (high): a Namespace without an `enforce` label, or enforcing
   `privileged`.

@@ -8,8 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Simulates Pod Security Admission for every workload whose namespace is a Namespace object of
     /// the input: the namespace's `pod-security.kubernetes.io/enforce` level and version (with
-    /// Kubernetes' defaulting: unlabelled = `privileged`, a level that is not one = `restricted`,
-    /// a missing or unparseable version = `latest`) are evaluated against the workload's pods. A
+    /// Kubernetes' defaulting: unlabelled = `privileged`, an `enforce` level that is not one =
+    /// `restricted`, a missing or unparseable version = `latest`) are evaluated against the
+    /// workload's pods. A
     /// rejection is critical and lists the violated controls as Kubernetes words them.
     ///
     /// When `enforce` admits the pods but the `audit` or `warn` level does not, the finding is
