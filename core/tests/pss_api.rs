@@ -320,4 +320,24 @@ spec:
     assert!(violations("restricted", "v1.35", userns).is_empty());
     let checks: Vec<String> = violations("restricted", "v1.34", userns).into_iter().map(|v| v.check).collect();
     assert_eq!(checks, ["runAsNonRoot"]);
+    // runAsUser=0 too is allowed in a user namespace from 1.35 (root inside maps to an unprivileged
+    // user outside).
+    let root = userns.replace("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: RuntimeDefault}, runAsUser: 0");
+    assert!(violations("restricted", "v1.35", &root).is_empty());
+    let checks: Vec<String> = violations("restricted", "v1.34", &root).into_iter().map(|v| v.check).collect();
+    assert_eq!(checks, ["runAsNonRoot", "runAsUser"]);
+
+    // Image volumes pass restricted at every version.
+    let image = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: true}
+  volumes:
+  - {name: models, image: {reference: registry.example.com/models:1, pullPolicy: IfNotPresent}}
+  containers:
+  - {name: app, image: nginx}
+";
+    assert!(violations("restricted", "v1.0", image).is_empty());
 }

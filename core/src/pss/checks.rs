@@ -522,8 +522,19 @@ pub(crate) fn host_probes_and_host_lifecycle(p: &PodSpec<'_>, _minor: u32) -> Op
     )
 }
 
-const ALLOWED_VOLUME_SOURCES: &[&str] =
-    &["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+/// Allowed at every version: PSA amended its single 1.0 check to allow `image` volumes (Kubernetes
+/// 1.33), so they pass whatever version is pinned.
+const ALLOWED_VOLUME_SOURCES: &[&str] = &[
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
 
 const RESTRICTED_VOLUME_SOURCES: &[&str] = &[
     "hostPath",
@@ -547,7 +558,6 @@ const RESTRICTED_VOLUME_SOURCES: &[&str] = &[
     "portworxVolume",
     "scaleIO",
     "storageos",
-    "image",
 ];
 
 pub(crate) fn restricted_volumes(p: &PodSpec<'_>, _minor: u32) -> Option<Fail> {
@@ -641,7 +651,10 @@ pub(crate) fn run_as_non_root(p: &PodSpec<'_>, minor: u32) -> Option<Fail> {
     )
 }
 
-pub(crate) fn run_as_user(p: &PodSpec<'_>, _minor: u32) -> Option<Fail> {
+pub(crate) fn run_as_user(p: &PodSpec<'_>, minor: u32) -> Option<Fail> {
+    if minor >= 35 && in_user_namespace(p) {
+        return None;
+    }
     let is_root = |n: Option<&Node>| get(n, "runAsUser").and_then(Node::as_i64) == Some(0);
     let pod = is_root(pod_sc(p));
     let mut first = if pod { Some(pod_sc_path(p, "runAsUser")) } else { None };

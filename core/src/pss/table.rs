@@ -187,8 +187,8 @@ pub static CHECKS: &[CheckDef] = &[
         control: "Volume Types",
         steps: &[s(
             0,
-            "volumes only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `persistentVolumeClaim`, \
-             `projected`, `secret`",
+            "volumes only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, \
+             `persistentVolumeClaim`, `projected`, `secret` (`image` at every version, as PSA since Kubernetes 1.33)",
         )],
         overrides: &["hostPathVolumes"],
         eval: checks::restricted_volumes,
@@ -219,7 +219,10 @@ pub static CHECKS: &[CheckDef] = &[
         id: "runAsUser",
         level: PssLevel::Restricted,
         control: "Running as Non-root user",
-        steps: &[s(23, "`runAsUser` not `0` on the pod or any container")],
+        steps: &[
+            s(23, "`runAsUser` not `0` on the pod or any container"),
+            s(35, "pods with `hostUsers: false` exempt"),
+        ],
         overrides: &[],
         eval: checks::run_as_user,
     },
