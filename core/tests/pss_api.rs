@@ -341,3 +341,31 @@ spec:
 ";
     assert!(violations("restricted", "v1.0", image).is_empty());
 }
+
+/// Another error the API server returned (`restricted:v1.32`), word for word.
+#[test]
+fn reproduces_a_real_kubernetes_rejection_with_selinux_and_sysctls() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: sysctlpod}
+spec:
+  securityContext:
+    seLinuxOptions: {user: system_u, role: object_r, level: 's0:c123,c456'}
+    sysctls:
+    - {name: net.core.somaxconn, value: '1024'}
+    - {name: kernel.msgmax, value: '65536'}
+  containers:
+  - {name: my-pod, image: busybox}
+";
+    let joined: Vec<String> = violations("restricted", "v1.32", text).into_iter().map(|v| v.message).collect();
+    assert_eq!(
+        joined.join(", "),
+        "seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set; role may not be set), \
+         forbidden sysctls (net.core.somaxconn, kernel.msgmax), \
+         allowPrivilegeEscalation != false (container \"my-pod\" must set securityContext.allowPrivilegeEscalation=false), \
+         unrestricted capabilities (container \"my-pod\" must set securityContext.capabilities.drop=[\"ALL\"]), \
+         runAsNonRoot != true (pod or container \"my-pod\" must set securityContext.runAsNonRoot=true), \
+         seccompProfile (pod or container \"my-pod\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
+    );
+}
