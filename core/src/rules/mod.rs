@@ -16,6 +16,7 @@ use crate::syntax::Node;
 
 pub mod input;
 pub mod docs;
+pub mod namespace;
 pub mod registry;
 pub mod secret;
 pub mod workload;

@@ -1,6 +1,7 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
 use super::secret::*;
+use super::namespace::*;
 use super::workload::*;
 use super::dockerfile::*;
 use super::image::*;
@@ -20,6 +21,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTooOld,
     &ImageRunsAsRoot,
     &RunAsNonRootUnverifiable,
+    &NamespacePssEnforceMissing,
+    &PssAdmissionRejected,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &RunAsNonRoot,

@@ -23,6 +23,7 @@ macro_rules! out {
 
 mod audit_cmd;
 mod inputs;
+mod pss_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -50,6 +51,8 @@ enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
     Audit(audit_cmd::AuditArgs),
+    /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
+    Pss(pss_cmd::PssArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
         Command::Audit(a) => audit_cmd::run(&a),
+        Command::Pss(a) => pss_cmd::run(&a),
     };
     ExitCode::from(code)
 }
