@@ -84,3 +84,20 @@ fn nginx_ingress_only_lacks_a_digest_and_leaks_a_token() {
         assert!(!ing.contains(absent), "nginx-ingress is hardened for `{absent}`: {ing:?}");
     }
 }
+
+#[test]
+fn pod_security_admission_on_the_example_namespaces() {
+    let r = example_report();
+    // shop enforces restricted: postgres's pods would never start
+    let pg = r.findings.iter().find(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() == Some("postgres"))).unwrap();
+    assert_eq!(pg.severity, kubeharden::Severity::Critical);
+    assert!(pg.message.contains("violates PodSecurity \"restricted:latest\""), "{}", pg.message);
+    assert!(pg.message.contains("allowPrivilegeEscalation != false"), "{}", pg.message);
+    // the hardened workloads of shop are admitted
+    assert!(!r.findings.iter().any(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() != Some("postgres"))));
+    // legacy has no enforce label: a namespace finding on the Namespace object itself
+    let ns = r.findings.iter().find(|f| f.name == "namespace-pss-enforce-missing").unwrap();
+    assert_eq!(ns.object.as_ref().unwrap().name.as_deref(), Some("legacy"));
+    assert_eq!(ns.file.as_deref(), Some("namespace.yaml"));
+    assert_eq!(r.findings.iter().filter(|f| f.name == "namespace-pss-enforce-missing").count(), 1, "shop is labelled");
+}
