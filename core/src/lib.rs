@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod location;
 pub mod model;
+pub mod netpol;
 pub mod report;
 pub mod rules;
 pub mod syntax;

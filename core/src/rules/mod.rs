@@ -17,6 +17,8 @@ use crate::syntax::Node;
 pub mod input;
 pub mod registry;
 pub mod workload;
+pub mod network;
+pub mod secret;
 
 pub use input::Input;
 

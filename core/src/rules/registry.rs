@@ -1,12 +1,21 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
 use super::workload::*;
+use super::network::*;
+use super::secret::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
+    &NamespaceDefaultDenyMissing,
+    &NetworkPolicyNotCoveringPod,
+    &NetworkPolicySelectsNothing,
+    &NetworkPolicyAllowsAll,
+    &NetworkPolicyInvalid,
     &PrivilegedContainer,
     &RunAsNonRoot,
+    &SecretObjectInManifests,
+    &ConfigmapCredentials,
     &InvalidFieldType,
 ];
 
