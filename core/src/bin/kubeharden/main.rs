@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod inputs;
+mod netpol_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -31,6 +32,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Show a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Offline NetworkPolicy reachability: who can reach whom, on which ports, by which policies.
+    Netpol(netpol_cmd::NetpolArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan::run(&a),
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
+        Command::Netpol(a) => netpol_cmd::run(&a),
     };
     ExitCode::from(code)
 }

@@ -22,7 +22,7 @@ use crate::rules::{Place, RuleMeta, Sink};
 /// with `object: {kind: Namespace, name}` at the first workload of the namespace.
 pub(crate) fn namespace_finding(meta: &'static RuleMeta, model: &NetworkModel<'_>, ns: &str, out: &mut Sink, message: String) {
     if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
-        out.object(meta, obj, obj.field(&FieldPath::root().key("metadata")), message);
+        out.object(meta, obj, obj.field(&FieldPath::root().key("metadata").key("name")), message);
         return;
     }
     let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
