@@ -347,6 +347,8 @@ fn matrix_text(model: &NetworkModel<'_>, results: &[Row], with_port: bool) -> St
     for t in &dests {
         let _ = write!(s, "  {:<w$}", format!("[{t}]"));
     }
+    let trimmed = s.trim_end_matches(' ').len();
+    s.truncate(trimmed);
     s.push('\n');
     for f in &sources {
         let _ = write!(s, "{:<w$}", format!("[{f}]"));

@@ -61,7 +61,7 @@ impl Rule for NetworkPolicyInvalid {
                 Self::META,
                 &p.object,
                 problem.path.clone(),
-                format!("NetworkPolicy `{}`: {}", p.name, problem.message),
+                format!("{} (the API server rejects the NetworkPolicy `{}`)", problem.message, p.name),
             );
         }
     }

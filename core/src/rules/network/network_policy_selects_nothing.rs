@@ -81,7 +81,7 @@ impl Rule for NetworkPolicySelectsNothing {
                 &p.object,
                 p.object.field(&FieldPath::root().key("spec").key("podSelector")),
                 format!(
-                    "NetworkPolicy `{}` selects none of the {count} workload{} of namespace `{}` (`{}`): it has no effect",
+                    "the NetworkPolicy `{}` selects none of the {count} workload{} of namespace `{}` (`{}`): it has no effect",
                     p.name,
                     if count == 1 { "" } else { "s" },
                     p.namespace,

@@ -134,7 +134,7 @@ impl Rule for ConfigmapCredentials {
             for e in entries {
                 let by_value = if field == "data" { e.value.as_str().and_then(value_looks_secret) } else { None };
                 let reason = match by_value {
-                    Some(why) => format!("holds {why}"),
+                    Some(why) => format!("holds {why} (value redacted)"),
                     None => {
                         if trivial(&e.value) && field == "data" {
                             continue;
@@ -146,7 +146,7 @@ impl Rule for ConfigmapCredentials {
                         ) else {
                             continue;
                         };
-                        format!("looks like a credential (its name contains `{p}`)")
+                        format!("looks like a credential (its name contains `{p}`; value redacted)")
                     }
                 };
                 let key_path = FieldPath::root().key(if field == "data" { "data" } else { "binaryData" }).key_owned(&e.key);
@@ -162,7 +162,7 @@ impl Rule for ConfigmapCredentials {
                     &candidates,
                     &lines,
                     out,
-                    format!("ConfigMap `{name}` key `{}` {reason} (value redacted): move it to a Secret or a secret store", e.key),
+                    format!("the ConfigMap `{name}` key `{}` {reason}: move it to a Secret or a secret store", e.key),
                 );
             }
         }

@@ -92,7 +92,7 @@ impl Rule for SecretObjectInManifests {
             &lines,
             out,
             format!(
-                "Secret `{}` commits {} value{} ({}{more}; values redacted): keep secrets out of git (Vault, External Secrets, Sealed Secrets)",
+                "the Secret `{}` commits {} value{} ({}{more}; values redacted): keep secrets out of git (Vault, External Secrets, Sealed Secrets)",
                 obj.name().unwrap_or("<unnamed>"),
                 all.len(),
                 if all.len() == 1 { "" } else { "s" },
