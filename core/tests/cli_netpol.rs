@@ -1,4 +1,5 @@
 //! `kubeharden netpol` end to end on the seed scenario (as intended).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
 
 use std::process::Command;
 

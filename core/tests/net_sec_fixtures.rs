@@ -1,6 +1,7 @@
 //! Fixtures of the network and secret rules: `<family>/<rule_file>/fail*.{yaml,json}` must fire
 //! the rule named by the directory, `pass*` must not. Secret values of the fixtures (marked
 //! `S3CR3T`, plain or base64) must appear in no rendering of the report.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
 
 use std::path::{Path, PathBuf};
 

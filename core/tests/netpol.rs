@@ -1,5 +1,6 @@
 //! NetworkPolicy semantics: selector tables, policy defaulting, peers and ports, and the
 //! checklist's scenario end to end (the seed's policies as intended, and as written).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
 
 use std::collections::BTreeMap;
 
