@@ -68,3 +68,21 @@ fn network_fixtures() {
 fn secret_fixtures() {
     run("secret");
 }
+
+#[test]
+fn docs_examples_fire_and_fixes_do_not() {
+    for id in ["NET001", "NET002", "NET003", "NET004", "NET005", "SEC003", "SEC004"] {
+        let meta = registry::find(id).unwrap().meta();
+        for (section, fires) in [("Example", true), ("Fix", false)] {
+            let yaml = meta.docs_block(section).unwrap_or_else(|| panic!("{id}: no {section} block"));
+            let req = CheckRequest {
+                files: vec![SourceFile::new("docs.yaml", yaml.as_str())],
+                config: Config { select: Some(vec![id.to_owned()]), ..Config::default() },
+                ..Default::default()
+            };
+            let report = check(&req).unwrap();
+            assert!(report.errors.is_empty(), "{id} {section}: {:?}", report.errors);
+            assert_eq!(!report.findings.is_empty(), fires, "{id} {section}: {:#?}", report.findings);
+        }
+    }
+}
