@@ -46,7 +46,7 @@ pub fn manifests(workloads: usize, policies: usize) -> String {
         };
         let _ = write!(
             s,
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p{j}\n  namespace: ns{ns}\nspec:\n  podSelector:\n    {selector}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              tier: web\n        - namespaceSelector:\n            matchLabels:\n              team: team{t}\n          podSelector:\n            matchExpressions:\n              - {{key: tier, operator: Exists}}\n      ports:\n        - port: http\n        - port: 9000\n          endPort: 9100\n  egress:\n    - to:\n        - podSelector:\n            matchLabels:\n              tier: db\n      ports:\n        - port: 5432\n    - to:\n        - ipBlock:\n            cidr: 10.0.0.0/8\n            except: [10.1.0.0/16]\n---\n",
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p{j}\n  namespace: ns{ns}\nspec:\n  podSelector:\n    {selector}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              tier: web\n        - namespaceSelector:\n            matchLabels:\n              team: team{t}\n          podSelector:\n            matchExpressions:\n              - {{key: tier, operator: Exists}}\n      ports:\n        - port: http\n        - port: 9000\n          endPort: 9100\n  egress:\n    - to:\n        - podSelector:\n            matchLabels:\n              tier: db\n      ports:\n        - port: 5432\n        - port: 9050\n    - to:\n        - ipBlock:\n            cidr: 10.0.0.0/8\n            except: [10.1.0.0/16]\n---\n",
             t = j % 4,
         );
     }
