@@ -67,6 +67,8 @@ fn selector_semantics_table() {
         // label values are strings
         ("matchLabels: {app: 1}", false, false, false, 1),
         ("matchLabels: {app: \"1\"}", false, false, false, 0),
+        // a repeated key: the last one wins
+        ("matchLabels: {app: web, app: api}", true, false, false, 0),
     ];
     for (text, m_api, m_web, m_none, problems) in table {
         let (s, n) = sel(text);
@@ -426,4 +428,22 @@ fn scale_5000_workloads_1000_policies() {
          one matrix column ({reachable} sources reach it) {column:?}; NET rules incl. parse {rules:?} ({} findings)",
         report.findings.len()
     );
+}
+
+/// The label index gives the same selection as checking every workload of the namespace.
+#[test]
+fn indexed_selection_equals_brute_force() {
+    let text = kubeharden::netpol::synthetic::manifests(1200, 300);
+    let d = docs(&[("s.yaml", &text)]);
+    let input = Input::new(d.iter().collect());
+    let m = NetworkModel::from_input(&input);
+    let mut total = 0;
+    for (p, selected) in m.policies.iter().zip(&m.selected) {
+        let brute: Vec<usize> = (0..m.workloads.len())
+            .filter(|&i| m.workloads[i].namespace == p.namespace && p.pod_selector.matches(m.workloads[i].labels.as_slice()))
+            .collect();
+        assert_eq!(&brute, selected, "{}", p.id());
+        total += brute.len();
+    }
+    assert!(total > 1200, "the synthetic policies select something ({total})");
 }

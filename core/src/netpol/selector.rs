@@ -114,7 +114,11 @@ impl Selector {
                 Some(entries) => {
                     for e in entries {
                         match e.value.as_str() {
-                            Some(v) => sel.match_labels.push((e.key.clone(), v.to_owned())),
+                            // a repeated key: the last one wins, as Kubernetes decodes it
+                            Some(v) => {
+                                sel.match_labels.retain(|(k, _)| *k != e.key);
+                                sel.match_labels.push((e.key.clone(), v.to_owned()));
+                            }
                             None => bad(
                                 mlp.key_owned(&e.key),
                                 format!("the label value of `{}` must be a string, not {}", e.key, e.value.short()),

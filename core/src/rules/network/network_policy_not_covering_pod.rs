@@ -72,12 +72,17 @@ impl Rule for NetworkPolicyNotCoveringPod {
                     Direction::Ingress => "every source may reach them",
                     Direction::Egress => "they may reach every destination",
                 };
+                let host = if w.pod.host_network.valid() == Some(true) {
+                    " (it uses `hostNetwork: true`, which most network plugins exempt from NetworkPolicies anyway)"
+                } else {
+                    ""
+                };
                 out.pod(
                     Self::META,
                     w.pod,
                     w.pod.meta_path.key("labels"),
                     format!(
-                        "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}",
+                        "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}{host}",
                         w.id(),
                         d.field(),
                         w.namespace
