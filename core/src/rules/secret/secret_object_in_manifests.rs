@@ -9,7 +9,8 @@ use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `kind: Secret` with a non-empty `data` or `stringData` in the scanned files: a
+    /// Flags a `kind: Secret` with a non-empty `data` or `stringData` (a key with a value other
+    /// than `""`) in the scanned files: a
     /// secret committed next to the manifests. The finding names the keys, never the values, and
     /// points at a line that shows none of them (the text report prints that line).
     ///
@@ -53,8 +54,14 @@ declare_rule! {
     }
 }
 
+/// Keys with a value: an empty string or `null` commits nothing.
 fn keys(node: Option<&Node>) -> Vec<&str> {
-    node.and_then(Node::as_map).unwrap_or_default().iter().map(|e| e.key.as_str()).collect()
+    node.and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !e.value.is_null() && e.value.as_str() != Some(""))
+        .map(|e| e.key.as_str())
+        .collect()
 }
 
 impl Rule for SecretObjectInManifests {
@@ -77,7 +84,8 @@ impl Rule for SecretObjectInManifests {
         super::redact::value_lines(string_data, &mut lines);
         let field = if dk.is_empty() { "stringData" } else { "data" };
         let mut all: Vec<&str> = dk.into_iter().chain(sk).collect();
-        all.dedup();
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|k| seen.insert(*k));
         let shown: Vec<String> = all.iter().take(5).map(|k| format!("`{k}`")).collect();
         let more = if all.len() > 5 { format!(" and {} more", all.len() - 5) } else { String::new() };
         let candidates = [
