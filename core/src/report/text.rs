@@ -79,7 +79,24 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
         }
         if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
             let lines = lines_cache.entry(file).or_insert_with(|| text.lines().collect());
-            if let Some(src) = lines.get(line.saturating_sub(1) as usize) {
+            let src = lines.get(line.saturating_sub(1) as usize).map(|s| {
+                let t = s.trim_start().trim_start_matches("- ");
+                let just_a_name = t.starts_with("name:") && !t.contains(['{', ',']);
+                if crate::rules::is_sensitive(&f.name) && !just_a_name {
+                    // keep the indentation and the key, hide everything after it
+                    let indent = s.len() - s.trim_start().len();
+                    let key_end = s.find(':').map_or(s.len(), |i| i + 1);
+                    let key = s.get(..key_end).unwrap_or(s);
+                    if key_end < s.len() {
+                        format!("{key} <redacted>")
+                    } else {
+                        format!("{}{}", " ".repeat(indent), s.trim_start())
+                    }
+                } else {
+                    (*s).to_owned()
+                }
+            });
+            if let Some(src) = src {
                 let w = line.to_string().len();
                 let pad = " ".repeat(w);
                 let caret_pad: String = src

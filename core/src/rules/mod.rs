@@ -15,10 +15,11 @@ use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
 pub mod input;
+pub mod docs;
 pub mod registry;
+pub mod secret;
 pub mod workload;
 pub mod network;
-pub mod secret;
 
 pub use input::Input;
 
@@ -174,6 +175,21 @@ pub struct Sink<'s> {
     annotation_suppressions: bool,
     findings: Vec<Finding>,
     suppressed: usize,
+}
+
+/// Rules whose findings are about secret values: renderers never show the source line of such a
+/// finding (the line may hold the secret itself), only its location.
+pub const SENSITIVE_RULES: &[&str] = &[
+    "literal-secret-in-env",
+    "secret-object-in-manifests",
+    "configmap-credentials",
+    "dockerfile-secret-in-env",
+];
+
+/// Whether findings of the rule named `name` may reveal a secret in a source excerpt.
+#[must_use]
+pub fn is_sensitive(name: &str) -> bool {
+    SENSITIVE_RULES.contains(&name)
 }
 
 /// The annotation prefix of in-manifest suppressions.

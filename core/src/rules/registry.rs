@@ -1,8 +1,8 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
-use super::workload::*;
 use super::network::*;
 use super::secret::*;
+use super::workload::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
@@ -13,7 +13,28 @@ pub static RULES: &[&dyn Rule] = &[
     &NetworkPolicyAllowsAll,
     &NetworkPolicyInvalid,
     &PrivilegedContainer,
+    &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
+    &RunAsRootUser,
+    &CapabilitiesDropAllMissing,
+    &DangerousCapabilities,
+    &WritableRootFilesystem,
+    &HostNamespaces,
+    &HostPathVolume,
+    &ContainerRuntimeSocket,
+    &HostPort,
+    &SeccompProfileMissing,
+    &CpuRequestMissing,
+    &MemoryRequestMissing,
+    &CpuLimitMissing,
+    &MemoryLimitMissing,
+    &EphemeralStorageRequestMissing,
+    &EphemeralStorageLimitMissing,
+    &ImageTagMutable,
+    &ImageDigestMissing,
+    &ServiceAccountTokenAutomount,
+    &LiteralSecretInEnv,
+    &SecretInEnvVar,
     &SecretObjectInManifests,
     &ConfigmapCredentials,
     &InvalidFieldType,

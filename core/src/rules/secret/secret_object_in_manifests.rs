@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
@@ -12,7 +10,7 @@ declare_rule! {
     /// Flags a `kind: Secret` with a non-empty `data` or `stringData` (a key with a value other
     /// than `""`) in the scanned files: a
     /// secret committed next to the manifests. The finding names the keys, never the values, and
-    /// points at a line that shows none of them (the text report prints that line).
+    /// points at the `data` / `stringData` key (renderers hide the source line of its findings).
     ///
     /// ## Why is this bad?
     /// `data` is base64, not encryption: anyone who can read the repository (its history, its
@@ -79,26 +77,16 @@ impl Rule for SecretObjectInManifests {
         if dk.is_empty() && sk.is_empty() {
             return;
         }
-        let mut lines = BTreeSet::new();
-        super::redact::value_lines(data, &mut lines);
-        super::redact::value_lines(string_data, &mut lines);
         let field = if dk.is_empty() { "stringData" } else { "data" };
         let mut all: Vec<&str> = dk.into_iter().chain(sk).collect();
         let mut seen = std::collections::HashSet::new();
         all.retain(|k| seen.insert(*k));
         let shown: Vec<String> = all.iter().take(5).map(|k| format!("`{k}`")).collect();
         let more = if all.len() > 5 { format!(" and {} more", all.len() - 5) } else { String::new() };
-        let candidates = [
-            FieldPath::root().key(field),
-            FieldPath::root().key("metadata").key("name"),
-            FieldPath::root().key("kind"),
-        ];
-        super::redact::report(
+        out.object(
             Self::META,
             obj,
-            &candidates,
-            &lines,
-            out,
+            obj.field(&FieldPath::root().key(field)),
             format!(
                 "the Secret `{}` commits {} value{} ({}{more}; values redacted): keep secrets out of git (Vault, External Secrets, Sealed Secrets)",
                 obj.name().unwrap_or("<unnamed>"),

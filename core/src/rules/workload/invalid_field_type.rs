@@ -53,11 +53,18 @@ impl Rule for InvalidFieldType {
                 crate::location::Segment::Key(k) => k.to_string(),
                 crate::location::Segment::Index(i) => format!("[{i}]"),
             });
+            // An environment variable's value may be a secret: never print it.
+            let in_env = f.path.segments().iter().any(|s| matches!(s, crate::location::Segment::Key(k) if k == "env"));
+            let found = if in_env {
+                format!("{} (value redacted)", crate::rules::workload::common::type_of(&f.found))
+            } else {
+                f.found.clone()
+            };
             out.pod(
                 Self::META,
                 pod,
                 f.path.clone(),
-                format!("`{field}` is {}, but the Kubernetes API expects {} {}", f.found, if f.expected.starts_with('i') { "an" } else { "a" }, f.expected),
+                format!("`{field}` is {found}, but the Kubernetes API expects {} {}", if f.expected.starts_with('i') { "an" } else { "a" }, f.expected),
             );
         }
     }

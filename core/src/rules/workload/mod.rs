@@ -1,9 +1,48 @@
 //! Rules over pod specs of every pod-bearing kind (the checklist's "Workload rules").
 
+pub mod common;
+mod capabilities_drop_all_missing;
+mod container_runtime_socket;
+mod cpu_limit_missing;
+mod cpu_request_missing;
+mod dangerous_capabilities;
+mod ephemeral_storage_limit_missing;
+mod ephemeral_storage_request_missing;
+mod host_namespaces;
+mod host_path_volume;
+mod host_port;
+mod image_digest_missing;
+mod image_tag_mutable;
 mod invalid_field_type;
+mod memory_limit_missing;
+mod memory_request_missing;
+mod privilege_escalation_allowed;
 mod privileged_container;
 mod run_as_non_root;
+mod run_as_root_user;
+mod seccomp_profile_missing;
+mod service_account_token_automount;
+mod writable_root_filesystem;
 
+pub use capabilities_drop_all_missing::CapabilitiesDropAllMissing;
+pub use container_runtime_socket::ContainerRuntimeSocket;
+pub use cpu_limit_missing::CpuLimitMissing;
+pub use cpu_request_missing::CpuRequestMissing;
+pub use dangerous_capabilities::{DangerousCapabilities, BASELINE_CAPABILITIES};
+pub use ephemeral_storage_limit_missing::EphemeralStorageLimitMissing;
+pub use ephemeral_storage_request_missing::EphemeralStorageRequestMissing;
+pub use host_namespaces::HostNamespaces;
+pub use host_path_volume::HostPathVolume;
+pub use host_port::HostPort;
+pub use image_digest_missing::ImageDigestMissing;
+pub use image_tag_mutable::ImageTagMutable;
 pub use invalid_field_type::InvalidFieldType;
+pub use memory_limit_missing::MemoryLimitMissing;
+pub use memory_request_missing::MemoryRequestMissing;
+pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
 pub use run_as_non_root::RunAsNonRoot;
+pub use run_as_root_user::RunAsRootUser;
+pub use seccomp_profile_missing::SeccompProfileMissing;
+pub use service_account_token_automount::ServiceAccountTokenAutomount;
+pub use writable_root_filesystem::WritableRootFilesystem;

@@ -1,0 +1,48 @@
+//! `docs/rules.md`, generated from the rules' metadata (kept current by `core/tests/docs.rs`).
+
+use std::fmt::Write as _;
+
+use super::registry::RULES;
+
+/// The Markdown reference of every rule: a table, then each rule's docs, references and peers.
+#[must_use]
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the rules' declarations by `KUBEHARDEN_BLESS=1 cargo test -p kubeharden --test docs`; do not edit. -->\n\n",
+    );
+    out.push_str("| id | name | severity | on by default | title |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        let m = r.meta();
+        let on = if m.enabled_by_default { "yes" } else { "no" };
+        let _ = writeln!(out, "| [{}](#{}) | `{}` | {} | {on} | {} |", m.id, m.id.0.to_ascii_lowercase(), m.name, m.severity, m.title);
+    }
+    for r in RULES {
+        let m = r.meta();
+        let _ = write!(out, "\n## {}\n\n**`{}`** — {}. Default severity: {}", m.id, m.name, m.title, m.severity);
+        if !m.enabled_by_default {
+            out.push_str(" (off by default)");
+        }
+        let _ = writeln!(out, ". Since {}.\n", m.since);
+        // Demote the docs' own headings one level below the rule's.
+        for line in m.docs_markdown().trim_end().lines() {
+            if let Some(h) = line.strip_prefix("## ") {
+                let _ = writeln!(out, "### {h}");
+            } else {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        if !m.references.is_empty() {
+            out.push_str("\n### References\n\n");
+            for x in m.references {
+                let _ = writeln!(out, "- {x}");
+            }
+        }
+        if !m.peers.is_empty() {
+            out.push_str("\n### Same check in other tools\n\n");
+            for x in m.peers {
+                let _ = writeln!(out, "- `{x}`");
+            }
+        }
+    }
+    out
+}

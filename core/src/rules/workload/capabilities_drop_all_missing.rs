@@ -1,0 +1,105 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, PodSpec};
+use crate::rules::workload::common::{invalid_at, wrong_type};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container — init, regular and ephemeral — whose
+    /// `securityContext.capabilities.drop` does not contain `"ALL"`. The match is exact and
+    /// case-sensitive, as Kubernetes makes it: a lowercase `all` gets its own message. Pods with
+    /// `spec.os.name: windows` are exempt (Linux capabilities do not exist there).
+    ///
+    /// ## Why is this bad?
+    /// Container runtimes grant a default set of Linux capabilities (`CHOWN`, `DAC_OVERRIDE`,
+    /// `FOWNER`, `SETUID`, `SETGID`, `NET_RAW`, ...). Most applications need none of them, and
+    /// each one widens what an attacker can do after a compromise — `NET_RAW` allows spoofed
+    /// packets, `DAC_OVERRIDE` bypasses file permissions. Dropping `ALL` and adding back only
+    /// what is needed (at most `NET_BIND_SERVICE`) is what the restricted Pod Security Standard
+    /// requires.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       capabilities:
+    ///         drop: ["NET_RAW"]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       capabilities:
+    ///         drop: ["ALL"]
+    /// ```
+    pub CapabilitiesDropAllMissing {
+        id: "POD005",
+        name: "capabilities-drop-all-missing",
+        severity: Severity::Medium,
+        title: "Container does not drop all capabilities",
+        references: ["Pod Security Standards (restricted): Capabilities", "CIS Kubernetes Benchmark 5.2.10"],
+        peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for CapabilitiesDropAllMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        if pod.is_windows() {
+            return;
+        }
+        for c in &pod.containers {
+            let who = c.describe();
+            let caps_path = c.sc_path("capabilities");
+            let drop_path = caps_path.key("drop");
+            if let Some(bad) = invalid_at(pod, &caps_path) {
+                let m = format!("{who} {}, so it drops no capabilities", wrong_type("capabilities", &bad.found, "a mapping"));
+                out.container(Self::META, pod, c, caps_path, m);
+                continue;
+            }
+            if let Some(bad) = invalid_at(pod, &drop_path) {
+                let m = format!("{who} {}: write `drop: [\"ALL\"]`", wrong_type("capabilities.drop", &bad.found, "a list"));
+                out.container(Self::META, pod, c, drop_path, m);
+                continue;
+            }
+            if c.capabilities_drop.iter().any(|cap| cap.value.valid() == Some("ALL")) {
+                continue;
+            }
+            let near = c.capabilities_drop.iter().find_map(|cap| {
+                let v = cap.value.valid()?;
+                let t = v.trim();
+                (t.eq_ignore_ascii_case("all") || t.eq_ignore_ascii_case("CAP_ALL")).then_some((cap.index, v))
+            });
+            if let Some((index, v)) = near {
+                let m = format!("{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`");
+                out.container(Self::META, pod, c, drop_path.index(index), m);
+                continue;
+            }
+            let message = if c.capabilities_drop.is_empty() {
+                format!("{who} does not set `capabilities.drop: [\"ALL\"]`")
+            } else {
+                let listed: Vec<String> = c.capabilities_drop.iter().map(|cap| format!("`{}`", render(&cap.value))).collect();
+                format!("{who} drops only {} instead of `ALL`", listed.join(", "))
+            };
+            out.container(Self::META, pod, c, drop_path, message);
+        }
+    }
+}
+
+fn render(v: &Lenient<&str>) -> String {
+    match v {
+        Lenient::Valid(s) => (*s).to_owned(),
+        Lenient::Invalid(s) => s.clone(),
+        Lenient::Absent => "null".to_owned(),
+    }
+}

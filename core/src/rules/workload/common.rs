@@ -1,0 +1,158 @@
+//! Helpers shared by the workload rules: wrong-typed values in messages, resources, images.
+
+use crate::location::FieldPath;
+use crate::model::{Container, InvalidField, PodSpec};
+
+/// The type of a value from its short rendering (`"0"` is a string, `[...]` a list).
+#[must_use]
+pub fn type_of(short: &str) -> &'static str {
+    match short.chars().next() {
+        Some('"') => "a string",
+        Some('[') => "a list",
+        Some('{') => "a mapping",
+        _ if short == "true" || short == "false" => "a boolean",
+        _ if short == "null" => "null",
+        _ => "a number",
+    }
+}
+
+/// `has `field: "x"`, a string where the Kubernetes API expects a boolean`.
+#[must_use]
+pub fn wrong_type(field: &str, found: &str, expected: &str) -> String {
+    format!("has `{field}: {found}`, {} where the Kubernetes API expects {expected}", type_of(found))
+}
+
+/// The wrong-typed field recorded by the model at `path`, if any.
+#[must_use]
+pub fn invalid_at<'p>(pod: &'p PodSpec<'_>, path: &FieldPath) -> Option<&'p InvalidField> {
+    pod.invalid.iter().find(|f| &f.path == path)
+}
+
+/// `resources.requests` or `resources.limits`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceSide {
+    /// `resources.requests`.
+    Requests,
+    /// `resources.limits`.
+    Limits,
+}
+
+impl ResourceSide {
+    const fn field(self) -> &'static str {
+        match self {
+            ResourceSide::Requests => "requests",
+            ResourceSide::Limits => "limits",
+        }
+    }
+}
+
+/// Why a container lacks `resources.<side>.<name>`: `None` when it has a usable value, else the
+/// path to report and a message. Ephemeral containers (which may not set resources) are skipped
+/// by the callers.
+#[must_use]
+pub fn missing_resource(
+    pod: &PodSpec<'_>,
+    c: &Container<'_>,
+    side: ResourceSide,
+    name: &'static str,
+) -> Option<(FieldPath, String)> {
+    let res_path = c.path.key("resources");
+    let side_path = res_path.key(side.field());
+    let path = side_path.key(name);
+    let who = c.describe();
+    for p in [&res_path, &side_path] {
+        if let Some(bad) = invalid_at(pod, p) {
+            let field = if p == &res_path { "resources".to_owned() } else { format!("resources.{}", side.field()) };
+            return Some((
+                p.clone(),
+                format!("{who} {}, so it has no `resources.{}.{name}`", wrong_type(&field, &bad.found, "a mapping"), side.field()),
+            ));
+        }
+    }
+    let map = match side {
+        ResourceSide::Requests => c.resources.requests,
+        ResourceSide::Limits => c.resources.limits,
+    };
+    match map.and_then(|m| m.get(name)).filter(|n| !n.is_null()) {
+        Some(v) if v.as_str().is_some_and(|s| !s.trim().is_empty()) || v.as_i64().is_some() || matches!(v.value, crate::syntax::Value::Float(_)) => None,
+        Some(v) => Some((
+            path,
+            format!("{who} {}", wrong_type(&format!("resources.{}.{name}", side.field()), &v.short(), "a quantity such as `500m` or `256Mi`")),
+        )),
+        None => {
+            let mut msg = format!("{who} has no `resources.{}.{name}`", side.field());
+            if side == ResourceSide::Requests {
+                if let Some(limit) = c.resources.limits.and_then(|m| m.get(name)).filter(|n| !n.is_null()) {
+                    let shown = limit.as_str().map_or_else(|| limit.short(), str::to_owned);
+                    msg.push_str(&format!(" (Kubernetes then uses the limit `{shown}` as the request)"));
+                }
+            }
+            Some((path, msg))
+        }
+    }
+}
+
+/// An image reference split into its parts: `registry.example.com:5000/team/app:1.2@sha256:...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// Everything before the tag and digest.
+    pub repository: &'a str,
+    /// The tag, if any.
+    pub tag: Option<&'a str>,
+    /// The digest (`sha256:...`), if any.
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> ImageRef<'a> {
+    /// Splits an image reference. A `:` before the last `/` belongs to a registry host and port,
+    /// not to a tag.
+    #[must_use]
+    pub fn parse(image: &'a str) -> Self {
+        let image = image.trim();
+        let (name, digest) = match image.split_once('@') {
+            Some((n, d)) => (n, Some(d)),
+            None => (image, None),
+        };
+        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+        let last = name.get(last_slash..).unwrap_or("");
+        match last.rfind(':') {
+            Some(i) => {
+                let cut = last_slash + i;
+                ImageRef {
+                    repository: name.get(..cut).unwrap_or(name),
+                    tag: name.get(cut + 1..).filter(|t| !t.is_empty()),
+                    digest,
+                }
+            }
+            None => ImageRef { repository: name, tag: None, digest },
+        }
+    }
+
+    /// Whether the digest is a well-formed `sha256:` followed by 64 hexadecimal digits.
+    #[must_use]
+    pub fn has_sha256_digest(&self) -> bool {
+        self.digest
+            .and_then(|d| d.strip_prefix("sha256:"))
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImageRef;
+
+    #[test]
+    fn image_refs() {
+        let r = ImageRef::parse("registry.example.com:5000/app");
+        assert_eq!((r.repository, r.tag, r.digest), ("registry.example.com:5000/app", None, None));
+        let r = ImageRef::parse("host:5000/team/app:1.2");
+        assert_eq!((r.repository, r.tag), ("host:5000/team/app", Some("1.2")));
+        let r = ImageRef::parse("nginx:latest");
+        assert_eq!(r.tag, Some("latest"));
+        let d = format!("nginx@sha256:{}", "a".repeat(64));
+        let r = ImageRef::parse(&d);
+        assert_eq!((r.repository, r.tag), ("nginx", None));
+        assert!(r.has_sha256_digest());
+        assert!(!ImageRef::parse("nginx@sha256:abc").has_sha256_digest());
+    }
+}

@@ -1,0 +1,63 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{ContainerKind, PodSpec};
+use crate::rules::workload::common::{missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every init and regular container without `resources.requests.cpu`. Ephemeral
+    /// containers are exempt: Kubernetes does not let them declare resources.
+    ///
+    /// ## Why is this bad?
+    /// The scheduler places pods by their requests. A container without a CPU request counts as
+    /// needing none: the pod lands on crowded nodes, gets the lowest share of CPU under
+    /// contention (its cgroup weight is the minimum), and autoscalers that work from requests
+    /// cannot size it. If a limit is set, Kubernetes copies it as the request, which usually
+    /// reserves far more than needed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       limits:
+    ///         cpu: 250m
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         cpu: 250m
+    ///       limits:
+    ///         cpu: 250m
+    /// ```
+    pub CpuRequestMissing {
+        id: "POD013",
+        name: "cpu-request-missing",
+        severity: Severity::Medium,
+        title: "Container has no CPU request",
+        references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
+        peers: ["checkov:CKV_K8S_10", "trivy:KSV-0015", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuRequestsMissing"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for CpuRequestMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
+            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "cpu") {
+                out.container(Self::META, pod, c, path, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{ContainerKind, PodSpec};
+use crate::rules::workload::common::{missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every init and regular container without `resources.limits.ephemeral-storage`. Ephemeral
+    /// containers are exempt: Kubernetes does not let them declare resources.
+    ///
+    /// ## Why is this bad?
+    /// Without an ephemeral-storage limit a container can fill the node's disk with logs,
+    /// temporary files or its writable layer; disk pressure then makes the kubelet evict
+    /// unrelated pods and can stop image pulls on the node. With a limit, only the offending pod
+    /// is evicted.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         ephemeral-storage: 1Gi
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         ephemeral-storage: 1Gi
+    ///       limits:
+    ///         ephemeral-storage: 1Gi
+    /// ```
+    pub EphemeralStorageLimitMissing {
+        id: "POD018",
+        name: "ephemeral-storage-limit-missing",
+        severity: Severity::Medium,
+        title: "Container has no ephemeral-storage limit",
+        references: ["Kubernetes documentation: Local ephemeral storage"],
+        peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for EphemeralStorageLimitMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
+            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
+                out.container(Self::META, pod, c, path, message);
+            }
+        }
+    }
+}

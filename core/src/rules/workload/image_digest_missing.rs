@@ -1,0 +1,68 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, PodSpec};
+use crate::rules::workload::common::{wrong_type, ImageRef};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container whose image is not pinned by an `@sha256:` digest (64 hexadecimal
+    /// digits). Informational by default.
+    ///
+    /// ## Why is this bad?
+    /// Tags are mutable: whoever can push to the repository can change what `app:1.4.2` means,
+    /// and a node that pulls later gets other bytes than the one that pulled earlier. A digest
+    /// names exactly one image, so what was scanned, signed and reviewed is what runs. Keep the
+    /// tag for humans and add the digest (`app:1.4.2@sha256:...`); tools such as Renovate keep
+    /// both up to date.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.4.2
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.4.2@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270
+    /// ```
+    pub ImageDigestMissing {
+        id: "POD020",
+        name: "image-digest-missing",
+        severity: Severity::Info,
+        title: "Container image is not pinned by digest",
+        references: ["NSA/CISA Kubernetes Hardening Guide: image provenance", "SLSA: pin dependencies by digest"],
+        peers: ["checkov:CKV_K8S_43"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for ImageDigestMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in &pod.containers {
+            let who = c.describe();
+            let message = match &c.image {
+                Lenient::Absent => continue,
+                Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
+                Lenient::Valid(image) => {
+                    let r = ImageRef::parse(image);
+                    if r.has_sha256_digest() {
+                        continue;
+                    }
+                    match r.digest {
+                        Some(d) => format!("{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
+                        None => format!("{who} uses `{image}`, which is not pinned by an `@sha256:` digest"),
+                    }
+                }
+            };
+            out.container(Self::META, pod, c, c.path.key("image"), message);
+        }
+    }
+}

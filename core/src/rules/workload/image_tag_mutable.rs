@@ -1,0 +1,70 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, PodSpec};
+use crate::rules::workload::common::{wrong_type, ImageRef};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container whose image has no tag or the tag `latest`, and no digest. A
+    /// registry port is not a tag: `registry.example.com:5000/app` has no tag.
+    ///
+    /// ## Why is this bad?
+    /// An untagged image means `latest`, and `latest` moves: two nodes can run different code
+    /// for the same manifest, a rollback redeploys whatever is newest, and nobody can say which
+    /// build a pod runs. A registry compromise or a careless push changes production without
+    /// any change in git. Kubernetes also defaults `imagePullPolicy` to `Always` for such images.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:latest
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.4.2
+    /// ```
+    pub ImageTagMutable {
+        id: "POD019",
+        name: "image-tag-mutable",
+        severity: Severity::Medium,
+        title: "Container image has no tag or uses latest",
+        references: ["Kubernetes documentation: Images (image names, updating images)", "NSA/CISA Kubernetes Hardening Guide: image scanning and provenance"],
+        peers: ["checkov:CKV_K8S_14", "trivy:KSV-0013", "kube-linter:latest-tag", "kube-score:container-image-tag",
+                "polaris:tagNotSpecified"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for ImageTagMutable {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in &pod.containers {
+            let who = c.describe();
+            let message = match &c.image {
+                Lenient::Absent => continue,
+                Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
+                Lenient::Valid(image) => {
+                    let r = ImageRef::parse(image);
+                    if r.digest.is_some() {
+                        continue;
+                    }
+                    match r.tag {
+                        None if image.trim().is_empty() => format!("{who} has an empty `image`"),
+                        None => format!("{who} uses `{image}` without a tag, which means `latest`"),
+                        Some("latest") => format!("{who} uses `{image}`: `latest` is a moving tag"),
+                        Some(_) => continue,
+                    }
+                }
+            };
+            out.container(Self::META, pod, c, c.path.key("image"), message);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{ContainerKind, PodSpec};
+use crate::rules::workload::common::{missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every init and regular container without `resources.limits.memory`. Ephemeral
+    /// containers are exempt: Kubernetes does not let them declare resources.
+    ///
+    /// ## Why is this bad?
+    /// Without a memory limit a leak or an attack that allocates memory grows until the node
+    /// runs out; the kernel's OOM killer then picks victims across the node, not just this
+    /// container. A limit confines the damage to the container that misbehaves.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         memory: 256Mi
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         memory: 256Mi
+    ///       limits:
+    ///         memory: 256Mi
+    /// ```
+    pub MemoryLimitMissing {
+        id: "POD016",
+        name: "memory-limit-missing",
+        severity: Severity::Medium,
+        title: "Container has no memory limit",
+        references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
+        peers: ["checkov:CKV_K8S_13", "trivy:KSV-0018", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryLimitsMissing"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for MemoryLimitMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
+            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Limits, "memory") {
+                out.container(Self::META, pod, c, path, message);
+            }
+        }
+    }
+}

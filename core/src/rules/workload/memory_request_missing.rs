@@ -1,0 +1,62 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{ContainerKind, PodSpec};
+use crate::rules::workload::common::{missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every init and regular container without `resources.requests.memory`. Ephemeral
+    /// containers are exempt: Kubernetes does not let them declare resources.
+    ///
+    /// ## Why is this bad?
+    /// The scheduler places pods by their requests. A container without a memory request counts
+    /// as needing none, so nodes get overcommitted; under memory pressure the kubelet evicts
+    /// pods that use more than they requested first, and the pod's QoS class drops to BestEffort
+    /// or Burstable.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       limits:
+    ///         memory: 256Mi
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     resources:
+    ///       requests:
+    ///         memory: 256Mi
+    ///       limits:
+    ///         memory: 256Mi
+    /// ```
+    pub MemoryRequestMissing {
+        id: "POD014",
+        name: "memory-request-missing",
+        severity: Severity::Medium,
+        title: "Container has no memory request",
+        references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
+        peers: ["checkov:CKV_K8S_12", "trivy:KSV-0016", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for MemoryRequestMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
+            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "memory") {
+                out.container(Self::META, pod, c, path, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, Level, PodSpec};
+use crate::rules::workload::common::wrong_type;
+use crate::rules::{Context, Rule, Sink};
+
+const LEGACY_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container whose effective seccomp profile — the container's
+    /// `securityContext.seccompProfile.type`, else the pod's — is neither `RuntimeDefault` nor
+    /// `Localhost`. An explicit `Unconfined` raises the finding to high. Pods with
+    /// `spec.os.name: windows` are exempt (seccomp is a Linux feature). The old
+    /// `seccomp.security.alpha.kubernetes.io/*` annotations do not count: Kubernetes no longer
+    /// reads them.
+    ///
+    /// ## Why is this bad?
+    /// Without a seccomp profile a container can make every system call the kernel offers —
+    /// hundreds that no application needs, including the ones most kernel exploits go through
+    /// (`unshare`, `keyctl`, `bpf`, ...). The runtime's default profile blocks them at
+    /// almost no compatibility cost; the restricted Pod Security Standard requires it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       seccompProfile:
+    ///         type: Unconfined
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// securityContext:
+    ///   seccompProfile:
+    ///     type: RuntimeDefault
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    /// ```
+    pub SeccompProfileMissing {
+        id: "POD012",
+        name: "seccomp-profile-missing",
+        severity: Severity::Medium,
+        title: "Container runs without a seccomp profile",
+        references: ["Pod Security Standards (restricted): Seccomp", "Pod Security Standards (baseline): Seccomp",
+                     "CIS Kubernetes Benchmark 5.7.2"],
+        peers: ["psa:seccompProfile_restricted", "psa:seccompProfile_baseline", "checkov:CKV_K8S_31",
+                "trivy:KSV-0030", "trivy:KSV-0104"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for SeccompProfileMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        if pod.is_windows() {
+            return;
+        }
+        for c in &pod.containers {
+            let eff = &c.seccomp_type;
+            let who = c.describe();
+            let from_pod = if eff.level == Level::Pod { " (inherited from the pod)" } else { "" };
+            let path = c.effective_path(eff.level, "seccompProfile").key("type");
+            match &eff.value {
+                Lenient::Valid("RuntimeDefault" | "Localhost") => {}
+                Lenient::Valid("Unconfined") => {
+                    let m = format!("{who} runs with seccomp profile `Unconfined`{from_pod}: every system call is allowed");
+                    out.container_with(Self::META, Severity::High, pod, c, path, m);
+                }
+                Lenient::Valid(other) => {
+                    let m = format!("{who} has seccomp profile type `{other}`{from_pod}, which is not `RuntimeDefault` or `Localhost`");
+                    out.container(Self::META, pod, c, path, m);
+                }
+                Lenient::Invalid(v) => {
+                    let m = format!("{who} {}", wrong_type("seccompProfile.type", v, "a string"));
+                    out.container(Self::META, pod, c, path, m);
+                }
+                Lenient::Absent => {
+                    let mut m = format!("{who} has no seccomp profile: set `seccompProfile.type: RuntimeDefault` on it or on the pod");
+                    if pod.annotation(LEGACY_POD_ANNOTATION).is_some() {
+                        m.push_str(&format!(" (the `{LEGACY_POD_ANNOTATION}` annotation is no longer read)"));
+                    }
+                    out.container(Self::META, pod, c, path, m);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::model::{Lenient, PodSpec};
+use crate::rules::workload::common::wrong_type;
+use crate::rules::{Context, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags every container — init, regular and ephemeral — whose
+    /// `securityContext.readOnlyRootFilesystem` is not `true`. Pods with
+    /// `spec.os.name: windows` are exempt: Kubernetes forbids the field there.
+    ///
+    /// ## Why is this bad?
+    /// A writable root file system lets an attacker who gets code execution drop tools, modify
+    /// binaries and configuration, or persist across process restarts inside the container.
+    /// With a read-only root, writes go only to the volumes you mount on purpose (`emptyDir` for
+    /// `/tmp`, caches), which keeps the container immutable and its drift visible.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: registry.example.com/app:1.0.0
+    ///     securityContext:
+    ///       readOnlyRootFilesystem: true
+    ///     volumeMounts:
+    ///       - name: tmp
+    ///         mountPath: /tmp
+    /// volumes:
+    ///   - name: tmp
+    ///     emptyDir: {}
+    /// ```
+    pub WritableRootFilesystem {
+        id: "POD007",
+        name: "writable-root-filesystem",
+        severity: Severity::Medium,
+        title: "Container root file system is writable",
+        references: ["CIS Kubernetes Benchmark 5.7.3 (apply security context)", "NSA/CISA Kubernetes Hardening Guide: immutable container file systems"],
+        peers: ["checkov:CKV_K8S_22", "trivy:KSV-0014", "kube-linter:no-read-only-root-fs",
+                "kube-score:container-security-context-readonlyrootfilesystem", "polaris:notReadOnlyRootFilesystem"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for WritableRootFilesystem {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+        if pod.is_windows() {
+            return;
+        }
+        for c in &pod.containers {
+            let who = c.describe();
+            let message = match &c.read_only_root_filesystem {
+                Lenient::Valid(true) => continue,
+                Lenient::Valid(false) => format!("{who} sets `readOnlyRootFilesystem: false`"),
+                Lenient::Invalid(v) => format!("{who} {}", wrong_type("readOnlyRootFilesystem", v, "a boolean")),
+                Lenient::Absent => format!("{who} does not set `readOnlyRootFilesystem: true`"),
+            };
+            out.container(Self::META, pod, c, c.sc_path("readOnlyRootFilesystem"), message);
+        }
+    }
+}

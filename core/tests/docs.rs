@@ -1,0 +1,120 @@
+//! Every rule's docs: the four sections, an Example that fires and a Fix that does not (as in
+//! biome), well-formed ids and names, and `docs/rules.md` generated from the metadata.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use kubeharden::rules::docs::rules_markdown;
+use kubeharden::rules::RuleMeta;
+use kubeharden::{check, CheckRequest, Config, SourceFile, RULES};
+
+const SECTIONS: [&str; 4] = ["## What it does", "## Why is this bad?", "## Example", "## Fix"];
+const PEER_TOOLS: [&str; 7] = ["psa", "checkov", "trivy", "kube-linter", "kube-score", "polaris", "kubeconform"];
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines().map(|l| if l.trim().is_empty() { String::new() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n")
+}
+
+/// A docs snippet as a whole manifest. A snippet with a `kind` is one already; a YAML list is a
+/// list of containers; anything else is a pod spec. Fragments become a Pod named `example`.
+fn wrap(snippet: &str) -> String {
+    let has_kind = snippet.lines().any(|l| l.starts_with("kind:"));
+    if has_kind {
+        return snippet.to_owned();
+    }
+    let head = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: example\nspec:\n";
+    let first = snippet.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if first.trim_start().starts_with("- ") {
+        format!("{head}  containers:\n{}\n", indent(snippet, 4))
+    } else {
+        format!("{head}{}\n", indent(snippet, 2))
+    }
+}
+
+fn run(meta: &RuleMeta, snippet: &str) -> Vec<String> {
+    let req = CheckRequest {
+        files: vec![SourceFile::new(format!("{}.yaml", meta.id), wrap(snippet))],
+        config: Config { select: Some(vec![meta.name.to_owned()]), ..Config::default() },
+        now: None,
+    };
+    let report = check(&req).unwrap();
+    assert!(report.errors.is_empty(), "{}: the docs snippet does not parse: {:?}\n{}", meta.id, report.errors, wrap(snippet));
+    report.findings.into_iter().filter(|f| f.name == meta.name).map(|f| f.message).collect()
+}
+
+#[test]
+fn docs_have_the_four_sections_in_order() {
+    for r in RULES {
+        let m = r.meta();
+        let md = m.docs_markdown();
+        let mut at = 0;
+        for s in SECTIONS {
+            let pos = md.get(at..).and_then(|rest| rest.find(s)).unwrap_or_else(|| panic!("{}: no `{s}` after byte {at}", m.id));
+            at += pos + s.len();
+        }
+        assert!(m.docs_block("Example").is_some(), "{}: `## Example` has no YAML block", m.id);
+        assert!(m.docs_block("Fix").is_some(), "{}: `## Fix` has no YAML block", m.id);
+    }
+}
+
+#[test]
+fn example_fires_and_fix_does_not() {
+    for r in RULES {
+        let m = r.meta();
+        let example = m.docs_block("Example").unwrap();
+        let fix = m.docs_block("Fix").unwrap();
+        let fired = run(m, &example);
+        assert!(!fired.is_empty(), "{} {}: the `## Example` does not fire the rule:\n{}", m.id, m.name, wrap(&example));
+        let fixed = run(m, &fix);
+        assert!(fixed.is_empty(), "{} {}: the `## Fix` still fires: {fixed:?}\n{}", m.id, m.name, wrap(&fix));
+    }
+}
+
+#[test]
+fn ids_and_names_are_well_formed_unique_and_sorted() {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    let mut prev: Option<&str> = None;
+    for r in RULES {
+        let m = r.meta();
+        let id = m.id.0;
+        let b = id.as_bytes();
+        assert!(
+            b.len() == 6 && b.iter().take(3).all(u8::is_ascii_uppercase) && b.iter().skip(3).all(u8::is_ascii_digit),
+            "{id}: ids match ^[A-Z]{{3}}\\d{{3}}$"
+        );
+        assert!(ids.insert(id), "{id}: duplicate id");
+        assert!(names.insert(m.name), "{}: duplicate name", m.name);
+        let kebab = !m.name.is_empty()
+            && m.name.split('-').all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert!(kebab, "{}: names are kebab-case", m.name);
+        if let Some(p) = prev {
+            assert!(p < id, "RULES is not sorted by id: {p} before {id}");
+        }
+        prev = Some(id);
+        assert!(!m.title.ends_with('.'), "{id}: titles have no final period");
+        assert!(!m.references.is_empty(), "{id}: no references");
+        for peer in m.peers {
+            let (tool, pid) = peer.split_once(':').unwrap_or_else(|| panic!("{id}: peer `{peer}` is not `tool:ID`"));
+            assert!(PEER_TOOLS.contains(&tool) && !pid.is_empty(), "{id}: unknown peer tool in `{peer}`");
+        }
+        let file = m.source.rsplit_once(':').map_or(m.source, |(f, _)| f);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        assert!(root.join(file).exists() || Path::new(env!("CARGO_MANIFEST_DIR")).join(file).exists(), "{id}: source {file} not found");
+    }
+}
+
+#[test]
+fn rules_md_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let want = rules_markdown();
+    if std::env::var_os("KUBEHARDEN_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "docs/rules.md is stale: run `KUBEHARDEN_BLESS=1 cargo test -p kubeharden --test docs`");
+}
