@@ -81,11 +81,10 @@ impl Rule for NetworkPolicySelectsNothing {
                 &p.object,
                 p.object.field(&FieldPath::root().key("spec").key("podSelector")),
                 format!(
-                    "the NetworkPolicy `{}` selects none of the {count} workload{} of namespace `{}` (`{}`): it has no effect",
+                    "the NetworkPolicy `{}` (`{}`) selects no workload of namespace `{}` ({count} in the input): it has no effect",
                     p.name,
-                    if count == 1 { "" } else { "s" },
+                    p.pod_selector.describe(),
                     p.namespace,
-                    p.pod_selector.describe()
                 ),
             );
         }
