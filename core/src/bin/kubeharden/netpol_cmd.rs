@@ -168,6 +168,30 @@ fn dot_id(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// When a namespaceSelector reads labels other than `kubernetes.io/metadata.name` and some
+/// namespaces have no Namespace object in the input, their labels are unknown: say so.
+fn namespace_label_note(model: &NetworkModel<'_>) -> Option<String> {
+    let reads_labels = model.policies.iter().any(|p| {
+        Direction::BOTH.iter().any(|&d| {
+            p.rules(d).iter().flat_map(|r| r.peers.iter().flatten()).any(|peer| match peer {
+                Peer::Pods { namespaces: Some(sel), .. } => {
+                    sel.match_labels.iter().any(|(k, _)| k != kubeharden::netpol::NAMESPACE_NAME_LABEL)
+                        || sel.exprs.iter().any(|r| r.key != kubeharden::netpol::NAMESPACE_NAME_LABEL)
+                }
+                _ => false,
+            })
+        })
+    });
+    let unknown: Vec<String> =
+        model.namespaces.iter().filter(|(_, n)| n.object.is_none()).map(|(name, _)| format!("`{name}`")).collect();
+    (reads_labels && !unknown.is_empty()).then(|| {
+        format!(
+            "namespaces without a Namespace object in the input ({}) are known only by their `kubernetes.io/metadata.name` label; add their Namespace manifests for namespaceSelectors on other labels",
+            unknown.join(", ")
+        )
+    })
+}
+
 /// Runs `netpol`.
 pub fn run(a: &NetpolArgs) -> u8 {
     let checker = match Checker::new(&Config::default(), None) {
@@ -218,6 +242,9 @@ pub fn run(a: &NetpolArgs) -> u8 {
                 p.object.doc.file, pos.line, pos.column, p.id(), pr.message
             );
         }
+    }
+    if let Some(note) = namespace_label_note(&model) {
+        eprintln!("note: {note}");
     }
     let find = |w: &Option<String>| -> Result<Option<Endpoint>, String> { w.as_deref().map(|s| model.find(s)).transpose() };
     let (from, to) = match (find(&a.from), find(&a.to)) {
