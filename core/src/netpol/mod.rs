@@ -25,7 +25,7 @@ mod selector;
 pub mod synthetic;
 
 pub use model::{
-    Allowing, ContainerPort, Endpoint, Namespace, NetworkModel, PortAnswer, Reach, Side, Workload,
+    read_policies, Allowing, ContainerPort, Endpoint, Namespace, NetworkModel, PortAnswer, Reach, Side, Workload,
     NAMESPACE_NAME_LABEL,
 };
 pub use policy::{Cidr, Direction, Peer, Policy, PolicyPort, PolicyRule, PortMatch, Proto};

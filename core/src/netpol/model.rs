@@ -188,6 +188,21 @@ fn string_labels(node: Option<&Node>) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|e| Some((e.key.as_str(), e.value.as_str()?)))
 }
 
+/// The NetworkPolicies (`networking.k8s.io`) among `objects`, each with what the API server would
+/// reject in it: for rules that need the policies alone.
+#[must_use]
+pub fn read_policies<'a>(objects: &[K8sObject<'a>]) -> Vec<(Policy<'a>, Vec<Problem>)> {
+    objects
+        .iter()
+        .filter(|o| o.kind == "NetworkPolicy" && o.group() == "networking.k8s.io")
+        .map(|o| {
+            let mut problems = Vec::new();
+            let p = Policy::read(o, &mut problems);
+            (p, problems)
+        })
+        .collect()
+}
+
 impl<'a> NetworkModel<'a> {
     /// The model of an [`Input`] (what the rules and the CLI use).
     #[must_use]
@@ -233,10 +248,8 @@ impl<'a> NetworkModel<'a> {
         }
         let mut policies = Vec::new();
         let mut problems = Vec::new();
-        for o in objects.iter().filter(|o| o.kind == "NetworkPolicy" && o.group() == "networking.k8s.io") {
-            let mut pr = Vec::new();
-            policies.push(Policy::read(o, &mut pr));
-            let i = policies.len() - 1;
+        for (i, (p, pr)) in read_policies(objects).into_iter().enumerate() {
+            policies.push(p);
             problems.extend(pr.into_iter().map(|p| (i, p)));
         }
         let mut by_ns: HashMap<&'a str, NsIndex<'a>> = HashMap::new();

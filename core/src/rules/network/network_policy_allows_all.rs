@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
-use crate::netpol::{Direction, NetworkModel, Peer, PolicyRule};
+use crate::netpol::{read_policies, Direction, Peer, PolicyRule};
 use crate::rules::{Context, Input, Rule, Sink};
 
 declare_rule! {
@@ -63,8 +63,7 @@ impl Rule for NetworkPolicyAllowsAll {
     }
 
     fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        let model = NetworkModel::from_input(input);
-        for p in &model.policies {
+        for (p, _) in &read_policies(&input.objects) {
             for d in Direction::BOTH {
                 if !p.applies(d) {
                     continue;

@@ -1,6 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::netpol::NetworkModel;
+use crate::netpol::read_policies;
 use crate::rules::{Context, Input, Rule, Sink};
 
 declare_rule! {
@@ -54,15 +54,15 @@ impl Rule for NetworkPolicyInvalid {
     }
 
     fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        let model = NetworkModel::from_input(input);
-        for (i, problem) in &model.problems {
-            let Some(p) = model.policies.get(*i) else { continue };
-            out.object(
-                Self::META,
-                &p.object,
-                problem.path.clone(),
-                format!("{} (the API server rejects the NetworkPolicy `{}`)", problem.message, p.name),
-            );
+        for (p, problems) in &read_policies(&input.objects) {
+            for problem in problems {
+                out.object(
+                    Self::META,
+                    &p.object,
+                    problem.path.clone(),
+                    format!("{} (the API server rejects the NetworkPolicy `{}`)", problem.message, p.name),
+                );
+            }
         }
     }
 }
