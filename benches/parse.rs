@@ -1,3 +1,4 @@
+#![allow(clippy::panic, reason = "benchmark set-up: a failure aborts the bench")]
 //! The floor: parsing the corpus into a generic value, with no rules. `serde_yaml` (yaml_serde,
 //! libyaml) into `serde_yaml::Value`, and `saphyr-parser` events only (the parser kubeharden uses,
 //! without building anything), and kubeharden's own spanned tree (`Checker::parse`).

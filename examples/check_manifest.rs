@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     };
     // Only what matters for this gate: medium and above, with the CPU limit rule silenced.
     let config = Config { disable: vec!["cpu-limit-missing".to_owned()], ..Config::default() };
-    let request = CheckRequest { files: vec![file], config, now: None };
+    let request = CheckRequest { files: vec![file], config, ..CheckRequest::default() };
     let report = match check(&request) {
         Ok(r) => r,
         Err(e) => {

@@ -93,6 +93,10 @@ pub struct CheckRequest {
     /// The current time, RFC 3339 (`2026-11-22T00:00:00Z`), for rules that compare dates.
     #[serde(default)]
     pub now: Option<String>,
+    /// Image metadata files that name no image (`skopeo inspect --config`), by reference:
+    /// `{"registry.example.com/app:1.0": "app-config.json"}` (`--image REF=FILE` on the CLI).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_files: BTreeMap<String, String>,
 }
 
 /// A finding: one rule violated at one place.

@@ -79,6 +79,37 @@ pub struct Options {
     /// your code base, e.g. `TOKEN` for a `TOKEN_URL`).
     #[serde(default)]
     pub secret_name_exclusions: Vec<String>,
+    /// `image-too-old`: the maximum age of an image in days (default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_max_age_days: Option<u32>,
+    /// `vulnerability-gate`: the lowest severity that fails (default `high`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability_threshold: Option<Severity>,
+    /// `vulnerability-gate`: ignore vulnerabilities without a fix, as `trivy --ignore-unfixed`
+    /// does (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability_ignore_unfixed: Option<bool>,
+    /// `vulnerability-gate`: accepted vulnerabilities, each with a reason and an expiry date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerability_waivers: Vec<VulnerabilityWaiver>,
+}
+
+/// An accepted vulnerability: it stops failing the gate until `expires` (inclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VulnerabilityWaiver {
+    /// The vulnerability id (`CVE-2024-1234`, `GHSA-...`).
+    pub id: String,
+    /// Why it is accepted (required, not empty).
+    pub reason: String,
+    /// The last day the waiver works (`2026-12-31`, or an RFC 3339 time).
+    pub expires: String,
+    /// Only this package (default: every package).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Only this image, as the report names it (default: every image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 impl Config {

@@ -4,7 +4,7 @@
 //! per file, so callers may run it in parallel (the CLI does, with rayon). [`Checker::finish`]
 //! runs the cross-resource rules over everything and sorts the report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::api::{CheckRequest, Finding, InputError, Report, Severity, SourceFile, Summary, Tool, REPORT_VERSION};
 use crate::config::Config;
@@ -13,6 +13,7 @@ use crate::model::{Document, K8sObject};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Input, Rule, Sink};
 use crate::syntax::{parse_json, parse_yaml, Limits, SyntaxError};
+use crate::image::{Artifacts, ImageRef};
 
 /// A configured checker. `Sync`: share one across threads.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ pub struct Checker {
     annotation_suppressions: bool,
     cx: Context,
     limits: Limits,
+    image_files: BTreeMap<String, String>,
 }
 
 /// One analysed file: its documents (kept for the cross-resource rules), per-file findings and
@@ -40,6 +42,8 @@ pub struct FileResult {
     pub suppressed: usize,
     /// Kubernetes objects seen.
     pub objects: usize,
+    /// What the file holds besides manifests: a Dockerfile, image metadata, a Trivy report.
+    pub artifacts: Artifacts,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -108,6 +112,7 @@ impl Checker {
     /// `now`.
     pub fn new(config: &Config, now: Option<&str>) -> Result<Self, Error> {
         config.fail_threshold()?;
+        crate::rules::scan::validate_waivers(&config.options)?;
         let enable = resolve_names(&config.enable, "`enable`")?;
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
@@ -143,7 +148,15 @@ impl Checker {
             annotation_suppressions: config.annotation_suppressions,
             cx: Context { options: config.options.clone(), now },
             limits: Limits::default(),
+            image_files: BTreeMap::new(),
         })
+    }
+
+    /// Names the image of metadata files that name none (`--image REF=FILE`): reference → file.
+    #[must_use]
+    pub fn with_image_files(mut self, image_files: BTreeMap<String, String>) -> Self {
+        self.image_files = image_files;
+        self
     }
 
     /// The rules that will run.
@@ -198,6 +211,9 @@ impl Checker {
     /// Parses one file and runs the per-object and per-pod rules on it.
     #[must_use]
     pub fn analyze(&self, file: &SourceFile) -> FileResult {
+        if crate::dockerfile::is_dockerfile_name(&file.name) {
+            return self.analyze_dockerfile(file);
+        }
         let (documents, mut errors) = self.parse(file);
         let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
         let mut objects = 0;
@@ -225,8 +241,77 @@ impl Checker {
                 }
             }
         }
+        let artifacts = self.artifacts_of(&file.name, &documents);
+        for img in &artifacts.images {
+            for r in &self.rules {
+                r.check_image(img, &self.cx, &mut sink);
+            }
+        }
+        if let Some(t) = &artifacts.trivy {
+            for r in &self.rules {
+                r.check_trivy(t, &self.cx, &mut sink);
+            }
+        }
         let (findings, suppressed) = sink.finish();
-        FileResult { name: file.name.clone(), documents, findings, errors, suppressed, objects }
+        FileResult { name: file.name.clone(), documents, findings, errors, suppressed, objects, artifacts }
+    }
+
+    /// Image metadata and Trivy reports among a file's documents, with the references
+    /// `--image REF=FILE` gives them.
+    fn artifacts_of(&self, name: &str, documents: &[Document]) -> Artifacts {
+        let mut artifacts = Artifacts::default();
+        for doc in documents {
+            let (images, trivy) = crate::image::recognise(name, &doc.root);
+            artifacts.images.extend(images.into_iter().map(|mut m| {
+                m.document = doc.index;
+                m
+            }));
+            if artifacts.trivy.is_none() {
+                artifacts.trivy = trivy.map(|mut t| {
+                    t.document = doc.index;
+                    t
+                });
+            }
+        }
+        let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
+        for (reference, f) in &self.image_files {
+            if !same(f, name) {
+                continue;
+            }
+            for img in &mut artifacts.images {
+                if let Some(r) = ImageRef::parse(reference) {
+                    img.refs.push(r);
+                }
+                if !img.names.contains(reference) {
+                    img.names.insert(0, reference.clone());
+                }
+            }
+        }
+        artifacts
+    }
+
+    /// Parses a Dockerfile and runs the Dockerfile rules on it.
+    fn analyze_dockerfile(&self, file: &SourceFile) -> FileResult {
+        let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
+        let mut errors = Vec::new();
+        let mut artifacts = Artifacts::default();
+        match crate::dockerfile::parse_dockerfile(&file.content) {
+            Ok(df) => {
+                for r in &self.rules {
+                    r.check_dockerfile(&file.name, &df, &self.cx, &mut sink);
+                }
+                artifacts.dockerfile = Some(df);
+            }
+            Err(e) => errors.push(InputError {
+                file: file.name.clone(),
+                document: None,
+                line: Some(e.line()),
+                column: None,
+                message: e.message().to_owned(),
+            }),
+        }
+        let (findings, suppressed) = sink.finish();
+        FileResult { name: file.name.clone(), documents: Vec::new(), findings, errors, suppressed, objects: 0, artifacts }
     }
 
     /// A file that could not be read at all (I/O error, invalid UTF-8): an input error, never a
@@ -240,6 +325,7 @@ impl Checker {
             errors: vec![InputError { file: name.to_owned(), document: None, line: None, column: None, message: message.into() }],
             suppressed: 0,
             objects: 0,
+            artifacts: Artifacts::default(),
         }
     }
 
@@ -248,7 +334,8 @@ impl Checker {
     pub fn finish(&self, files: Vec<FileResult>) -> Report {
         let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
         {
-            let input = Input::new(files.iter().flat_map(|f| f.documents.iter()).collect());
+            let mut input = Input::new(files.iter().flat_map(|f| f.documents.iter()).collect());
+            input.images = files.iter().flat_map(|f| f.artifacts.images.iter()).collect();
             for r in &self.rules {
                 r.check_input(&input, &self.cx, &mut sink);
             }
@@ -301,7 +388,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// [`Error::Config`] or [`Error::Request`] when the request is unusable; problems of input
 /// files are reported in [`Report::errors`] instead.
 pub fn check(req: &CheckRequest) -> Result<Report, Error> {
-    let checker = Checker::new(&req.config, req.now.as_deref())?;
+    let checker = Checker::new(&req.config, req.now.as_deref())?.with_image_files(req.image_files.clone());
     let files = req.files.iter().map(|f| checker.analyze(f)).collect();
     Ok(checker.finish(files))
 }

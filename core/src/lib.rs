@@ -14,9 +14,12 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod audit;
 pub mod config;
+pub mod dockerfile;
 pub mod engine;
 pub mod error;
+pub mod image;
 pub mod location;
 pub mod model;
 pub mod netpol;

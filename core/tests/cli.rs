@@ -1,4 +1,5 @@
 //! The `kubeharden` binary end to end: inputs (files, directories, stdin), exit codes, formats.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -118,4 +119,14 @@ fn secret_values_never_appear_in_any_output() {
         assert!(out.contains("literal-secret-in-env"), "{out}");
         assert!(!out.contains("s3cr3t") && !err.contains("s3cr3t"), "{format}: {out}");
     }
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = bin().args(["rules"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take()); // like `kubeharden rules | head -0`
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -16,7 +16,7 @@ fn pod(env: &[(&str, &str)]) -> String {
 }
 
 fn run(text: &str, config: Config) -> Report {
-    let report = check(&CheckRequest { files: vec![SourceFile::new("p.yaml", text)], config, now: None }).unwrap();
+    let report = check(&CheckRequest { files: vec![SourceFile::new("p.yaml", text)], config, ..CheckRequest::default() }).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
 }
@@ -52,7 +52,7 @@ fn name_options_add_and_remove_fragments() {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("`GITHUB_TOKEN`"));
 
-    let options = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["TOKEN".into()] };
+    let options = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["TOKEN".into()], ..Options::default() };
     let tuned = run(&text, Config { options, ..Config::default() });
     let msgs = names(&tuned, "literal-secret-in-env");
     assert_eq!(msgs.len(), 1, "{msgs:?}");

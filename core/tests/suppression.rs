@@ -47,6 +47,7 @@ fn run_with(text: &str, config: Config) -> Report {
         files: vec![SourceFile::new("d.yaml", text)],
         config: Config { select: Some(vec!["privileged-container".into()]), ..config },
         now: None,
+        ..CheckRequest::default()
     };
     let report = check(&req).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);

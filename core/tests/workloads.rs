@@ -59,6 +59,7 @@ fn every_pod_bearing_kind() {
             files: vec![SourceFile::new("m.yaml", text.clone())],
             config: Config { select: Some(vec!["privileged-container".into()]), ..Config::default() },
             now: None,
+            ..CheckRequest::default()
         };
         let report = check(&req).unwrap();
         assert!(report.errors.is_empty(), "{kind}: {:?}", report.errors);

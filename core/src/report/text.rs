@@ -31,6 +31,9 @@ impl Paint {
     }
 }
 
+/// Rules whose source line holds a secret: their findings are rendered without the excerpt.
+const REDACT_EXCERPT: &[&str] = &["dockerfile-secret-in-env"];
+
 /// Renders a report. `sources` gives the file texts for the source excerpts (files not in it are
 /// rendered without excerpts).
 #[must_use]
@@ -77,24 +80,19 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
         if let Some(path) = &f.path {
             context.push(path.clone());
         }
-        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
+        let excerpt = if REDACT_EXCERPT.contains(&f.name.as_str()) { None } else { texts.get(file) };
+        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, excerpt) {
             let lines = lines_cache.entry(file).or_insert_with(|| text.lines().collect());
-            let src = lines.get(line.saturating_sub(1) as usize).map(|s| {
+            let src = lines.get(line.saturating_sub(1) as usize).and_then(|s| {
                 let t = s.trim_start().trim_start_matches("- ");
                 let just_a_name = t.starts_with("name:") && !t.contains(['{', ',']);
-                if crate::rules::is_sensitive(&f.name) && !just_a_name {
-                    // keep the indentation and the key, hide everything after it
-                    let indent = s.len() - s.trim_start().len();
-                    let key_end = s.find(':').map_or(s.len(), |i| i + 1);
-                    let key = s.get(..key_end).unwrap_or(s);
-                    if key_end < s.len() {
-                        format!("{key} <redacted>")
-                    } else {
-                        format!("{}{}", " ".repeat(indent), s.trim_start())
-                    }
-                } else {
-                    (*s).to_owned()
+                if !crate::rules::is_sensitive(&f.name) || just_a_name {
+                    return Some((*s).to_owned());
                 }
+                // keep the indentation and the key, hide everything after it; no key, no excerpt
+                let key_end = s.find(':')? + 1;
+                let key = s.get(..key_end)?;
+                Some(if key_end < s.trim_end().len() { format!("{key} <redacted>") } else { key.to_owned() })
             });
             if let Some(src) = src {
                 let w = line.to_string().len();

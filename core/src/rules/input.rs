@@ -11,6 +11,8 @@ pub struct Input<'a> {
     pub objects: Vec<K8sObject<'a>>,
     /// The pod specs of pod-bearing objects.
     pub pods: Vec<PodSpec<'a>>,
+    /// Image metadata of every file (for cross-checks of workloads against their images).
+    pub images: Vec<&'a crate::image::ImageMeta>,
 }
 
 impl<'a> Input<'a> {
@@ -22,7 +24,7 @@ impl<'a> Input<'a> {
             objects.extend(K8sObject::extract(d).objects);
         }
         let pods = objects.iter().filter_map(K8sObject::pod_spec).collect();
-        Input { documents, objects, pods }
+        Input { documents, objects, pods, images: Vec::new() }
     }
 
     /// Objects of one kind.

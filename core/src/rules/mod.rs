@@ -20,6 +20,9 @@ pub mod registry;
 pub mod secret;
 pub mod workload;
 pub mod network;
+pub mod dockerfile;
+pub mod image;
+pub mod scan;
 
 pub use input::Input;
 
@@ -149,6 +152,16 @@ pub trait Rule: Sync + Send + fmt::Debug {
 
     /// Called once with the whole input (cross-resource rules: namespaces, NetworkPolicies, ...).
     fn check_input(&self, _input: &Input<'_>, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every Dockerfile (`file` is its name in the request).
+    fn check_dockerfile(&self, _file: &str, _df: &crate::dockerfile::Dockerfile, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every image metadata: `docker inspect`, `skopeo inspect`, an OCI image config,
+    /// the image config of a Trivy report.
+    fn check_image(&self, _image: &crate::image::ImageMeta, _cx: &Context, _out: &mut Sink) {}
+
+    /// Called for every Trivy JSON report.
+    fn check_trivy(&self, _report: &crate::image::TrivyReport, _cx: &Context, _out: &mut Sink) {}
 }
 
 /// Where a finding without a Kubernetes object points (Dockerfiles, image metadata, reports).
@@ -285,6 +298,17 @@ impl<'s> Sink<'s> {
             fingerprint,
             template: None,
         });
+    }
+
+    /// Like [`Sink::place`], for findings whose object is only unique within its file (a
+    /// Dockerfile stage): the file name joins the fingerprint.
+    pub fn place_in_file(&mut self, meta: &'static RuleMeta, severity: Option<Severity>, place: Place, message: impl Into<String>) {
+        let file = place.file.clone().unwrap_or_default();
+        let n = self.findings.len();
+        self.place(meta, severity, place, message);
+        if let Some(f) = self.findings.get_mut(n) {
+            f.fingerprint = fingerprint(&[&f.fingerprint, &file]);
+        }
     }
 
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments).

@@ -3,10 +3,24 @@
 use super::network::*;
 use super::secret::*;
 use super::workload::*;
+use super::dockerfile::*;
+use super::image::*;
+use super::scan::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.
 pub static RULES: &[&dyn Rule] = &[
+    &DockerfileRunsAsRoot,
+    &DockerfileUserNotNumeric,
+    &DockerfileBuildToolsInFinalStage,
+    &DockerfileBaseImageUnpinned,
+    &DockerfilePackageCache,
+    &DockerfileAptInstallRecommends,
+    &DockerfileAddInsteadOfCopy,
+    &DockerfileSecretInEnv,
+    &ImageTooOld,
+    &ImageRunsAsRoot,
+    &RunAsNonRootUnverifiable,
     &NamespaceDefaultDenyMissing,
     &NetworkPolicyNotCoveringPod,
     &NetworkPolicySelectsNothing,
@@ -33,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTagMutable,
     &ImageDigestMissing,
     &ServiceAccountTokenAutomount,
+    &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,
     &SecretObjectInManifests,

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use kubeharden::SourceFile;
 
-/// Whether a directory entry is a file kubeharden reads.
+/// Whether a directory entry is a file kubeharden reads: YAML and JSON (manifests, image
+/// metadata, Trivy reports) and Dockerfiles by name.
 pub fn is_scannable(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    matches!(ext, "yaml" | "yml" | "json") && !name.starts_with('.')
+    (matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name)) && !name.starts_with('.')
 }
 
 /// A file to read, or a problem met while listing inputs.

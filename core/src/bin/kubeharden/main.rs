@@ -5,6 +5,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `println!` that ignores a closed stdout (`kubeharden explain X | head`) instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+mod audit_cmd;
 mod inputs;
 mod netpol_cmd;
 mod rules_cmd;
@@ -34,6 +51,8 @@ enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Offline NetworkPolicy reachability: who can reach whom, on which ports, by which policies.
     Netpol(netpol_cmd::NetpolArgs),
+    /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
+    Audit(audit_cmd::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +69,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
         Command::Netpol(a) => netpol_cmd::run(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
     };
     ExitCode::from(code)
 }

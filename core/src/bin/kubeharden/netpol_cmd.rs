@@ -329,7 +329,7 @@ pub fn run(a: &NetpolArgs) -> u8 {
         }
         Format::Text => matrix_text(&model, &results, port.is_some()),
     };
-    print!("{out}");
+    out!("{out}");
     if failed {
         EXIT_ERROR
     } else if single && !results.iter().all(|(_, ok, _, _)| *ok) {

@@ -42,13 +42,13 @@ pub fn rules(a: &RulesArgs) -> u8 {
                         "enabled_by_default": enabled_by_default, "references": references, "peers": peers})
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&infos).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&infos).unwrap_or_default());
         }
         Format::Text => {
             for r in RULES {
                 let m = r.meta();
                 let off = if m.enabled_by_default { "" } else { "  (off by default)" };
-                println!("{}  {:<40} {:<9} {}{off}", m.id, m.name, m.severity.as_str(), m.title);
+                outln!("{}  {:<40} {:<9} {}{off}", m.id, m.name, m.severity.as_str(), m.title);
             }
         }
     }
@@ -62,19 +62,19 @@ pub fn explain(a: &ExplainArgs) -> u8 {
         return EXIT_ERROR;
     };
     let m = r.meta();
-    println!("# {} {}: {}\n", m.id, m.name, m.title);
-    println!("Default severity: {}{}", m.severity, if m.enabled_by_default { "" } else { " (off by default)" });
-    println!("\n{}", m.docs_markdown().trim_end());
+    outln!("# {} {}: {}\n", m.id, m.name, m.title);
+    outln!("Default severity: {}{}", m.severity, if m.enabled_by_default { "" } else { " (off by default)" });
+    outln!("\n{}", m.docs_markdown().trim_end());
     if !m.references.is_empty() {
-        println!("\n## References");
+        outln!("\n## References");
         for x in m.references {
-            println!("- {x}");
+            outln!("- {x}");
         }
     }
     if !m.peers.is_empty() {
-        println!("\n## Same check in other tools");
+        outln!("\n## Same check in other tools");
         for x in m.peers {
-            println!("- {x}");
+            outln!("- {x}");
         }
     }
     EXIT_OK

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use kubeharden::report::{self, baseline};
 use kubeharden::{Checker, Config, FileResult, SourceFile};
 use rayon::prelude::*;
 
@@ -17,12 +18,20 @@ pub enum Format {
     Text,
     /// The version-1 JSON contract.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
+    Sarif,
+    /// JUnit XML (one test suite per file).
+    Junit,
+    /// GitHub Actions annotations (`::error file=...,line=...::...`).
+    Github,
+    /// One Markdown ticket per problem (rule × object × container); with `--output DIR`, one file each.
+    Tickets,
 }
 
 /// Arguments of `scan`.
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or directories (recursive: .yaml, .yml, .json); `-` reads stdin.
+    /// Files or directories (recursive: .yaml, .yml, .json, Dockerfiles by name); `-` reads stdin.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -52,6 +61,62 @@ pub struct ScanArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+    /// Name the image of a metadata file that names none (`skopeo inspect --config`):
+    /// `REF=FILE`, repeatable; the file is scanned too.
+    #[arg(long = "image", value_name = "REF=FILE")]
+    pub image: Vec<String>,
+    /// An earlier JSON report: report only findings not in it (matched by fingerprint); the exit
+    /// code counts only those.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Write the JSON report of this scan (every finding) to FILE, for a later `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Write the output to FILE instead of standard output (for `--format tickets`, an existing
+    /// directory gets one `<fingerprint>.md` per ticket).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Resolves `--image REF=FILE` options: the map reference → input name, and the paths to scan
+/// (FILE added when no given path covers it).
+pub fn image_files(
+    specs: &[String],
+    paths: &[PathBuf],
+    follow: bool,
+) -> Result<(std::collections::BTreeMap<String, String>, Vec<PathBuf>), String> {
+    let mut map = std::collections::BTreeMap::new();
+    let mut paths = paths.to_vec();
+    if specs.is_empty() {
+        return Ok((map, paths));
+    }
+    let listed: Vec<PathBuf> = inputs::expand(&paths, follow)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Path(p) => Some(p),
+            Item::Problem(..) => None,
+        })
+        .collect();
+    for spec in specs {
+        let Some((reference, file)) = spec.split_once('=') else {
+            return Err(format!("`--image {spec}` must be `REF=FILE`"));
+        };
+        if reference.trim().is_empty() || file.trim().is_empty() {
+            return Err(format!("`--image {spec}` must be `REF=FILE`"));
+        }
+        let fp = PathBuf::from(file);
+        let canon = std::fs::canonicalize(&fp).map_err(|e| format!("--image {spec}: cannot read `{file}`: {e}"))?;
+        let found = listed.iter().find(|p| std::fs::canonicalize(p).is_ok_and(|c| c == canon));
+        let name = match found {
+            Some(p) => p.display().to_string(),
+            None => {
+                paths.push(fp.clone());
+                fp.display().to_string()
+            }
+        };
+        map.insert(reference.to_owned(), name);
+    }
+    Ok((map, paths))
 }
 
 /// Loads the configuration: `--config`, else `.kubeharden.yaml` in the working directory.
@@ -139,25 +204,76 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
-    let checker = match Checker::new(&config, Some(&now)) {
-        Ok(c) => c,
+    let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    let (sources, files) = analyze_all(&checker, &a.paths, a.follow_symlinks);
-    let report = checker.finish(files);
-    let color = match a.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let checker = match Checker::new(&config, Some(&now)) {
+        Ok(c) => c.with_image_files(image_map),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
     };
-    let text = match a.format {
+    let (sources, files) = analyze_all(&checker, &paths, a.follow_symlinks);
+    let full = checker.finish(files);
+    if let Some(path) = &a.write_baseline {
+        if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
+            eprintln!("error: {}: cannot write the baseline: {e}", path.display());
+            return EXIT_ERROR;
+        }
+    }
+    let mut comparison = None;
+    let report = match &a.baseline {
+        None => full,
+        Some(path) => {
+            let earlier = match std::fs::read_to_string(path) {
+                Ok(text) => baseline::read(&text),
+                Err(e) => Err(format!("cannot read: {e}")),
+            };
+            let earlier = match earlier {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", path.display());
+                    return EXIT_ERROR;
+                }
+            };
+            let c = baseline::compare(&full.findings, &earlier);
+            let r = baseline::with_findings(&full, c.new.clone());
+            comparison = Some(c);
+            r
+        }
+    };
+    let color = a.output.is_none()
+        && match a.color.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let mut text = match a.format {
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
         Format::Json => report.to_json() + "\n",
+        Format::Sarif => report::sarif::render(&report),
+        Format::Junit => report::junit::render(&report, &names),
+        Format::Github => report::github::render(&report),
+        Format::Tickets => report::tickets::render(&report),
     };
-    print!("{text}");
+    if let Some(c) = &comparison {
+        let summary = baseline::render_text(c);
+        if a.format == Format::Text {
+            text.push_str(&summary);
+        } else {
+            eprint!("{summary}");
+        }
+    }
+    if let Err(e) = emit(a, &report, &text) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if !report.errors.is_empty() {
         EXIT_ERROR
     } else if threshold.is_some_and(|t| report.fails(t)) {
@@ -165,4 +281,20 @@ pub fn run(a: &ScanArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.
+fn emit(a: &ScanArgs, report: &kubeharden::Report, text: &str) -> Result<(), String> {
+    let Some(path) = &a.output else {
+        out!("{text}");
+        return Ok(());
+    };
+    if a.format == Format::Tickets && path.is_dir() {
+        for t in report::tickets::tickets(report) {
+            let file = path.join(format!("{}.md", t.fingerprint));
+            std::fs::write(&file, &t.markdown).map_err(|e| format!("{}: cannot write: {e}", file.display()))?;
+        }
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }

@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(secret_name_fragment("API_TOKENS", "x", &o).as_deref(), Some("TOKEN"));
         assert_eq!(secret_name_fragment("TOKENIZER_MODEL", "bert", &o), None);
         assert_eq!(secret_name_fragment("PASSWORDLESS_LOGIN", "on", &o), None);
-        let o = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["token".into()] };
+        let o = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["token".into()], ..Options::default() };
         assert_eq!(secret_name_fragment("CARD_PIN", "1234", &o).as_deref(), Some("PIN"));
         assert_eq!(secret_name_fragment("GITHUB_TOKEN", "x", &o), None);
     }

@@ -1,0 +1,135 @@
+//! `kubeharden audit PODS.json [--images DIR] [--now T] [--format text|json|tickets]`: the weekly
+//! audit over `kubectl get pods -A -o json` (the logic is `kubeharden::audit`).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use kubeharden::audit::{self, AuditOptions};
+use kubeharden::SourceFile;
+
+use crate::inputs;
+use crate::scan::now_rfc3339;
+use crate::{EXIT_ERROR, EXIT_OK};
+
+/// Output formats of `audit`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// The four sections, for people.
+    Text,
+    /// JSON (audit format version 1).
+    Json,
+    /// One Markdown ticket per problem; with `--output DIR`, one file each.
+    Tickets,
+}
+
+/// Arguments of `audit`.
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// The output of `kubectl get pods -A -o json` (a `kind: List`); `-` reads stdin.
+    pub pods: PathBuf,
+    /// A directory of `skopeo inspect docker://IMAGE` outputs (`*.json`), for image ages.
+    #[arg(long, value_name = "DIR")]
+    pub images: Option<PathBuf>,
+    /// "Now" for image ages (RFC 3339); default: the system clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Images older than this many days get a ticket.
+    #[arg(long, default_value_t = 90)]
+    pub max_image_age_days: i64,
+    /// Write the output to FILE (for `--format tickets`, an existing directory gets one
+    /// `<fingerprint>.md` per ticket).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An earlier `audit --format json`: tickets only for problems that are new since then; the
+    /// text output counts new, still open and resolved problems.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+fn read_images(dir: &Path) -> Result<Vec<SourceFile>, String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read directory: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> =
+        rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    paths.sort();
+    paths.iter().map(|p| inputs::read(p).map_err(|(name, msg)| format!("{name}: {msg}"))).collect()
+}
+
+/// Runs `audit`.
+pub fn run(a: &AuditArgs) -> u8 {
+    let pods = match inputs::read(&a.pods) {
+        Ok(s) => s,
+        Err((name, msg)) => {
+            eprintln!("error: {name}: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let images = match a.images.as_deref().map(read_images).transpose() {
+        Ok(i) => i.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let now = a.now.clone().unwrap_or_else(now_rfc3339);
+    let opts = AuditOptions { max_image_age_days: a.max_image_age_days };
+    let report = match audit::audit(&pods.content, &images, Some(&now), &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", pods.name);
+            return EXIT_ERROR;
+        }
+    };
+    drop(pods);
+    let comparison = match &a.baseline {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| format!("cannot read: {e}")).and_then(|t| audit::read_json(&t)) {
+            Ok(earlier) => Some(audit::compare(&report, &earlier)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let tickets = match &comparison {
+        Some(c) => c.new.clone(),
+        None => audit::tickets(&report),
+    };
+    let mut text = match a.format {
+        Format::Text => audit::render_text(&report),
+        Format::Json => audit::to_json(&report),
+        Format::Tickets if tickets.is_empty() => "No new problems: no tickets.\n".to_owned(),
+        Format::Tickets => tickets.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n"),
+    };
+    if let Some(c) = &comparison {
+        let summary = audit::render_comparison(c);
+        if a.format == Format::Text {
+            text.push('\n');
+            text.push_str(&summary);
+        } else {
+            eprint!("{summary}");
+        }
+    }
+    let written = match &a.output {
+        None => {
+            out!("{text}");
+            Ok(())
+        }
+        Some(dir) if a.format == Format::Tickets && dir.is_dir() => tickets.iter().try_for_each(|t| {
+            let f = dir.join(format!("{}.md", t.fingerprint));
+            std::fs::write(&f, &t.markdown).map_err(|e| format!("{}: cannot write: {e}", f.display()))
+        }),
+        Some(f) => std::fs::write(f, &text).map_err(|e| format!("{}: cannot write: {e}", f.display())),
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    if report.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    }
+}

@@ -1,0 +1,3 @@
+FROM python:3.12-bookworm
+COPY . /app
+USER 10001

@@ -1,0 +1,96 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::dockerfile::shell::{self, Manager};
+use crate::dockerfile::Dockerfile;
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+
+use super::{cache_mount, final_image_stages, report, runs};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `RUN` of the stages that make up the final image which leaves a package manager's
+    /// cache in its layer: `apt-get install` without `rm -rf /var/lib/apt/lists/*` (or `apt-get dist-clean`) in the
+    /// same `RUN`, `pip install` without `--no-cache-dir` (or `PIP_NO_CACHE_DIR`), `apk add` without
+    /// `--no-cache` (or `--no-network`). A BuildKit cache mount (`RUN --mount=type=cache,target=...`) keeps the cache
+    /// out of the image and is accepted. Builder stages whose files are only copied from are not
+    /// checked: their caches never reach the image.
+    ///
+    /// ## Why is this bad?
+    /// Caches removed in a later `RUN` stay in the earlier layer: the image is tens to hundreds of
+    /// megabytes bigger, slower to pull and scan, and ships stale package indexes.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl
+    /// RUN pip install -r requirements.txt
+    /// USER 10001
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+    /// RUN pip install --no-cache-dir -r requirements.txt
+    /// USER 10001
+    /// ```
+    pub DockerfilePackageCache {
+        id: "DKR005",
+        name: "dockerfile-package-cache",
+        severity: Severity::Low,
+        title: "Package manager cache left in the image",
+        references: ["Docker docs: Dockerfile best practices, apt-get"],
+        peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0017"],
+        since: "0.1.0",
+    }
+}
+
+/// `apt-get dist-clean` (apt ≥ 2.7, Debian trixie's images) removes the lists too.
+fn apt_dist_clean(cmd: &[String]) -> bool {
+    cmd.first().is_some_and(|w| w == "apt-get" || w == "apt") && cmd.iter().skip(1).any(|w| w == "dist-clean")
+}
+
+/// Whether `PIP_NO_CACHE_DIR` is set in the stage: pip disables its cache for any boolean value,
+/// `0` and `false` included (kept for backward compatibility).
+fn pip_cache_off(df: &Dockerfile, s: &crate::dockerfile::Stage, idx: usize) -> bool {
+    df.vars_at(s, idx).iter().rev().find(|(k, _)| k == "PIP_NO_CACHE_DIR").is_some_and(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+}
+
+impl Rule for DockerfilePackageCache {
+    fn meta(&self) -> &'static RuleMeta {
+        Self::META
+    }
+
+    fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
+        for s in final_image_stages(df) {
+            for (idx, ins, cmds) in runs(df, s) {
+                let installs: Vec<shell::Install> = cmds.iter().filter_map(|c| shell::install(c)).collect();
+                let mut problems: Vec<&str> = Vec::new();
+                let apt = installs.iter().any(|i| i.manager == Manager::Apt);
+                if apt
+                    && !cmds.iter().any(|c| shell::removes_path(c, &["/var/lib/apt/lists"]) || apt_dist_clean(c))
+                    && !cache_mount(ins, &["/var/lib/apt"])
+                {
+                    problems.push("the apt lists stay (add `&& rm -rf /var/lib/apt/lists/*` to this `RUN`)");
+                }
+                let pip = installs.iter().any(|i| i.manager == Manager::Pip && !i.has("--no-cache-dir"));
+                if pip
+                    && !pip_cache_off(df, s, idx)
+                    && !cmds.iter().any(|c| shell::removes_path(c, &["/root/.cache", "~/.cache", "$HOME/.cache"]))
+                    && !cache_mount(ins, &[".cache/pip", "/root/.cache"])
+                {
+                    problems.push("`pip install` keeps its download cache (add `--no-cache-dir`)");
+                }
+                // `--no-network` installs from what is already there and writes no index cache
+                let apk = installs.iter().any(|i| i.manager == Manager::Apk && !i.has("--no-cache") && !i.has("--no-network"));
+                if apk && !cmds.iter().any(|c| shell::removes_path(c, &["/var/cache/apk"])) && !cache_mount(ins, &["/var/cache/apk"]) {
+                    problems.push("`apk add` keeps its index cache (add `--no-cache`)");
+                }
+                if problems.is_empty() {
+                    continue;
+                }
+                report(out, Self::META, file, df, idx, format!("this `RUN` leaves a package cache in the layer: {}", problems.join("; ")));
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::image::ImageRef;
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+
+use super::{final_user, is_root_user, report, stage_words};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final stage — the image that gets built — has no `USER`, or whose
+    /// last `USER` is `root` or UID `0`. A `USER` set only in a builder stage does not count; a
+    /// `USER` of the stage the final one is built `FROM` does (it is inherited). Base images
+    /// whose tag says `nonroot` (distroless `:nonroot`) or `chiseled` (.NET chiseled images), whose
+    /// name ends in `-unprivileged`, and Chainguard images (`cgr.dev/chainguard/...`) already run
+    /// as a non-root user and are not flagged. On Windows `ContainerAdministrator` counts as root.
+    ///
+    /// ## Why is this bad?
+    /// Without `USER` a container runs as root (UID 0). Root in a container is one kernel bug,
+    /// one writable host mount or one mounted socket away from root on the node, and the
+    /// checklist asks for a non-root `USER` in every image. Kubernetes' `runAsNonRoot: true`
+    /// then refuses to start the container.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . /app
+    /// CMD ["python", "/app/main.py"]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN useradd --uid 10001 --no-create-home app
+    /// COPY . /app
+    /// USER 10001
+    /// CMD ["python", "/app/main.py"]
+    /// ```
+    pub DockerfileRunsAsRoot {
+        id: "DKR001",
+        name: "dockerfile-runs-as-root",
+        severity: Severity::High,
+        title: "The image built by the Dockerfile runs as root",
+        references: ["CIS Docker Benchmark 4.1", "Docker docs: Dockerfile best practices, USER"],
+        peers: ["hadolint:DL3002", "trivy:DS-0002", "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8"],
+        since: "0.1.0",
+    }
+}
+
+/// Whether the base image is known to set a non-root user.
+fn base_runs_nonroot(image: &str) -> bool {
+    let Some(r) = ImageRef::parse(image) else { return false };
+    r.tag.as_deref().is_some_and(|t| t.contains("nonroot") || t.contains("chiseled"))
+        || r.short_name().ends_with("-unprivileged")
+        || r.repository.starts_with("cgr.dev/chainguard/")
+}
+
+impl Rule for DockerfileRunsAsRoot {
+    fn meta(&self) -> &'static RuleMeta {
+        Self::META
+    }
+
+    fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
+        let Some(last) = df.final_stage() else { return };
+        match final_user(df) {
+            Some((idx, raw, expanded, unresolved)) => {
+                if !unresolved && is_root_user(&expanded) {
+                    report(out, Self::META, file, df, idx, format!(
+                        "the last `USER` of {} is `{raw}`: the container runs as root; switch to a non-root numeric user such as `USER 10001`",
+                        stage_words(df, last)
+                    ));
+                }
+            }
+            None => {
+                let root = df.root_stage(last);
+                if root.unresolved || base_runs_nonroot(&root.image) {
+                    return;
+                }
+                let base = if root.is_scratch() {
+                    "the container runs as UID 0 (`scratch` has no users)".to_owned()
+                } else {
+                    format!("the container runs as root unless the base image `{}` sets another user", root.image)
+                };
+                report(out, Self::META, file, df, last.from, format!(
+                    "{} has no `USER` instruction: {base}; add `USER 10001` (a numeric, non-root UID)",
+                    stage_words(df, last)
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+FROM alpine:3.20
+RUN adduser -D -u 10001 app
+USER 10001
+RUN echo switching back
+USER root:root
+CMD ["sh"]

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+ENV DB_HOST=db DB_PASSWORD=s3cr3t-Passw0rd
+USER 10001

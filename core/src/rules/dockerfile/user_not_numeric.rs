@@ -1,0 +1,95 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::dockerfile::Dockerfile;
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+
+use super::{final_user, is_root_user, known_uid, report, runs, user_part, windows_image};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final `USER` (the last one of the final stage, or inherited from
+    /// the stage it is built `FROM`) names the user (`USER app`, `USER nonroot:nonroot`) instead
+    /// of giving a numeric UID. Root is left to `dockerfile-runs-as-root`; Windows images, whose
+    /// users are always names (`ContainerUser`), are exempt.
+    ///
+    /// ## Why is this bad?
+    /// The kubelet checks `runAsNonRoot: true` against the image's user before starting the
+    /// container, and it can only verify a number: with a user name and no `runAsUser` in the
+    /// pod, it refuses to start the container (`CreateContainerConfigError: container has
+    /// runAsNonRoot and image has non-numeric user ... cannot verify user is non-root`). A
+    /// numeric `USER` works everywhere.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN adduser --system --uid 10001 app
+    /// USER app
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN adduser --system --uid 10001 app
+    /// USER 10001
+    /// ```
+    pub DockerfileUserNotNumeric {
+        id: "DKR002",
+        name: "dockerfile-user-not-numeric",
+        severity: Severity::Low,
+        title: "The final USER is a name, not a numeric UID",
+        references: ["Kubernetes: SecurityContext runAsNonRoot", "kubelet: verifyRunAsNonRoot"],
+        peers: [],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for DockerfileUserNotNumeric {
+    fn meta(&self) -> &'static RuleMeta {
+        Self::META
+    }
+
+    fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
+        let Some((idx, raw, expanded, unresolved)) = final_user(df) else { return };
+        if unresolved || is_root_user(&expanded) || windows_image(df) {
+            return;
+        }
+        let user = user_part(&expanded);
+        if user.is_empty() || user.chars().all(|c| c.is_ascii_digit()) {
+            return;
+        }
+        let fix = match (created_uid(df, user), known_uid(user)) {
+            (Some(uid), _) => format!("`USER {uid}` (the UID the Dockerfile gives `{user}`)"),
+            (None, Some(uid)) => format!("`USER {uid}` (the UID of `{user}` in common base images)"),
+            (None, None) => format!("the numeric UID of `{user}` (`USER 10001` after `useradd --uid 10001 {user}`)"),
+        };
+        report(out, Self::META, file, df, idx, format!(
+            "the final `USER {raw}` names the user `{user}`: with `runAsNonRoot: true` and no `runAsUser` the kubelet cannot verify it and refuses to start the container; use {fix}"
+        ));
+    }
+}
+
+/// The UID an `adduser`/`useradd` of the final image's stages gives `user` (`-u 1001`,
+/// `--uid 1001`, `--uid=1001`).
+fn created_uid(df: &Dockerfile, user: &str) -> Option<u32> {
+    for s in df.final_chain() {
+        for (_, _, cmds) in runs(df, s) {
+            for c in &cmds {
+                let Some(first) = c.first() else { continue };
+                if !matches!(first.rsplit('/').next(), Some("adduser" | "useradd")) || c.last().map(String::as_str) != Some(user) {
+                    continue;
+                }
+                let mut it = c.iter();
+                while let Some(w) = it.next() {
+                    let v = match w.as_str() {
+                        "-u" | "--uid" => it.next().map(String::as_str),
+                        _ => w.strip_prefix("--uid="),
+                    };
+                    if let Some(uid) = v.and_then(|v| v.parse().ok()) {
+                        return Some(uid);
+                    }
+                }
+            }
+        }
+    }
+    None
+}

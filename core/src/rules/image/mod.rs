@@ -1,0 +1,33 @@
+//! Rules over image metadata (`docker inspect`, `skopeo inspect`, OCI image configs, the image
+//! config of Trivy reports), and the cross-check of workloads against their images.
+
+mod image_runs_as_root;
+mod image_too_old;
+mod run_as_non_root_unverifiable;
+
+pub use image_runs_as_root::ImageRunsAsRoot;
+pub use image_too_old::ImageTooOld;
+pub use run_as_non_root_unverifiable::RunAsNonRootUnverifiable;
+
+use crate::image::{ImageMeta, Located};
+use crate::model::ObjectRef;
+use crate::rules::Place;
+
+/// Where a finding about an image points: the located field, else the image's object.
+pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
+    Place {
+        file: Some(img.file.clone()),
+        document: Some(img.document),
+        pos: Some(at.map_or(img.pos, |l| l.pos)),
+        object: Some(ObjectRef { api_version: None, kind: "Image".to_owned(), namespace: None, name: Some(img.display_name()) }),
+        path: at.map(|l| l.path.clone()),
+        container: None,
+    }
+}
+
+/// The user part of `user[:group]`, and whether it is root (empty, `root`, `0`).
+pub(crate) fn image_user(u: &str) -> (&str, bool) {
+    let user = u.split(':').next().unwrap_or(u).trim();
+    let root = user.is_empty() || user == "root" || user.chars().all(|c| c == '0');
+    (user, root)
+}

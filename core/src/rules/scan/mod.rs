@@ -1,0 +1,5 @@
+//! Rules over vulnerability scan reports (Trivy JSON, schema version 2).
+
+mod vulnerability_gate;
+
+pub use vulnerability_gate::{validate_waivers, VulnerabilityGate};

@@ -1,0 +1,108 @@
+//! The CLI's report options end to end: `scan --format`, `--output`, `--write-baseline` and
+//! `--baseline` (exit code counts only new findings), and `audit`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a test failure")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the CLI; scans select a fixed set of rules, so the expectations are about the report
+/// options, not about which rules exist.
+fn kubeharden(args: &[&str], dir: &Path) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kubeharden"));
+    c.args(args).current_dir(dir);
+    if args.first() == Some(&"scan") {
+        c.args(["--select", "privileged-container,run-as-non-root,invalid-field-type"]);
+    }
+    c.output().unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kubeharden-cli-reports-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("k8s")).unwrap();
+    d
+}
+
+const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n  - name: c\n    image: x:1\n    securityContext: {privileged: true}\n";
+const HARDENED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: shop}\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 1000}\n  containers:\n  - name: c\n    image: x:1\n";
+
+#[test]
+fn baseline_adoption_then_only_new_findings_fail() {
+    let d = tmp("baseline");
+    std::fs::write(d.join("k8s/a.yaml"), PRIVILEGED).unwrap();
+    std::fs::write(d.join("k8s/b.yaml"), HARDENED).unwrap();
+    // adoption: write the baseline (the scan itself still fails on the critical finding)
+    let out = kubeharden(&["scan", "k8s", "--write-baseline", ".kubeharden-baseline.json", "--format", "json"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let baseline = std::fs::read_to_string(d.join(".kubeharden-baseline.json")).unwrap();
+    assert_eq!(baseline, String::from_utf8_lossy(&out.stdout));
+    // later: the known finding no longer fails the build
+    let out = kubeharden(&["scan", "k8s", "--baseline", ".kubeharden-baseline.json"], &d);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Baseline: 0 new, 1 still open, 0 resolved"));
+    // a new privileged pod does
+    std::fs::write(d.join("k8s/b.yaml"), PRIVILEGED.replace("name: a,", "name: b2,")).unwrap();
+    let out = kubeharden(&["scan", "k8s", "--baseline", ".kubeharden-baseline.json", "--format", "sarif"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "only the new finding is reported");
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "k8s/b.yaml");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Baseline: 1 new, 1 still open, 0 resolved"));
+    // a broken baseline is a usage error
+    std::fs::write(d.join("bad.json"), "[]").unwrap();
+    assert_eq!(kubeharden(&["scan", "k8s", "--baseline", "bad.json"], &d).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn formats_and_output_files() {
+    let d = tmp("formats");
+    std::fs::write(d.join("k8s/a.yaml"), PRIVILEGED).unwrap();
+    for (format, needle) in [
+        ("sarif", "\"version\": \"2.1.0\""),
+        ("junit", "<testsuite name=\"k8s/a.yaml\""),
+        ("github", "::error file=k8s/a.yaml,line=9,col=23,title=POD001 privileged-container (critical)::"),
+        ("tickets", "## [critical] Container runs in privileged mode in Pod shop/a (container c)"),
+    ] {
+        let out = kubeharden(&["scan", "k8s", "--format", format, "--output", "out.txt"], &d);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: --output leaves stdout empty");
+        let text = std::fs::read_to_string(d.join("out.txt")).unwrap();
+        assert!(text.contains(needle), "{format}:\n{text}");
+    }
+    // tickets into a directory: one file per ticket, named by fingerprint
+    std::fs::create_dir(d.join("tickets")).unwrap();
+    let out = kubeharden(&["scan", "k8s", "--format", "tickets", "--output", "tickets"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let files: Vec<_> = std::fs::read_dir(d.join("tickets")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].to_string_lossy().ends_with(".md"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn audit_command() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/audit");
+    let out = kubeharden(&["audit", "pods.json", "--images", "images", "--now", "2026-11-22T00:00:00Z"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in ["=== Image age (6 images, oldest first) ===", "=== Privileged containers (1) ===", "=== Containers running as root (5) ===", "=== Missing resource limits (3) ==="] {
+        assert!(text.contains(section), "{section}\n{text}");
+    }
+    let out = kubeharden(&["audit", "pods.json", "--format", "json", "--now", "2026-11-22T00:00:00Z"], &data);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pods"], 5);
+    // the audit against itself as baseline: no new tickets
+    let d = tmp("audit");
+    std::fs::write(d.join("last.json"), &out.stdout).unwrap();
+    let pods = data.join("pods.json");
+    let out = kubeharden(&["audit", pods.to_str().unwrap(), "--format", "tickets", "--baseline", "last.json", "--now", "2026-11-22T00:00:00Z"], &d);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "No new problems: no tickets.\n");
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Baseline: 0 new,"));
+    // stdin, and a usage error
+    let out = kubeharden(&["audit", "-", "--now", "yesterday"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}

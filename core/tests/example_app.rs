@@ -1,0 +1,86 @@
+//! The bundled example app (`examples/manifests/`): the checklist's api-service behind
+//! nginx-ingress talking to postgres, plus a legacy CronJob. The hardened workload must come out
+//! clean; each bad one must show the checklist's problems at the right places.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use kubeharden::{check, CheckRequest, Report, SourceFile};
+
+fn example_report() -> Report {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests");
+    let mut files: Vec<SourceFile> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| SourceFile::new(p.file_name().unwrap().to_str().unwrap(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    check(&CheckRequest { files, now: Some("2026-11-22T00:00:00Z".into()), ..CheckRequest::default() }).unwrap()
+}
+
+fn rules_of(r: &Report, kind: &str, name: &str) -> BTreeSet<String> {
+    r.findings
+        .iter()
+        .filter(|f| f.object.as_ref().is_some_and(|o| o.kind == kind && o.name.as_deref() == Some(name)))
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+#[test]
+fn hardened_api_service_is_clean() {
+    let r = example_report();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let api = rules_of(&r, "Deployment", "api-service");
+    assert!(api.is_empty(), "api-service is fully hardened, yet: {api:?}");
+}
+
+#[test]
+fn postgres_shows_the_classic_mistakes() {
+    let r = example_report();
+    let pg = rules_of(&r, "StatefulSet", "postgres");
+    for expected in [
+        "run-as-non-root",
+        "privilege-escalation-allowed",
+        "capabilities-drop-all-missing",
+        "writable-root-filesystem",
+        "seccomp-profile-missing",
+        "memory-limit-missing",
+        "cpu-limit-missing",
+        "ephemeral-storage-request-missing",
+        "ephemeral-storage-limit-missing",
+        "literal-secret-in-env",
+        "service-account-token-automount",
+    ] {
+        assert!(pg.contains(expected), "postgres lacks `{expected}`: {pg:?}");
+    }
+    // requests are set: no request findings for cpu and memory
+    assert!(!pg.contains("cpu-request-missing") && !pg.contains("memory-request-missing"), "{pg:?}");
+    let secret = r.findings.iter().find(|f| f.name == "literal-secret-in-env" && f.container.as_deref() == Some("postgres")).unwrap();
+    assert_eq!(secret.file.as_deref(), Some("postgres.yaml"));
+    assert_eq!(secret.path.as_deref(), Some("spec.template.spec.containers[0].env[0]"));
+    assert!(!r.to_json().contains("hunter2"), "the literal password must never be printed");
+}
+
+#[test]
+fn legacy_cron_job_is_critical_and_points_into_the_job_template() {
+    let r = example_report();
+    let cron = rules_of(&r, "CronJob", "cleanup");
+    for expected in ["privileged-container", "host-namespaces", "container-runtime-socket", "host-path-volume", "image-tag-mutable"] {
+        assert!(cron.contains(expected), "cleanup lacks `{expected}`: {cron:?}");
+    }
+    let p = r.findings.iter().find(|f| f.name == "privileged-container").unwrap();
+    assert_eq!(p.path.as_deref(), Some("spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged"));
+    assert_eq!((p.line, p.column), (Some(20), Some(17)));
+}
+
+#[test]
+fn nginx_ingress_only_lacks_a_digest_and_leaks_a_token() {
+    let r = example_report();
+    let ing = rules_of(&r, "Deployment", "nginx-ingress");
+    assert!(ing.contains("literal-secret-in-env") && ing.contains("image-digest-missing"), "{ing:?}");
+    for absent in ["run-as-non-root", "dangerous-capabilities", "capabilities-drop-all-missing", "ephemeral-storage-limit-missing"] {
+        assert!(!ing.contains(absent), "nginx-ingress is hardened for `{absent}`: {ing:?}");
+    }
+}
