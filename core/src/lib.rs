@@ -23,6 +23,7 @@ pub mod image;
 pub mod location;
 pub mod model;
 pub mod pss;
+pub mod netpol;
 pub mod report;
 pub mod rules;
 pub mod syntax;

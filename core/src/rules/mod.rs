@@ -20,6 +20,7 @@ pub mod namespace;
 pub mod registry;
 pub mod secret;
 pub mod workload;
+pub mod network;
 pub mod dockerfile;
 pub mod image;
 pub mod scan;

@@ -1,5 +1,6 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
+use super::network::*;
 use super::secret::*;
 use super::namespace::*;
 use super::workload::*;
@@ -21,6 +22,11 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTooOld,
     &ImageRunsAsRoot,
     &RunAsNonRootUnverifiable,
+    &NamespaceDefaultDenyMissing,
+    &NetworkPolicyNotCoveringPod,
+    &NetworkPolicySelectsNothing,
+    &NetworkPolicyAllowsAll,
+    &NetworkPolicyInvalid,
     &NamespacePssEnforceMissing,
     &PssAdmissionRejected,
     &PrivilegedContainer,
@@ -47,6 +53,8 @@ pub static RULES: &[&dyn Rule] = &[
     &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,
+    &SecretObjectInManifests,
+    &ConfigmapCredentials,
     &InvalidFieldType,
 ];
 
