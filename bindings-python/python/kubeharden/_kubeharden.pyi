@@ -7,6 +7,23 @@ Values cross as the core's version-1 JSON contract: configurations as ``Config``
 import os
 from typing import Optional, final
 
+__all__ = [
+    "KubehardenError",
+    "ParseError",
+    "ConfigError",
+    "RequestError",
+    "__version__",
+    "REPORT_VERSION",
+    "Sources",
+    "parse_config",
+    "fail_threshold",
+    "check_texts",
+    "check_paths",
+    "rules",
+    "report_to_json",
+    "render_text",
+]
+
 __version__: str
 """The version of the Rust crates."""
 

@@ -1,0 +1,104 @@
+"""The GIL is released while the core works, so Python threads run alongside it."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import kubeharden
+from kubeharden import _kubeharden
+
+HARDENED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}
+  namespace: shop
+spec:
+  template:
+    spec:
+      securityContext: {{runAsNonRoot: true}}
+      containers:
+        - name: web
+          image: registry.example.com/web:{i}
+          securityContext: {{privileged: false, allowPrivilegeEscalation: false}}
+          env: [{{name: A, value: "1"}}, {{name: B, value: "2"}}, {{name: C, value: "3"}}]
+"""
+
+# Big enough that the Rust work dominates (few findings, so little Python-side conversion).
+BIG = "---\n".join(HARDENED.format(i=i) for i in range(4000))
+
+
+def scan_big() -> None:
+    report = kubeharden.scan(BIG, config={"select": ["privileged-container"]})
+    assert report.summary.objects == 4000
+
+
+def wall(f: Callable[[], None]) -> float:
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def speedup(f: Callable[[], None]) -> float:
+    """Serial time of two calls over their time in two threads, best of three each."""
+    f()  # warm up
+    serial_s = min(wall(lambda: twice(f)) for _ in range(3))
+    parallel_s = min(wall(lambda: in_two_threads(f)) for _ in range(3))
+    return serial_s / parallel_s
+
+
+def twice(f: Callable[[], None]) -> None:
+    f()
+    f()
+
+
+def in_two_threads(f: Callable[[], None]) -> None:
+    threads = [threading.Thread(target=f) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+DATA = b"k" * (64 * 1024 * 1024)
+
+
+def reference() -> None:
+    hashlib.sha256(DATA).digest()  # releases the GIL: the parallelism the machine gives now
+
+
+def test_two_threads_scan_faster_than_serially() -> None:
+    ours = speedup(scan_big)
+    machine = speedup(reference)
+    print(f"two threads vs serial: scan {ours:.2f}x, hashlib reference {machine:.2f}x")
+    # With the GIL held, two threads could not beat serial (<= 1x). On two free cores the
+    # reference gives ~1.9x and we require 1.3x; when other processes leave less than two
+    # cores, require 80% of what the reference gets.
+    assert ours >= min(1.3, 0.8 * machine)
+
+
+def test_scan_paths_lets_other_threads_run(tmp_path: Path) -> None:
+    for i in range(200):
+        (tmp_path / f"web-{i}.yaml").write_text("---\n".join(HARDENED.format(i=i * 100 + j) for j in range(20)))
+    counter = [0]
+    during: list[int] = []
+    done = threading.Event()
+
+    def work() -> None:
+        before = counter[0]
+        # The native call alone: argument conversion, then Rust with the GIL released.
+        _kubeharden.check_paths([str(tmp_path)])
+        during.append(counter[0] - before)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    while not done.is_set():
+        counter[0] += 1
+    t.join()
+    # Had the call held the GIL, this thread could not have counted while it ran.
+    assert during and during[0] > 1000, during
