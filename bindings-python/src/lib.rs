@@ -19,6 +19,11 @@ use rayon::prelude::*;
 #[path = "../../core/src/bin/kubeharden/inputs.rs"]
 mod inputs;
 
+/// mimalloc: threads scanning at once (Python threads, the rayon pool) scale with it; with
+/// glibc's allocator they contend on heap growth (see Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The exception classes, created once per process (`ParseError` and `ConfigError` have two bases,
 /// which `create_exception!` cannot express).
 struct Exceptions {
