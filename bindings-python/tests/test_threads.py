@@ -43,14 +43,6 @@ def wall(f: Callable[[], None]) -> float:
     return time.perf_counter() - t
 
 
-def speedup(f: Callable[[], None]) -> float:
-    """Serial time of two calls over their time in two threads, best of three each."""
-    f()  # warm up
-    serial_s = min(wall(lambda: twice(f)) for _ in range(3))
-    parallel_s = min(wall(lambda: in_two_threads(f)) for _ in range(3))
-    return serial_s / parallel_s
-
-
 def twice(f: Callable[[], None]) -> None:
     f()
     f()
@@ -64,7 +56,7 @@ def in_two_threads(f: Callable[[], None]) -> None:
         t.join()
 
 
-DATA = b"k" * (64 * 1024 * 1024)
+DATA = b"k" * (32 * 1024 * 1024)
 
 
 def reference() -> None:
@@ -72,14 +64,22 @@ def reference() -> None:
 
 
 def test_two_threads_scan_faster_than_serially() -> None:
-    ours = speedup(scan_big)
-    machine = speedup(reference)
+    scan_big()  # warm up
+    best: dict[str, float] = {}
+    # Rounds alternate our scan and the reference so both see the same machine; best of five.
+    for _ in range(5):
+        for name, f in (("scan", scan_big), ("reference", reference)):
+            for mode, run in (("serial", twice), ("threads", in_two_threads)):
+                key = f"{name} {mode}"
+                best[key] = min(best.get(key, float("inf")), wall(lambda: run(f)))
+    ours = best["scan serial"] / best["scan threads"]
+    machine = best["reference serial"] / best["reference threads"]
     print(f"two threads vs serial: scan {ours:.2f}x, hashlib reference {machine:.2f}x")
     # With the GIL held, two threads could not beat serial (<= 1x). On two free cores the
-    # reference gives ~1.9x and we require 1.3x. When other processes leave less than two cores
-    # (the reference measured 0.55x-1.24x with the load average at 11-17) wall times cannot show
-    # it, so require 70% of the reference; test_scan_paths_lets_other_threads_run shows the GIL
-    # release under any load.
+    # reference gives ~1.9x and we require 1.3x. The scheduler gives each session a share of
+    # the cores (autogroup): with other sessions busy the reference measured 0.55x-1.24x, and
+    # wall times cannot show parallelism, so require 70% of the reference then;
+    # test_scan_paths_lets_other_threads_run shows the GIL release under any load.
     assert ours >= min(1.3, 0.7 * machine)
 
 

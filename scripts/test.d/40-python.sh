@@ -18,7 +18,7 @@ fi
 "$PY" -m pip install --quiet --no-build-isolation --no-deps --force-reinstall ./bindings-python
 echo "40-python: wheel built and installed in $((SECONDS - T0)) s"
 cargo build --quiet --locked -p kubeharden --bin kubeharden
-KUBEHARDEN_CLI="$ROOT/target/debug/kubeharden"
+KUBEHARDEN_CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/kubeharden"
 export KUBEHARDEN_CLI
 cd bindings-python
 "$PY" -m pytest -q -p no:cacheprovider tests
