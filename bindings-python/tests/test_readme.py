@@ -1,11 +1,13 @@
-"""The README's Python example runs as written."""
+"""The README's Python example and the package docstring's example run as written."""
 
 from __future__ import annotations
 
 import contextlib
+import doctest
 import io
 import re
 
+import kubeharden
 from conftest import ROOT
 
 
@@ -19,3 +21,8 @@ def test_readme_example_runs() -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README.md", "exec"), {})
     assert "critical POD001 privileged-container web spec.containers[0].securityContext.privileged" in out.getvalue()
+
+
+def test_module_docstring_example_runs() -> None:
+    result = doctest.testmod(kubeharden)
+    assert result.attempted >= 2 and result.failed == 0
