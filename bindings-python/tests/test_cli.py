@@ -32,6 +32,7 @@ CASES = {
     "config": ["scan", str(DATA / "app"), "--config", str(DATA / "kubeharden-config.yaml"), "--format", "json", "--now", NOW],
     "bad-config": ["scan", str(DATA / "app"), "--config", str(DATA / "app" / "web-deployment.yaml")],
     "missing-config": ["scan", str(DATA / "app"), "--config", str(DATA / "nope.yaml")],
+    "directory-config": ["scan", str(DATA / "app"), "--config", str(DATA / "app")],
     "bad-fail-on": ["scan", str(DATA / "app"), "--fail-on", "sometimes"],
     "bad-rule": ["scan", str(DATA / "app"), "--select", "no-such-rule"],
     "clean": ["scan", str(DATA / "app" / "web-deployment.yaml"), SEL],
@@ -64,6 +65,21 @@ def test_reads_the_working_directory_config(tmp_path: Path) -> None:
     out = py("scan", str(DATA / "app"), "--format", "json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert '"POD001"' not in out.stdout and '"POD003"' in out.stdout
+
+
+def test_unreadable_config_file(tmp_path: Path, native_cli: Path) -> None:
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"select: [caf\xe9]\n")
+    args = ["scan", str(DATA / "app"), "--config", str(bad)]
+    ours, theirs = py(*args), run([str(native_cli), *args])
+    assert ours.returncode == theirs.returncode == 2
+    assert ours.stderr == theirs.stderr
+    # The optional working-directory file is ignored when unreadable, natively too.
+    (tmp_path / ".kubeharden.yaml").write_bytes(b"select: [caf\xe9]\n")
+    args = ["scan", str(DATA / "app"), "--format", "json", "--now", "2026-11-22T00:00:00Z"]
+    ours, theirs = py(*args, cwd=tmp_path), run([str(native_cli), *args], cwd=tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
+    assert '"POD001"' in ours.stdout
 
 
 def test_stdin(native_cli: Path) -> None:

@@ -53,10 +53,11 @@ def _load_config(path: Optional[str]) -> str:
     try:
         with open(p, encoding="utf-8") as fh:
             text = fh.read()
-    except OSError as e:
+    except (OSError, UnicodeDecodeError) as e:
         if not required:
             return _kubeharden.parse_config("")
-        raise ConfigError(f"{p}: cannot read the configuration: {e.strerror} (os error {e.errno})") from None
+        why = f"{e.strerror} (os error {e.errno})" if isinstance(e, OSError) else "stream did not contain valid UTF-8"
+        raise ConfigError(f"{p}: cannot read the configuration: {why}") from None
     return _kubeharden.parse_config(text, p)
 
 
