@@ -19,8 +19,8 @@ use rayon::prelude::*;
 #[path = "../../core/src/bin/kubeharden/inputs.rs"]
 mod inputs;
 
-/// mimalloc: threads scanning at once (Python threads, the rayon pool) scale with it; with
-/// glibc's allocator they contend on heap growth (see Cargo.toml).
+/// mimalloc, for the many small allocations of parsing on Python threads and the rayon pool
+/// (see Cargo.toml).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
