@@ -11,8 +11,12 @@ import kubeharden
 from conftest import ROOT
 
 
-def test_readme_example_runs() -> None:
-    readme = (ROOT / "bindings-python" / "README.md").read_text()
+import pytest
+
+
+@pytest.mark.parametrize("readme_path", ["README.md", "bindings-python/README.md"])
+def test_readme_example_runs(readme_path: str) -> None:
+    readme = (ROOT / readme_path).read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
     assert len(blocks) == 1
     code = blocks[0]
