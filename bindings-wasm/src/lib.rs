@@ -5,6 +5,7 @@
 //! `file`, `document`, `line`, `column` when known). Types: `kubeharden_wasm.d.ts`.
 
 use kubeharden::{api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, Report, SourceFile, RULES};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -21,8 +22,8 @@ struct ManifestOptions {
     #[serde(default)]
     filename: Option<String>,
     /// A `.kubeharden.yaml` object, or its YAML text.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    config: JsValue,
+    #[serde(default)]
+    config: serde_json::Value,
     #[serde(default)]
     now: Option<String>,
     #[serde(default)]
@@ -33,8 +34,8 @@ struct ManifestOptions {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FilesOptions {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    config: JsValue,
+    #[serde(default)]
+    config: serde_json::Value,
     #[serde(default)]
     now: Option<String>,
     #[serde(default)]
@@ -50,7 +51,7 @@ extern "C" {
 /// Logs the panic message before the trap (for better messages only: a panic still kills the
 /// instance, so the core must not panic).
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     std::panic::set_hook(Box::new(|info| console_error(&format!("kubeharden panicked: {info}"))));
 }
 
@@ -72,8 +73,7 @@ pub fn check_manifest(text: String, options: JsValue) -> Result<JsValue, JsValue
 /// A JS `Error` (see the crate docs).
 #[wasm_bindgen(js_name = "checkFiles")]
 pub fn check_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let files: Vec<SourceFile> =
-        serde_wasm_bindgen::from_value(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
+    let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
     let o: FilesOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
     run(files, o.config, o.now, o.strict)
 }
@@ -95,7 +95,7 @@ pub fn version() -> String {
     Tool::default().version
 }
 
-fn run(files: Vec<SourceFile>, config: JsValue, now: Option<String>, strict: bool) -> Result<JsValue, JsValue> {
+fn run(files: Vec<SourceFile>, config: serde_json::Value, now: Option<String>, strict: bool) -> Result<JsValue, JsValue> {
     let config = config_from_js(config).map_err(|e| to_js_error(&e))?;
     let report = kubeharden::check(&CheckRequest { files, config, now }).map_err(|e| to_js_error(&e))?;
     if strict {
@@ -106,25 +106,28 @@ fn run(files: Vec<SourceFile>, config: JsValue, now: Option<String>, strict: boo
     report_to_js(&report)
 }
 
-fn config_from_js(value: JsValue) -> Result<Config, Error> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Config::default());
+fn config_from_js(value: serde_json::Value) -> Result<Config, Error> {
+    match value {
+        serde_json::Value::Null => Ok(Config::default()),
+        serde_json::Value::String(text) => Ok(Config::from_yaml(&text, Some(CONFIG_FILENAME))?),
+        v => serde_json::from_value(v).map_err(|e| Error::Config(ConfigError::new(e.to_string()))),
     }
-    if let Some(text) = value.as_string() {
-        return Ok(Config::from_yaml(&text, Some(CONFIG_FILENAME))?);
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| Error::Config(ConfigError::new(e.to_string())))
 }
 
-fn from_js<T: for<'de> Deserialize<'de> + Default>(value: JsValue) -> Result<T, serde_wasm_bindgen::Error> {
+/// A JS value as `T`. Through `serde_json::Value` because serde-wasm-bindgen reads only the known
+/// keys of an object, so `deny_unknown_fields` would not see a misspelt option.
+fn from_js<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value)
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
+    serde_json::from_value(json).map_err(|e| e.to_string())
 }
 
 fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
-    to_js(report)
+    let json = serde_json::to_string(report)
+        .map_err(|e| to_js_error(&Error::Request(format!("cannot convert the result: {e}"))))?;
+    js_sys::JSON::parse(&json)
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
