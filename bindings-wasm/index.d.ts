@@ -151,7 +151,7 @@ export interface KubehardenError extends Error {
   column: number | null;
 }
 
-/** Checks one manifest text: YAML (several documents allowed) or JSON. */
+/** Checks one manifest text: YAML (several documents allowed) or JSON. A non-string `text` throws a `RequestError`. */
 export function checkManifest(text: string, options?: CheckOptions): Report;
 /** Checks several files together (cross-resource rules see all of them). */
 export function checkFiles(files: SourceFile[], options?: CheckFilesOptions): Report;

@@ -17,7 +17,7 @@ const CONFIG_FILENAME: &str = ".kubeharden.yaml";
 
 /// Options of `checkManifest`.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
 struct ManifestOptions {
     #[serde(default)]
     filename: Option<String>,
@@ -32,7 +32,7 @@ struct ManifestOptions {
 
 /// Options of `checkFiles`: those of `checkManifest` without `filename`.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
 struct FilesOptions {
     #[serde(default)]
     config: serde_json::Value,
@@ -56,12 +56,17 @@ fn start() {
 }
 
 /// Checks one manifest text (YAML, multi-document, or JSON). Throws for a bad configuration or
-/// request, and with `strict: true` for the first input error.
+/// request (a `text` that is not a string included), and with `strict: true` for the first
+/// input error.
 ///
 /// # Errors
 /// A JS `Error` (see the crate docs).
 #[wasm_bindgen(js_name = "checkManifest")]
-pub fn check_manifest(text: String, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn check_manifest(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    // Taken as a JsValue: wasm-bindgen's string conversion of a non-string traps the instance.
+    let Some(text) = text.as_string() else {
+        return Err(to_js_error(&Error::Request("the manifest text must be a string".to_owned())));
+    };
     let o: ManifestOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
     let name = o.filename.unwrap_or_else(|| DEFAULT_FILENAME.to_owned());
     run(vec![SourceFile::new(name, text)], o.config, o.now, o.strict)
@@ -73,6 +78,9 @@ pub fn check_manifest(text: String, options: JsValue) -> Result<JsValue, JsValue
 /// A JS `Error` (see the crate docs).
 #[wasm_bindgen(js_name = "checkFiles")]
 pub fn check_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    if !js_sys::Array::is_array(&files) {
+        return Err(to_js_error(&Error::Request("files must be an array of `{name, content}` objects".to_owned())));
+    }
     let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
     let o: FilesOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
     run(files, o.config, o.now, o.strict)
@@ -110,7 +118,10 @@ fn config_from_js(value: serde_json::Value) -> Result<Config, Error> {
     match value {
         serde_json::Value::Null => Ok(Config::default()),
         serde_json::Value::String(text) => Ok(Config::from_yaml(&text, Some(CONFIG_FILENAME))?),
-        v => serde_json::from_value(v).map_err(|e| Error::Config(ConfigError::new(e.to_string()))),
+        v @ serde_json::Value::Object(_) => {
+            serde_json::from_value(v).map_err(|e| Error::Config(ConfigError::new(e.to_string())))
+        }
+        _ => Err(Error::Config(ConfigError::new("`config` must be an object or the text of a `.kubeharden.yaml`"))),
     }
 }
 

@@ -161,6 +161,31 @@ test("a bad request throws a RequestError: unknown option, bad now, wrong types"
   assertAlive();
 });
 
+test("arguments of the wrong type throw a RequestError and never trap the instance", () => {
+  for (const text of [42, undefined, null, {}, ["kind: Pod"], Symbol.iterator]) {
+    const e = thrown(() => checkManifest(text));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+    assert.match(e.message, /must be a string/);
+    assertAlive();
+  }
+  for (const files of [42, "a.yaml", null, undefined, {}, { name: "a", content: "" }]) {
+    const e = thrown(() => checkFiles(files));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+    assertAlive();
+  }
+  const badFile = thrown(() => checkFiles([{ name: 1, content: "a" }]));
+  assert.equal(badFile.name, "RequestError");
+  const opts = thrown(() => checkManifest("a: 1", 5));
+  assert.equal(opts.name, "RequestError");
+  assert.doesNotMatch(opts.message, /Options|struct/, "no Rust type names in messages");
+  const config = thrown(() => checkManifest("a: 1", { config: 5 }));
+  assert.equal(config.name, "ConfigError");
+  assert.match(config.message, /`config` must be an object/);
+  assertAlive();
+});
+
 test("a syntax error is a located input error, or a ParseError with strict", () => {
   const text = "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: {}\n";
   const r = checkManifest(text, { filename: "broken.yaml" });

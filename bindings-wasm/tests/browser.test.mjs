@@ -150,6 +150,13 @@ test("the page checks a pasted app, highlights a clicked finding's line and show
   assert.equal(copied.version, 1);
   assert.equal(copied.findings.length, await page.locator(".finding").count());
   assert.match(summary, new RegExp(`${copied.summary.findings} findings?`));
+
+  // the built-in example replaces the editor's text and is checked
+  const n = Number(await page.getAttribute("#summary", "data-checks"));
+  await page.click("#example");
+  await page.waitForFunction((k) => Number(document.getElementById("summary").dataset.checks) > k, n);
+  assert.match(await page.inputValue("#editor"), /kind: Deployment/);
+  assert.ok(await page.locator('.finding[data-rule="POD001"]').count() === 1);
   await page.context().close();
 });
 
