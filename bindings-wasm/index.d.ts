@@ -159,3 +159,56 @@ export function checkFiles(files: SourceFile[], options?: CheckFilesOptions): Re
 export function rules(): RuleInfo[];
 /** The version of the kubeharden core. */
 export function version(): string;
+
+/** A Pod Security Standards level. `privileged` admits everything. */
+export type PssLevel = "privileged" | "baseline" | "restricted";
+
+/** A violated Pod Security Standards check. */
+export interface PssViolation {
+  /** Pod Security Admission's check id (`privileged`, `runAsNonRoot`, `capabilities_restricted`, ...). */
+  check: string;
+  /** Kubernetes' wording: `<reason> (<detail>)`, as Pod Security Admission reports it. */
+  message: string;
+  /** Field path from the document root. */
+  path: string;
+  /** 1-based line of the field, or of its nearest existing ancestor. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** The verdict on one pod-bearing object (for controllers: on the pods they would create). */
+export interface PssResult {
+  file: string;
+  /** 0-based document index in the file. */
+  document: number;
+  object: ObjectRef;
+  /** Whether Pod Security Admission would admit its pods. */
+  allowed: boolean;
+  /** The violated checks, empty when allowed. */
+  violations: PssViolation[];
+}
+
+/** The result of {@link pss} / {@link pssFiles}. */
+export interface PssReport {
+  level: PssLevel;
+  /** As requested: `latest` or `v1.<minor>`. */
+  version: string;
+  /** One result per pod-bearing object, in input order. */
+  results: PssResult[];
+  /** Inputs that could not be read. */
+  errors: InputError[];
+}
+
+/**
+ * Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
+ * one manifest text (named `<input>`) at `level` and `version` (`latest` or `v1.<minor>`, see
+ * {@link pssVersions}). An unknown level or version throws a `RequestError`.
+ */
+export function pss(text: string, level: PssLevel, version: string): PssReport;
+/** {@link pss} over several files. */
+export function pssFiles(files: SourceFile[], level: PssLevel, version: string): PssReport;
+/** The versions the core knows, newest first: `latest`, `v1.<newest>`, …, `v1.0`. */
+export function pssVersions(): string[];
+/** A report of {@link checkManifest} / {@link checkFiles} as a SARIF 2.1.0 log (JSON text). */
+export function toSarif(report: Report): string;

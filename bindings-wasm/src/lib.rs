@@ -3,10 +3,15 @@
 //! contract v1 of `kubeharden::api`) is serialized back as plain JS objects. Errors become real
 //! JS `Error` objects (`name` = `ConfigError` / `ParseError` / `RequestError`, `message`, and
 //! `file`, `document`, `line`, `column` when known). Types: `index.d.ts`.
+//!
+//! Also: `pss` / `pssFiles` (`kubeharden::check_pss`, Pod Security Standards as Pod Security
+//! Admission evaluates them), `pssVersions` (the versions the core knows), and `toSarif`
+//! (`kubeharden::report::sarif::render` of a report returned by `checkManifest`).
 
 use kubeharden::{
     api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, SourceFile, RULES,
 };
+use kubeharden::pss::{PssRequest, LATEST_MINOR};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -120,6 +125,73 @@ pub fn rules() -> Result<JsValue, JsValue> {
 #[must_use]
 pub fn version() -> String {
     Tool::default().version
+}
+
+/// Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
+/// one manifest text at `level` (`baseline`, `restricted`, `privileged`) and `version` (`latest`
+/// or `v1.<minor>`), with the violations in Kubernetes' wording. The text is named `<input>`.
+///
+/// # Errors
+/// A JS `Error` (`RequestError` for a bad level or version, or non-string arguments).
+#[wasm_bindgen(js_name = "pss")]
+pub fn pss(text: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
+    let Some(text) = text.as_string() else {
+        return Err(to_js_error(&Error::Request(
+            "the manifest text must be a string".to_owned(),
+        )));
+    };
+    run_pss(vec![SourceFile::new(DEFAULT_FILENAME, text)], &level, &version)
+}
+
+/// Pod Security Standards over several files (`{name, content}` objects), as [`pss`].
+///
+/// # Errors
+/// A JS `Error` (see [`pss`]).
+#[wasm_bindgen(js_name = "pssFiles")]
+pub fn pss_files(files: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
+    if !js_sys::Array::is_array(&files) {
+        return Err(to_js_error(&Error::Request(
+            "files must be an array of `{name, content}` objects".to_owned(),
+        )));
+    }
+    let files: Vec<SourceFile> =
+        from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
+    run_pss(files, &level, &version)
+}
+
+/// The Pod Security Standards versions the core knows, newest first: `latest`, `v1.<newest>`, …,
+/// `v1.0`.
+#[wasm_bindgen(js_name = "pssVersions")]
+#[must_use]
+pub fn pss_versions() -> Vec<String> {
+    std::iter::once("latest".to_owned())
+        .chain((0..=LATEST_MINOR).rev().map(|m| format!("v1.{m}")))
+        .collect()
+}
+
+/// A report (as returned by `checkManifest` / `checkFiles`) as a SARIF 2.1.0 log (JSON text).
+///
+/// # Errors
+/// A JS `Error` (`RequestError`) when `report` is not a report object.
+#[wasm_bindgen(js_name = "toSarif")]
+pub fn to_sarif(report: JsValue) -> Result<String, JsValue> {
+    let bad = |e: String| to_js_error(&Error::Request(format!("report: {e}")));
+    if !report.is_object() {
+        return Err(bad("expected a report object".to_owned()));
+    }
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(report).map_err(|e| bad(e.to_string()))?;
+    let report: kubeharden::Report = serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
+    Ok(kubeharden::report::sarif::render(&report))
+}
+
+fn run_pss(files: Vec<SourceFile>, level: &JsValue, version: &JsValue) -> Result<JsValue, JsValue> {
+    let (Some(level), Some(version)) = (level.as_string(), version.as_string()) else {
+        return Err(to_js_error(&Error::Request(
+            "the level and the version must be strings".to_owned(),
+        )));
+    };
+    let report = kubeharden::check_pss(&PssRequest { files, level, version }).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
 }
 
 fn run(

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { checkFiles, checkManifest, rules, version } from "../index.js";
+import { checkFiles, checkManifest, pss, pssFiles, pssVersions, rules, toSarif, version } from "../index.js";
 
 const data = (name) => readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8");
 const privilegedPod = data("privileged-pod.yaml");
@@ -217,6 +217,145 @@ test("checkFiles checks several files in one report", () => {
   assert.deepEqual([...new Set(r.findings.map((f) => f.file))].sort(), ["app.yaml", "pod.yaml"]);
   const ignored = checkFiles([{ name: "pod.yaml", content: privilegedPod }], { config: { ignore: ["POD001"] } });
   assert.ok(!ignored.findings.some((f) => f.rule === "POD001"));
+});
+
+// A pod that the restricted level admits: non-root, no privilege escalation, every capability
+// dropped, the runtime's seccomp profile.
+const hardenedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: hardened
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: registry.example.com/app:1.0.0
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: ["ALL"]
+`;
+
+test("pss: a privileged pod is denied at baseline, with check `privileged` located on its line", () => {
+  const r = pss(privilegedPod, "baseline", "latest");
+  assert.equal(r.level, "baseline");
+  assert.equal(r.version, "latest");
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.results.length, 1);
+  const [res] = r.results;
+  assert.equal(res.file, "<input>");
+  assert.equal(res.document, 0);
+  assert.deepEqual(res.object, { apiVersion: "v1", kind: "Pod", namespace: "default", name: "debug" });
+  assert.equal(res.allowed, false);
+  const v = res.violations.find((x) => x.check === "privileged");
+  assert.ok(v, JSON.stringify(res.violations));
+  // Kubernetes' wording: `<reason> (<detail>)`
+  assert.equal(v.message, 'privileged (container "shell" must not set securityContext.privileged=true)');
+  assert.equal(v.path, "spec.containers[0].securityContext.privileged");
+  assert.equal(privilegedPod.split("\n")[v.line - 1].trim(), "privileged: true");
+  assert.equal(typeof v.column, "number");
+  // the privileged level admits everything
+  assert.equal(pss(privilegedPod, "privileged", "latest").results[0].allowed, true);
+});
+
+test("pss: a hardened pod is allowed at restricted; pssFiles names the files and finds controllers", () => {
+  for (const version of ["latest", "v1.0", "v1.25", pssVersions()[1]]) {
+    const r = pss(hardenedPod, "restricted", version);
+    assert.equal(r.version, version);
+    assert.equal(r.results.length, 1);
+    assert.equal(r.results[0].allowed, true, `${version}: ${JSON.stringify(r.results[0].violations)}`);
+    assert.deepEqual(r.results[0].violations, []);
+  }
+  const r = pssFiles([
+    { name: "hardened.yaml", content: hardenedPod },
+    { name: "app.yaml", content: data("app.yaml") },
+  ], "restricted", "latest");
+  assert.deepEqual(r.results.map((x) => `${x.file} ${x.object.kind}/${x.object.name} ${x.allowed}`), [
+    "hardened.yaml Pod/hardened true",
+    "app.yaml Deployment/web false",
+    "app.yaml Deployment/worker false",
+  ], "one result per pod-bearing object (the Service has none)");
+  const web = r.results[1];
+  assert.ok(web.violations.some((v) => v.check === "privileged"));
+  for (const v of web.violations) assert.ok(v.path.startsWith("spec.template.spec."), v.path);
+});
+
+test("pss: bad level, version or arguments throw a RequestError; input errors are listed", () => {
+  const level = thrown(() => pss(privilegedPod, "strict", "latest"));
+  assert.ok(level instanceof Error);
+  assert.equal(level.name, "RequestError");
+  assert.match(level.message, /`strict`/);
+  const version = thrown(() => pss(privilegedPod, "baseline", "1.30"));
+  assert.ok(version instanceof Error);
+  assert.equal(version.name, "RequestError");
+  assert.match(version.message, /`1\.30`/);
+  for (const args of [[42, "baseline", "latest"], [privilegedPod, 1, "latest"], [privilegedPod, "baseline"]]) {
+    const e = thrown(() => pss(...args));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+  }
+  const files = thrown(() => pssFiles("pod.yaml", "baseline", "latest"));
+  assert.equal(files.name, "RequestError");
+  const broken = pssFiles([{ name: "broken.yaml", content: "kind: Pod\nmetadata: {name: x\n" }], "baseline", "latest");
+  assert.equal(broken.results.length, 0);
+  assert.equal(broken.errors.length, 1);
+  assert.equal(broken.errors[0].file, "broken.yaml");
+  assertAlive();
+});
+
+test("pssVersions: latest, then v1.<newest> down to v1.0, each accepted by pss", () => {
+  const versions = pssVersions();
+  assert.equal(versions[0], "latest");
+  assert.equal(versions.at(-1), "v1.0");
+  const minors = versions.slice(1).map((v) => Number(/^v1\.(\d+)$/.exec(v)[1]));
+  assert.deepEqual(minors, Array.from({ length: minors.length }, (_, i) => minors.length - 1 - i));
+  for (const v of versions) assert.equal(pss(privilegedPod, "baseline", v).version, v);
+});
+
+test("toSarif: a SARIF 2.1.0 log whose results are the report's findings", () => {
+  const report = checkManifest(data("app.yaml"), { filename: "app.yaml" });
+  const text = toSarif(report);
+  assert.equal(typeof text, "string");
+  const log = JSON.parse(text);
+  assert.equal(log.version, "2.1.0");
+  assert.match(log.$schema, /sarif-schema-2\.1\.0\.json$/);
+  assert.equal(log.runs.length, 1);
+  const [run] = log.runs;
+  assert.equal(run.tool.driver.name, "kubeharden");
+  assert.equal(run.tool.driver.version, version());
+  assert.equal(run.tool.driver.rules.length, rules().length);
+  assert.equal(run.results.length, report.findings.length);
+  assert.ok(report.findings.length > 0);
+  report.findings.forEach((f, i) => {
+    const r = run.results[i];
+    assert.equal(r.ruleId, f.rule);
+    assert.equal(run.tool.driver.rules[r.ruleIndex].id, f.rule);
+    assert.equal(r.partialFingerprints["kubeharden/v1"], f.fingerprint);
+    const loc = r.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, f.file);
+    assert.equal(loc.region.startLine, f.line);
+    assert.equal(loc.region.startColumn, f.column);
+  });
+  // the same report after a JSON round trip (as the page copies it) gives the same log
+  assert.equal(toSarif(JSON.parse(JSON.stringify(report))), text);
+  // input errors become notifications
+  const broken = checkManifest("kind: Pod\nmetadata: {name: x\n", { filename: "broken.yaml" });
+  const notes = JSON.parse(toSarif(broken)).runs[0].invocations[0];
+  assert.equal(notes.executionSuccessful, false);
+  assert.equal(notes.toolExecutionNotifications.length, 1);
+});
+
+test("toSarif: anything but a report throws a RequestError", () => {
+  for (const bad of [undefined, null, 42, "report", {}, { version: 1 }, [], pss(privilegedPod, "baseline", "latest")]) {
+    const e = thrown(() => toSarif(bad));
+    assert.ok(e instanceof Error, String(e));
+    assert.equal(e.name, "RequestError");
+    assert.match(e.message, /report/);
+  }
+  assertAlive();
 });
 
 // Hostile inputs: each returns a report or throws an Error, and the instance survives.

@@ -1,6 +1,8 @@
 // End to end: the page in headless Chromium (playwright-core, /usr/bin/chromium), served from
 // www/ by `python3 -m http.server`. Pastes the example app, checks the findings, clicks one and
-// asserts the line is highlighted, drops several files, copies the JSON, switches the theme,
+// asserts the line is highlighted, drops several files, copies the JSON and the SARIF, checks
+// the Pod Security Standards verdicts (restricted: a denied object, a violation clicked to its
+// line) against the package's own pssFiles, switches the theme,
 // measures the 1 MB budget, saves screenshots under test-output/, and asserts that every request
 // went to the local server. Needs ../build.sh to have run (www/pkg/).
 import { after, before, test } from "node:test";
@@ -13,6 +15,8 @@ import { fileURLToPath } from "node:url";
 
 // playwright-core comes from NODE_PATH (/opt/kubeharden-tools/env.sh), which only require() reads.
 const { chromium } = createRequire(import.meta.url)("playwright-core");
+// The package in node: the page's PSS verdicts must be the package's.
+const { pssFiles } = await import("../index.js");
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const www = here("../www/");
@@ -151,12 +155,93 @@ test("the page checks a pasted app, highlights a clicked finding's line and show
   assert.equal(copied.findings.length, await page.locator(".finding").count());
   assert.match(summary, new RegExp(`${copied.summary.findings} findings?`));
 
+  // copy as SARIF: a SARIF 2.1.0 log with one result per finding shown
+  await page.evaluate(() => { document.getElementById("copy-status").textContent = ""; });
+  await page.click("#copy-sarif");
+  await page.waitForFunction(() => document.getElementById("copy-status").textContent !== "");
+  assert.equal(await page.textContent("#copy-status"), "copied");
+  const sarif = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.equal(sarif.version, "2.1.0");
+  assert.equal(sarif.runs[0].tool.driver.name, "kubeharden");
+  assert.deepEqual(sarif.runs[0].results.map((r) => `${r.ruleId} ${r.locations[0].physicalLocation.region.startLine}`),
+    copied.findings.map((f) => `${f.rule} ${f.line}`));
+
   // the built-in example replaces the editor's text and is checked
   const n = Number(await page.getAttribute("#summary", "data-checks"));
   await page.click("#example");
   await page.waitForFunction((k) => Number(document.getElementById("summary").dataset.checks) > k, n);
   assert.match(await page.inputValue("#editor"), /kind: Deployment/);
   assert.ok(await page.locator('.finding[data-rule="POD001"]').count() === 1);
+  await page.context().close();
+});
+
+/** Waits for the check that `action` triggers. */
+async function rechecked(page, action) {
+  const n = Number(await page.getAttribute("#summary", "data-checks"));
+  await action();
+  await page.waitForFunction((k) => Number(document.getElementById("summary").dataset.checks) > k, n);
+}
+
+/** What the page shows in its Pod Security Admission section, one line per object. */
+async function shownPss(page) {
+  return page.$$eval(".pss-object", (items) => items.map((li) => {
+    const name = li.querySelector(".pss-name").textContent;
+    const checks = [...li.querySelectorAll(".pss-violation")].map((v) =>
+      `${v.dataset.check}@${v.dataset.line}: ${v.querySelector(".message").textContent}`);
+    return `${li.dataset.allowed === "true" ? "admitted" : "denied"} ${name} ${checks.join(" | ")}`;
+  }));
+}
+
+function expectedPss(files, level, version) {
+  return pssFiles(files, level, version).results.map((r) =>
+    `${r.allowed ? "admitted" : "denied"} ${r.object.kind}/${r.object.name} ${r.violations.map((v) => `${v.check}@${v.line}: ${v.message}`).join(" | ")}`);
+}
+
+test("Pod Security Standards: level and version choices, denied objects, a violation highlights its line", async () => {
+  const page = await openPage("light");
+  // the version list comes from the core: latest, then v1.<newest> … v1.0
+  const versions = await page.$$eval("#pss-version option", (os) => os.map((o) => o.value));
+  assert.equal(versions[0], "latest");
+  assert.equal(versions.at(-1), "v1.0");
+  assert.ok(versions.length > 30, `${versions.length} versions`);
+  assert.deepEqual(await page.$$eval("#pss-level option", (os) => os.map((o) => o.value)), ["baseline", "restricted"]);
+
+  await paste(page, app);
+  const files = [{ name: "manifest.yaml", content: app }];
+  // baseline (the default): the privileged web Deployment is denied, the worker admitted
+  assert.match(await page.textContent("#pss h2"), /baseline, latest/);
+  assert.deepEqual(await shownPss(page), expectedPss(files, "baseline", "latest"));
+  assert.equal(await page.locator('.pss-object[data-allowed="false"]').count(), 1);
+  assert.match(await page.locator(".pss-object.denied .pss-name").textContent(), /Deployment\/web/);
+  assert.match(await page.textContent("#summary"), /PSS baseline: 1 denied/);
+
+  // restricted: both Deployments are denied; the worker for its seccomp profile and capabilities
+  await rechecked(page, () => page.selectOption("#pss-level", "restricted"));
+  assert.match(await page.textContent("#pss h2"), /restricted, latest · 2 of 2 objects denied/);
+  assert.deepEqual(await shownPss(page), expectedPss(files, "restricted", "latest"));
+  const worker = page.locator(".pss-object.denied", { hasText: "Deployment/worker" });
+  const violation = worker.locator('.pss-violation[data-check="seccompProfile_restricted"]');
+  assert.equal(await violation.locator(".message").textContent(),
+    'seccompProfile (pod or container "worker" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")');
+  const line = Number(await violation.getAttribute("data-line"));
+  assert.ok(line > 0);
+  await violation.click();
+  assert.equal(Number(await page.locator("#highlight").getAttribute("data-line")), line);
+  assert.ok(await page.locator("#highlight").isVisible());
+  assert.ok(await violation.evaluate((v) => v.classList.contains("selected")));
+  const selected = await page.evaluate(() => {
+    const ed = document.getElementById("editor");
+    return ed.value.slice(ed.selectionStart, ed.selectionEnd);
+  });
+  assert.equal(selected, app.split("\n")[line - 1]);
+  await page.screenshot({ path: `${outDir}/wasm-page-pss.png` });
+
+  // an older version checks less: at v1.0 restricted had no seccomp or capabilities checks
+  await rechecked(page, () => page.selectOption("#pss-version", "v1.0"));
+  assert.match(await page.textContent("#pss h2"), /restricted, v1\.0/);
+  const old = await shownPss(page);
+  assert.deepEqual(old, expectedPss(files, "restricted", "v1.0"));
+  assert.ok(!old.join("\n").includes("seccompProfile_restricted"), old.join("\n"));
   await page.context().close();
 });
 

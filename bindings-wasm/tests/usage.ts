@@ -3,12 +3,19 @@
 import {
   checkFiles,
   checkManifest,
+  pss,
+  pssFiles,
+  pssVersions,
   rules,
+  toSarif,
   version,
   type CheckOptions,
   type Config,
   type Finding,
   type KubehardenError,
+  type PssLevel,
+  type PssReport,
+  type PssViolation,
   type Report,
   type RuleInfo,
   type Severity,
@@ -37,6 +44,15 @@ const list: RuleInfo[] = rules();
 const onByDefault: string[] = list.filter((r) => r.enabled_by_default).map((r) => `${r.id} ${r.name}: ${r.title}`);
 const v: string = version();
 
+const level: PssLevel = "restricted";
+const admission: PssReport = pss("kind: Pod\n", level, pssVersions()[0] ?? "latest");
+const denied: string[] = admission.results
+  .filter((r) => !r.allowed)
+  .map((r) => `${r.file}:${r.document} ${r.object.kind}/${r.object.name ?? "?"}`);
+const checks: PssViolation[] = pssFiles([{ name: "a.yaml", content: "kind: Pod\n" }], "baseline", "v1.30").results.flatMap((r) => r.violations);
+const where: number[] = checks.map((c) => c.line + c.column);
+const sarif: string = toSarif(report);
+
 try {
   checkManifest("", { config: { select: ["nope"] } });
 } catch (e) {
@@ -51,7 +67,11 @@ try {
 checkManifest("", { fileName: "x.yaml" });
 // @ts-expect-error: checkFiles takes no filename
 checkFiles([], { filename: "x.yaml" });
+// @ts-expect-error: PSS levels are a closed set
+pss("", "strict", "latest");
+// @ts-expect-error: toSarif takes a Report, not a PssReport
+toSarif(admission);
 // @ts-expect-error: severities are a closed set
 const bad: Config = { severity: { x: "urgent" } };
 
-console.log(worst, lines, critical, kinds, firstError, onByDefault, v, bad);
+console.log(worst, lines, critical, kinds, firstError, onByDefault, v, bad, denied, where, sarif.length);

@@ -1,7 +1,7 @@
 // The manifest checker page. All checking is kubeharden's core compiled to WebAssembly (./pkg/,
 // written by ../build.sh); this file only keeps the editor's files, builds the request, renders
 // the report and copies it. No rule logic here and no request other than this site's own files.
-import init, { checkFiles, rules, version } from "./pkg/kubeharden_wasm.js";
+import init, { checkFiles, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -48,9 +48,16 @@ const PROFILES = [
   },
 ];
 
-// Exports: one button each, copying a rendering of the last report (a SARIF export goes here).
+// Pod Security Standards levels offered (the versions come from the core: pssVersions()).
+const PSS_LEVELS = [
+  { id: "baseline", label: "baseline" },
+  { id: "restricted", label: "restricted" },
+];
+
+// Exports: one button each, copying a rendering of the last report.
 const EXPORTS = [
   { id: "copy-json", label: "Copy as JSON", render: (report) => JSON.stringify(report, null, 2) },
+  { id: "copy-sarif", label: "Copy as SARIF", render: (report) => toSarif(report) },
 ];
 
 await init();
@@ -62,6 +69,7 @@ const state = {
   files: [{ name: "manifest.yaml", content: "" }],
   active: 0,
   report: null,
+  pss: null,
   selected: null, // {file, line}
   checks: 0,
 };
@@ -107,12 +115,27 @@ function check() {
     error = e;
   }
   const ms = performance.now() - t0;
+  const pss = checkPss(files);
   state.checks += 1;
   state.report = error ? null : report;
+  state.pss = pss;
   renderSummary(report, error, ms, files);
   renderErrors(report);
+  renderPss(pss, files);
   renderFindings(report);
   renderHighlight();
+}
+
+/** The Pod Security Admission verdicts for the files at the chosen level and version. */
+function checkPss(files) {
+  const level = $("pss-level").value;
+  const version = $("pss-version").value;
+  const t0 = performance.now();
+  try {
+    return { level, version, report: pssFiles(files, level, version), error: null, ms: performance.now() - t0 };
+  } catch (e) {
+    return { level, version, report: null, error: e, ms: performance.now() - t0 };
+  }
 }
 
 let timer = 0;
@@ -128,6 +151,7 @@ function renderSummary(report, error, ms, files) {
   s.replaceChildren();
   s.dataset.checks = String(state.checks);
   s.dataset.ms = ms.toFixed(2);
+  s.dataset.pssMs = state.pss ? state.pss.ms.toFixed(2) : "";
   s.dataset.bytes = String(files.reduce((n, f) => n + f.content.length, 0));
   if (error) {
     s.className = "error";
@@ -149,6 +173,13 @@ function renderSummary(report, error, ms, files) {
   if (report.summary.errors) facts.push(`${report.summary.errors} input error${report.summary.errors === 1 ? "" : "s"}`);
   if (report.summary.suppressed) facts.push(`${report.summary.suppressed} suppressed`);
   s.append(el("span", "facts", facts.join(" · ")));
+  const denied = state.pss?.report?.results.filter((r) => !r.allowed).length;
+  if (denied !== undefined && state.pss.report.results.length) {
+    const chip = el("span", `chip pss-chip${denied ? " denied" : " allowed"}`,
+      `PSS ${state.pss.level}: ${denied ? `${denied} denied` : "all admitted"}`);
+    chip.title = `Pod Security Admission at ${state.pss.level} (${state.pss.version})`;
+    s.append(chip);
+  }
   s.append(el("span", "timing", `checked in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`));
 }
 
@@ -185,6 +216,62 @@ function addJump(li, file, line) {
       go();
     }
   });
+}
+
+/** Per pod-bearing object: would Pod Security Admission admit it, and the violated checks. */
+function renderPss(pss, files) {
+  const box = $("pss");
+  box.replaceChildren();
+  box.dataset.level = pss.level;
+  box.dataset.version = pss.version;
+  if (!files.length) return;
+  const head = el("h2", "", `Pod Security Admission — ${pss.level}, ${pss.version}`);
+  box.append(head);
+  if (pss.error) {
+    const msg = el("p", "pss-error");
+    richText(msg, `${pss.error.name}: ${pss.error.message}`);
+    box.append(msg);
+    return;
+  }
+  const results = pss.report.results;
+  if (!results.length) {
+    box.append(el("p", "empty", "No pod-bearing objects."));
+    return;
+  }
+  const denied = results.filter((r) => !r.allowed).length;
+  head.append(el("span", "pss-count", denied
+    ? ` · ${denied} of ${results.length} object${results.length === 1 ? "" : "s"} denied`
+    : ` · ${results.length === 1 ? "the object is" : `all ${results.length} objects are`} admitted`));
+  const ul = el("ul");
+  for (const r of results.slice(0, MAX_SHOWN)) ul.append(pssItem(r));
+  box.append(ul);
+  if (results.length > MAX_SHOWN) box.append(el("p", "more", `${results.length - MAX_SHOWN} more objects not shown`));
+}
+
+function pssItem(r) {
+  const li = el("li", `pss-object ${r.allowed ? "allowed" : "denied"}`);
+  li.dataset.allowed = String(r.allowed);
+  li.dataset.file = r.file;
+  const o = r.object;
+  const h = el("div", "head");
+  h.append(el("span", "verdict", r.allowed ? "admitted" : "denied"));
+  h.append(el("span", "pss-name", `${o.kind}/${o.name ?? "?"}`));
+  if (o.namespace) h.append(el("span", "object", `namespace ${o.namespace}`));
+  h.append(el("span", "loc", `${r.file} · document ${r.document + 1}`));
+  li.append(h);
+  if (r.violations.length) {
+    const ul = el("ul");
+    for (const v of r.violations) {
+      const vi = el("li", "pss-violation");
+      vi.dataset.check = v.check;
+      vi.append(el("span", "check", v.check), el("span", "message", v.message), el("span", "loc", `${r.file}:${v.line}:${v.column}`));
+      vi.title = v.path;
+      addJump(vi, r.file, v.line);
+      ul.append(vi);
+    }
+    li.append(ul);
+  }
+  return li;
 }
 
 function renderFindings(report) {
@@ -384,6 +471,18 @@ for (const p of PROFILES) {
   $("profile").append(o);
 }
 $("profile").addEventListener("change", check);
+for (const l of PSS_LEVELS) {
+  const o = el("option", "", l.label);
+  o.value = l.id;
+  $("pss-level").append(o);
+}
+for (const v of pssVersions()) {
+  const o = el("option", "", v);
+  o.value = v;
+  $("pss-version").append(o);
+}
+$("pss-level").addEventListener("change", check);
+$("pss-version").addEventListener("change", check);
 
 for (const x of EXPORTS) {
   const b = el("button", "", x.label);
