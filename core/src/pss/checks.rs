@@ -145,7 +145,9 @@ pub(crate) fn privileged(p: &PodSpec<'_>, _minor: u32) -> Option<Fail> {
     )
 }
 
-const BASELINE_CAPABILITIES: &[&str] = &[
+/// The capabilities the baseline level allows to add (the `capabilities_baseline` check); the
+/// workload rule `dangerous-capabilities` uses the same list.
+pub const BASELINE_CAPABILITIES: &[&str] = &[
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",

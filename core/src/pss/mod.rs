@@ -31,6 +31,8 @@ use crate::location::FieldPath;
 use crate::model::{K8sObject, ObjectRef, PodSpec};
 
 mod checks;
+/// The capabilities the baseline level allows to add (also the `dangerous-capabilities` rule's list).
+pub use checks::BASELINE_CAPABILITIES;
 pub mod namespace;
 pub mod table;
 
@@ -268,16 +270,7 @@ pub fn check_pss(req: &PssRequest) -> Result<PssReport, Error> {
         errors.extend(errs);
         for doc in &documents {
             let ex = K8sObject::extract(doc);
-            for (path, message) in ex.problems {
-                let (pos, _) = doc.root.resolve(&path);
-                errors.push(InputError {
-                    file: doc.file.clone(),
-                    document: Some(doc.index),
-                    line: Some(pos.line),
-                    column: Some(pos.column),
-                    message,
-                });
-            }
+            errors.extend(ex.problems.into_iter().map(|(path, message)| crate::engine::problem_error(doc, &path, message)));
             for obj in &ex.objects {
                 if let Some(pod) = obj.pod_spec() {
                     results.push(result_for(&pod, level, version));
