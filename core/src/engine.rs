@@ -219,16 +219,7 @@ impl Checker {
         let mut objects = 0;
         for doc in &documents {
             let ex = K8sObject::extract(doc);
-            for (path, message) in ex.problems {
-                let (pos, _) = doc.root.resolve(&path);
-                errors.push(InputError {
-                    file: doc.file.clone(),
-                    document: Some(doc.index),
-                    line: Some(pos.line),
-                    column: Some(pos.column),
-                    message,
-                });
-            }
+            errors.extend(ex.problems.into_iter().map(|(path, message)| problem_error(doc, &path, message)));
             objects += ex.objects.len();
             for obj in &ex.objects {
                 for r in &self.rules {
@@ -375,6 +366,13 @@ impl Checker {
         summary.suppressed = suppressed;
         Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary }
     }
+}
+
+/// An input error for a document that cannot be a Kubernetes object (`K8sObject::extract`'s
+/// problems), located at `path`.
+pub(crate) fn problem_error(doc: &Document, path: &crate::location::FieldPath, message: String) -> InputError {
+    let (pos, _) = doc.root.resolve(path);
+    InputError { file: doc.file.clone(), document: Some(doc.index), line: Some(pos.line), column: Some(pos.column), message }
 }
 
 /// Sorts findings by (file, document, line, column, rule, message): the report's order.

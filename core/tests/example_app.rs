@@ -84,3 +84,54 @@ fn nginx_ingress_only_lacks_a_digest_and_leaks_a_token() {
         assert!(!ing.contains(absent), "nginx-ingress is hardened for `{absent}`: {ing:?}");
     }
 }
+
+#[test]
+fn pod_security_admission_on_the_example_namespaces() {
+    let r = example_report();
+    // shop enforces restricted: postgres's pods would never start
+    let pg = r.findings.iter().find(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() == Some("postgres"))).unwrap();
+    assert_eq!(pg.severity, kubeharden::Severity::Critical);
+    assert!(pg.message.contains("violates PodSecurity \"restricted:latest\""), "{}", pg.message);
+    assert!(pg.message.contains("allowPrivilegeEscalation != false"), "{}", pg.message);
+    // the hardened workloads of shop are admitted
+    assert!(!r.findings.iter().any(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() != Some("postgres"))));
+    // legacy has no enforce label: a namespace finding on the Namespace object itself
+    let ns = r.findings.iter().find(|f| f.name == "namespace-pss-enforce-missing").unwrap();
+    assert_eq!(ns.object.as_ref().unwrap().name.as_deref(), Some("legacy"));
+    assert_eq!(ns.file.as_deref(), Some("namespace.yaml"));
+    assert_eq!(r.findings.iter().filter(|f| f.name == "namespace-pss-enforce-missing").count(), 1, "shop is labelled");
+}
+
+#[test]
+fn network_policies_deny_by_default_and_allow_only_the_named_paths() {
+    let r = example_report();
+    // shop has default-deny both ways: no namespace finding for it; legacy has none
+    let ns: BTreeSet<(String, String)> = r
+        .findings
+        .iter()
+        .filter(|f| f.name == "namespace-default-deny-missing")
+        .map(|f| (f.object.as_ref().unwrap().name.clone().unwrap(), f.message.contains("egress").to_string()))
+        .collect();
+    assert_eq!(ns, BTreeSet::from([("legacy".into(), "false".into()), ("legacy".into(), "true".into())]));
+    // the open ingress of the ingress controller is suppressed, with its reason, and counted
+    assert!(!r.findings.iter().any(|f| f.name == "network-policy-allows-all"));
+    assert!(r.suppressed >= 1);
+}
+
+#[test]
+fn reachability_of_the_example_app_through_the_cli() {
+    let run = |from: &str, to: &str, port: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+            .args(["netpol", "../examples/manifests", "--from", from, "--to", to, "--port", port])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run("shop/nginx-ingress", "shop/api-service", "8080"), Some(0), "ingress -> api on 8080");
+    assert_eq!(run("shop/api-service", "shop/postgres", "5432"), Some(0), "api -> postgres on 5432");
+    assert_eq!(run("shop/postgres", "shop/api-service", "8080"), Some(1), "postgres -> api denied");
+    assert_eq!(run("shop/api-service", "shop/nginx-ingress", "8443"), Some(1), "api -> anything else denied");
+    assert_eq!(run("shop/api-service", "shop/postgres", "5433"), Some(1), "only the named port");
+}

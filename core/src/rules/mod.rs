@@ -16,9 +16,11 @@ use crate::syntax::Node;
 
 pub mod input;
 pub mod docs;
+pub mod namespace;
 pub mod registry;
 pub mod secret;
 pub mod workload;
+pub mod network;
 pub mod dockerfile;
 pub mod image;
 pub mod scan;

@@ -1,6 +1,8 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
+use super::network::*;
 use super::secret::*;
+use super::namespace::*;
 use super::workload::*;
 use super::dockerfile::*;
 use super::image::*;
@@ -20,6 +22,13 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTooOld,
     &ImageRunsAsRoot,
     &RunAsNonRootUnverifiable,
+    &NamespaceDefaultDenyMissing,
+    &NetworkPolicyNotCoveringPod,
+    &NetworkPolicySelectsNothing,
+    &NetworkPolicyAllowsAll,
+    &NetworkPolicyInvalid,
+    &NamespacePssEnforceMissing,
+    &PssAdmissionRejected,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
@@ -44,6 +53,8 @@ pub static RULES: &[&dyn Rule] = &[
     &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,
+    &SecretObjectInManifests,
+    &ConfigmapCredentials,
     &InvalidFieldType,
 ];
 

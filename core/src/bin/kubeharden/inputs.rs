@@ -1,6 +1,9 @@
 //! Reading inputs: files, directories (recursive), `-` for stdin. Symbolic links inside a
 //! scanned directory are not followed unless asked, so a scan never leaves the tree it was given
 //! and a link loop ends.
+//!
+//! Also compiled into the Python binding (`bindings-python/src/lib.rs`, `#[path]`), so
+//! `kubeharden.scan_paths` reads the same files: use only `std` and `kubeharden::` here.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -23,6 +23,8 @@ macro_rules! out {
 
 mod audit_cmd;
 mod inputs;
+mod pss_cmd;
+mod netpol_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -48,8 +50,12 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Show a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Offline NetworkPolicy reachability: who can reach whom, on which ports, by which policies.
+    Netpol(netpol_cmd::NetpolArgs),
     /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
     Audit(audit_cmd::AuditArgs),
+    /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
+    Pss(pss_cmd::PssArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,7 +71,9 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan::run(&a),
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
+        Command::Netpol(a) => netpol_cmd::run(&a),
         Command::Audit(a) => audit_cmd::run(&a),
+        Command::Pss(a) => pss_cmd::run(&a),
     };
     ExitCode::from(code)
 }

@@ -22,6 +22,34 @@ pub fn wrong_type(field: &str, found: &str, expected: &str) -> String {
     format!("has `{field}: {found}`, {} where the Kubernetes API expects {expected}", type_of(found))
 }
 
+/// Checks that every container sets a boolean `securityContext` field to `required` exactly
+/// (unset, the other value and a wrong type all fire), as `allowPrivilegeEscalation: false` and
+/// `readOnlyRootFilesystem: true` must be set. Windows pods are exempt (Kubernetes forbids these
+/// Linux-only fields there).
+pub fn require_container_bool(
+    meta: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    out: &mut crate::rules::Sink<'_>,
+    field: &'static str,
+    required: bool,
+    get: impl for<'c> Fn(&'c crate::model::Container<'_>) -> &'c crate::model::Lenient<bool>,
+) {
+    use crate::model::Lenient;
+    if pod.is_windows() {
+        return;
+    }
+    for c in &pod.containers {
+        let who = c.describe();
+        let message = match get(c) {
+            Lenient::Valid(v) if *v == required => continue,
+            Lenient::Valid(v) => format!("{who} sets `{field}: {v}`"),
+            Lenient::Invalid(v) => format!("{who} {}", wrong_type(field, v, "a boolean")),
+            Lenient::Absent => format!("{who} does not set `{field}: {required}`"),
+        };
+        out.container(meta, pod, c, c.sc_path(field), message);
+    }
+}
+
 /// The wrong-typed field recorded by the model at `path`, if any.
 #[must_use]
 pub fn invalid_at<'p>(pod: &'p PodSpec<'_>, path: &FieldPath) -> Option<&'p InvalidField> {

@@ -4,22 +4,8 @@ use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, type_of, wrong_type};
 use crate::rules::{Context, Rule, Sink};
 
-/// The capabilities the Pod Security Standards' baseline level allows to add.
-pub const BASELINE_CAPABILITIES: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
+
+use crate::pss::BASELINE_CAPABILITIES;
 
 declare_rule! {
     /// ## What it does

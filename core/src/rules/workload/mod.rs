@@ -28,7 +28,7 @@ pub use capabilities_drop_all_missing::CapabilitiesDropAllMissing;
 pub use container_runtime_socket::ContainerRuntimeSocket;
 pub use cpu_limit_missing::CpuLimitMissing;
 pub use cpu_request_missing::CpuRequestMissing;
-pub use dangerous_capabilities::{DangerousCapabilities, BASELINE_CAPABILITIES};
+pub use dangerous_capabilities::DangerousCapabilities;
 pub use ephemeral_storage_limit_missing::EphemeralStorageLimitMissing;
 pub use ephemeral_storage_request_missing::EphemeralStorageRequestMissing;
 pub use host_namespaces::HostNamespaces;

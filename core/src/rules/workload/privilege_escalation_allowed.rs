@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{Lenient, PodSpec};
-use crate::rules::workload::common::wrong_type;
+use crate::model::PodSpec;
+use crate::rules::workload::common::require_container_bool;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -52,18 +52,6 @@ impl Rule for PrivilegeEscalationAllowed {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        if pod.is_windows() {
-            return;
-        }
-        for c in &pod.containers {
-            let who = c.describe();
-            let message = match &c.allow_privilege_escalation {
-                Lenient::Valid(false) => continue,
-                Lenient::Valid(true) => format!("{who} sets `allowPrivilegeEscalation: true`"),
-                Lenient::Invalid(v) => format!("{who} {}", wrong_type("allowPrivilegeEscalation", v, "a boolean")),
-                Lenient::Absent => format!("{who} does not set `allowPrivilegeEscalation: false`"),
-            };
-            out.container(Self::META, pod, c, c.sc_path("allowPrivilegeEscalation"), message);
-        }
+        require_container_bool(Self::META, pod, out, "allowPrivilegeEscalation", false, |c| &c.allow_privilege_escalation);
     }
 }

@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{Lenient, PodSpec};
-use crate::rules::workload::common::wrong_type;
+use crate::model::PodSpec;
+use crate::rules::workload::common::require_container_bool;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -55,18 +55,6 @@ impl Rule for WritableRootFilesystem {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        if pod.is_windows() {
-            return;
-        }
-        for c in &pod.containers {
-            let who = c.describe();
-            let message = match &c.read_only_root_filesystem {
-                Lenient::Valid(true) => continue,
-                Lenient::Valid(false) => format!("{who} sets `readOnlyRootFilesystem: false`"),
-                Lenient::Invalid(v) => format!("{who} {}", wrong_type("readOnlyRootFilesystem", v, "a boolean")),
-                Lenient::Absent => format!("{who} does not set `readOnlyRootFilesystem: true`"),
-            };
-            out.container(Self::META, pod, c, c.sc_path("readOnlyRootFilesystem"), message);
-        }
+        require_container_bool(Self::META, pod, out, "readOnlyRootFilesystem", true, |c| &c.read_only_root_filesystem);
     }
 }

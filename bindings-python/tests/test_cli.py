@@ -1,0 +1,91 @@
+"""`python -m kubeharden scan` behaves like the native `kubeharden scan`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SELECT
+
+NOW = "2026-11-22T00:00:00Z"
+SEL = "--select=" + ",".join(SELECT)
+
+
+def run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def py(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "kubeharden", *args], cwd)
+
+
+CASES = {
+    "findings-text": ["scan", str(DATA / "app"), SEL, "--now", NOW, "--color", "never"],
+    "findings-json": ["scan", str(DATA / "app"), SEL, "--now", NOW, "--format", "json"],
+    "fail-on-never": ["scan", str(DATA / "app"), SEL, "--now", NOW, "--fail-on", "never"],
+    "fail-on-critical-ignored": ["scan", str(DATA / "app"), SEL, "--ignore", "POD001", "--fail-on", "critical"],
+    "broken": ["scan", str(DATA / "broken"), str(DATA / "app"), SEL, "--now", NOW, "--color", "never"],
+    "missing": ["scan", str(DATA / "nope.yaml"), "--now", NOW],
+    "config": ["scan", str(DATA / "app"), "--config", str(DATA / "kubeharden-config.yaml"), "--format", "json", "--now", NOW],
+    "bad-config": ["scan", str(DATA / "app"), "--config", str(DATA / "app" / "web-deployment.yaml")],
+    "missing-config": ["scan", str(DATA / "app"), "--config", str(DATA / "nope.yaml")],
+    "directory-config": ["scan", str(DATA / "app"), "--config", str(DATA / "app")],
+    "bad-fail-on": ["scan", str(DATA / "app"), "--fail-on", "sometimes"],
+    "bad-rule": ["scan", str(DATA / "app"), "--select", "no-such-rule"],
+    "clean": ["scan", str(DATA / "app" / "web-deployment.yaml"), SEL],
+    "suppressions-off": ["scan", str(DATA / "app"), SEL, "--no-annotation-suppressions", "--format", "json", "--now", NOW],
+    "no-paths": ["scan"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_exit_code_and_stdout_as_native(name: str, native_cli: Path) -> None:
+    args = CASES[name]
+    ours = py(*args)
+    theirs = run([str(native_cli), *args])
+    assert ours.returncode == theirs.returncode, (ours.stderr, theirs.stderr)
+    assert ours.stdout == theirs.stdout
+    assert bool(ours.stderr) == bool(theirs.stderr)
+
+
+def test_exit_codes() -> None:
+    assert py(*CASES["findings-text"]).returncode == 1
+    assert py(*CASES["fail-on-never"]).returncode == 0
+    assert py(*CASES["clean"]).returncode == 0
+    assert py(*CASES["broken"]).returncode == 2
+    assert py(*CASES["bad-config"]).returncode == 2
+    assert py(*CASES["no-paths"]).returncode == 2
+
+
+def test_reads_the_working_directory_config(tmp_path: Path) -> None:
+    (tmp_path / ".kubeharden.yaml").write_text("select: [run-as-non-root]\nfail-on: critical\n")
+    out = py("scan", str(DATA / "app"), "--format", "json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert '"POD001"' not in out.stdout and '"POD003"' in out.stdout
+
+
+def test_unreadable_config_file(tmp_path: Path, native_cli: Path) -> None:
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"select: [caf\xe9]\n")
+    args = ["scan", str(DATA / "app"), "--config", str(bad)]
+    ours, theirs = py(*args), run([str(native_cli), *args])
+    assert ours.returncode == theirs.returncode == 2
+    assert ours.stderr == theirs.stderr
+    # The optional working-directory file is ignored when unreadable, natively too.
+    (tmp_path / ".kubeharden.yaml").write_bytes(b"select: [caf\xe9]\n")
+    args = ["scan", str(DATA / "app"), "--format", "json", "--now", "2026-11-22T00:00:00Z"]
+    ours, theirs = py(*args, cwd=tmp_path), run([str(native_cli), *args], cwd=tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
+    assert '"POD001"' in ours.stdout
+
+
+def test_stdin(native_cli: Path) -> None:
+    text = (DATA / "app" / "worker-cronjob.yaml").read_text()
+    args = ["scan", "-", SEL, "--color", "never"]
+    ours = subprocess.run([sys.executable, "-m", "kubeharden", *args], input=text, capture_output=True, text=True, check=False)
+    theirs = subprocess.run([str(native_cli), *args], input=text, capture_output=True, text=True, check=False)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    assert "<stdin>:18:17: POD001" in ours.stdout

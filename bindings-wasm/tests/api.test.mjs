@@ -1,0 +1,421 @@
+// The package API from node: reports, options, errors as real Error objects, hostile inputs.
+// Rule semantics are the Rust tests' business; this only checks the binding's surface.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+import { checkFiles, checkManifest, pss, pssFiles, pssVersions, rules, toSarif, version } from "../index.js";
+
+const data = (name) => readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8");
+const privilegedPod = data("privileged-pod.yaml");
+
+/** Calls `fn`, which must throw; returns what it threw. */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected an exception");
+}
+
+/** The instance still works: a panic or trap would have killed it. */
+function assertAlive() {
+  const r = checkManifest(privilegedPod, { filename: "alive.yaml" });
+  assert.ok(r.findings.some((f) => f.name === "privileged-container"), "the instance no longer checks");
+}
+
+test("a privileged pod gives a located privileged-container finding", () => {
+  const r = checkManifest(privilegedPod, { filename: "pod.yaml" });
+  assert.equal(r.version, 1);
+  assert.equal(r.tool.name, "kubeharden");
+  assert.equal(r.tool.version, version());
+  const f = r.findings.find((x) => x.name === "privileged-container");
+  assert.ok(f, JSON.stringify(r.findings));
+  assert.equal(f.rule, "POD001");
+  assert.equal(f.severity, "critical");
+  assert.equal(f.file, "pod.yaml");
+  assert.equal(f.document, 0);
+  assert.equal(f.line, 10);
+  assert.equal(typeof f.column, "number");
+  assert.deepEqual(f.object, { apiVersion: "v1", kind: "Pod", namespace: "default", name: "debug" });
+  assert.equal(f.container, "shell");
+  assert.equal(f.path, "spec.containers[0].securityContext.privileged");
+  assert.match(f.message, /privileged/);
+  assert.equal(r.summary.files, 1);
+  assert.equal(r.summary.objects, 1);
+  assert.equal(r.summary.findings, r.findings.length);
+  assert.deepEqual(Object.keys(r.summary.by_severity).sort(), ["critical", "high", "info", "low", "medium"]);
+  assert.equal(r.summary.by_severity.critical, r.findings.filter((x) => x.severity === "critical").length);
+  assert.deepEqual(r.errors, []);
+});
+
+test("the report is plain JSON data (survives a JSON round trip unchanged)", () => {
+  const r = checkManifest(data("app.yaml"), { filename: "app.yaml" });
+  assert.ok(r.findings.length >= 2);
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  assert.equal(Object.getPrototypeOf(r), Object.prototype);
+});
+
+test("without a filename the text is named <input>; JSON text is read as JSON", () => {
+  assert.equal(checkManifest(privilegedPod).findings[0].file, "<input>");
+  const json = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "j" },
+    spec: { containers: [{ name: "c", image: "x:1", securityContext: { privileged: true } }] },
+  }, null, 2);
+  const r = checkManifest(json, { filename: "pod.json" });
+  const f = r.findings.find((x) => x.name === "privileged-container");
+  assert.ok(f);
+  assert.equal(f.line, 13);
+});
+
+test("rules() lists every rule with id, name, severity and docs with a Fix section", () => {
+  const list = rules();
+  assert.ok(list.length >= 1);
+  const ids = list.map((r) => r.id);
+  assert.deepEqual([...ids].sort(), ids, "sorted by id");
+  assert.equal(new Set(ids).size, ids.length, "ids are unique");
+  for (const r of list) {
+    assert.match(r.id, /^[A-Z]{3}\d{3}$/);
+    assert.match(r.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.ok(["info", "low", "medium", "high", "critical"].includes(r.severity), r.severity);
+    assert.equal(typeof r.enabled_by_default, "boolean");
+    assert.ok(Array.isArray(r.references) && Array.isArray(r.peers));
+    assert.match(r.docs, /## Fix/);
+  }
+  assert.ok(list.some((r) => r.id === "POD001" && r.name === "privileged-container"));
+});
+
+test("version() is the core's semver version", () => {
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test("config: ignore, select, severity and enable are applied by the core", () => {
+  const app = data("app.yaml");
+  const all = checkManifest(app).findings;
+  assert.ok(all.some((f) => f.name === "privileged-container"));
+  const ignored = checkManifest(app, { config: { ignore: ["privileged-container"] } }).findings;
+  assert.ok(!ignored.some((f) => f.name === "privileged-container"));
+  assert.ok(ignored.length > 0 && ignored.length < all.length);
+  const selected = checkManifest(app, { config: { select: ["POD001"] } }).findings;
+  assert.ok(selected.length > 0 && selected.every((f) => f.rule === "POD001"));
+  const lowered = checkManifest(app, { config: { severity: { "privileged-container": "low" } } }).findings;
+  assert.ok(lowered.filter((f) => f.rule === "POD001").every((f) => f.severity === "low"));
+  for (const r of rules()) {
+    const enabled = checkManifest(app, { config: { enable: [r.name] } });
+    assert.equal(enabled.version, 1);
+  }
+  // the same configuration as .kubeharden.yaml text
+  const fromText = checkManifest(app, { config: "ignore: [privileged-container]\n" }).findings;
+  assert.deepEqual(fromText, ignored);
+});
+
+test("a bad configuration throws a ConfigError (an Error with message and location)", () => {
+  const e = thrown(() => checkManifest(privilegedPod, { config: "ignore: []\nbogus: 1\n" }));
+  assert.ok(e instanceof Error);
+  assert.equal(e.name, "ConfigError");
+  assert.match(e.message, /bogus/);
+  assert.equal(e.file, ".kubeharden.yaml");
+  assert.equal(e.line, 2);
+  assert.equal(typeof e.column, "number");
+  assert.match(e.message, /^\.kubeharden\.yaml:2:\d+: /);
+
+  const unknown = thrown(() => checkManifest(privilegedPod, { config: { select: ["no-such-rule"] } }));
+  assert.ok(unknown instanceof Error);
+  assert.equal(unknown.name, "ConfigError");
+  assert.match(unknown.message, /`no-such-rule`/);
+
+  const badKey = thrown(() => checkManifest(privilegedPod, { config: { "fail-on": "high", selct: [] } }));
+  assert.ok(badKey instanceof Error);
+  assert.equal(badKey.name, "ConfigError");
+  assert.match(badKey.message, /selct/);
+
+  const badSeverity = thrown(() => checkManifest(privilegedPod, { config: { severity: { "privileged-container": "urgent" } } }));
+  assert.ok(badSeverity instanceof Error);
+  assert.match(badSeverity.message, /urgent/);
+  assertAlive();
+});
+
+test("a bad request throws a RequestError: unknown option, bad now, wrong types", () => {
+  const opt = thrown(() => checkManifest(privilegedPod, { fileName: "x.yaml" }));
+  assert.ok(opt instanceof Error);
+  assert.equal(opt.name, "RequestError");
+  assert.match(opt.message, /fileName/);
+
+  const now = thrown(() => checkManifest(privilegedPod, { now: "yesterday" }));
+  assert.ok(now instanceof Error);
+  assert.equal(now.name, "RequestError");
+  assert.match(now.message, /`yesterday`/);
+  assert.equal(checkManifest(privilegedPod, { now: "2026-11-22T00:00:00Z" }).version, 1);
+
+  const files = thrown(() => checkFiles([{ name: "a.yaml" }]));
+  assert.ok(files instanceof Error);
+  assert.equal(files.name, "RequestError");
+  assert.match(files.message, /content/);
+
+  const filesOpt = thrown(() => checkFiles([], { filename: "x" }));
+  assert.ok(filesOpt instanceof Error);
+  assert.match(filesOpt.message, /filename/);
+  assertAlive();
+});
+
+test("arguments of the wrong type throw a RequestError and never trap the instance", () => {
+  for (const text of [42, undefined, null, {}, ["kind: Pod"], Symbol.iterator]) {
+    const e = thrown(() => checkManifest(text));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+    assert.match(e.message, /must be a string/);
+    assertAlive();
+  }
+  for (const files of [42, "a.yaml", null, undefined, {}, { name: "a", content: "" }]) {
+    const e = thrown(() => checkFiles(files));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+    assertAlive();
+  }
+  const badFile = thrown(() => checkFiles([{ name: 1, content: "a" }]));
+  assert.equal(badFile.name, "RequestError");
+  const opts = thrown(() => checkManifest("a: 1", 5));
+  assert.equal(opts.name, "RequestError");
+  assert.doesNotMatch(opts.message, /Options|struct/, "no Rust type names in messages");
+  const config = thrown(() => checkManifest("a: 1", { config: 5 }));
+  assert.equal(config.name, "ConfigError");
+  assert.match(config.message, /`config` must be an object/);
+  assertAlive();
+});
+
+test("a syntax error is a located input error, or a ParseError with strict", () => {
+  const text = "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: {}\n";
+  const r = checkManifest(text, { filename: "broken.yaml" });
+  assert.equal(r.errors.length, 1);
+  const [err] = r.errors;
+  assert.equal(err.file, "broken.yaml");
+  assert.equal(typeof err.line, "number");
+  assert.equal(typeof err.message, "string");
+  assert.equal(r.summary.errors, 1);
+
+  const e = thrown(() => checkManifest(text, { filename: "broken.yaml", strict: true }));
+  assert.ok(e instanceof Error);
+  assert.equal(e.name, "ParseError");
+  assert.equal(e.file, "broken.yaml");
+  assert.equal(e.line, err.line);
+  assert.equal(e.column, err.column);
+  assert.equal(e.document, err.document);
+  assert.ok(e.message.startsWith(`broken.yaml:${err.line}:${err.column}: `), e.message);
+  // strict without input errors returns the report
+  assert.equal(checkManifest(privilegedPod, { strict: true }).errors.length, 0);
+});
+
+test("checkFiles checks several files in one report", () => {
+  const r = checkFiles([
+    { name: "pod.yaml", content: privilegedPod },
+    { name: "app.yaml", content: data("app.yaml") },
+  ]);
+  assert.equal(r.summary.files, 2);
+  assert.deepEqual([...new Set(r.findings.map((f) => f.file))].sort(), ["app.yaml", "pod.yaml"]);
+  const ignored = checkFiles([{ name: "pod.yaml", content: privilegedPod }], { config: { ignore: ["POD001"] } });
+  assert.ok(!ignored.findings.some((f) => f.rule === "POD001"));
+});
+
+// A pod that the restricted level admits: non-root, no privilege escalation, every capability
+// dropped, the runtime's seccomp profile.
+const hardenedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: hardened
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: registry.example.com/app:1.0.0
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: ["ALL"]
+`;
+
+test("pss: a privileged pod is denied at baseline, with check `privileged` located on its line", () => {
+  const r = pss(privilegedPod, "baseline", "latest");
+  assert.equal(r.level, "baseline");
+  assert.equal(r.version, "latest");
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.results.length, 1);
+  const [res] = r.results;
+  assert.equal(res.file, "<input>");
+  assert.equal(res.document, 0);
+  assert.deepEqual(res.object, { apiVersion: "v1", kind: "Pod", namespace: "default", name: "debug" });
+  assert.equal(res.allowed, false);
+  const v = res.violations.find((x) => x.check === "privileged");
+  assert.ok(v, JSON.stringify(res.violations));
+  // Kubernetes' wording: `<reason> (<detail>)`
+  assert.equal(v.message, 'privileged (container "shell" must not set securityContext.privileged=true)');
+  assert.equal(v.path, "spec.containers[0].securityContext.privileged");
+  assert.equal(privilegedPod.split("\n")[v.line - 1].trim(), "privileged: true");
+  assert.equal(typeof v.column, "number");
+  // the privileged level admits everything
+  assert.equal(pss(privilegedPod, "privileged", "latest").results[0].allowed, true);
+});
+
+test("pss: a hardened pod is allowed at restricted; pssFiles names the files and finds controllers", () => {
+  for (const version of ["latest", "v1.0", "v1.25", pssVersions()[1]]) {
+    const r = pss(hardenedPod, "restricted", version);
+    assert.equal(r.version, version);
+    assert.equal(r.results.length, 1);
+    assert.equal(r.results[0].allowed, true, `${version}: ${JSON.stringify(r.results[0].violations)}`);
+    assert.deepEqual(r.results[0].violations, []);
+  }
+  const r = pssFiles([
+    { name: "hardened.yaml", content: hardenedPod },
+    { name: "app.yaml", content: data("app.yaml") },
+  ], "restricted", "latest");
+  assert.deepEqual(r.results.map((x) => `${x.file} ${x.object.kind}/${x.object.name} ${x.allowed}`), [
+    "hardened.yaml Pod/hardened true",
+    "app.yaml Deployment/web false",
+    "app.yaml Deployment/worker false",
+  ], "one result per pod-bearing object (the Service has none)");
+  const web = r.results[1];
+  assert.ok(web.violations.some((v) => v.check === "privileged"));
+  for (const v of web.violations) assert.ok(v.path.startsWith("spec.template.spec."), v.path);
+});
+
+test("pss: bad level, version or arguments throw a RequestError; input errors are listed", () => {
+  const level = thrown(() => pss(privilegedPod, "strict", "latest"));
+  assert.ok(level instanceof Error);
+  assert.equal(level.name, "RequestError");
+  assert.match(level.message, /`strict`/);
+  const version = thrown(() => pss(privilegedPod, "baseline", "1.30"));
+  assert.ok(version instanceof Error);
+  assert.equal(version.name, "RequestError");
+  assert.match(version.message, /`1\.30`/);
+  for (const args of [[42, "baseline", "latest"], [privilegedPod, 1, "latest"], [privilegedPod, "baseline"]]) {
+    const e = thrown(() => pss(...args));
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RequestError");
+  }
+  const files = thrown(() => pssFiles("pod.yaml", "baseline", "latest"));
+  assert.equal(files.name, "RequestError");
+  const broken = pssFiles([{ name: "broken.yaml", content: "kind: Pod\nmetadata: {name: x\n" }], "baseline", "latest");
+  assert.equal(broken.results.length, 0);
+  assert.equal(broken.errors.length, 1);
+  assert.equal(broken.errors[0].file, "broken.yaml");
+  assertAlive();
+});
+
+test("pssVersions: latest, then v1.<newest> down to v1.0, each accepted by pss", () => {
+  const versions = pssVersions();
+  assert.equal(versions[0], "latest");
+  assert.equal(versions.at(-1), "v1.0");
+  const minors = versions.slice(1).map((v) => Number(/^v1\.(\d+)$/.exec(v)[1]));
+  assert.deepEqual(minors, Array.from({ length: minors.length }, (_, i) => minors.length - 1 - i));
+  for (const v of versions) assert.equal(pss(privilegedPod, "baseline", v).version, v);
+});
+
+test("toSarif: a SARIF 2.1.0 log whose results are the report's findings", () => {
+  const report = checkManifest(data("app.yaml"), { filename: "app.yaml" });
+  const text = toSarif(report);
+  assert.equal(typeof text, "string");
+  const log = JSON.parse(text);
+  assert.equal(log.version, "2.1.0");
+  assert.match(log.$schema, /sarif-schema-2\.1\.0\.json$/);
+  assert.equal(log.runs.length, 1);
+  const [run] = log.runs;
+  assert.equal(run.tool.driver.name, "kubeharden");
+  assert.equal(run.tool.driver.version, version());
+  assert.equal(run.tool.driver.rules.length, rules().length);
+  assert.equal(run.results.length, report.findings.length);
+  assert.ok(report.findings.length > 0);
+  report.findings.forEach((f, i) => {
+    const r = run.results[i];
+    assert.equal(r.ruleId, f.rule);
+    assert.equal(run.tool.driver.rules[r.ruleIndex].id, f.rule);
+    assert.equal(r.partialFingerprints["kubeharden/v1"], f.fingerprint);
+    const loc = r.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, f.file);
+    assert.equal(loc.region.startLine, f.line);
+    assert.equal(loc.region.startColumn, f.column);
+  });
+  // the same report after a JSON round trip (as the page copies it) gives the same log
+  assert.equal(toSarif(JSON.parse(JSON.stringify(report))), text);
+  // input errors become notifications
+  const broken = checkManifest("kind: Pod\nmetadata: {name: x\n", { filename: "broken.yaml" });
+  const notes = JSON.parse(toSarif(broken)).runs[0].invocations[0];
+  assert.equal(notes.executionSuccessful, false);
+  assert.equal(notes.toolExecutionNotifications.length, 1);
+});
+
+test("toSarif: anything but a report throws a RequestError", () => {
+  for (const bad of [undefined, null, 42, "report", {}, { version: 1 }, [], pss(privilegedPod, "baseline", "latest")]) {
+    const e = thrown(() => toSarif(bad));
+    assert.ok(e instanceof Error, String(e));
+    assert.equal(e.name, "RequestError");
+    assert.match(e.message, /report/);
+  }
+  assertAlive();
+});
+
+// Hostile inputs: each returns a report or throws an Error, and the instance survives.
+function hostile(text, options) {
+  let out;
+  try {
+    out = checkManifest(text, options);
+  } catch (e) {
+    assert.ok(e instanceof Error, `threw a non-Error: ${e}`);
+    out = e;
+  }
+  assertAlive();
+  return out;
+}
+
+test("hostile: an alias bomb (billion laughs) is bounded", () => {
+  const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 10; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const cur = String.fromCharCode(97 + i);
+    lines.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+  }
+  const t0 = performance.now();
+  const out = hostile(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => "  " + l).join("\n")}\n`);
+  assert.ok(performance.now() - t0 < 10_000);
+  assert.ok(out instanceof Error || out.errors.length > 0, "an alias bomb must be reported");
+});
+
+test("hostile: 100k-deep nesting in YAML flow, YAML block and JSON", () => {
+  const depth = 100_000;
+  const flow = hostile("[".repeat(depth) + "]".repeat(depth));
+  assert.ok(flow instanceof Error || flow.errors.length > 0);
+  const json = hostile('{"a":'.repeat(depth) + "1" + "}".repeat(depth), { filename: "deep.json" });
+  assert.ok(json instanceof Error || json.errors.length > 0);
+  const seq = hostile("- ".repeat(depth) + "x\n");
+  assert.ok(seq instanceof Error || seq.errors.length > 0);
+  const maps = hostile(Array.from({ length: 2000 }, (_, i) => " ".repeat(i) + "a:").join("\n") + " 1\n");
+  assert.ok(maps instanceof Error || maps.errors.length > 0);
+});
+
+test("hostile: huge inputs (a 4 MB manifest of 20k pods, a 8 MB scalar, 50k documents)", () => {
+  const pods = Array(Math.ceil((4 * 1024 * 1024) / (privilegedPod.length + 4))).fill(privilegedPod);
+  const big = hostile(pods.join("---\n"), { filename: "big.yaml" });
+  assert.ok(!(big instanceof Error));
+  assert.equal(big.summary.objects, pods.length);
+  assert.equal(big.findings.filter((f) => f.rule === "POD001").length, pods.length);
+
+  const scalar = hostile(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  x: "${"y".repeat(8 * 1024 * 1024)}"\n`);
+  assert.ok(!(scalar instanceof Error));
+  const docs = hostile("---\na: 1\n".repeat(50_000));
+  assert.ok(!(docs instanceof Error));
+});
+
+test("hostile: binary junk, NUL bytes, lone surrogates and a BOM", () => {
+  const junk = Array.from({ length: 100_000 }, (_, i) => String.fromCharCode((i * 7919) % 0xd7ff)).join("");
+  hostile(junk);
+  hostile("\u0000\u0001apiVersion: v1\u0000");
+  hostile("kind: Pod\nmetadata: {name: \ud800}\n");
+  const bom = hostile("\ufeff" + privilegedPod);
+  assert.ok(bom.findings.some((f) => f.rule === "POD001"));
+  hostile("", { filename: "empty.json" });
+  hostile("{", { filename: "x.json" });
+});

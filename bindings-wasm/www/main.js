@@ -1,0 +1,518 @@
+// The manifest checker page. All checking is kubeharden's core compiled to WebAssembly (./pkg/,
+// written by ../build.sh); this file only keeps the editor's files, builds the request, renders
+// the report and copies it. No rule logic here and no request other than this site's own files.
+import init, { checkFiles, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
+
+const $ = (id) => document.getElementById(id);
+const SEVERITIES = ["critical", "high", "medium", "low", "info"];
+/** Findings rendered per severity group; the JSON export always has all of them. */
+const MAX_SHOWN = 500;
+
+const EXAMPLE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0.0
+          securityContext:
+            privileged: true
+`;
+
+// Profiles: what to check. Each builds a report from the files; the list is the one place to add
+// more (e.g. one entry per Pod Security Standards level once the core exports `pss`).
+const PROFILES = [
+  {
+    id: "default",
+    label: "Rules on by default",
+    run: (files) => checkFiles(files, {}),
+  },
+  {
+    id: "all",
+    label: "All rules",
+    run: (files) => checkFiles(files, { config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name) } }),
+  },
+  {
+    id: "high",
+    label: "Critical and high only",
+    run: (files) => checkFiles(files, {
+      config: { select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name) },
+    }),
+  },
+];
+
+// Pod Security Standards levels offered (the versions come from the core: pssVersions()).
+const PSS_LEVELS = [
+  { id: "baseline", label: "baseline" },
+  { id: "restricted", label: "restricted" },
+];
+
+// Exports: one button each, copying a rendering of the last report.
+const EXPORTS = [
+  { id: "copy-json", label: "Copy as JSON", render: (report) => JSON.stringify(report, null, 2) },
+  { id: "copy-sarif", label: "Copy as SARIF", render: (report) => toSarif(report) },
+];
+
+await init();
+const RULES = rules();
+const FIX = new Map(RULES.map((r) => [r.id, fixSnippet(r.docs)]));
+const TITLE = new Map(RULES.map((r) => [r.id, r.title]));
+
+const state = {
+  files: [{ name: "manifest.yaml", content: "" }],
+  active: 0,
+  report: null,
+  pss: null,
+  selected: null, // {file, line}
+  checks: 0,
+};
+
+/** The fenced block of the rule docs' `## Fix` section. */
+function fixSnippet(docs) {
+  const m = /^## Fix[ \t]*\n[\s\S]*?^```[^\n]*\n([\s\S]*?)^```/m.exec(docs);
+  return m ? m[1] : null;
+}
+
+/** Text with `backticked` parts as <code>. */
+function richText(parent, text) {
+  text.split("`").forEach((part, i) => {
+    if (!part) return;
+    if (i % 2) {
+      const code = document.createElement("code");
+      code.textContent = part;
+      parent.append(code);
+    } else {
+      parent.append(part);
+    }
+  });
+}
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---- checking ---------------------------------------------------------------------------------
+
+function check() {
+  const profile = PROFILES.find((p) => p.id === $("profile").value) ?? PROFILES[0];
+  const files = state.files.filter((f) => f.content.trim() !== "");
+  const t0 = performance.now();
+  let report;
+  let error = null;
+  try {
+    report = profile.run(files);
+  } catch (e) {
+    error = e;
+  }
+  const ms = performance.now() - t0;
+  const pss = checkPss(files);
+  state.checks += 1;
+  state.report = error ? null : report;
+  state.pss = pss;
+  renderSummary(report, error, ms, files);
+  renderErrors(report);
+  renderPss(pss, files);
+  renderFindings(report);
+  renderHighlight();
+}
+
+/** The Pod Security Admission verdicts for the files at the chosen level and version. */
+function checkPss(files) {
+  const level = $("pss-level").value;
+  const version = $("pss-version").value;
+  const t0 = performance.now();
+  try {
+    return { level, version, report: pssFiles(files, level, version), error: null, ms: performance.now() - t0 };
+  } catch (e) {
+    return { level, version, report: null, error: e, ms: performance.now() - t0 };
+  }
+}
+
+let timer = 0;
+function scheduleCheck() {
+  clearTimeout(timer);
+  timer = setTimeout(check, 150);
+}
+
+// ---- rendering --------------------------------------------------------------------------------
+
+function renderSummary(report, error, ms, files) {
+  const s = $("summary");
+  s.replaceChildren();
+  s.dataset.checks = String(state.checks);
+  s.dataset.ms = ms.toFixed(2);
+  s.dataset.pssMs = state.pss ? state.pss.ms.toFixed(2) : "";
+  s.dataset.bytes = String(files.reduce((n, f) => n + f.content.length, 0));
+  if (error) {
+    s.className = "error";
+    const msg = el("span", "message");
+    richText(msg, `${error.name}: ${error.message}`);
+    s.append(msg);
+    return;
+  }
+  const total = report.summary.findings;
+  s.className = total ? "has-findings" : "clean";
+  s.append(el("strong", "total", total === 1 ? "1 finding" : `${total} findings`));
+  for (const sev of SEVERITIES) {
+    const n = report.summary.by_severity[sev] ?? 0;
+    const chip = el("span", `chip sev-${sev}${n ? "" : " zero"}`, `${n} ${sev}`);
+    s.append(chip);
+  }
+  const facts = [`${report.summary.files} file${report.summary.files === 1 ? "" : "s"}`,
+    `${report.summary.objects} object${report.summary.objects === 1 ? "" : "s"}`];
+  if (report.summary.errors) facts.push(`${report.summary.errors} input error${report.summary.errors === 1 ? "" : "s"}`);
+  if (report.summary.suppressed) facts.push(`${report.summary.suppressed} suppressed`);
+  s.append(el("span", "facts", facts.join(" · ")));
+  const denied = state.pss?.report?.results.filter((r) => !r.allowed).length;
+  if (denied !== undefined && state.pss.report.results.length) {
+    const chip = el("span", `chip pss-chip${denied ? " denied" : " allowed"}`,
+      `PSS ${state.pss.level}: ${denied ? `${denied} denied` : "all admitted"}`);
+    chip.title = `Pod Security Admission at ${state.pss.level} (${state.pss.version})`;
+    s.append(chip);
+  }
+  s.append(el("span", "timing", `checked in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`));
+}
+
+function renderErrors(report) {
+  const box = $("input-errors");
+  box.replaceChildren();
+  if (!report || !report.errors.length) return;
+  const ul = el("ul");
+  for (const e of report.errors) {
+    const li = el("li", "input-error");
+    li.append(el("span", "loc", location(e)));
+    const msg = el("span", "message");
+    richText(msg, e.message);
+    li.append(msg);
+    if (e.line) addJump(li, e.file, e.line);
+    ul.append(li);
+  }
+  box.append(el("h2", "", "Input errors"), ul);
+}
+
+function location(x) {
+  return [x.file, x.line, x.column].filter((v) => v !== null && v !== undefined).join(":");
+}
+
+function addJump(li, file, line) {
+  li.tabIndex = 0;
+  li.dataset.file = file;
+  li.dataset.line = String(line);
+  const go = () => select(li, file, line);
+  li.addEventListener("click", go);
+  li.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      go();
+    }
+  });
+}
+
+/** Per pod-bearing object: would Pod Security Admission admit it, and the violated checks. */
+function renderPss(pss, files) {
+  const box = $("pss");
+  box.replaceChildren();
+  box.dataset.level = pss.level;
+  box.dataset.version = pss.version;
+  if (!files.length) return;
+  const head = el("h2", "", `Pod Security Admission — ${pss.level}, ${pss.version}`);
+  box.append(head);
+  if (pss.error) {
+    const msg = el("p", "pss-error");
+    richText(msg, `${pss.error.name}: ${pss.error.message}`);
+    box.append(msg);
+    return;
+  }
+  const results = pss.report.results;
+  if (!results.length) {
+    box.append(el("p", "empty", "No pod-bearing objects."));
+    return;
+  }
+  const denied = results.filter((r) => !r.allowed).length;
+  head.append(el("span", "pss-count", denied
+    ? ` · ${denied} of ${results.length} object${results.length === 1 ? "" : "s"} denied`
+    : ` · ${results.length === 1 ? "the object is" : `all ${results.length} objects are`} admitted`));
+  const ul = el("ul");
+  for (const r of results.slice(0, MAX_SHOWN)) ul.append(pssItem(r));
+  box.append(ul);
+  if (results.length > MAX_SHOWN) box.append(el("p", "more", `${results.length - MAX_SHOWN} more objects not shown`));
+}
+
+function pssItem(r) {
+  const li = el("li", `pss-object ${r.allowed ? "allowed" : "denied"}`);
+  li.dataset.allowed = String(r.allowed);
+  li.dataset.file = r.file;
+  const o = r.object;
+  const h = el("div", "head");
+  h.append(el("span", "verdict", r.allowed ? "admitted" : "denied"));
+  h.append(el("span", "pss-name", `${o.kind}/${o.name ?? "?"}`));
+  if (o.namespace) h.append(el("span", "object", `namespace ${o.namespace}`));
+  h.append(el("span", "loc", `${r.file} · document ${r.document + 1}`));
+  li.append(h);
+  if (r.violations.length) {
+    const ul = el("ul");
+    for (const v of r.violations) {
+      const vi = el("li", "pss-violation");
+      vi.dataset.check = v.check;
+      vi.append(el("span", "check", v.check), el("span", "message", v.message), el("span", "loc", `${r.file}:${v.line}:${v.column}`));
+      vi.title = v.path;
+      addJump(vi, r.file, v.line);
+      ul.append(vi);
+    }
+    li.append(ul);
+  }
+  return li;
+}
+
+function renderFindings(report) {
+  const box = $("findings");
+  box.replaceChildren();
+  if (!report) return;
+  if (!report.findings.length) {
+    box.append(el("p", "empty", state.files.some((f) => f.content.trim()) ? "No findings." : "Paste or drop manifests to check them."));
+    return;
+  }
+  for (const sev of SEVERITIES) {
+    const list = report.findings.filter((f) => f.severity === sev);
+    if (!list.length) continue;
+    const group = el("section", `group sev-${sev}`);
+    group.dataset.severity = sev;
+    group.append(el("h2", "", `${sev[0].toUpperCase()}${sev.slice(1)} (${list.length})`));
+    const ul = el("ul");
+    for (const f of list.slice(0, MAX_SHOWN)) ul.append(findingItem(f));
+    group.append(ul);
+    if (list.length > MAX_SHOWN) {
+      group.append(el("p", "more", `${list.length - MAX_SHOWN} more not shown (copy as JSON for all)`));
+    }
+    box.append(group);
+  }
+}
+
+function findingItem(f) {
+  const li = el("li", "finding");
+  li.dataset.rule = f.rule;
+  const head = el("div", "head");
+  head.append(el("span", "rule-id", f.rule), el("span", "rule-name", f.name));
+  head.append(el("span", "loc", location(f)));
+  const msg = el("div", "message");
+  richText(msg, f.message);
+  li.append(head, msg);
+  if (f.object) {
+    li.append(el("div", "object", `${f.object.kind}/${f.object.name ?? "?"}${f.container ? ` · container ${f.container}` : ""}`));
+  }
+  if (f.file !== null && f.line !== null) addJump(li, f.file, f.line);
+  li.addEventListener("click", () => showFix(li, f.rule));
+  return li;
+}
+
+function showFix(li, rule) {
+  if (li.querySelector(".fix")) return;
+  const fix = el("div", "fix");
+  fix.append(el("div", "fix-title", `Fix — ${TITLE.get(rule) ?? rule}`));
+  const snippet = FIX.get(rule);
+  fix.append(snippet ? el("pre", "", snippet) : el("p", "", "See the rule's documentation."));
+  li.append(fix);
+}
+
+// ---- editor, tabs, line highlight -------------------------------------------------------------
+
+const editor = $("editor");
+const gutter = $("gutter");
+const highlight = $("highlight");
+
+function renderTabs() {
+  const tabs = $("tabs");
+  tabs.replaceChildren();
+  state.files.forEach((f, i) => {
+    const tab = el("button", `tab${i === state.active ? " active" : ""}`, f.name);
+    tab.type = "button";
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-selected", String(i === state.active));
+    tab.addEventListener("click", () => activate(i));
+    if (state.files.length > 1) {
+      const close = el("span", "close", "×");
+      close.title = `Remove ${f.name}`;
+      close.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        state.files.splice(i, 1);
+        activate(Math.min(state.active, state.files.length - 1));
+        check();
+      });
+      tab.append(close);
+    }
+    tabs.append(tab);
+  });
+}
+
+function activate(i) {
+  state.active = i;
+  editor.value = state.files[i].content;
+  renderTabs();
+  renderGutter();
+  renderHighlight();
+}
+
+function renderGutter() {
+  const lines = editor.value.split("\n").length;
+  if (Number(gutter.dataset.lines) === lines) return;
+  gutter.dataset.lines = String(lines);
+  gutter.textContent = Array.from({ length: lines }, (_, i) => i + 1).join("\n");
+}
+
+function lineHeight() {
+  return parseFloat(getComputedStyle(editor).lineHeight);
+}
+
+function renderHighlight() {
+  const sel = state.selected;
+  const file = state.files[state.active];
+  if (!sel || !file || sel.file !== file.name) {
+    highlight.hidden = true;
+    delete highlight.dataset.line;
+    return;
+  }
+  const pad = parseFloat(getComputedStyle(editor).paddingTop);
+  highlight.hidden = false;
+  highlight.dataset.line = String(sel.line);
+  highlight.style.top = `${editor.offsetTop + pad + (sel.line - 1) * lineHeight() - editor.scrollTop}px`;
+  highlight.style.height = `${lineHeight()}px`;
+}
+
+/** Shows `line` of `file` in the editor: switches tab, scrolls, selects and highlights it. */
+function select(li, file, line) {
+  document.querySelectorAll("#results .selected").forEach((x) => x.classList.remove("selected"));
+  li.classList.add("selected");
+  const i = state.files.findIndex((f) => f.name === file);
+  if (i >= 0 && i !== state.active) activate(i);
+  state.selected = { file, line };
+  const text = editor.value;
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf("\n", start);
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  const nl = text.indexOf("\n", start);
+  const end = nl < 0 ? text.length : nl;
+  editor.focus({ preventScroll: true });
+  editor.setSelectionRange(start, end);
+  editor.scrollTop = Math.max(0, (line - 1) * lineHeight() - editor.clientHeight / 3);
+  gutter.scrollTop = editor.scrollTop;
+  renderHighlight();
+}
+
+editor.addEventListener("input", () => {
+  state.files[state.active].content = editor.value;
+  state.selected = null;
+  renderGutter();
+  renderHighlight();
+  scheduleCheck();
+});
+editor.addEventListener("scroll", () => {
+  gutter.scrollTop = editor.scrollTop;
+  renderHighlight();
+});
+
+// ---- files: drop, open, example ---------------------------------------------------------------
+
+async function addFiles(list) {
+  const read = await Promise.all([...list].map(async (f) => ({ name: f.name, content: await f.text() })));
+  if (!read.length) return;
+  const onlyEmpty = state.files.length === 1 && !state.files[0].content.trim();
+  const first = onlyEmpty ? 0 : state.files.length;
+  if (onlyEmpty) state.files = [];
+  for (const f of read) {
+    const existing = state.files.findIndex((x) => x.name === f.name);
+    if (existing >= 0) state.files[existing] = f;
+    else state.files.push(f);
+  }
+  activate(Math.min(first, state.files.length - 1));
+  check();
+}
+
+const pane = $("editor-pane");
+document.addEventListener("dragover", (ev) => ev.preventDefault());
+document.addEventListener("drop", (ev) => ev.preventDefault());
+pane.addEventListener("dragover", (ev) => {
+  ev.preventDefault();
+  pane.classList.add("dragging");
+});
+pane.addEventListener("dragleave", () => pane.classList.remove("dragging"));
+pane.addEventListener("drop", (ev) => {
+  ev.preventDefault();
+  pane.classList.remove("dragging");
+  if (ev.dataTransfer?.files?.length) addFiles(ev.dataTransfer.files);
+});
+$("file-input").addEventListener("change", (ev) => {
+  addFiles(ev.target.files);
+  ev.target.value = "";
+});
+$("example").addEventListener("click", () => {
+  state.files[state.active].content = EXAMPLE;
+  activate(state.active);
+  check();
+});
+
+// ---- toolbar ------------------------------------------------------------------------------------
+
+for (const p of PROFILES) {
+  const o = el("option", "", p.label);
+  o.value = p.id;
+  $("profile").append(o);
+}
+$("profile").addEventListener("change", check);
+for (const l of PSS_LEVELS) {
+  const o = el("option", "", l.label);
+  o.value = l.id;
+  $("pss-level").append(o);
+}
+for (const v of pssVersions()) {
+  const o = el("option", "", v);
+  o.value = v;
+  $("pss-version").append(o);
+}
+$("pss-level").addEventListener("change", check);
+$("pss-version").addEventListener("change", check);
+
+for (const x of EXPORTS) {
+  const b = el("button", "", x.label);
+  b.type = "button";
+  b.id = x.id;
+  b.addEventListener("click", async () => {
+    const status = $("copy-status");
+    if (!state.report) {
+      status.textContent = "nothing to copy";
+      return;
+    }
+    const text = x.render(state.report, state.files);
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = "copied";
+    } catch {
+      // No clipboard permission (e.g. plain http on another host): select the text instead.
+      const area = el("textarea", "copy-fallback");
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      status.textContent = document.execCommand("copy") ? "copied" : "select and copy the text";
+      area.remove();
+    }
+    b.dataset.copied = String(text.length);
+  });
+  $("exports").append(b);
+}
+
+$("version").textContent = `v${version()}`;
+activate(0);
+check();
+document.body.dataset.ready = "true";

@@ -1,0 +1,145 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::pss::namespace::{Mode, ModePolicy, NamespacePolicy};
+use crate::pss::{evaluate_pod, PssLevel, Violation};
+use crate::rules::{Context, Input, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Simulates Pod Security Admission for every workload whose namespace is a Namespace object of
+    /// the input: the namespace's `pod-security.kubernetes.io/enforce` level and version (with
+    /// Kubernetes' defaulting: unlabelled = `privileged`, an `enforce` level that is not one =
+    /// `restricted`, a missing or unparseable version = `latest`) are evaluated against the
+    /// workload's pods. A
+    /// rejection is critical and lists the violated controls as Kubernetes words them.
+    ///
+    /// When `enforce` admits the pods but the `audit` or `warn` level does not, the finding is
+    /// lower: `medium` when `audit` flags them (violations land in the audit log), `low` when only
+    /// `warn` does (the client gets a warning).
+    ///
+    /// ## Why is this bad?
+    /// The API server accepts a Deployment whose pods violate the namespace's policy — and then
+    /// refuses every pod its ReplicaSet creates: the rollout never becomes ready. Finding it before
+    /// `kubectl apply` saves a broken deployment.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: production
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: restricted
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   namespace: production
+    /// spec:
+    ///   selector: {matchLabels: {app: web}}
+    ///   template:
+    ///     metadata: {labels: {app: web}}
+    ///     spec:
+    ///       containers:
+    ///         - name: app
+    ///           image: registry.example.com/web:1.0.0
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: production
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: restricted
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   namespace: production
+    /// spec:
+    ///   selector: {matchLabels: {app: web}}
+    ///   template:
+    ///     metadata: {labels: {app: web}}
+    ///     spec:
+    ///       securityContext:
+    ///         runAsNonRoot: true
+    ///         seccompProfile: {type: RuntimeDefault}
+    ///       containers:
+    ///         - name: app
+    ///           image: registry.example.com/web:1.0.0
+    ///           securityContext:
+    ///             allowPrivilegeEscalation: false
+    ///             capabilities: {drop: [ALL]}
+    /// ```
+    pub PssAdmissionRejected {
+        id: "NSP002",
+        name: "pss-admission-rejected",
+        severity: Severity::Critical,
+        title: "Namespace's Pod Security Admission policy rejects the workload's pods",
+        references: ["Kubernetes Pod Security Admission", "Pod Security Standards"],
+        peers: ["psa:enforce"],
+        since: "0.1.0",
+    }
+}
+
+/// Kubernetes' own wording: `violates PodSecurity "restricted:latest": <violation>, <violation>`.
+fn violates(policy: &ModePolicy, violations: &[Violation]) -> String {
+    let list: Vec<String> = violations.iter().map(Violation::message).collect();
+    format!("violates PodSecurity \"{}\": {}", policy.describe(), list.join(", "))
+}
+
+impl Rule for PssAdmissionRejected {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+        for pod in &input.pods {
+            let Some(ns_name) = pod.object.namespace() else { continue };
+            let Some(ns) = input.namespace(ns_name) else { continue };
+            let policy = NamespacePolicy::from_labels(|k| ns.label(k));
+            let what = format!("{} `{}`", pod.object.kind, pod.object.name().unwrap_or(""));
+            let enforce = &policy.enforce;
+            let violations = evaluate_pod(pod, enforce.level, enforce.version);
+            if let Some(first) = violations.first() {
+                let pods = if pod.object.kind == "Pod" { "is" } else { "would have its pods" };
+                out.pod(
+                    Self::META,
+                    pod,
+                    first.path().clone(),
+                    format!(
+                        "{what} {pods} rejected by namespace `{ns_name}`: {}",
+                        violates(enforce, &violations)
+                    ),
+                );
+                continue;
+            }
+            let flagged: Vec<(Mode, Vec<Violation>)> = [Mode::Audit, Mode::Warn]
+                .into_iter()
+                .filter(|m| policy.mode(*m).level != PssLevel::Privileged)
+                .map(|m| (m, evaluate_pod(pod, policy.mode(m).level, policy.mode(m).version)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            let Some(first) = flagged.first().and_then(|(_, v)| v.first()) else { continue };
+            let severity = if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
+            let modes: Vec<&str> = flagged.iter().map(|(m, _)| m.as_str()).collect();
+            let details: Vec<String> = flagged.iter().map(|(m, v)| violates(policy.mode(*m), v)).collect();
+            out.object_with(
+                Self::META,
+                severity,
+                &pod.object,
+                first.path().clone(),
+                format!(
+                    "{what} is admitted by namespace `{ns_name}` but flagged by its {} label{}: {}",
+                    modes.join(" and "),
+                    if modes.len() > 1 { "s" } else { "" },
+                    details.join("; ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! NetworkPolicy rules (the checklist's "deny all by default, allow only named paths"), over
+//! the whole input through [`crate::netpol::NetworkModel`].
+
+mod namespace_default_deny_missing;
+mod network_policy_allows_all;
+mod network_policy_invalid;
+mod network_policy_not_covering_pod;
+mod network_policy_selects_nothing;
+
+pub use namespace_default_deny_missing::NamespaceDefaultDenyMissing;
+pub use network_policy_allows_all::NetworkPolicyAllowsAll;
+pub use network_policy_invalid::NetworkPolicyInvalid;
+pub use network_policy_not_covering_pod::NetworkPolicyNotCoveringPod;
+pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
+
+use crate::location::FieldPath;
+use crate::model::ObjectRef;
+use crate::netpol::NetworkModel;
+use crate::rules::{Place, RuleMeta, Sink};
+
+/// Reports a finding about namespace `ns`: on its Namespace object when the input has one, else
+/// with `object: {kind: Namespace, name}` at the first workload of the namespace.
+pub(crate) fn namespace_finding(meta: &'static RuleMeta, model: &NetworkModel<'_>, ns: &str, out: &mut Sink, message: String) {
+    if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
+        out.object(meta, obj, obj.field(&FieldPath::root().key("metadata").key("name")), message);
+        return;
+    }
+    let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
+    let (file, document, pos) = match first {
+        Some(w) => {
+            let o = &w.pod.object;
+            let rel = if o.namespace_field().is_some() {
+                FieldPath::root().key("metadata").key("namespace")
+            } else {
+                FieldPath::root().key("metadata")
+            };
+            let (pos, _) = o.doc.root.resolve(&o.field(&rel));
+            (Some(o.doc.file.clone()), Some(o.doc.index), Some(pos))
+        }
+        None => (None, None, None),
+    };
+    let place = Place {
+        file,
+        document,
+        pos,
+        object: Some(ObjectRef {
+            api_version: Some("v1".to_owned()),
+            kind: "Namespace".to_owned(),
+            namespace: None,
+            name: Some(ns.to_owned()),
+        }),
+        path: None,
+        container: None,
+    };
+    out.place(meta, None, place, message);
+}

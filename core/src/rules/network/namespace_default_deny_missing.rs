@@ -1,0 +1,95 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::netpol::{Direction, NetworkModel};
+use crate::rules::{Context, Input, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags each namespace with workloads in the input that has no default-deny NetworkPolicy,
+    /// once for ingress and once for egress. A default-deny policy selects every pod of its
+    /// namespace (`podSelector: {}`), applies to the direction (`policyTypes`; Egress is only
+    /// implied when the policy has egress rules) and has no rule that allows everything on every
+    /// port. Policies in other namespaces do not count: a NetworkPolicy only selects pods of its
+    /// own namespace.
+    ///
+    /// ## Why is this bad?
+    /// A pod that no NetworkPolicy selects accepts traffic from, and may connect to, anything.
+    /// "Deny all by default, allow only named paths" needs a default-deny in each namespace, so a
+    /// new workload starts isolated instead of open.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: api, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: api}}
+    ///     spec:
+    ///       containers: [{name: api, image: registry.example.com/api:1.0.0}]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: api, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: api}}
+    ///     spec:
+    ///       containers: [{name: api, image: registry.example.com/api:1.0.0}]
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: default-deny-all, namespace: prod}
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: [Ingress, Egress]
+    /// ```
+    pub NamespaceDefaultDenyMissing {
+        id: "NET001",
+        name: "namespace-default-deny-missing",
+        severity: Severity::High,
+        title: "Namespace has no default-deny NetworkPolicy",
+        references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
+        peers: ["kube-linter:non-isolated-pod"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for NamespaceDefaultDenyMissing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+        let model = NetworkModel::from_input(input);
+        for ns in model.namespaces.keys() {
+            let count = model.workloads_in(ns).len();
+            if count == 0 {
+                continue;
+            }
+            for d in Direction::BOTH {
+                if model.default_deny(ns, d).is_none() {
+                    let what = match d {
+                        Direction::Ingress => "its pods accept traffic from anywhere unless a policy selects them",
+                        Direction::Egress => "its pods may connect anywhere unless a policy selects them",
+                    };
+                    super::namespace_finding(
+                        Self::META,
+                        &model,
+                        ns,
+                        out,
+                        format!(
+                            "namespace `{ns}` ({count} workload{}) has no default-deny NetworkPolicy for {} (`podSelector: {{}}` with `policyTypes: [{}]`): {what}",
+                            if count == 1 { "" } else { "s" },
+                            d.field(),
+                            d.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::netpol::{Direction, NetworkModel};
+use crate::rules::{Context, Input, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags each workload whose pods no NetworkPolicy of their namespace selects, once for
+    /// ingress and once for egress. Selection follows Kubernetes exactly: the policy's
+    /// `podSelector` against the pod template's labels, only policies of the pod's own namespace,
+    /// and only policies whose effective `policyTypes` include the direction.
+    ///
+    /// ## Why is this bad?
+    /// Pods that no policy selects for a direction are not isolated in that direction: every
+    /// source may reach them (ingress), or they may reach every destination (egress), whatever
+    /// the other policies say.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: api, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: api}}
+    ///     spec:
+    ///       containers: [{name: api, image: registry.example.com/api:1.0.0}]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: api, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: api}}
+    ///     spec:
+    ///       containers: [{name: api, image: registry.example.com/api:1.0.0}]
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: api, namespace: prod}
+    /// spec:
+    ///   podSelector: {matchLabels: {app: api}}
+    ///   policyTypes: [Ingress, Egress]
+    /// ```
+    pub NetworkPolicyNotCoveringPod {
+        id: "NET002",
+        name: "network-policy-not-covering-pod",
+        severity: Severity::Medium,
+        title: "Workload is selected by no NetworkPolicy",
+        references: ["Kubernetes: Network Policies, The two sorts of pod isolation"],
+        peers: ["kube-linter:non-isolated-pod", "kube-score:pod-networkpolicy", "polaris:missingNetworkPolicy"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for NetworkPolicyNotCoveringPod {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+        let model = NetworkModel::from_input(input);
+        for (i, w) in model.workloads.iter().enumerate() {
+            for d in Direction::BOTH {
+                if !model.policies_of(i, d).is_empty() {
+                    continue;
+                }
+                let what = match d {
+                    Direction::Ingress => "every source may reach them",
+                    Direction::Egress => "they may reach every destination",
+                };
+                let host = if w.pod.host_network.valid() == Some(true) {
+                    " (it uses `hostNetwork: true`, which most network plugins exempt from NetworkPolicies anyway)"
+                } else {
+                    ""
+                };
+                out.pod(
+                    Self::META,
+                    w.pod,
+                    w.pod.meta_path.key("labels"),
+                    format!(
+                        "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}{host}",
+                        w.id(),
+                        d.field(),
+                        w.namespace
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use crate::api::Severity;
+use crate::declare_rule;
+use crate::location::FieldPath;
+use crate::netpol::NetworkModel;
+use crate::rules::{Context, Input, Rule, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a NetworkPolicy whose `podSelector` matches no workload of its namespace, when that
+    /// namespace has at least one workload in the input (policies kept apart from their
+    /// workloads are not flagged). An invalid selector is reported by `network-policy-invalid`
+    /// instead.
+    ///
+    /// ## Why is this bad?
+    /// A policy that selects nothing has no effect: usually a label typo (`app: api` for pods
+    /// labelled `app: api-service`) or a policy in the wrong namespace, so the pods it was meant
+    /// to protect are open.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: postgres, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: postgres}}
+    ///     spec:
+    ///       containers: [{name: db, image: registry.example.com/postgres:16.4}]
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: db-allow-api, namespace: prod}
+    /// spec:
+    ///   podSelector: {matchLabels: {app: postgresql}}
+    ///   policyTypes: [Ingress]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: postgres, namespace: prod}
+    /// spec:
+    ///   template:
+    ///     metadata: {labels: {app: postgres}}
+    ///     spec:
+    ///       containers: [{name: db, image: registry.example.com/postgres:16.4}]
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: db-allow-api, namespace: prod}
+    /// spec:
+    ///   podSelector: {matchLabels: {app: postgres}}
+    ///   policyTypes: [Ingress]
+    /// ```
+    pub NetworkPolicySelectsNothing {
+        id: "NET003",
+        name: "network-policy-selects-nothing",
+        severity: Severity::Low,
+        title: "NetworkPolicy selects no workload of its namespace",
+        references: ["Kubernetes: Network Policies, The NetworkPolicy resource"],
+        peers: ["kube-linter:non-existent-pod-selector"],
+        since: "0.1.0",
+    }
+}
+
+impl Rule for NetworkPolicySelectsNothing {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        Self::META
+    }
+
+    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+        let model = NetworkModel::from_input(input);
+        for (p, selected) in model.policies.iter().zip(&model.selected) {
+            let count = model.workloads_in(p.namespace).len();
+            if !selected.is_empty() || count == 0 || p.pod_selector.invalid {
+                continue;
+            }
+            out.object(
+                Self::META,
+                &p.object,
+                p.object.field(&FieldPath::root().key("spec").key("podSelector")),
+                format!(
+                    "the NetworkPolicy `{}` (`{}`) selects no workload of namespace `{}` ({count} in the input): it has no effect",
+                    p.name,
+                    p.pod_selector.describe(),
+                    p.namespace,
+                ),
+            );
+        }
+    }
+}
