@@ -8,6 +8,7 @@ pub static RULES: &[&dyn Rule] = &[
     &PrivilegedContainer,
     &RunAsNonRoot,
     &InvalidFieldType,
+    &UnknownApiVersion,
 ];
 
 /// Finds a rule by name or id (ids case-insensitively).

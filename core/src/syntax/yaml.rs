@@ -49,7 +49,16 @@ struct Builder<'l> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
+    alias_bytes_budget: usize,
     root: Option<Node>,
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / 1024 / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn err(pos: Pos, message: impl Into<String>) -> SyntaxError {
@@ -160,8 +169,28 @@ impl Builder<'_> {
         }
     }
 
+    /// Charges a copy of `node` (an anchor kept, or an alias expanded) to the stream's budgets.
+    fn charge(&mut self, (n, bytes, height): (usize, usize, usize), pos: Pos) -> Result<usize, SyntaxError> {
+        if n > self.alias_budget {
+            return Err(err(
+                pos,
+                format!("anchors and aliases copy more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
+            ));
+        }
+        if bytes > self.alias_bytes_budget {
+            return Err(err(
+                pos,
+                format!("anchors and aliases copy more than {} of text (a YAML alias bomb?)", size(self.limits.max_alias_bytes)),
+            ));
+        }
+        self.alias_budget -= n;
+        self.alias_bytes_budget -= bytes;
+        Ok(height)
+    }
+
     fn push_value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor > 0 {
+            self.charge(node.measure(), node.pos)?;
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
@@ -210,18 +239,18 @@ impl Builder<'_> {
                 self.push_value(Node::new(value, pos), anchor)?;
             }
             Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
+                let Some(size) = self.anchors.get(&id).map(Node::measure) else {
                     return Err(err(pos, "alias to an unknown anchor"));
                 };
-                let n = target.count();
-                if n > self.alias_budget {
-                    return Err(err(
-                        pos,
-                        format!("aliases expand to more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
-                    ));
+                let height = self.charge(size, pos)?;
+                // An alias must not nest the tree deeper than a document may be written.
+                if self.stack.len() + height > self.limits.max_depth {
+                    return Err(err(pos, format!("nesting deeper than {} levels (through aliases)", self.limits.max_depth)));
                 }
-                self.alias_budget -= n;
-                let mut node = target.clone();
+                let Some(target) = self.anchors.get(&id).cloned() else {
+                    return Err(err(pos, "alias to an unknown anchor"));
+                };
+                let mut node = target;
                 node.pos = pos;
                 self.push_value(node, 0)?;
             }
@@ -287,28 +316,43 @@ fn helm_sources(text: &str) -> Vec<(u32, String)> {
 
 /// Reads a YAML stream (one or more documents).
 ///
-/// Kubernetes reads YAML with go-yaml, a port of libyaml, which accepts a flow collection whose
-/// closing `]` or `}` sits at the indentation of its parent key (Istio's own samples do this);
-/// the YAML 1.2 spec and `saphyr-parser` do not. When that is the only problem, the closing
-/// bracket is indented and the stream read again, so such files read as Kubernetes reads them.
+/// Kubernetes reads YAML with go-yaml, a port of libyaml, which accepts two things the YAML 1.2
+/// spec or `saphyr-parser` do not:
+/// - a flow collection whose closing `]` or `}` sits at the indentation of its parent key
+///   (Istio's own samples do this): the closing bracket is indented;
+/// - a tab after the `:` of a mapping key (`name:\tweb`): the tab is read as a space.
+///
+/// When one of these is the problem, the text is patched (keeping every other line and column
+/// as it was) and read again, a bounded number of times, so such files read as Kubernetes reads
+/// them.
 #[must_use]
 pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
     let mut out = parse_stream(text, limits);
     let mut patched: Option<String> = None;
-    for _ in 0..256 {
+    // Each retry re-reads the whole text: at most 256 of them, and at most 64 MiB re-read.
+    let retries = (64usize << 20).checked_div(text.len()).unwrap_or(256).min(256);
+    for _ in 0..retries {
         let Some((_, e)) = &out.error else { break };
-        if !e.message.contains("indentation") {
-            break;
-        }
         let src = patched.as_deref().unwrap_or(text);
         let idx = e.line.saturating_sub(1) as usize;
         let mut lines: Vec<&str> = src.split('\n').collect();
         let Some(line) = lines.get(idx) else { break };
-        let t = line.trim_start();
-        if !(t.starts_with(']') || t.starts_with('}')) {
+        let fixed = if e.message.contains("indentation") {
+            let t = line.trim_start();
+            if !(t.starts_with(']') || t.starts_with('}')) {
+                break;
+            }
+            format!("  {line}")
+        } else if e.message == "':' must be followed by a valid YAML whitespace" {
+            // The tab after the `:` at or before the error column becomes a space.
+            let col = (e.column as usize).min(line.len());
+            let Some(at) = line.get(..=col).or(Some(line)).and_then(|h| h.rfind(":\t")) else { break };
+            let mut l = (*line).to_owned();
+            l.replace_range(at + 1..at + 2, " ");
+            l
+        } else {
             break;
-        }
-        let fixed = format!("  {line}");
+        };
         if let Some(slot) = lines.get_mut(idx) {
             *slot = &fixed;
         }
@@ -322,8 +366,14 @@ pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
 fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
     let sources = helm_sources(text);
     let mut out = YamlStream::default();
-    let mut builder =
-        Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_budget: limits.max_alias_nodes, root: None };
+    let mut builder = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: limits.max_alias_nodes,
+        alias_bytes_budget: limits.max_alias_bytes,
+        root: None,
+    };
     let mut doc_index = 0usize;
     let mut in_doc = false;
     let mut prev_end_line = 0u32;
@@ -335,7 +385,13 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                 let m = e.marker();
                 let line = u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
                 let column = u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1);
-                out.error = Some((doc_index, SyntaxError { message: e.info().to_owned(), line, column }));
+                // saphyr counts flow levels in a u8: its "recursion limit exceeded" is a depth limit.
+                let message = if e.info() == "recursion limit exceeded" {
+                    "flow collections nested deeper than 255 levels".to_owned()
+                } else {
+                    e.info().to_owned()
+                };
+                out.error = Some((doc_index, SyntaxError { message, line, column }));
                 return out;
             }
         };
@@ -343,8 +399,9 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Event::DocumentStart(_) => {
                 in_doc = true;
                 doc_first_line = None;
+                // Anchors are per document; the alias budgets are per stream, so a file of many
+                // small bombs is bounded too.
                 builder.anchors.clear();
-                builder.alias_budget = limits.max_alias_nodes;
             }
             Event::DocumentEnd => {
                 let end_line = pos_of(&span).line;

@@ -3,7 +3,9 @@
 mod invalid_field_type;
 mod privileged_container;
 mod run_as_non_root;
+mod unknown_api_version;
 
 pub use invalid_field_type::InvalidFieldType;
 pub use privileged_container::PrivilegedContainer;
 pub use run_as_non_root::RunAsNonRoot;
+pub use unknown_api_version::UnknownApiVersion;
