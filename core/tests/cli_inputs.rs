@@ -2,6 +2,9 @@
 //! mistyped field, directory walks stay inside the tree and end on symlink loops, and `scan`
 //! writes nothing but its report on stdout.
 
+// Test helpers may panic: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

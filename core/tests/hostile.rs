@@ -2,6 +2,9 @@
 //! quirks of docs/input-handling.md (BOM, CRLF, tabs, duplicate keys, YAML 1.1 booleans, anchors
 //! and merge keys), each read as Kubernetes reads it; and "never a silent pass".
 
+// Test helpers may panic: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+
 use std::time::{Duration, Instant};
 
 use kubeharden::syntax::Limits;

@@ -102,7 +102,7 @@ impl Tree {
     }
 
     fn json_into(&self, out: &mut String, indent: usize) {
-        let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat(' ').take(n));
+        let pad = |out: &mut String, n: usize| out.push_str(&" ".repeat(n));
         match self {
             Tree::Null => out.push_str("null"),
             Tree::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -169,7 +169,7 @@ impl Tree {
     fn yaml_map(m: &[(String, Tree)], out: &mut String, indent: usize, first_inline: bool) {
         for (i, (k, v)) in m.iter().enumerate() {
             if i > 0 || !first_inline {
-                out.extend(std::iter::repeat(' ').take(indent));
+                out.push_str(&" ".repeat(indent));
             }
             out.push_str(&yaml_scalar(k));
             out.push(':');
@@ -194,7 +194,7 @@ impl Tree {
     fn yaml_seq(s: &[Tree], out: &mut String, indent: usize, first_inline: bool) {
         for (i, v) in s.iter().enumerate() {
             if i > 0 || !first_inline {
-                out.extend(std::iter::repeat(' ').take(indent));
+                out.push_str(&" ".repeat(indent));
             }
             out.push_str("- ");
             match v {
