@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RunAsNonRoot,
     &InvalidFieldType,
     &UnknownApiVersion,
+    &DuplicateKey,
 ];
 
 /// Finds a rule by name or id (ids case-insensitively).
