@@ -358,3 +358,46 @@ fn an_unknown_api_version_of_a_known_kind_is_reported() {
     assert_eq!(named(&r, "privileged-container").len(), 1);
     assert!(r.fails(kubeharden::Severity::High));
 }
+
+// ---------------------------------------------------------------- work stays near-linear
+
+#[test]
+fn large_mappings_merges_and_duplicates_stay_fast() {
+    // A 30,000-key anchor merged into a mapping with 30,000 keys of its own.
+    let mut t = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\nbase: &b\n");
+    for i in 0..30_000 {
+        t.push_str(&format!("  a{i}: x\n"));
+    }
+    t.push_str("data:\n  <<: *b\n");
+    for i in 0..30_000 {
+        t.push_str(&format!("  b{i}: y\n"));
+    }
+    // 20,000 keys, each written twice.
+    t.push_str("dups:\n");
+    for i in 0..20_000 {
+        t.push_str(&format!("  k{i}: 1\n  k{i}: 2\n"));
+    }
+    let t0 = Instant::now();
+    let r = scan("big.yaml", &t);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let d = named(&r, "duplicate-key");
+    assert_eq!(d.len(), 21, "20 reported one by one, then one summary");
+    assert!(d.iter().any(|f| f.message.starts_with("19980 more keys")), "{:?}", d.last());
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn many_containers_and_many_annotations_stay_fast() {
+    let mut t = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: wide\n  annotations:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!("    note{i}: x\n"));
+    }
+    t.push_str("spec:\n  containers:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!("  - name: c{i}\n    image: nginx\n"));
+    }
+    let t0 = Instant::now();
+    let r = scan("wide.yaml", &t);
+    assert_eq!(named(&r, "run-as-non-root").len(), 5_000);
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+}

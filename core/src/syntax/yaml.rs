@@ -5,7 +5,7 @@
 //! scalars are always strings. Anchors, aliases and merge keys (`<<`) are expanded, with a node
 //! budget against alias bombs; nesting deeper than [`Limits::max_depth`] is an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -280,6 +280,11 @@ impl Builder<'_> {
 }
 
 fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), SyntaxError> {
+    if merges.is_empty() {
+        return Ok(());
+    }
+    // The keys present so far, as a set: merging large mappings stays linear.
+    let mut present: HashSet<String> = entries.iter().map(|x| x.key.clone()).collect();
     for m in merges {
         let sources: Vec<Node> = match m.value {
             Value::Map(_) => vec![m],
@@ -291,7 +296,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), Synta
                 return Err(err(src.pos, "a merge key `<<` needs a mapping or a list of mappings"));
             };
             for e in src_entries {
-                if !entries.iter().any(|x| x.key == e.key) {
+                if present.insert(e.key.clone()) {
                     entries.push(e);
                 }
             }

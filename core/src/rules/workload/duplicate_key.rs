@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
@@ -56,15 +58,23 @@ impl Rule for DuplicateKey {
     fn check_object(&self, obj: &K8sObject<'_>, _cx: &Context, out: &mut Sink) {
         // Iterative walk: the tree may be as deep as the parser allows.
         let mut stack: Vec<(&Node, FieldPath)> = vec![(obj.node, obj.path.clone())];
+        // At most MAX findings per object (a generated file may repeat thousands of keys).
+        let mut found = 0usize;
         while let Some((node, path)) = stack.pop() {
             match &node.value {
                 Value::Map(entries) => {
-                    for (i, e) in entries.iter().enumerate() {
-                        let later = entries.iter().skip(i + 1).any(|x| x.key == e.key);
-                        let earlier: Vec<u32> =
-                            entries.iter().take(i).filter(|x| x.key == e.key).map(|x| x.key_pos.line).collect();
-                        if !later && !earlier.is_empty() {
-                            let lines: Vec<String> = earlier.iter().map(u32::to_string).collect();
+                    // Lines of each key, in order (a map: large mappings stay linear).
+                    let mut lines: HashMap<&str, Vec<u32>> = HashMap::new();
+                    for e in entries {
+                        lines.entry(e.key.as_str()).or_default().push(e.key_pos.line);
+                    }
+                    for e in entries.iter().rev() {
+                        if let Some(ls) = lines.remove(e.key.as_str()).filter(|ls| ls.len() > 1) {
+                            found += 1;
+                            if found > MAX {
+                                continue;
+                            }
+                            let others: Vec<String> = ls.iter().take(ls.len() - 1).map(u32::to_string).collect();
                             out.object(
                                 Self::META,
                                 obj,
@@ -72,12 +82,14 @@ impl Rule for DuplicateKey {
                                 format!(
                                     "`{}` is written {} times in this mapping (also on line {}): the last value, {}, is the one that counts",
                                     e.key,
-                                    earlier.len() + 1,
-                                    lines.join(", "),
+                                    ls.len(),
+                                    others.join(", "),
                                     e.value.short()
                                 ),
                             );
                         }
+                    }
+                    for e in entries {
                         stack.push((&e.value, path.key_owned(&e.key)));
                     }
                 }
@@ -89,5 +101,16 @@ impl Rule for DuplicateKey {
                 _ => {}
             }
         }
+        if found > MAX {
+            out.object(
+                Self::META,
+                obj,
+                obj.path.key("metadata"),
+                format!("{} more keys are written more than once in this object (only the first {MAX} are reported)", found - MAX),
+            );
+        }
     }
 }
+
+/// Most duplicate keys reported one by one in an object.
+const MAX: usize = 20;
