@@ -201,6 +201,10 @@ fn crlf_line_ends_give_the_same_lines_and_columns() {
     assert_eq!(lf.findings, crlf.findings);
     let f = named(&crlf, "privileged-container")[0];
     assert_eq!((f.line, f.column), (Some(10), Some(7)));
+    // The text report quotes the right source line, without the `\r`.
+    let text = kubeharden::report::text::render(&crlf, &[SourceFile::new("p.yaml", POD.replace('\n', "\r\n"))], false);
+    assert!(text.contains("10 |       privileged: true\n"), "{text}");
+    assert!(!text.contains('\r'));
     // JSON too.
     let json = "{\r\n  \"apiVersion\": \"v1\",\r\n  \"kind\": \"Pod\",\r\n  \"metadata\": {\"name\": \"p\"},\r\n  \"spec\": {\"containers\": [{\"name\": \"a\",\r\n    \"securityContext\": {\"privileged\": true}}]}\r\n}\r\n";
     let f = scan("p.json", json).findings.into_iter().find(|f| f.name == "privileged-container").unwrap();
