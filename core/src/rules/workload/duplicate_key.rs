@@ -11,7 +11,7 @@ declare_rule! {
     /// ## What it does
     /// Flags a mapping key written more than once in a Kubernetes object, such as two
     /// `privileged:` lines in one `securityContext`. kubeharden, like Kubernetes' YAML and JSON
-    /// decoders, keeps the last value; the finding points at it and says which lines repeat it.
+    /// decoders, keeps the last value; the finding points at it.
     ///
     /// ## Why is this bad?
     /// A reviewer reads the first value, the cluster applies the last: `privileged: false`
@@ -63,27 +63,26 @@ impl Rule for DuplicateKey {
         while let Some((node, path)) = stack.pop() {
             match &node.value {
                 Value::Map(entries) => {
-                    // Lines of each key, in order (a map: large mappings stay linear).
-                    let mut lines: HashMap<&str, Vec<u32>> = HashMap::new();
+                    // How often each key is written (a map: large mappings stay linear).
+                    let mut counts: HashMap<&str, usize> = HashMap::new();
                     for e in entries {
-                        lines.entry(e.key.as_str()).or_default().push(e.key_pos.line);
+                        *counts.entry(e.key.as_str()).or_default() += 1;
                     }
                     for e in entries.iter().rev() {
-                        if let Some(ls) = lines.remove(e.key.as_str()).filter(|ls| ls.len() > 1) {
+                        if let Some(n) = counts.remove(e.key.as_str()).filter(|&n| n > 1) {
                             found += 1;
                             if found > MAX {
                                 continue;
                             }
-                            let others: Vec<String> = ls.iter().take(ls.len() - 1).map(u32::to_string).collect();
+                            // No line numbers in the message: the finding's position is the
+                            // winning key, and messages stay the same when lines move.
                             out.object(
                                 Self::META,
                                 obj,
                                 path.key_owned(&e.key),
                                 format!(
-                                    "`{}` is written {} times in this mapping (also on line {}): the last value, {}, is the one that counts",
+                                    "`{}` is written {n} times in this mapping: the last value, {}, is the one that counts",
                                     e.key,
-                                    ls.len(),
-                                    others.join(", "),
                                     e.value.short()
                                 ),
                             );
