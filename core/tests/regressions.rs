@@ -32,3 +32,23 @@ fn duplicate_key_messages_do_not_depend_on_lines() {
     assert!(j.findings.iter().any(|f| f.name == "duplicate-key"));
     assert_eq!(unplaced(&j), unplaced(&y));
 }
+
+/// fuzz target `list`, crash-8d2039a8: a mapping key longer than 1024 characters, written as a
+/// plain (implicit) key, is a YAML syntax error (`simple key expect ':'`), in libyaml (what
+/// Kubernetes reads with) as in saphyr-parser: the core was right, the test renderer
+/// (`tests/support/tree.rs`) now writes such keys explicitly (`? key` / `: value`). Both forms are
+/// pinned here: the implicit one is an input error at its line, the explicit one reads as JSON.
+#[test]
+fn keys_longer_than_1024_characters() {
+    let key = "k".repeat(1100);
+    let implicit = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: a\n    {key}: true\n");
+    let r = scan("implicit.yaml", &implicit);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].line, Some(7));
+    let explicit = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: a\n    ? {key}\n    : true\n    securityContext: {{privileged: true}}\n");
+    let json = format!("{{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"p\"}}, \"spec\": {{\"containers\": [{{\"name\": \"a\", \"{key}\": true, \"securityContext\": {{\"privileged\": true}}}}]}}}}");
+    let (y, j) = (scan("explicit.yaml", &explicit), scan("o.json", &json));
+    assert!(y.errors.is_empty(), "{:?}", y.errors);
+    assert!(y.findings.iter().any(|f| f.name == "privileged-container"));
+    assert_eq!(unplaced(&y), unplaced(&j));
+}

@@ -171,7 +171,17 @@ impl Tree {
             if i > 0 || !first_inline {
                 out.push_str(&" ".repeat(indent));
             }
-            out.push_str(&yaml_scalar(k));
+            let key = yaml_scalar(k);
+            if key.chars().count() > 1000 {
+                // YAML (and libyaml, which Kubernetes uses) limits an implicit key to 1024
+                // characters: write a long key as an explicit `? key` / `: value` pair.
+                out.push_str("? ");
+                out.push_str(&key);
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+            } else {
+                out.push_str(&key);
+            }
             out.push(':');
             match v {
                 Tree::Map(cm) if !cm.is_empty() => {
