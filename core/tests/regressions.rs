@@ -52,3 +52,31 @@ fn keys_longer_than_1024_characters() {
     assert!(y.findings.iter().any(|f| f.name == "privileged-container"));
     assert_eq!(unplaced(&y), unplaced(&j));
 }
+
+fn max_node_line(n: &kubeharden::syntax::Node) -> u32 {
+    use kubeharden::syntax::Value;
+    match &n.value {
+        Value::Seq(items) => items.iter().map(max_node_line).fold(n.pos.line, u32::max),
+        Value::Map(entries) => entries.iter().map(|e| e.key_pos.line.max(max_node_line(&e.value))).fold(n.pos.line, u32::max),
+        _ => n.pos.line,
+    }
+}
+
+/// fuzz target `scan`, crash-ea0caffc (`?\r m\xb2\x1dM+`, found after ~36,000 runs): saphyr-parser
+/// puts the empty value of an explicit key that ends the stream on a line after the last one,
+/// so a node (and a finding on it) had a line outside the text. Positions are now kept inside.
+#[test]
+fn positions_stay_inside_a_text_without_a_final_line_break() {
+    use kubeharden::syntax::{parse_yaml, Limits};
+    for (text, lines) in [("?\r m\u{fffd}\u{1d}M+", 2), ("? a", 1), ("a:\n  ? b", 2), ("- ? x\r\n  ? y", 2)] {
+        let s = parse_yaml(text, &Limits::default());
+        for d in &s.documents {
+            if let Some(root) = &d.root {
+                assert!(max_node_line(root) <= lines, "{text:?}: {root:?}");
+            }
+        }
+        if let Some((_, e)) = &s.error {
+            assert!(e.line <= lines, "{text:?}: {e:?}");
+        }
+    }
+}

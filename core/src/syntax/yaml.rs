@@ -39,6 +39,32 @@ fn pos_of(span: &Span) -> Pos {
     Pos::new(line.max(1), col.saturating_add(1))
 }
 
+/// The position just after the last character of `text`: its last line (line breaks counted
+/// as YAML counts them: `\r\n`, `\r`, `\n`) and the column after its last character.
+fn end_pos(text: &str) -> Pos {
+    let b = text.as_bytes();
+    let mut line = 1u32;
+    let mut start = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            line = line.saturating_add(1);
+            start = i + 1;
+        }
+    }
+    let col = text.get(start..).map_or(0, |l| l.chars().count());
+    Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX - 1).saturating_add(1))
+}
+
+/// saphyr-parser places the end of a stream without a final line break on a line after the
+/// last one; positions are kept inside the text.
+fn clamp(p: Pos, end: Pos) -> Pos {
+    if p.line > end.line {
+        end
+    } else {
+        p
+    }
+}
+
 enum Frame {
     Seq { items: Vec<Node>, pos: Pos, anchor: usize },
     Map { entries: Vec<Entry>, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(String, Pos, bool)> },
@@ -46,6 +72,7 @@ enum Frame {
 
 struct Builder<'l> {
     limits: &'l Limits,
+    end: Pos,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
@@ -224,7 +251,7 @@ impl Builder<'_> {
     }
 
     fn on_event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
-        let pos = pos_of(span);
+        let pos = clamp(pos_of(span), self.end);
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() && anchor == 0 {
@@ -371,8 +398,10 @@ pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
 fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
     let sources = helm_sources(text);
     let mut out = YamlStream::default();
+    let end = end_pos(text);
     let mut builder = Builder {
         limits,
+        end,
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: limits.max_alias_nodes,
@@ -388,8 +417,14 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Ok(x) => x,
             Err(e) => {
                 let m = e.marker();
-                let line = u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
-                let column = u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1);
+                let at = clamp(
+                    Pos::new(
+                        u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+                        u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1),
+                    ),
+                    end,
+                );
+                let (line, column) = (at.line, at.column);
                 // saphyr counts flow levels in a u8: its "recursion limit exceeded" is a depth limit.
                 let message = if e.info() == "recursion limit exceeded" {
                     "flow collections nested deeper than 255 levels".to_owned()
@@ -409,7 +444,7 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                 builder.anchors.clear();
             }
             Event::DocumentEnd => {
-                let end_line = pos_of(&span).line;
+                let end_line = clamp(pos_of(&span), end).line;
                 let root = builder.root.take().filter(|r| !r.is_null());
                 let first = doc_first_line.unwrap_or(end_line);
                 let source = sources
@@ -429,7 +464,7 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             other => {
                 if in_doc && doc_first_line.is_none() {
-                    doc_first_line = Some(pos_of(&span).line);
+                    doc_first_line = Some(clamp(pos_of(&span), end).line);
                 }
                 if let Err(e) = builder.on_event(other, &span) {
                     out.error = Some((doc_index, e));
