@@ -345,6 +345,8 @@ fn mistyped_kind_api_version_and_list_items_are_errors() {
         ("apiVersion: v1\nkind: 5\nmetadata: {name: p}\n", "`kind` is 5"),
         ("apiVersion: 1\nkind: Pod\nmetadata: {name: p}\n", "`apiVersion` is 1"),
         ("apiVersion: v1\nkind: List\nitems: {a: 1}\n", "`items` of a `kind: List` is {...}"),
+        ("apiVersion: v1\nkind: List\nitems: [nginx]\n", "item 0 of a `kind: List` is \"nginx\""),
+        ("apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: p}\n", "item 0 of a `kind: PodList` is {...}"),
     ] {
         let r = scan("k.yaml", text);
         let e = only_error(&r);

@@ -194,6 +194,14 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
             }
             let items_path = path.key("items");
             for (i, item) in items.iter().enumerate() {
+                if item.get("kind").is_none() {
+                    // kubectl refuses such an item (`Object 'Kind' is missing`): never skip it silently.
+                    out.problems.push((
+                        items_path.index(i),
+                        format!("item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`", item.short()),
+                    ));
+                    continue;
+                }
                 collect(doc, item, items_path.index(i), out, depth + 1);
             }
             return;
