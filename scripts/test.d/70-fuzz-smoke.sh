@@ -29,7 +29,7 @@ for t in $targets; do
   [ -d "fuzz/seeds/$t" ] && seeds=("fuzz/seeds/$t")
   echo "--- fuzz $t for ${per}s"
   rc=0
-  "$bin/$t" "$out/corpus-$t" "${seeds[@]}" -max_total_time="$per" -max_len=16384 -timeout=10 \
+  "$bin/$t" "$out/corpus-$t" "${seeds[@]}" -max_total_time="$per" -max_len=8192 -len_control=0 -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix="$out/artifacts-$t/" -print_final_stats=1 >"$out/$t.log" 2>&1 || rc=$?
   grep -E "^#[0-9]+.*DONE|^stat::(number_of_executed_units|peak_rss_mb)|panicked|^SUMMARY" "$out/$t.log" || true
   if [ "$rc" -ne 0 ]; then
