@@ -398,12 +398,31 @@ fn many_containers_and_many_annotations_stay_fast() {
     for i in 0..5_000 {
         t.push_str(&format!("    note{i}: x\n"));
     }
+    t.push_str("    kubeharden.io/ignore.run-as-non-root.c7: \"a reason\"\n");
     t.push_str("spec:\n  containers:\n");
     for i in 0..5_000 {
         t.push_str(&format!("  - name: c{i}\n    image: nginx\n"));
     }
     let t0 = Instant::now();
     let r = scan("wide.yaml", &t);
-    assert_eq!(named(&r, "run-as-non-root").len(), 5_000);
+    assert_eq!(named(&r, "run-as-non-root").len(), 4_999);
+    assert_eq!(r.suppressed, 1);
     assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn suppressions_at_the_three_scopes_still_work() {
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {OBJ}\nspec:\n  template:\n    metadata:\n      annotations: {POD}\n    spec:\n      containers:\n      - {name: a, image: x}\n      - {name: b, image: x}\n";
+    let run = |obj: &str, pod: &str| {
+        let r = scan("s.yaml", &d.replace("{OBJ}", obj).replace("{POD}", pod));
+        let mut c: Vec<String> = named(&r, "run-as-non-root").iter().map(|f| f.container.clone().unwrap()).collect();
+        c.sort();
+        (c, r.suppressed, r.findings.iter().any(|f| f.message.contains("needs a reason")))
+    };
+    let none = (vec!["a".to_owned(), "b".to_owned()], 0, false);
+    assert_eq!(run("{}", "{}"), none);
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: why}", "{}"), (vec![], 2, false));
+    assert_eq!(run("{}", "{kubeharden.io/ignore.POD003: why}"), (vec![], 2, false));
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root.b: why}", "{}"), (vec!["a".to_owned()], 1, false));
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: ''}", "{}"), (vec!["a".to_owned(), "b".to_owned()], 0, true));
 }
