@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz smoke: every cargo-fuzz target of fuzz/ for a few seconds from the curated seeds
 # (60 s of fuzzing in total), so a target that no longer builds or crashes at once fails CI.
-# Long runs are manual: see fuzz/README.md. The first build takes a few minutes (libFuzzer and
-# the crate graph, release); later runs reuse fuzz/target.
+# Long runs are manual: see fuzz/README.md. The first build compiles libFuzzer and the crate
+# graph (measured below); later runs reuse fuzz/target.
 set -euo pipefail
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,11 +18,13 @@ n=$(echo "$targets" | wc -w)
 per=$((60 / n))
 out=test-output/fuzz-smoke
 rm -rf "$out"
-# Build every target once (ASan, debug assertions), then run the binaries directly: `cargo fuzz
-# run` would build a second time with other flags.
-cargo +nightly fuzz build
+# Build every target once, then run the binaries directly (`cargo fuzz run` would build a second
+# time with other flags). A smoke needs a quick build more than fast runs: unoptimised (debug
+# assertions and overflow checks on) and without ASan (the core forbids unsafe code). The long
+# runs of fuzz/README.md use the default optimised ASan build.
+cargo +nightly fuzz build --dev -s none
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')
-bin=fuzz/target/$host/release
+bin=fuzz/target/$host/debug
 for t in $targets; do
   mkdir -p "$out/corpus-$t" "$out/artifacts-$t"
   seeds=()
