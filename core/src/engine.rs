@@ -159,6 +159,20 @@ impl Checker {
         self
     }
 
+    /// The same checker with other input [`Limits`] (nesting depth, alias budgets, input size;
+    /// docs/input-handling.md).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The input limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// The rules that will run.
     #[must_use]
     pub fn rules(&self) -> &[&'static dyn Rule] {
@@ -178,6 +192,14 @@ impl Checker {
     /// Parses a file into documents, with the errors met.
     #[must_use]
     pub fn parse(&self, file: &SourceFile) -> (Vec<Document>, Vec<InputError>) {
+        if file.content.len() > self.limits.max_input_bytes {
+            let message = format!(
+                "the file is {} bytes, larger than the limit of {} bytes for one input: refused, split it",
+                file.content.len(),
+                self.limits.max_input_bytes
+            );
+            return (Vec::new(), vec![InputError { file: file.name.clone(), document: None, line: None, column: None, message }]);
+        }
         let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
         let mut docs = Vec::new();
         let mut errors = Vec::new();

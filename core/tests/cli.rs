@@ -130,3 +130,16 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_byte_order_mark_does_not_shift_the_caret() {
+    // one line of JSON after a BOM: the finding is on line 1, the caret must sit under the key
+    let pod = "\u{feff}{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}, \"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"nginx\", \"securityContext\": {\"privileged\": true}}]}}\n";
+    let (_, out, _) = run(&["scan", "-", "--select", "privileged-container"], Some(pod));
+    let lines: Vec<&str> = out.lines().collect();
+    let src = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+    let caret = lines.iter().find(|l| l.trim_end().ends_with('^')).unwrap();
+    assert!(!src.contains('\u{feff}'), "{out}");
+    let col = caret.find('^').unwrap();
+    assert!(src.get(col..).unwrap().starts_with("\"privileged\""), "{out}");
+}

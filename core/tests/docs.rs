@@ -10,7 +10,7 @@ use kubeharden::rules::RuleMeta;
 use kubeharden::{check, CheckRequest, Config, SourceFile, RULES};
 
 const SECTIONS: [&str; 4] = ["## What it does", "## Why is this bad?", "## Example", "## Fix"];
-const PEER_TOOLS: [&str; 9] = ["psa", "checkov", "trivy", "kube-linter", "kube-score", "polaris", "kubeconform", "hadolint", "kubescape"];
+const PEER_TOOLS: [&str; 10] = ["psa", "checkov", "trivy", "kube-linter", "kube-score", "polaris", "kubeconform", "hadolint", "kubescape", "yamllint"];
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);

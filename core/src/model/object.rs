@@ -166,7 +166,25 @@ impl<'a> K8sObject<'a> {
 fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Extracted<'a>, depth: usize) {
     let kind = node.get("kind").and_then(Node::as_str);
     let api_version = node.get("apiVersion").and_then(Node::as_str);
-    let Some(kind) = kind else { return };
+    let Some(kind) = kind else {
+        // `kind: 5` in something that otherwise looks like an object is not skipped silently.
+        if let Some(k) = node.get("kind").filter(|k| !k.is_null()) {
+            if node.get("apiVersion").is_some() || node.get("metadata").is_some() {
+                out.problems.push((path.key("kind"), format!("`kind` is {}, but it must be a string", k.short())));
+            }
+        }
+        return;
+    };
+    if kind == "List" || kind.ends_with("List") {
+        if let Some(items) = node.get("items").filter(|i| !i.is_null() && i.as_seq().is_none()) {
+            out.problems.push((path.key("items"), format!("`items` of a `kind: {kind}` is {}, but it must be a list", items.short())));
+            return;
+        }
+    }
+    if let Some(v) = node.get("apiVersion").filter(|v| !v.is_null() && v.as_str().is_none()) {
+        out.problems.push((path.key("apiVersion"), format!("`apiVersion` is {}, but it must be a string", v.short())));
+        return;
+    }
     // `kind: List` (kubectl get -o json|yaml), and `*List` kinds such as `PodList`.
     if let Some(items) = node.get("items").and_then(Node::as_seq) {
         if kind == "List" || kind.ends_with("List") {
@@ -176,6 +194,14 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
             }
             let items_path = path.key("items");
             for (i, item) in items.iter().enumerate() {
+                if item.get("kind").is_none() {
+                    // kubectl refuses such an item (`Object 'Kind' is missing`): never skip it silently.
+                    out.problems.push((
+                        items_path.index(i),
+                        format!("item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`", item.short()),
+                    ));
+                    continue;
+                }
                 collect(doc, item, items_path.index(i), out, depth + 1);
             }
             return;

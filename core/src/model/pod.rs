@@ -303,6 +303,36 @@ impl<'a> PodSpec<'a> {
         Some(Self::read(object.clone(), spec, object.path.join(&rel), meta, object.path.join(&meta_rel)))
     }
 
+    /// For a kind that always carries a pod spec (Pod, PodTemplate, the workload controllers,
+    /// CronJob), the field on the way to it that is present with a type other than a mapping
+    /// (`spec: []`, `template: "x"`): the object's pod cannot be read, which must not pass
+    /// silently. `None` when the way is clear or merely absent (a partial manifest, a patch).
+    #[must_use]
+    pub fn unreadable(object: &K8sObject<'a>) -> Option<InvalidField> {
+        let rel = match object.kind {
+            "Pod" => FieldPath::root().key("spec"),
+            "PodTemplate" => FieldPath::root().key("template").key("spec"),
+            "CronJob" => FieldPath::root().key("spec").key("jobTemplate").key("spec").key("template").key("spec"),
+            k if TEMPLATE_KINDS.contains(&k) => FieldPath::root().key("spec").key("template").key("spec"),
+            _ => return None,
+        };
+        let mut node = object.node;
+        let mut path = object.path.clone();
+        for seg in rel.segments() {
+            let crate::location::Segment::Key(k) = seg else { return None };
+            let next = node.get(k)?;
+            path = path.key_owned(k);
+            if next.is_null() {
+                return None;
+            }
+            if next.as_map().is_none() {
+                return Some(InvalidField { path, expected: "mapping", found: next.short() });
+            }
+            node = next;
+        }
+        None
+    }
+
     fn read(object: K8sObject<'a>, spec: &'a Node, path: FieldPath, meta: Option<&'a Node>, meta_path: FieldPath) -> Self {
         let mut r = Reader::default();
         let host_network = r.bool(spec.get("hostNetwork"), || path.key("hostNetwork"));
@@ -341,6 +371,8 @@ impl<'a> PodSpec<'a> {
         for kind in [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral] {
             let lpath = path.key(kind.field());
             for (index, c) in r.seq(spec.get(kind.field()), || lpath.clone()).iter().enumerate() {
+                // A container that is not a mapping (`- nginx`) is recorded as mistyped.
+                let _ = r.map(Some(c), || lpath.index(index));
                 containers.push(read_container(&mut r, kind, index, lpath.index(index), c, &pod_sc));
             }
         }

@@ -189,6 +189,10 @@ pub struct Sink<'s> {
     annotation_suppressions: bool,
     findings: Vec<Finding>,
     suppressed: usize,
+    /// The `kubeharden.io/ignore.*` annotations of each metadata node seen, by (file, document,
+    /// line, column) of the node: read once per object, so an object with many annotations and
+    /// many findings stays linear.
+    ignores: HashMap<NodeAt, Vec<(String, String)>>,
 }
 
 /// Rules whose findings are about secret values: renderers never show the source line of such a
@@ -205,6 +209,8 @@ pub const SENSITIVE_RULES: &[&str] = &[
 pub fn is_sensitive(name: &str) -> bool {
     SENSITIVE_RULES.contains(&name)
 }
+/// Where a node is: (file, document, line, column).
+type NodeAt = (String, usize, u32, u32);
 
 /// The annotation prefix of in-manifest suppressions.
 pub const IGNORE_PREFIX: &str = "kubeharden.io/ignore.";
@@ -213,7 +219,7 @@ impl<'s> Sink<'s> {
     /// A sink with severity overrides (by rule id).
     #[must_use]
     pub fn new(severity: &'s HashMap<&'static str, Severity>, annotation_suppressions: bool) -> Self {
-        Sink { severity, annotation_suppressions, findings: Vec::new(), suppressed: 0 }
+        Sink { severity, annotation_suppressions, findings: Vec::new(), suppressed: 0, ignores: HashMap::new() }
     }
 
     /// The findings and the count of suppressed ones.
@@ -329,7 +335,16 @@ impl<'s> Sink<'s> {
         mut message: String,
     ) {
         if self.annotation_suppressions {
-            match suppression(meta, obj, pod_meta, container) {
+            let mut found = None;
+            for m in [obj.metadata, pod_meta].into_iter().flatten() {
+                let at = (obj.doc.file.clone(), obj.doc.index, m.pos.line, m.pos.column);
+                let list = self.ignores.entry(at).or_insert_with(|| ignore_annotations(m));
+                found = suppression(meta, list, container);
+                if found.is_some() {
+                    break;
+                }
+            }
+            match found {
                 Some(Ok(_reason)) => {
                     self.suppressed += 1;
                     return;
@@ -381,34 +396,36 @@ impl<'s> Sink<'s> {
     }
 }
 
-/// Looks for a suppression annotation of `meta` on the object, the pod template, or for one
-/// container. `Some(Ok(reason))` suppresses; `Some(Err(key))` is an annotation without a reason.
-fn suppression<'n>(
-    meta: &RuleMeta,
-    obj: &K8sObject<'n>,
-    pod_meta: Option<&'n Node>,
-    container: Option<&str>,
-) -> Option<Result<&'n str, String>> {
-    let metas = [obj.metadata, pod_meta];
-    for m in metas.into_iter().flatten() {
-        let Some(ann) = m.get("annotations").and_then(Node::as_map) else { continue };
-        for e in ann {
-            let Some(rest) = e.key.strip_prefix(IGNORE_PREFIX) else { continue };
-            let (rule, target) = match rest.split_once('.') {
-                Some((r, c)) => (r, Some(c)),
-                None => (rest, None),
-            };
-            if rule != meta.name && rule != meta.id.0 {
+/// The `kubeharden.io/ignore.*` annotations of a metadata node, in order: (the key after the
+/// prefix, the trimmed reason or "" when it is not a non-empty string).
+fn ignore_annotations(m: &Node) -> Vec<(String, String)> {
+    let Some(ann) = m.get("annotations").and_then(Node::as_map) else { return Vec::new() };
+    ann.iter()
+        .filter_map(|e| {
+            let rest = e.key.strip_prefix(IGNORE_PREFIX)?;
+            Some((rest.to_owned(), e.value.as_str().map(str::trim).unwrap_or("").to_owned()))
+        })
+        .collect()
+}
+
+/// Looks for a suppression of `meta` among one metadata node's ignore annotations, for the
+/// object or for one container. `Some(Ok(()))` suppresses; `Some(Err(key))` is an annotation
+/// without a reason.
+fn suppression(meta: &RuleMeta, ignores: &[(String, String)], container: Option<&str>) -> Option<Result<(), String>> {
+    for (rest, reason) in ignores {
+        let (rule, target) = match rest.split_once('.') {
+            Some((r, c)) => (r, Some(c)),
+            None => (rest.as_str(), None),
+        };
+        if rule != meta.name && rule != meta.id.0 {
+            continue;
+        }
+        if let Some(t) = target {
+            if Some(t) != container {
                 continue;
             }
-            if let Some(t) = target {
-                if Some(t) != container {
-                    continue;
-                }
-            }
-            let reason = e.value.as_str().map(str::trim).unwrap_or("");
-            return Some(if reason.is_empty() { Err(e.key.clone()) } else { Ok(reason) });
         }
+        return Some(if reason.is_empty() { Err(format!("{IGNORE_PREFIX}{rest}")) } else { Ok(()) });
     }
     None
 }

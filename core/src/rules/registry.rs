@@ -56,6 +56,8 @@ pub static RULES: &[&dyn Rule] = &[
     &SecretObjectInManifests,
     &ConfigmapCredentials,
     &InvalidFieldType,
+    &UnknownApiVersion,
+    &DuplicateKey,
 ];
 
 /// Finds a rule by name or id (ids case-insensitively).

@@ -5,6 +5,13 @@
 use super::{Entry, Limits, Node, SyntaxError, Value};
 use crate::location::Pos;
 
+/// An array or object being read: its position and what is read so far (an object also holds
+/// the key whose value comes next).
+enum Open {
+    Array(Pos, Vec<Node>),
+    Object(Pos, Vec<Entry>, (String, Pos)),
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -77,19 +84,105 @@ impl Reader<'_> {
         }
     }
 
+    /// Reads one value. Iterative (an explicit stack of open arrays and objects), so the
+    /// nesting depth costs heap, not call stack: any depth up to the limit reads on a small
+    /// thread stack.
     fn value(&mut self) -> Result<Node, SyntaxError> {
-        let pos = self.pos();
-        match self.peek() {
-            Some(b'{') => self.object(pos),
-            Some(b'[') => self.array(pos),
-            Some(b'"') => Ok(Node::new(Value::Str(self.string()?), pos)),
-            Some(b't') => self.literal("true", Value::Bool(true), pos),
-            Some(b'f') => self.literal("false", Value::Bool(false), pos),
-            Some(b'n') => self.literal("null", Value::Null, pos),
-            Some(b'-' | b'0'..=b'9') => self.number(pos),
-            Some(_) => Err(self.err("expected a JSON value")),
-            None => Err(self.err("unexpected end of input")),
+        let mut stack: Vec<Open> = Vec::new();
+        loop {
+            self.ws();
+            let pos = self.pos();
+            let mut done = match self.peek() {
+                Some(b'{') => {
+                    self.enter()?;
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                        self.depth -= 1;
+                        Node::new(Value::Map(Vec::new()), pos)
+                    } else {
+                        let key = self.key()?;
+                        stack.push(Open::Object(pos, Vec::new(), key));
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.enter()?;
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                        self.depth -= 1;
+                        Node::new(Value::Seq(Vec::new()), pos)
+                    } else {
+                        stack.push(Open::Array(pos, Vec::new()));
+                        continue;
+                    }
+                }
+                Some(b'"') => Node::new(Value::Str(self.string()?), pos),
+                Some(b't') => self.literal("true", Value::Bool(true), pos)?,
+                Some(b'f') => self.literal("false", Value::Bool(false), pos)?,
+                Some(b'n') => self.literal("null", Value::Null, pos)?,
+                Some(b'-' | b'0'..=b'9') => self.number(pos)?,
+                Some(_) => return Err(self.err("expected a JSON value")),
+                None => return Err(self.err("unexpected end of input")),
+            };
+            // Attach the finished value to the open collections, closing those that end here.
+            loop {
+                match stack.pop() {
+                    None => return Ok(done),
+                    Some(Open::Array(p, mut items)) => {
+                        items.push(done);
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.i += 1;
+                                stack.push(Open::Array(p, items));
+                                break;
+                            }
+                            Some(b']') => {
+                                self.i += 1;
+                                self.depth -= 1;
+                                done = Node::new(Value::Seq(items), p);
+                            }
+                            _ => return Err(self.err("expected `,` or `]` in an array")),
+                        }
+                    }
+                    Some(Open::Object(p, mut entries, (key, key_pos))) => {
+                        entries.push(Entry { key, key_pos, value: done });
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.i += 1;
+                                let key = self.key()?;
+                                stack.push(Open::Object(p, entries, key));
+                                break;
+                            }
+                            Some(b'}') => {
+                                self.i += 1;
+                                self.depth -= 1;
+                                done = Node::new(Value::Map(entries), p);
+                            }
+                            _ => return Err(self.err("expected `,` or `}` in an object")),
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// An object key and its colon: `"key" :`.
+    fn key(&mut self) -> Result<(String, Pos), SyntaxError> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(self.err("expected a string key"));
+        }
+        let key_pos = self.pos();
+        let key = self.string()?;
+        self.ws();
+        self.expect(b':', "expected `:` after an object key")?;
+        Ok((key, key_pos))
     }
 
     fn literal(&mut self, word: &str, v: Value, pos: Pos) -> Result<Node, SyntaxError> {
@@ -108,67 +201,6 @@ impl Reader<'_> {
         } else {
             Ok(())
         }
-    }
-
-    fn object(&mut self, pos: Pos) -> Result<Node, SyntaxError> {
-        self.enter()?;
-        self.i += 1;
-        let mut entries = Vec::new();
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-        } else {
-            loop {
-                self.ws();
-                if self.peek() != Some(b'"') {
-                    return Err(self.err("expected a string key"));
-                }
-                let key_pos = self.pos();
-                let key = self.string()?;
-                self.ws();
-                self.expect(b':', "expected `:` after an object key")?;
-                self.ws();
-                let value = self.value()?;
-                entries.push(Entry { key, key_pos, value });
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.i += 1,
-                    Some(b'}') => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return Err(self.err("expected `,` or `}` in an object")),
-                }
-            }
-        }
-        self.depth -= 1;
-        Ok(Node::new(Value::Map(entries), pos))
-    }
-
-    fn array(&mut self, pos: Pos) -> Result<Node, SyntaxError> {
-        self.enter()?;
-        self.i += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-        } else {
-            loop {
-                self.ws();
-                items.push(self.value()?);
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.i += 1,
-                    Some(b']') => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return Err(self.err("expected `,` or `]` in an array")),
-                }
-            }
-        }
-        self.depth -= 1;
-        Ok(Node::new(Value::Seq(items), pos))
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {

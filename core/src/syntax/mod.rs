@@ -13,18 +13,26 @@ pub use json::parse_json;
 pub use node::{Entry, Node, Value};
 pub use yaml::{parse_yaml, RawDocument, YamlStream};
 
-/// Limits that keep hostile input bounded in time and memory.
+/// Limits that keep hostile input bounded in time and memory (docs/input-handling.md).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Deepest nesting of mappings and sequences.
+    /// Deepest nesting of mappings and sequences, aliases included.
     pub max_depth: usize,
-    /// Most nodes one document may expand to through aliases (billion-laughs guard).
+    /// Most nodes the aliases of one input file may copy (billion-laughs guard).
     pub max_alias_nodes: usize,
+    /// Most bytes of text (scalars and keys) the aliases of one input file may copy (the same
+    /// guard against an alias of one huge scalar repeated many times).
+    pub max_alias_bytes: usize,
+    /// Largest input file, in bytes; a larger one is refused with an input error.
+    pub max_input_bytes: usize,
 }
+
+/// The default [`Limits::max_input_bytes`]: 256 MiB (the CLI refuses larger files before reading them).
+pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 256, max_alias_nodes: 100_000 }
+        Limits { max_depth: 256, max_alias_nodes: 100_000, max_alias_bytes: 16 * 1024 * 1024, max_input_bytes: MAX_INPUT_BYTES }
     }
 }
 

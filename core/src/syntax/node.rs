@@ -188,6 +188,24 @@ impl Node {
         (pos, true)
     }
 
+    /// The size of this tree: (nodes, bytes of scalar and key text, height), where the height
+    /// counts nested collections (a scalar is 0, `[x]` is 1).
+    #[must_use]
+    pub fn measure(&self) -> (usize, usize, usize) {
+        match &self.value {
+            Value::Str(s) => (1, s.len(), 0),
+            Value::Seq(items) => items.iter().fold((1, 0, 1), |(n, b, h), c| {
+                let (cn, cb, ch) = c.measure();
+                (n + cn, b + cb, h.max(ch + 1))
+            }),
+            Value::Map(entries) => entries.iter().fold((1, 0, 1), |(n, b, h), e| {
+                let (cn, cb, ch) = e.value.measure();
+                (n + cn, b + cb + e.key.len(), h.max(ch + 1))
+            }),
+            _ => (1, 0, 0),
+        }
+    }
+
     /// Counts the nodes of this tree (itself included).
     #[must_use]
     pub fn count(&self) -> usize {

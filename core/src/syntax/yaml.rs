@@ -6,7 +6,7 @@
 //! budget against alias bombs; nesting deeper than [`Limits::max_depth`] is an error.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -40,6 +40,32 @@ fn pos_of(span: &Span) -> Pos {
     Pos::new(line.max(1), col.saturating_add(1))
 }
 
+/// The position just after the last character of `text`: its last line (line breaks counted
+/// as YAML counts them: `\r\n`, `\r`, `\n`) and the column after its last character.
+fn end_pos(text: &str) -> Pos {
+    let b = text.as_bytes();
+    let mut line = 1u32;
+    let mut start = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            line = line.saturating_add(1);
+            start = i + 1;
+        }
+    }
+    let col = text.get(start..).map_or(0, |l| l.chars().count());
+    Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX - 1).saturating_add(1))
+}
+
+/// saphyr-parser places the end of a stream without a final line break on a line after the
+/// last one; positions are kept inside the text.
+fn clamp(p: Pos, end: Pos) -> Pos {
+    if p.line > end.line {
+        end
+    } else {
+        p
+    }
+}
+
 /// An open collection. Its items (entries) wait on the builder's shared `items` (`entries`)
 /// stack from index `start`, and move into a vector of exactly their number when it closes: one
 /// allocation per collection instead of a chain of reallocations as it grows.
@@ -50,12 +76,22 @@ enum Frame {
 
 struct Builder<'l> {
     limits: &'l Limits,
+    end: Pos,
     stack: Vec<Frame>,
     items: Vec<Node>,
     entries: Vec<Entry>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
+    alias_bytes_budget: usize,
     root: Option<Node>,
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / 1024 / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn err(pos: Pos, message: impl Into<String>) -> SyntaxError {
@@ -183,8 +219,28 @@ impl Builder<'_> {
         }
     }
 
+    /// Charges a copy of `node` (an anchor kept, or an alias expanded) to the stream's budgets.
+    fn charge(&mut self, (n, bytes, height): (usize, usize, usize), pos: Pos) -> Result<usize, SyntaxError> {
+        if n > self.alias_budget {
+            return Err(err(
+                pos,
+                format!("anchors and aliases copy more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
+            ));
+        }
+        if bytes > self.alias_bytes_budget {
+            return Err(err(
+                pos,
+                format!("anchors and aliases copy more than {} of text (a YAML alias bomb?)", size(self.limits.max_alias_bytes)),
+            ));
+        }
+        self.alias_budget -= n;
+        self.alias_bytes_budget -= bytes;
+        Ok(height)
+    }
+
     fn push_value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor > 0 {
+            self.charge(node.measure(), node.pos)?;
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
@@ -218,7 +274,7 @@ impl Builder<'_> {
     }
 
     fn on_event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
-        let pos = pos_of(span);
+        let pos = clamp(pos_of(span), self.end);
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() && anchor == 0 {
@@ -233,18 +289,18 @@ impl Builder<'_> {
                 self.push_value(Node::new(value, pos), anchor)?;
             }
             Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
+                let Some(size) = self.anchors.get(&id).map(Node::measure) else {
                     return Err(err(pos, "alias to an unknown anchor"));
                 };
-                let n = target.count();
-                if n > self.alias_budget {
-                    return Err(err(
-                        pos,
-                        format!("aliases expand to more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
-                    ));
+                let height = self.charge(size, pos)?;
+                // An alias must not nest the tree deeper than a document may be written.
+                if self.stack.len() + height > self.limits.max_depth {
+                    return Err(err(pos, format!("nesting deeper than {} levels (through aliases)", self.limits.max_depth)));
                 }
-                self.alias_budget -= n;
-                let mut node = target.clone();
+                let Some(target) = self.anchors.get(&id).cloned() else {
+                    return Err(err(pos, "alias to an unknown anchor"));
+                };
+                let mut node = target;
                 node.pos = pos;
                 self.push_value(node, 0)?;
             }
@@ -276,6 +332,11 @@ impl Builder<'_> {
 }
 
 fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), SyntaxError> {
+    if merges.is_empty() {
+        return Ok(());
+    }
+    // The keys present so far, as a set: merging large mappings stays linear.
+    let mut present: HashSet<String> = entries.iter().map(|x| x.key.clone()).collect();
     for m in merges {
         let sources: Vec<Node> = match m.value {
             Value::Map(_) => vec![m],
@@ -287,7 +348,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), Synta
                 return Err(err(src.pos, "a merge key `<<` needs a mapping or a list of mappings"));
             };
             for e in src_entries {
-                if !entries.iter().any(|x| x.key == e.key) {
+                if present.insert(e.key.clone()) {
                     entries.push(e);
                 }
             }
@@ -312,28 +373,43 @@ fn helm_sources(text: &str) -> Vec<(u32, String)> {
 
 /// Reads a YAML stream (one or more documents).
 ///
-/// Kubernetes reads YAML with go-yaml, a port of libyaml, which accepts a flow collection whose
-/// closing `]` or `}` sits at the indentation of its parent key (Istio's own samples do this);
-/// the YAML 1.2 spec and `saphyr-parser` do not. When that is the only problem, the closing
-/// bracket is indented and the stream read again, so such files read as Kubernetes reads them.
+/// Kubernetes reads YAML with go-yaml, a port of libyaml, which accepts two things the YAML 1.2
+/// spec or `saphyr-parser` do not:
+/// - a flow collection whose closing `]` or `}` sits at the indentation of its parent key
+///   (Istio's own samples do this): the closing bracket is indented;
+/// - a tab after the `:` of a mapping key (`name:\tweb`): the tab is read as a space.
+///
+/// When one of these is the problem, the text is patched (keeping every other line and column
+/// as it was) and read again, a bounded number of times, so such files read as Kubernetes reads
+/// them.
 #[must_use]
 pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
     let mut out = parse_stream(text, limits);
     let mut patched: Option<String> = None;
-    for _ in 0..256 {
+    // Each retry re-reads the whole text: at most 256 of them, and at most 64 MiB re-read.
+    let retries = (64usize << 20).checked_div(text.len()).unwrap_or(256).min(256);
+    for _ in 0..retries {
         let Some((_, e)) = &out.error else { break };
-        if !e.message.contains("indentation") {
-            break;
-        }
         let src = patched.as_deref().unwrap_or(text);
         let idx = e.line.saturating_sub(1) as usize;
         let mut lines: Vec<&str> = src.split('\n').collect();
         let Some(line) = lines.get(idx) else { break };
-        let t = line.trim_start();
-        if !(t.starts_with(']') || t.starts_with('}')) {
+        let fixed = if e.message.contains("indentation") {
+            let t = line.trim_start();
+            if !(t.starts_with(']') || t.starts_with('}')) {
+                break;
+            }
+            format!("  {line}")
+        } else if e.message == "':' must be followed by a valid YAML whitespace" {
+            // The tab after the `:` at or before the error column becomes a space.
+            let col = (e.column as usize).min(line.len());
+            let Some(at) = line.get(..=col).or(Some(line)).and_then(|h| h.rfind(":\t")) else { break };
+            let mut l = (*line).to_owned();
+            l.replace_range(at + 1..at + 2, " ");
+            l
+        } else {
             break;
-        }
-        let fixed = format!("  {line}");
+        };
         if let Some(slot) = lines.get_mut(idx) {
             *slot = &fixed;
         }
@@ -347,16 +423,18 @@ pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
 fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
     let sources = helm_sources(text);
     let mut out = YamlStream::default();
-    let mut builder =
-        Builder {
-            limits,
-            stack: Vec::new(),
-            items: Vec::new(),
-            entries: Vec::new(),
-            anchors: HashMap::new(),
-            alias_budget: limits.max_alias_nodes,
-            root: None,
-        };
+    let end = end_pos(text);
+    let mut builder = Builder {
+        limits,
+        end,
+        stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: limits.max_alias_nodes,
+        alias_bytes_budget: limits.max_alias_bytes,
+        root: None,
+    };
     let mut doc_index = 0usize;
     let mut in_doc = false;
     let mut prev_end_line = 0u32;
@@ -366,9 +444,21 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Ok(x) => x,
             Err(e) => {
                 let m = e.marker();
-                let line = u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
-                let column = u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1);
-                out.error = Some((doc_index, SyntaxError { message: e.info().to_owned(), line, column }));
+                let at = clamp(
+                    Pos::new(
+                        u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+                        u32::try_from(m.col()).unwrap_or(u32::MAX - 1).saturating_add(1),
+                    ),
+                    end,
+                );
+                let (line, column) = (at.line, at.column);
+                // saphyr counts flow levels in a u8: its "recursion limit exceeded" is a depth limit.
+                let message = if e.info() == "recursion limit exceeded" {
+                    "flow collections nested deeper than 255 levels".to_owned()
+                } else {
+                    e.info().to_owned()
+                };
+                out.error = Some((doc_index, SyntaxError { message, line, column }));
                 return out;
             }
         };
@@ -376,11 +466,12 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Event::DocumentStart(_) => {
                 in_doc = true;
                 doc_first_line = None;
+                // Anchors are per document; the alias budgets are per stream, so a file of many
+                // small bombs is bounded too.
                 builder.anchors.clear();
-                builder.alias_budget = limits.max_alias_nodes;
             }
             Event::DocumentEnd => {
-                let end_line = pos_of(&span).line;
+                let end_line = clamp(pos_of(&span), end).line;
                 let root = builder.root.take().filter(|r| !r.is_null());
                 let first = doc_first_line.unwrap_or(end_line);
                 let source = sources
@@ -402,7 +493,7 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             other => {
                 if in_doc && doc_first_line.is_none() {
-                    doc_first_line = Some(pos_of(&span).line);
+                    doc_first_line = Some(clamp(pos_of(&span), end).line);
                 }
                 if let Err(e) = builder.on_event(other, &span) {
                     out.error = Some((doc_index, e));

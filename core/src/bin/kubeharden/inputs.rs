@@ -5,6 +5,7 @@
 //! Also compiled into the Python binding (`bindings-python/src/lib.rs`, `#[path]`), so
 //! `kubeharden.scan_paths` reads the same files: use only `std` and `kubeharden::` here.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +36,7 @@ pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
             continue;
         }
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, follow_symlinks, &mut out, 0),
+            Ok(m) if m.is_dir() => walk(p, follow_symlinks, &mut out, 0, &mut HashSet::new()),
             Ok(_) => out.push(Item::Path(p.clone())),
             Err(e) => out.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}"))),
         }
@@ -43,7 +44,14 @@ pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
     out
 }
 
-fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
+fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize, seen: &mut HashSet<PathBuf>) {
+    // A directory reached twice (a symbolic link loop, or two links to one place when
+    // following links) is read once.
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if !seen.insert(real) {
+            return;
+        }
+    }
     if depth > 64 {
         out.push(Item::Problem(dir.display().to_string(), "directories nested deeper than 64 levels".to_owned()));
         return;
@@ -66,7 +74,7 @@ fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
                 continue;
             }
             match std::fs::metadata(&p) {
-                Ok(m) if m.is_dir() => walk(&p, follow, out, depth + 1),
+                Ok(m) if m.is_dir() => walk(&p, follow, out, depth + 1, seen),
                 Ok(_) if is_scannable(&p) => out.push(Item::Path(p)),
                 _ => {}
             }
@@ -74,15 +82,15 @@ fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize) {
             if name.starts_with('.') || name == "node_modules" || name == "target" {
                 continue;
             }
-            walk(&p, follow, out, depth + 1);
+            walk(&p, follow, out, depth + 1, seen);
         } else if is_scannable(&p) {
             out.push(Item::Path(p));
         }
     }
 }
 
-/// Maximum size of one input file.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Maximum size of one input file: the library's limit, checked before reading.
+pub const MAX_FILE_BYTES: u64 = kubeharden::syntax::MAX_INPUT_BYTES as u64;
 
 /// Reads one input into a [`SourceFile`], or an error message.
 pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {

@@ -1,6 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::PodSpec;
+use crate::model::{K8sObject, PodSpec};
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -45,6 +45,22 @@ declare_rule! {
 impl Rule for InvalidFieldType {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         Self::META
+    }
+
+    fn check_object(&self, obj: &K8sObject<'_>, _cx: &Context, out: &mut Sink) {
+        // A pod-bearing object whose way to the pod spec is mistyped has no pod to check.
+        if let Some(f) = PodSpec::unreadable(obj) {
+            let field = f.path.segments().last().map_or_else(String::new, |s| match s {
+                crate::location::Segment::Key(k) => k.to_string(),
+                crate::location::Segment::Index(i) => format!("[{i}]"),
+            });
+            out.object(
+                Self::META,
+                obj,
+                f.path.clone(),
+                format!("`{field}` is {}, but the Kubernetes API expects a mapping: the pod of this `{}` cannot be checked", f.found, obj.kind),
+            );
+        }
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {

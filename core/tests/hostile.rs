@@ -1,0 +1,428 @@
+//! Hostile and odd input: resource bounds (alias bombs, deep nesting, huge files) and the input
+//! quirks of docs/input-handling.md (BOM, CRLF, tabs, duplicate keys, YAML 1.1 booleans, anchors
+//! and merge keys), each read as Kubernetes reads it; and "never a silent pass".
+
+// Test helpers may panic: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+
+use std::time::{Duration, Instant};
+
+use kubeharden::syntax::Limits;
+use kubeharden::{check, CheckRequest, Checker, Config, Finding, InputError, Report, SourceFile};
+
+fn scan(name: &str, text: &str) -> Report {
+    check(&CheckRequest { files: vec![SourceFile::new(name, text)], ..Default::default() }).unwrap()
+}
+
+fn named<'r>(r: &'r Report, name: &str) -> Vec<&'r Finding> {
+    r.findings.iter().filter(|f| f.name == name).collect()
+}
+
+fn only_error(r: &Report) -> &InputError {
+    assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+    &r.errors[0]
+}
+
+/// Runs `f` on a thread with a 256 KiB stack: a recursion proportional to the input's nesting
+/// would overflow it (and abort the test binary), so passing proves the depth is bounded.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(256 * 1024).spawn(f).unwrap().join().unwrap()
+}
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      privileged: true\n";
+
+// ---------------------------------------------------------------- alias bombs
+
+fn billion_laughs(levels: char) -> String {
+    let mut t = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    let mut prev = 'a';
+    for c in 'b'..=levels {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        t.push_str(&format!("  {c}: &{c} [{refs}]\n"));
+        prev = c;
+    }
+    t
+}
+
+#[test]
+fn billion_laughs_is_an_input_error_in_bounded_time() {
+    let t0 = Instant::now();
+    let r = scan("lol.yaml", &billion_laughs('i')); // 9^9 = 387 million strings if expanded
+    let e = only_error(&r);
+    assert!(e.message.contains("alias bomb"), "{e}");
+    assert_eq!((e.document, e.line.is_some()), (Some(0), true));
+    assert!(t0.elapsed() < Duration::from_secs(10), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn many_small_bombs_in_one_file_share_one_budget() {
+    // Each document stays under the budget; together they would copy 2,000 x 60,000 nodes.
+    let doc = "a: &a [x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+    let text = format!("---\n{doc}").repeat(2000);
+    let t0 = Instant::now();
+    let r = scan("many.yaml", &text);
+    assert!(only_error(&r).message.contains("alias bomb"), "{:?}", r.errors);
+    assert!(t0.elapsed() < Duration::from_secs(10), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn an_alias_of_one_huge_scalar_is_bounded_by_bytes() {
+    // 1 MiB once, aliased 100 times: 100 MiB of copies from a 1 MiB file.
+    let text = format!("a: &a \"{}\"\nb: [{}]\n", "x".repeat(1 << 20), vec!["*a"; 100].join(", "));
+    let r = scan("big.yaml", &text);
+    let e = only_error(&r);
+    assert!(e.message.contains("MiB of text"), "{e}");
+    assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn a_modest_real_use_of_anchors_is_fine() {
+    let base = "x-defaults: &sc {runAsNonRoot: true, allowPrivilegeEscalation: false}\n";
+    let mut t = String::from(base);
+    for i in 0..500 {
+        t.push_str(&format!("c{i}: *sc\n"));
+    }
+    assert!(scan("ok.yaml", &t).errors.is_empty());
+}
+
+// ---------------------------------------------------------------- nesting
+
+fn assert_depth_error(name: &'static str, text: String) {
+    let r = on_small_stack(move || scan(name, &text));
+    let e = only_error(&r);
+    assert!(e.message.contains("nested deeper than") || e.message.contains("nesting deeper than"), "{name}: {e}");
+}
+
+#[test]
+fn deep_yaml_flow_nesting_is_an_error_not_a_stack_overflow() {
+    assert_depth_error("seq.yaml", "[".repeat(100_000) + &"]".repeat(100_000));
+    assert_depth_error("map.yaml", "{a: ".repeat(100_000) + &"}".repeat(100_000));
+    assert_depth_error("unclosed.yaml", "[".repeat(100_000));
+}
+
+#[test]
+fn deep_yaml_block_nesting_is_an_error_not_a_stack_overflow() {
+    assert_depth_error("block.yaml", "- ".repeat(100_000) + "x\n");
+    let mut t = String::new();
+    for i in 0..2_000 {
+        t.push_str(&" ".repeat(i));
+        t.push_str("a:\n");
+    }
+    assert_depth_error("indent.yaml", t);
+}
+
+#[test]
+fn deep_json_nesting_is_an_error_not_a_stack_overflow() {
+    assert_depth_error("seq.json", "[".repeat(100_000) + &"]".repeat(100_000));
+    assert_depth_error("map.json", "{\"a\":".repeat(100_000) + &"}".repeat(100_000));
+}
+
+#[test]
+fn aliases_cannot_nest_deeper_than_the_limit() {
+    // Each anchor holds 200 levels; an alias inside 200 more levels would make 400, and so on.
+    let mut t = format!("a0: &a0 {}x{}\n", "[".repeat(200), "]".repeat(200));
+    for i in 1..40 {
+        t.push_str(&format!("a{i}: &a{i} {}*a{}{}\n", "[".repeat(200), i - 1, "]".repeat(200)));
+    }
+    assert_depth_error("alias-depth.yaml", t);
+}
+
+#[test]
+fn the_whole_pipeline_runs_on_a_small_stack() {
+    // The deepest nesting the limit allows, through parse, model, rules and report.
+    let depth = Limits::default().max_depth - 2;
+    let text = format!("{POD}  extra: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let r = on_small_stack(move || scan("deep-ok.yaml", &text));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(named(&r, "privileged-container").len(), 1);
+}
+
+// ---------------------------------------------------------------- size
+
+#[test]
+fn an_input_over_the_size_limit_is_refused_with_a_clear_error() {
+    let checker = Checker::new(&Config::default(), None)
+        .unwrap()
+        .with_limits(Limits { max_input_bytes: 1024, ..Limits::default() });
+    let big = POD.repeat(20);
+    let r = checker.finish(vec![checker.analyze(&SourceFile::new("big.yaml", big.as_str()))]);
+    let e = only_error(&r);
+    assert!(e.message.contains("larger than the limit of 1024 bytes"), "{e}");
+    assert!(r.findings.is_empty());
+    assert_eq!(Limits::default().max_input_bytes, kubeharden::syntax::MAX_INPUT_BYTES);
+}
+
+/// About 200 MB of `kubectl get pods -o json` output: scanned (under the 256 MiB limit), with a
+/// finding per pod. Run by `cargo test -- --ignored` (CI).
+#[test]
+#[ignore = "allocates ~200 MB; run with --ignored"]
+fn a_200_mb_list_is_scanned() {
+    let pod = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns", "annotations": {"note": "PAD"}}, "spec": {"containers": [{"name": "app", "image": "nginx", "securityContext": {"privileged": true, "runAsNonRoot": true}}]}}"#
+        .replace("PAD", &"x".repeat(20_000));
+    let n = 200_000_000 / pod.len();
+    let mut text = String::with_capacity(n * (pod.len() + 2) + 64);
+    text.push_str("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n");
+    for i in 0..n {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        text.push_str(&pod);
+    }
+    text.push_str("\n]}\n");
+    assert!(text.len() > 200_000_000 && text.len() < kubeharden::syntax::MAX_INPUT_BYTES);
+    let t0 = Instant::now();
+    let r = scan("pods.json", &text);
+    eprintln!("{} bytes, {n} pods: {:?}", text.len(), t0.elapsed());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(named(&r, "privileged-container").len(), n);
+}
+
+// ---------------------------------------------------------------- encodings and line ends
+
+#[test]
+fn a_bom_is_skipped_and_positions_are_unchanged() {
+    let plain = scan("p.yaml", POD);
+    let bom = scan("p.yaml", &format!("\u{feff}{POD}"));
+    assert!(bom.errors.is_empty());
+    assert_eq!(plain.findings, bom.findings);
+    let json = "\u{feff}{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}, \"spec\": {\"containers\": [{\"name\": \"a\", \"securityContext\": {\"privileged\": true}}]}}";
+    let with = scan("p.json", json);
+    let without = scan("p.json", json.trim_start_matches('\u{feff}'));
+    assert!(with.errors.is_empty(), "{:?}", with.errors);
+    assert_eq!(named(&with, "privileged-container").len(), 1);
+    assert_eq!(with.findings, without.findings);
+}
+
+#[test]
+fn crlf_line_ends_give_the_same_lines_and_columns() {
+    let lf = scan("p.yaml", POD);
+    let crlf = scan("p.yaml", &POD.replace('\n', "\r\n"));
+    assert!(crlf.errors.is_empty(), "{:?}", crlf.errors);
+    assert_eq!(lf.findings, crlf.findings);
+    let f = named(&crlf, "privileged-container")[0];
+    assert_eq!((f.line, f.column), (Some(10), Some(7)));
+    // The text report quotes the right source line, without the `\r`.
+    let text = kubeharden::report::text::render(&crlf, &[SourceFile::new("p.yaml", POD.replace('\n', "\r\n"))], false);
+    assert!(text.contains("10 |       privileged: true\n"), "{text}");
+    assert!(!text.contains('\r'));
+    // JSON too.
+    let json = "{\r\n  \"apiVersion\": \"v1\",\r\n  \"kind\": \"Pod\",\r\n  \"metadata\": {\"name\": \"p\"},\r\n  \"spec\": {\"containers\": [{\"name\": \"a\",\r\n    \"securityContext\": {\"privileged\": true}}]}\r\n}\r\n";
+    let f = scan("p.json", json).findings.into_iter().find(|f| f.name == "privileged-container").unwrap();
+    assert_eq!((f.line, f.column), (Some(6), Some(25)));
+}
+
+#[test]
+fn crlf_in_a_multi_document_stream_keeps_document_indexes_and_lines() {
+    let text = format!("{POD}---\n{POD}").replace('\n', "\r\n");
+    let r = scan("two.yaml", &text);
+    let lines: Vec<_> = named(&r, "privileged-container").iter().map(|f| (f.document, f.line)).collect();
+    assert_eq!(lines, vec![(Some(0), Some(10)), (Some(1), Some(21))]);
+}
+
+#[test]
+fn tab_indentation_is_an_error_like_in_kubernetes_but_tabs_in_values_are_fine() {
+    let r = scan("tab.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: tab\n");
+    let e = only_error(&r);
+    assert_eq!(e.line, Some(4), "{e}");
+    let r = scan("tab.yaml", &POD.replace("name: web", "name:\tweb").replace("image: nginx", "image: \"ng\tinx\""));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(named(&r, "privileged-container").len(), 1);
+}
+
+// ---------------------------------------------------------------- YAML semantics
+
+#[test]
+fn duplicate_keys_last_wins_like_kubernetes() {
+    let hidden = POD.replace("      privileged: true\n", "      privileged: false\n      privileged: true\n");
+    let r = scan("dup.yaml", &hidden);
+    let f = named(&r, "privileged-container");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].line, Some(11), "points at the key that wins");
+    let d = named(&r, "duplicate-key");
+    assert_eq!((d.len(), d[0].line, d[0].rule.as_str()), (1, Some(11), "WKL003"));
+    assert!(d[0].message.contains("written 2 times"), "{}", d[0].message);
+    let harmless = POD.replace("      privileged: true\n", "      privileged: true\n      privileged: false\n");
+    assert!(named(&scan("dup.yaml", &harmless), "privileged-container").is_empty());
+    let json = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "securityContext": {"privileged": false, "privileged": true}}]}}"#;
+    let r = scan("dup.json", json);
+    assert_eq!(named(&r, "privileged-container").len(), 1);
+    assert_eq!(named(&r, "duplicate-key").len(), 1);
+}
+
+#[test]
+fn yaml_1_1_booleans_are_booleans_and_quoted_ones_are_strings() {
+    for word in ["yes", "Yes", "on", "ON", "y", "true"] {
+        let r = scan("b.yaml", &POD.replace("privileged: true", &format!("privileged: {word}")));
+        assert_eq!(named(&r, "privileged-container").len(), 1, "{word}");
+        assert!(named(&r, "invalid-field-type").is_empty(), "{word}");
+    }
+    for word in ["no", "off", "n", "false"] {
+        let r = scan("b.yaml", &POD.replace("privileged: true", &format!("privileged: {word}")));
+        assert!(named(&r, "privileged-container").is_empty(), "{word}");
+    }
+    let r = scan("b.yaml", &POD.replace("privileged: true", "privileged: \"yes\""));
+    assert!(named(&r, "privileged-container").is_empty());
+    assert_eq!(named(&r, "invalid-field-type").len(), 1, "a quoted `yes` is a string, which the API rejects");
+}
+
+#[test]
+fn anchors_and_merge_keys_in_a_real_manifest() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers:
+      - &app
+        name: app
+        image: nginx
+        securityContext: &sc
+          privileged: true
+      - <<: *app
+        name: sidecar
+      - name: hardened
+        image: nginx
+        securityContext:
+          <<: *sc
+          privileged: false
+";
+    let r = scan("anchors.yaml", text);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let f = named(&r, "privileged-container");
+    let got: Vec<_> = f.iter().map(|f| (f.container.as_deref().unwrap(), f.line, f.path.as_deref().unwrap())).collect();
+    // The merged-in field is reported where its text is: the anchored line.
+    assert_eq!(
+        got,
+        vec![
+            ("app", Some(13), "spec.template.spec.containers[0].securityContext.privileged"),
+            ("sidecar", Some(13), "spec.template.spec.containers[1].securityContext.privileged"),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------- never a silent pass
+
+#[test]
+fn a_document_that_fails_to_parse_is_an_error_and_the_others_are_still_checked() {
+    let text = format!("{POD}---\nkind: [unclosed\n");
+    let r = scan("bad.yaml", &text);
+    assert_eq!(only_error(&r).document, Some(1));
+    assert_eq!(named(&r, "privileged-container").len(), 1);
+    let r = scan("bad.json", "{\"kind\": \"Pod\",");
+    assert_eq!(only_error(&r).line, Some(1));
+}
+
+#[test]
+fn a_mistyped_way_to_the_pod_is_reported() {
+    let cases = [
+        ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: []\n", "spec", 4),
+        ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: nginx\n", "spec.template", 5),
+        ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec: 5\n", "spec.jobTemplate.spec", 6),
+    ];
+    for (text, path, line) in cases {
+        let r = scan("m.yaml", text);
+        let f = named(&r, "invalid-field-type");
+        assert_eq!(f.len(), 1, "{text}");
+        assert_eq!((f[0].path.as_deref(), f[0].line), (Some(path), Some(line)), "{text}");
+        assert!(f[0].message.contains("cannot be checked"), "{}", f[0].message);
+    }
+    // A container that is not a mapping, and a container list that is a mapping.
+    let r = scan("c.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - nginx\n");
+    assert_eq!(named(&r, "invalid-field-type")[0].path.as_deref(), Some("spec.containers[0]"));
+    let r = scan("c.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: {name: app}\n");
+    assert_eq!(named(&r, "invalid-field-type")[0].path.as_deref(), Some("spec.containers"));
+    // A partial manifest (a kustomize patch) has no pod spec at all: nothing to check, no finding.
+    let r = scan("patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 3\n");
+    assert!(r.findings.is_empty() && r.errors.is_empty(), "{r:?}");
+}
+
+#[test]
+fn mistyped_kind_api_version_and_list_items_are_errors() {
+    for (text, what) in [
+        ("apiVersion: v1\nkind: 5\nmetadata: {name: p}\n", "`kind` is 5"),
+        ("apiVersion: 1\nkind: Pod\nmetadata: {name: p}\n", "`apiVersion` is 1"),
+        ("apiVersion: v1\nkind: List\nitems: {a: 1}\n", "`items` of a `kind: List` is {...}"),
+        ("apiVersion: v1\nkind: List\nitems: [nginx]\n", "item 0 of a `kind: List` is \"nginx\""),
+        ("apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: p}\n", "item 0 of a `kind: PodList` is {...}"),
+    ] {
+        let r = scan("k.yaml", text);
+        let e = only_error(&r);
+        assert!(e.message.contains(what), "{e}");
+    }
+}
+
+#[test]
+fn an_unknown_api_version_of_a_known_kind_is_reported() {
+    let text = POD.replace("apiVersion: v1", "apiVersion: v2");
+    let r = scan("v2.yaml", &text);
+    let f = named(&r, "unknown-api-version");
+    assert_eq!((f.len(), f[0].line, f[0].rule.as_str()), (1, Some(1), "WKL002"));
+    // The pod is still checked.
+    assert_eq!(named(&r, "privileged-container").len(), 1);
+    assert!(r.fails(kubeharden::Severity::High));
+}
+
+// ---------------------------------------------------------------- work stays near-linear
+
+#[test]
+fn large_mappings_merges_and_duplicates_stay_fast() {
+    // A 30,000-key anchor merged into a mapping with 30,000 keys of its own.
+    let mut t = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\nbase: &b\n");
+    for i in 0..30_000 {
+        t.push_str(&format!("  a{i}: x\n"));
+    }
+    t.push_str("data:\n  <<: *b\n");
+    for i in 0..30_000 {
+        t.push_str(&format!("  b{i}: y\n"));
+    }
+    // 20,000 keys, each written twice.
+    t.push_str("dups:\n");
+    for i in 0..20_000 {
+        t.push_str(&format!("  k{i}: 1\n  k{i}: 2\n"));
+    }
+    let t0 = Instant::now();
+    let r = scan("big.yaml", &t);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let d = named(&r, "duplicate-key");
+    assert_eq!(d.len(), 21, "20 reported one by one, then one summary");
+    assert!(d.iter().any(|f| f.message.starts_with("19980 more keys")), "{:?}", d.last());
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn many_containers_and_many_annotations_stay_fast() {
+    let mut t = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: wide\n  annotations:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!("    note{i}: x\n"));
+    }
+    t.push_str("    kubeharden.io/ignore.run-as-non-root.c7: \"a reason\"\n");
+    t.push_str("spec:\n  containers:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!("  - name: c{i}\n    image: nginx\n"));
+    }
+    let t0 = Instant::now();
+    let r = scan("wide.yaml", &t);
+    assert_eq!(named(&r, "run-as-non-root").len(), 4_999);
+    assert_eq!(r.suppressed, 1);
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn suppressions_at_the_three_scopes_still_work() {
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {OBJ}\nspec:\n  template:\n    metadata:\n      annotations: {POD}\n    spec:\n      containers:\n      - {name: a, image: x}\n      - {name: b, image: x}\n";
+    let run = |obj: &str, pod: &str| {
+        let r = scan("s.yaml", &d.replace("{OBJ}", obj).replace("{POD}", pod));
+        let mut c: Vec<String> = named(&r, "run-as-non-root").iter().map(|f| f.container.clone().unwrap()).collect();
+        c.sort();
+        (c, r.suppressed, r.findings.iter().any(|f| f.message.contains("needs a reason")))
+    };
+    let none = (vec!["a".to_owned(), "b".to_owned()], 0, false);
+    assert_eq!(run("{}", "{}"), none);
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: why}", "{}"), (vec![], 2, false));
+    assert_eq!(run("{}", "{kubeharden.io/ignore.POD003: why}"), (vec![], 2, false));
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root.b: why}", "{}"), (vec!["a".to_owned()], 1, false));
+    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: ''}", "{}"), (vec!["a".to_owned(), "b".to_owned()], 0, true));
+}

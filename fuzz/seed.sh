@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the fuzz corpora in fuzz/corpus/<target>/ (not committed): the curated seeds of
+# fuzz/seeds/<target>/ plus a deterministic sample of the shared manifest corpus and of the PSS
+# conformance fixtures (files up to 16 KiB). Usage: fuzz/seed.sh [SHARED_DIR]
+set -euo pipefail
+cd "$(dirname "$0")"
+shared=${1:-${KUBEHARDEN_SHARED:-../../shared}}
+[ -d "$shared" ] || shared=/work/shared
+mkdir -p corpus/scan corpus/list corpus/config
+cp seeds/scan/* corpus/scan/
+cp seeds/config/* corpus/config/
+sample() { # sample DIR EVERY: every EVERY-th small .yaml/.yml/.json file, sorted, into corpus/scan
+  [ -d "$1" ] || { echo "seed.sh: $1 missing, skipped"; return 0; }
+  find "$1" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -16k | LC_ALL=C sort \
+    | awk -v n="$2" 'NR % n == 0' | while read -r f; do
+      cp "$f" "corpus/scan/$(printf '%s' "$f" | cksum | cut -d' ' -f1)-$(basename "$f")"
+    done
+}
+sample "$shared/corpus/k8s" 8
+sample "$shared/conformance/pss/restricted/v1.37" 2
+sample "$shared/conformance/pss/baseline/v1.37" 3
+echo "seed.sh: corpus/scan $(ls corpus/scan | wc -l) files, corpus/config $(ls corpus/config | wc -l) files"
