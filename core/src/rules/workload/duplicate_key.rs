@@ -56,20 +56,41 @@ impl Rule for DuplicateKey {
     }
 
     fn check_object(&self, obj: &K8sObject<'_>, _cx: &Context, out: &mut Sink) {
-        // Iterative walk: the tree may be as deep as the parser allows.
-        let mut stack: Vec<(&Node, FieldPath)> = vec![(obj.node, obj.path.clone())];
+        // Iterative walk: the tree may be as deep as the parser allows. Paths are not built
+        // while walking (that was a third of a scan): every visited node is one step in `steps`
+        // (its parent's step and its own segment), and a path is assembled only for a finding.
+        let mut steps: Vec<(usize, Step<'_>)> = Vec::new();
+        let mut stack: Vec<(&Node, usize)> = vec![(obj.node, ROOT)];
         // At most MAX findings per object (a generated file may repeat thousands of keys).
         let mut found = 0usize;
-        while let Some((node, path)) = stack.pop() {
+        while let Some((node, at)) = stack.pop() {
             match &node.value {
                 Value::Map(entries) => {
-                    // How often each key is written (a map: large mappings stay linear).
+                    // How often each key is written: by comparing keys in a small mapping (no
+                    // allocation, no hashing), with a map in a large one (stays linear).
+                    let small = entries.len() <= SMALL;
                     let mut counts: HashMap<&str, usize> = HashMap::new();
-                    for e in entries {
-                        *counts.entry(e.key.as_str()).or_default() += 1;
+                    if !small {
+                        for e in entries {
+                            *counts.entry(e.key.as_str()).or_default() += 1;
+                        }
                     }
-                    for e in entries.iter().rev() {
-                        if let Some(n) = counts.remove(e.key.as_str()).filter(|&n| n > 1) {
+                    for (i, e) in entries.iter().enumerate().rev() {
+                        // Reported once, at the last occurrence (the one that counts), with the
+                        // number of times the key is written.
+                        let key = e.key.as_str();
+                        let n = if small {
+                            if entries.get(i + 1..).unwrap_or_default().iter().any(|x| x.key == key) {
+                                continue;
+                            }
+                            1 + entries.get(..i).unwrap_or_default().iter().filter(|x| x.key == key).count()
+                        } else {
+                            match counts.remove(key) {
+                                Some(n) => n,
+                                None => continue,
+                            }
+                        };
+                        if n > 1 {
                             found += 1;
                             if found > MAX {
                                 continue;
@@ -79,22 +100,23 @@ impl Rule for DuplicateKey {
                             out.object(
                                 Self::META,
                                 obj,
-                                path.key_owned(&e.key),
+                                path_of(obj, &steps, at).key_owned(key),
                                 format!(
-                                    "`{}` is written {n} times in this mapping: the last value, {}, is the one that counts",
-                                    e.key,
+                                    "`{key}` is written {n} times in this mapping: the last value, {}, is the one that counts",
                                     e.value.short()
                                 ),
                             );
                         }
                     }
                     for e in entries {
-                        stack.push((&e.value, path.key_owned(&e.key)));
+                        steps.push((at, Step::Key(&e.key)));
+                        stack.push((&e.value, steps.len() - 1));
                     }
                 }
                 Value::Seq(items) => {
                     for (i, n) in items.iter().enumerate() {
-                        stack.push((n, path.index(i)));
+                        steps.push((at, Step::Index(i)));
+                        stack.push((n, steps.len() - 1));
                     }
                 }
                 _ => {}
@@ -109,6 +131,36 @@ impl Rule for DuplicateKey {
             );
         }
     }
+}
+
+/// Mappings up to this size find their duplicates by comparing keys.
+const SMALL: usize = 16;
+
+/// The step of the object's own node (no parent, no segment).
+const ROOT: usize = usize::MAX;
+
+/// One segment of a path, borrowed from the tree.
+#[derive(Clone, Copy)]
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+/// The path of step `at`: the object's path followed by the segments from the object down.
+fn path_of(obj: &K8sObject<'_>, steps: &[(usize, Step<'_>)], mut at: usize) -> FieldPath {
+    let mut segs = Vec::new();
+    while let Some(&(parent, step)) = steps.get(at) {
+        segs.push(step);
+        at = parent;
+    }
+    let mut path = obj.path.clone();
+    for step in segs.into_iter().rev() {
+        path = match step {
+            Step::Key(k) => path.key_owned(k),
+            Step::Index(i) => path.index(i),
+        };
+    }
+    path
 }
 
 /// Most duplicate keys reported one by one in an object.
