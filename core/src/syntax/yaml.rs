@@ -44,6 +44,15 @@ fn pos_of(span: &Span) -> Pos {
 /// as YAML counts them: `\r\n`, `\r`, `\n`) and the column after its last character.
 fn end_pos(text: &str) -> Pos {
     let b = text.as_bytes();
+    // Without `\r` (nearly every manifest) a line break is a `\n`: counted with the bytes
+    // searched in bulk instead of one at a time (this walk was 6% of a scan).
+    if !b.contains(&b'\r') {
+        let breaks = b.iter().filter(|&&c| c == b'\n').count();
+        let start = b.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+        let col = text.get(start..).map_or(0, |l| l.chars().count());
+        let line = u32::try_from(breaks).unwrap_or(u32::MAX).saturating_add(1);
+        return Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX - 1).saturating_add(1));
+    }
     let mut line = 1u32;
     let mut start = 0usize;
     for (i, &c) in b.iter().enumerate() {
@@ -522,6 +531,16 @@ mod tests {
         let s = parse_yaml(text, &Limits::default());
         assert!(s.error.is_none(), "{:?}", s.error);
         s.documents.into_iter().next().and_then(|d| d.root).unwrap()
+    }
+
+    #[test]
+    fn end_positions_with_and_without_carriage_returns() {
+        assert_eq!(end_pos(""), Pos::new(1, 1));
+        assert_eq!(end_pos("a: 1"), Pos::new(1, 5));
+        assert_eq!(end_pos("a: 1\n"), Pos::new(2, 1));
+        assert_eq!(end_pos("a: 1\nb: é"), Pos::new(2, 5));
+        assert_eq!(end_pos("a: 1\r\nb: é"), Pos::new(2, 5));
+        assert_eq!(end_pos("a\rb\r\nc\nde"), Pos::new(4, 3));
     }
 
     #[test]
