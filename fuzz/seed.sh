@@ -6,9 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 shared=${1:-${KUBEHARDEN_SHARED:-../../shared}}
 [ -d "$shared" ] || shared=/work/shared
-mkdir -p corpus/scan corpus/list corpus/config
-cp seeds/scan/* corpus/scan/
-cp seeds/config/* corpus/config/
+mkdir -p corpus/scan corpus/list corpus/config corpus/dockerfile corpus/image corpus/trivy
+for t in scan config dockerfile image trivy; do cp seeds/$t/* corpus/$t/; done
 sample() { # sample DIR EVERY: every EVERY-th small .yaml/.yml/.json file, sorted, into corpus/scan
   [ -d "$1" ] || { echo "seed.sh: $1 missing, skipped"; return 0; }
   find "$1" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -16k | LC_ALL=C sort \
@@ -19,4 +18,10 @@ sample() { # sample DIR EVERY: every EVERY-th small .yaml/.yml/.json file, sorte
 sample "$shared/corpus/k8s" 8
 sample "$shared/conformance/pss/restricted/v1.37" 2
 sample "$shared/conformance/pss/baseline/v1.37" 3
-echo "seed.sh: corpus/scan $(ls corpus/scan | wc -l) files, corpus/config $(ls corpus/config | wc -l) files"
+# every Dockerfile of the shared corpus (they are few and small)
+if [ -d "$shared/corpus/dockerfiles" ]; then
+  find "$shared/corpus/dockerfiles" -type f -size -16k | LC_ALL=C sort | while read -r f; do
+    cp "$f" "corpus/dockerfile/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+  done
+fi
+for t in scan config dockerfile image trivy; do echo "seed.sh: corpus/$t $(ls corpus/$t | wc -l) files"; done

@@ -1,0 +1,3 @@
+ARG BASE=alpine
+FROM ${BASE}
+USER 10001

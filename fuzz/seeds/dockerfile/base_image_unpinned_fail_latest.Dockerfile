@@ -1,0 +1,2 @@
+FROM node:latest
+USER 1000
