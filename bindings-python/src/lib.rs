@@ -1,24 +1,28 @@
-//! `kubeharden._kubeharden`: the Python extension module. One conversion layer over the core's
-//! JSON contract: values cross as contract JSON (`Config`, `Report`, `RuleInfo`), the core runs
-//! with the GIL released, and every core error becomes a Python exception in [`to_py_err`].
-//! No rule logic, filtering or formatting lives here; the Python package (`python/kubeharden`)
-//! builds the typed objects.
+//! `kubeharden._kubeharden`: the Python extension module. One conversion layer over the core:
+//! configurations arrive as contract JSON (`Config`), reports stay in Rust ([`RawReport`]) and
+//! are read field by field into the package's frozen dataclasses, the core runs with the GIL
+//! released, and every core error becomes a Python exception in [`to_py_err`]. No rule logic,
+//! filtering or formatting lives here; `python -m kubeharden` runs the command-line program
+//! itself ([`main`]).
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use kubeharden::pss::PssRequest;
-use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, FileResult, ParseError, Report, SourceFile, RULES};
+use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, ParseError, Report, Severity, SourceFile, RULES};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple, PyType};
-use rayon::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::intern;
 
-// The CLI's input walking (recursive .yaml/.yml/.json, hidden entries skipped, symbolic links not
-// followed unless asked, UTF-8 check, size cap), compiled in from the one file that defines it,
-// so `scan_paths` and `kubeharden scan` read exactly the same files.
-#[path = "../../core/src/bin/kubeharden/inputs.rs"]
-mod inputs;
+// The command-line program, compiled in from the files that define it: `python -m kubeharden`
+// runs the very same code, and `scan_paths` reads inputs with the CLI's walker (recursive
+// .yaml/.yml/.json and Dockerfiles, hidden entries skipped, symbolic links not followed unless
+// asked, UTF-8 check, size cap) and its parallel analysis.
+#[path = "../../core/src/bin/kubeharden/app.rs"]
+mod cli;
 
 /// mimalloc, for the many small allocations of parsing on Python threads and the rayon pool
 /// (see Cargo.toml).
@@ -128,20 +132,175 @@ fn report_from_json(json: &str) -> PyResult<Report> {
     serde_json::from_str(json).map_err(|e| request_error(format!("not a kubeharden report: {e}")))
 }
 
-/// The texts a report was made from, kept on the Rust side for the text renderer's excerpts.
+/// A report held in Rust: the core's `Report` and the texts it was made from (for the text
+/// renderer's excerpts). Python reads it through [`RawReport::findings`] and the other methods
+/// without a JSON round trip; renderings are the core's own.
 #[pyclass(frozen, module = "kubeharden._kubeharden")]
-struct Sources {
-    files: Vec<SourceFile>,
+struct RawReport {
+    report: Report,
+    sources: Vec<SourceFile>,
+}
+
+/// Builds instances of the package's frozen dataclasses the way `copy` and `pickle` do: an empty
+/// `object.__new__(cls)` whose `__dict__` is set at once. A dataclass `__init__` costs a
+/// `object.__setattr__` per field (frozen), about seven times more (benches/python_overhead.py).
+/// Strings that repeat (rule ids, names, files, paths, containers) are shared.
+struct Builder<'a, 'py> {
+    py: Python<'py>,
+    new: Bound<'py, PyAny>,
+    setattr: Bound<'py, PyAny>,
+    strings: HashMap<&'a str, Bound<'py, PyString>>,
+}
+
+impl<'a, 'py> Builder<'a, 'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let object = py.get_type::<PyAny>();
+        Ok(Builder {
+            py,
+            new: object.getattr(intern!(py, "__new__"))?,
+            setattr: object.getattr(intern!(py, "__setattr__"))?,
+            strings: HashMap::new(),
+        })
+    }
+
+    fn shared(&mut self, s: &'a str) -> Bound<'py, PyString> {
+        let py = self.py;
+        self.strings.entry(s).or_insert_with(|| PyString::new(py, s)).clone()
+    }
+
+    fn shared_opt(&mut self, s: Option<&'a str>) -> Option<Bound<'py, PyString>> {
+        s.map(|s| self.shared(s))
+    }
+
+    fn make(&self, cls: &Bound<'py, PyType>, fields: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let inst = self.new.call1((cls,))?;
+        self.setattr.call1((&inst, intern!(self.py, "__dict__"), fields))?;
+        Ok(inst)
+    }
 }
 
 #[pymethods]
-impl Sources {
-    fn __len__(&self) -> usize {
-        self.files.len()
+impl RawReport {
+    /// Reads report contract JSON (`kubeharden scan --format json`).
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        Ok(RawReport { report: report_from_json(json)?, sources: Vec::new() })
     }
 
-    fn names(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.name.clone()).collect()
+    /// The core's JSON rendering (`Report::to_json`).
+    fn to_json(&self) -> String {
+        self.report.to_json()
+    }
+
+    /// The core's SARIF 2.1.0 rendering.
+    fn to_sarif(&self) -> String {
+        kubeharden::report::sarif::render(&self.report)
+    }
+
+    /// The core's text rendering, with source excerpts.
+    #[pyo3(signature = (color = false))]
+    fn to_text(&self, color: bool) -> String {
+        kubeharden::report::text::render(&self.report, &self.sources, color)
+    }
+
+    /// The highest severity of any finding, by name.
+    fn max_severity(&self) -> Option<&'static str> {
+        self.report.max_severity().map(Severity::as_str)
+    }
+
+    /// `(version, tool name, tool version, suppressed)`.
+    fn header(&self) -> (u32, String, String, usize) {
+        let r = &self.report;
+        (r.version, r.tool.name.clone(), r.tool.version.clone(), r.suppressed)
+    }
+
+    /// The summary's counts as a dict (`by_severity` maps severity names to counts).
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = &self.report.summary;
+        let d = PyDict::new(py);
+        d.set_item("files", s.files)?;
+        d.set_item("documents", s.documents)?;
+        d.set_item("objects", s.objects)?;
+        d.set_item("findings", s.findings)?;
+        d.set_item("errors", s.errors)?;
+        d.set_item("suppressed", s.suppressed)?;
+        let by = PyDict::new(py);
+        for (k, v) in &s.by_severity {
+            by.set_item(k.as_str(), v)?;
+        }
+        d.set_item("by_severity", by)?;
+        Ok(d)
+    }
+
+    /// The findings as instances of `finding` (objects as `object_ref`, severities looked up by
+    /// name in `severities`), in report order.
+    fn findings<'py>(
+        &self,
+        py: Python<'py>,
+        finding: &Bound<'py, PyType>,
+        object_ref: &Bound<'py, PyType>,
+        severities: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let mut b = Builder::new(py)?;
+        let mut sev = HashMap::new();
+        for s in Severity::ALL {
+            let member = severities
+                .get_item(s.as_str())?
+                .ok_or_else(|| request_error(format!("no severity `{}`", s.as_str())))?;
+            sev.insert(s, member);
+        }
+        let mut objects = HashMap::new();
+        let mut out = Vec::with_capacity(self.report.findings.len());
+        for f in &self.report.findings {
+            let object = match &f.object {
+                None => None,
+                Some(o) => Some(match objects.get(o) {
+                    Some(made) => Bound::clone(made),
+                    None => {
+                        let d = PyDict::new(py);
+                        d.set_item(intern!(py, "kind"), b.shared(&o.kind))?;
+                        d.set_item(intern!(py, "api_version"), b.shared_opt(o.api_version.as_deref()))?;
+                        d.set_item(intern!(py, "namespace"), b.shared_opt(o.namespace.as_deref()))?;
+                        d.set_item(intern!(py, "name"), b.shared_opt(o.name.as_deref()))?;
+                        let made = b.make(object_ref, &d)?;
+                        objects.insert(o, made.clone());
+                        made
+                    }
+                }),
+            };
+            let d = PyDict::new(py);
+            d.set_item(intern!(py, "rule"), b.shared(&f.rule))?;
+            d.set_item(intern!(py, "name"), b.shared(&f.name))?;
+            d.set_item(intern!(py, "severity"), sev.get(&f.severity))?;
+            d.set_item(intern!(py, "message"), &f.message)?;
+            d.set_item(intern!(py, "file"), b.shared_opt(f.file.as_deref()))?;
+            d.set_item(intern!(py, "line"), f.line)?;
+            d.set_item(intern!(py, "column"), f.column)?;
+            d.set_item(intern!(py, "object"), object)?;
+            d.set_item(intern!(py, "container"), b.shared_opt(f.container.as_deref()))?;
+            d.set_item(intern!(py, "path"), b.shared_opt(f.path.as_deref()))?;
+            d.set_item(intern!(py, "fingerprint"), &f.fingerprint)?;
+            d.set_item(intern!(py, "document"), f.document)?;
+            d.set_item(intern!(py, "template"), b.shared_opt(f.template.as_deref()))?;
+            out.push(b.make(finding, &d)?);
+        }
+        PyTuple::new(py, out)
+    }
+
+    /// The input errors as instances of `input_error`, in input order.
+    fn errors<'py>(&self, py: Python<'py>, input_error: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyTuple>> {
+        let b = Builder::new(py)?;
+        let mut out = Vec::with_capacity(self.report.errors.len());
+        for e in &self.report.errors {
+            let d = PyDict::new(py);
+            d.set_item(intern!(py, "file"), &e.file)?;
+            d.set_item(intern!(py, "message"), &e.message)?;
+            d.set_item(intern!(py, "document"), e.document)?;
+            d.set_item(intern!(py, "line"), e.line)?;
+            d.set_item(intern!(py, "column"), e.column)?;
+            out.push(b.make(input_error, &d)?);
+        }
+        PyTuple::new(py, out)
     }
 }
 
@@ -153,17 +312,8 @@ fn parse_config(text: &str, file: Option<&str>) -> PyResult<String> {
     to_json(&config)
 }
 
-/// The CLI's exit threshold of a configuration: a severity name, or `None` for `never`.
-#[pyfunction]
-#[pyo3(signature = (config = None))]
-fn fail_threshold(config: Option<&str>) -> PyResult<Option<&'static str>> {
-    let config = config_from_json(config).map_err(to_py_err)?;
-    let t = config.fail_threshold().map_err(|e| to_py_err(e.into()))?;
-    Ok(t.map(|s| s.as_str()))
-}
-
-/// Checks texts; returns the report JSON and the sources. With `strict`, the first input error
-/// is raised as `ParseError` instead of being reported.
+/// Checks texts; returns the report. With `strict`, the first input error is raised as
+/// `ParseError` instead of being reported.
 #[pyfunction]
 #[pyo3(signature = (files, *, config = None, now = None, strict = false))]
 fn check_texts(
@@ -172,8 +322,8 @@ fn check_texts(
     config: Option<String>,
     now: Option<String>,
     strict: bool,
-) -> PyResult<(String, Sources)> {
-    let (json, files) = py.detach(move || -> Result<_, PyErr> {
+) -> PyResult<RawReport> {
+    py.detach(move || {
         let config = config_from_json(config.as_deref()).map_err(to_py_err)?;
         let files = files.into_iter().map(|(name, content)| SourceFile::new(name, content)).collect();
         let req = CheckRequest { files, config, now, ..CheckRequest::default() };
@@ -181,13 +331,12 @@ fn check_texts(
         if let Some(first) = report.errors.first().filter(|_| strict) {
             return Err(to_py_err(ParseError::from(first).into()));
         }
-        Ok((to_json(&report)?, req.files))
-    })?;
-    Ok((json, Sources { files }))
+        Ok(RawReport { report, sources: req.files })
+    })
 }
 
 /// Reads files and directories as `kubeharden scan` does (in parallel, GIL released) and checks
-/// them; returns the report JSON and the sources.
+/// them; returns the report.
 #[pyfunction]
 #[pyo3(signature = (paths, *, config = None, now = None, follow_symlinks = false))]
 fn check_paths(
@@ -196,28 +345,24 @@ fn check_paths(
     config: Option<String>,
     now: Option<String>,
     follow_symlinks: bool,
-) -> PyResult<(String, Sources)> {
-    let (json, files) = py.detach(move || -> Result<_, PyErr> {
+) -> PyResult<RawReport> {
+    py.detach(move || {
         let config = config_from_json(config.as_deref()).map_err(to_py_err)?;
         let checker = Checker::new(&config, now.as_deref()).map_err(to_py_err)?;
-        let results: Vec<(Option<SourceFile>, FileResult)> = inputs::expand(&paths, follow_symlinks)
-            .into_par_iter()
-            .map(|item| match item {
-                inputs::Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
-                inputs::Item::Path(p) => match inputs::read(&p) {
-                    Ok(src) => {
-                        let r = checker.analyze(&src);
-                        (Some(src), r)
-                    }
-                    Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
-                },
-            })
-            .collect();
-        let (sources, files): (Vec<_>, Vec<_>) = results.into_iter().unzip();
-        let report = checker.finish(files);
-        Ok((to_json(&report)?, sources.into_iter().flatten().collect()))
-    })?;
-    Ok((json, Sources { files }))
+        let (sources, mut files) = cli::scan::analyze_all(&checker, &paths, follow_symlinks);
+        let report = checker.finish_in_place(&mut files);
+        // Freeing the syntax trees costs about a twentieth of the scan; the caller need not wait.
+        rayon::spawn(move || drop(files));
+        Ok(RawReport { report, sources })
+    })
+}
+
+/// Runs the `kubeharden` command line `argv` (program name first) in this process, GIL
+/// released, and returns its exit code: `python -m kubeharden`. For a process that ends
+/// afterwards: like the command, it leaves some memory to the operating system.
+#[pyfunction]
+fn main(py: Python<'_>, argv: Vec<OsString>) -> u8 {
+    py.detach(move || cli::main(argv))
 }
 
 /// Every rule, as contract JSON (a list of `RuleInfo`).
@@ -225,21 +370,6 @@ fn check_paths(
 fn rules() -> PyResult<String> {
     let infos: Vec<_> = RULES.iter().map(|r| r.meta().info()).collect();
     to_json(&infos)
-}
-
-/// The core's JSON rendering of report contract JSON.
-#[pyfunction]
-fn report_to_json(report: &str) -> PyResult<String> {
-    Ok(report_from_json(report)?.to_json())
-}
-
-/// The core's text rendering of report contract JSON, with source excerpts from `sources`.
-#[pyfunction]
-#[pyo3(signature = (report, sources = None, color = false))]
-fn render_text(report: &str, sources: Option<&Sources>, color: bool) -> PyResult<String> {
-    let report = report_from_json(report)?;
-    let files = sources.map_or(&[][..], |s| s.files.as_slice());
-    Ok(kubeharden::report::text::render(&report, files, color))
 }
 
 /// Pod Security Standards for one text: `PssReport` JSON. An input error raises `ParseError`.
@@ -256,12 +386,6 @@ fn check_pss(py: Python<'_>, text: String, name: String, level: String, version:
     })
 }
 
-/// The core's SARIF 2.1.0 rendering of report contract JSON.
-#[pyfunction]
-fn render_sarif(report: &str) -> PyResult<String> {
-    Ok(kubeharden::report::sarif::render(&report_from_json(report)?))
-}
-
 #[pymodule(gil_used = false)]
 fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -272,15 +396,12 @@ fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RequestError", ex.request.bind(py))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("REPORT_VERSION", kubeharden::api::REPORT_VERSION)?;
-    m.add_class::<Sources>()?;
+    m.add_class::<RawReport>()?;
     m.add_function(wrap_pyfunction!(parse_config, m)?)?;
-    m.add_function(wrap_pyfunction!(fail_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
-    m.add_function(wrap_pyfunction!(report_to_json, m)?)?;
-    m.add_function(wrap_pyfunction!(render_text, m)?)?;
     m.add_function(wrap_pyfunction!(check_pss, m)?)?;
-    m.add_function(wrap_pyfunction!(render_sarif, m)?)?;
+    m.add_function(wrap_pyfunction!(main, m)?)?;
     Ok(())
 }

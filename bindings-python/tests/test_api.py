@@ -248,10 +248,46 @@ def test_to_json_is_the_contract_and_round_trips() -> None:
     assert doc["findings"][0]["object"]["apiVersion"] == "v1"
     assert "template" not in doc["findings"][0]
     assert doc["summary"]["by_severity"]["critical"] == 1
-    assert kubeharden._report(report.to_json(), None) == report
-    # A changed report renders its own contents.
-    fewer = dataclasses.replace(report, findings=report.findings[:1])
-    assert len(json.loads(fewer.to_json())["findings"]) == 1
+    again = Report.from_json(report.to_json())
+    assert again == report and hash(again) == hash(report) and again.to_json() == report.to_json()
+    assert Report.from_json(kubeharden.scan("").to_json()) != report
+
+
+def test_report_from_json_reads_the_commands_output(tmp_path: Path) -> None:
+    report = kubeharden.scan_paths(DATA / "app", now="2026-11-22T00:00:00Z")
+    saved = tmp_path / "report.json"
+    saved.write_text(report.to_json() + "\n")
+    loaded = Report.from_json(saved.read_text())
+    assert loaded == report and loaded.to_sarif() == report.to_sarif()
+    with pytest.raises(kubeharden.RequestError, match="not a kubeharden report"):
+        Report.from_json('{"findings": 3}')
+    with pytest.raises(TypeError):
+        Report("{}")  # type: ignore[arg-type]
+
+
+def test_findings_are_built_once_and_equal_dataclasses() -> None:
+    report = kubeharden.scan_paths(DATA / "app", now="2026-11-22T00:00:00Z")
+    assert report.findings is report.findings and report.errors is report.errors
+    assert report.summary.findings == len(report.findings) > 0
+    for f in report.findings:
+        # Built without __init__, they are the same values a constructor call makes.
+        assert f == Finding(**{x.name: getattr(f, x.name) for x in dataclasses.fields(Finding)})
+        assert dataclasses.asdict(f)["fingerprint"] == f.fingerprint
+        assert f.object is None or f.object == ObjectRef(**dataclasses.asdict(f.object))
+    doc = json.loads(report.to_json())["findings"]
+    assert [(f.rule, f.file, f.line, f.column, f.document, f.path, f.container, f.template) for f in report.findings] == [
+        (d["rule"], d["file"], d["line"], d["column"], d["document"], d["path"], d["container"], d.get("template")) for d in doc
+    ]
+    assert [str(f.severity) for f in report.findings] == [d["severity"] for d in doc]
+
+
+def test_reports_pickle_through_json() -> None:
+    import pickle
+
+    report = kubeharden.scan(POD_YAML, filename="pod.yaml")
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report and again.findings == report.findings
+    assert "Report(files=1, objects=1, findings=" in repr(report) and "max_severity=critical" in repr(report)
 
 
 def test_to_text_shows_source_lines() -> None:

@@ -164,91 +164,132 @@ class Rule:
     docs: str
 
 
-@dataclasses.dataclass(frozen=True)
 class Report:
-    """The result of a scan. Findings are sorted by file, document, line, column and rule."""
+    """The result of a scan. Findings are sorted by file, document, line, column and rule.
 
-    findings: tuple[Finding, ...]
-    errors: tuple[InputError, ...]
-    suppressed: int
-    summary: Summary
-    version: int = _kubeharden.REPORT_VERSION
-    tool: Tool = Tool("kubeharden", __version__)
-    _sources: Optional[_kubeharden.Sources] = dataclasses.field(
-        default=None, repr=False, compare=False, hash=False
-    )
+    The report stays in the Rust core until a part is read: ``findings`` and ``errors`` become
+    tuples of frozen dataclasses on first access (then kept), while ``to_json``, ``to_sarif``,
+    ``to_text``, ``max_severity`` and ``summary`` never build them. Reports are immutable, comparable and picklable
+    (through their JSON; source excerpts for ``to_text`` are not kept).
+    """
 
-    def to_json(self) -> str:
-        """The report as the core writes it (``kubeharden scan --format json``, contract v1)."""
-        return _kubeharden.report_to_json(json.dumps(self._contract()))
+    __slots__ = ("_raw", "_findings", "_errors", "_summary", "_header")
 
-    def to_sarif(self) -> str:
-        """The report as SARIF 2.1.0 (``kubeharden scan --format sarif``), for code scanning."""
-        return _kubeharden.render_sarif(json.dumps(self._contract()))
+    _raw: _kubeharden.RawReport
+    _findings: Optional[tuple[Finding, ...]]
+    _errors: Optional[tuple[InputError, ...]]
+    _summary: Optional[Summary]
+    _header: tuple[int, str, str, int]
 
-    def to_text(self, *, color: bool = False) -> str:
-        """The report as ``kubeharden scan`` prints it, with source excerpts."""
-        return _kubeharden.render_text(json.dumps(self._contract()), self._sources, color)
+    def __init__(self, raw: _kubeharden.RawReport) -> None:
+        """Wraps a report of the compiled core; reports come from :func:`scan`,
+        :func:`scan_paths` and :meth:`Report.from_json`."""
+        if not isinstance(raw, _kubeharden.RawReport):
+            raise TypeError("reports come from scan(), scan_paths() or Report.from_json()")
+        init = object.__setattr__
+        init(self, "_raw", raw)
+        init(self, "_findings", None)
+        init(self, "_errors", None)
+        init(self, "_summary", None)
+        init(self, "_header", raw.header())
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        """Reads a report written by :meth:`to_json` or ``kubeharden scan --format json``.
+
+        Raises :class:`RequestError` when ``text`` is not such a report.
+        """
+        return cls(_kubeharden.RawReport.from_json(text))
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The findings (built on first access, then kept)."""
+        found = self._findings
+        if found is None:
+            found = self._raw.findings(Finding, ObjectRef, _SEVERITY_BY_NAME)
+            object.__setattr__(self, "_findings", found)
+        return found
+
+    @property
+    def errors(self) -> tuple[InputError, ...]:
+        """The inputs that could not be read, in input order."""
+        errors = self._errors
+        if errors is None:
+            errors = self._raw.errors(InputError)
+            object.__setattr__(self, "_errors", errors)
+        return errors
+
+    @property
+    def summary(self) -> Summary:
+        """The counts."""
+        summary = self._summary
+        if summary is None:
+            d = self._raw.summary()
+            d["by_severity"] = MappingProxyType({_SEVERITY_BY_NAME[k]: v for k, v in d["by_severity"].items()})
+            summary = Summary(**d)
+            object.__setattr__(self, "_summary", summary)
+        return summary
+
+    @property
+    def suppressed(self) -> int:
+        """How many findings suppressions removed."""
+        return self._header[3]
+
+    @property
+    def version(self) -> int:
+        """The version of the JSON contract."""
+        return self._header[0]
+
+    @property
+    def tool(self) -> Tool:
+        """The tool that wrote the report."""
+        return Tool(self._header[1], self._header[2])
 
     @property
     def max_severity(self) -> Optional[Severity]:
         """The highest severity of any finding, ``None`` without findings."""
-        return max((f.severity for f in self.findings), default=None)
+        name = self._raw.max_severity()
+        return None if name is None else _SEVERITY_BY_NAME[name]
 
-    def _contract(self) -> dict[str, Any]:
-        def obj(o: Optional[ObjectRef]) -> Optional[dict[str, Any]]:
-            if o is None:
-                return None
-            return {"apiVersion": o.api_version, "kind": o.kind, "namespace": o.namespace, "name": o.name}
+    def to_json(self) -> str:
+        """The report as the core writes it (``kubeharden scan --format json``, contract v1)."""
+        return self._raw.to_json()
 
-        def finding(f: Finding) -> dict[str, Any]:
-            d = {k: getattr(f, k) for k in _FINDING_KEYS}
-            d["severity"] = str(f.severity)
-            d["object"] = obj(f.object)
-            return d
+    def to_sarif(self) -> str:
+        """The report as SARIF 2.1.0 (``kubeharden scan --format sarif``), for code scanning."""
+        return self._raw.to_sarif()
 
+    def to_text(self, *, color: bool = False) -> str:
+        """The report as ``kubeharden scan`` prints it, with source excerpts."""
+        return self._raw.to_text(color)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self._header, self.summary, self.findings, self.errors)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self is other or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
         s = self.summary
-        return {
-            "version": self.version,
-            "tool": {"name": self.tool.name, "version": self.tool.version},
-            "findings": [finding(f) for f in self.findings],
-            "errors": [dataclasses.asdict(e) for e in self.errors],
-            "suppressed": self.suppressed,
-            "summary": {
-                "files": s.files,
-                "documents": s.documents,
-                "objects": s.objects,
-                "by_severity": {str(k): v for k, v in s.by_severity.items()},
-                "findings": s.findings,
-                "errors": s.errors,
-                "suppressed": s.suppressed,
-            },
-        }
+        return (f"Report(files={s.files}, objects={s.objects}, findings={s.findings}, "
+                f"errors={s.errors}, suppressed={s.suppressed}, max_severity={self.max_severity!s})")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Report.from_json, (self.to_json(),))
 
 
-_FINDING_KEYS = [f.name for f in dataclasses.fields(Finding)]
-
-
-def _report(raw: str, sources: Optional[_kubeharden.Sources]) -> Report:
-    d = json.loads(raw)
-    sev = {str(s): s for s in Severity}
-    findings = []
-    for f in d["findings"]:
-        o = f["object"]
-        f["object"] = None if o is None else ObjectRef(o["kind"], o["apiVersion"], o["namespace"], o["name"])
-        f["severity"] = sev[f["severity"]]
-        findings.append(Finding(**f))
-    s = d["summary"]
-    s["by_severity"] = MappingProxyType({sev[k]: v for k, v in s["by_severity"].items()})
-    return Report(
-        findings=tuple(findings),
-        errors=tuple(InputError(**e) for e in d["errors"]),
-        suppressed=d["suppressed"],
-        summary=Summary(**s),
-        version=d["version"],
-        tool=Tool(**d["tool"]),
-        _sources=sources,
-    )
+_SEVERITY_BY_NAME: dict[str, Severity] = {str(s): s for s in Severity}
 
 
 def _config_json(config: Optional[ConfigLike]) -> Optional[str]:
@@ -316,10 +357,7 @@ def scan(
         text = _to_text(text_or_obj, name)
     else:
         raise TypeError(f"scan takes text, a mapping or a list of mappings, not {type(text_or_obj).__name__}")
-    raw, sources = _kubeharden.check_texts(
-        [(name, text)], config=_config_json(config), now=_now(now), strict=strict
-    )
-    return _report(raw, sources)
+    return Report(_kubeharden.check_texts([(name, text)], config=_config_json(config), now=_now(now), strict=strict))
 
 
 def scan_paths(
@@ -340,13 +378,14 @@ def scan_paths(
         items = [paths]
     else:
         items = paths
-    raw, sources = _kubeharden.check_paths(
-        [os.fsdecode(p) for p in items],
-        config=_config_json(config),
-        now=_now(now),
-        follow_symlinks=follow_symlinks,
+    return Report(
+        _kubeharden.check_paths(
+            [os.fsdecode(p) for p in items],
+            config=_config_json(config),
+            now=_now(now),
+            follow_symlinks=follow_symlinks,
+        )
     )
-    return _report(raw, sources)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -421,10 +460,9 @@ def pss(
 
 def rules() -> list[Rule]:
     """Every rule of the checklist, sorted by id."""
-    sev = {str(s): s for s in Severity}
     out = []
     for r in json.loads(_kubeharden.rules()):
-        r["severity"] = sev[r["severity"]]
+        r["severity"] = _SEVERITY_BY_NAME[r["severity"]]
         r["references"] = tuple(r["references"])
         r["peers"] = tuple(r["peers"])
         out.append(Rule(**r))

@@ -1,11 +1,12 @@
 """The compiled core of kubeharden (Rust, PyO3). Private: use the ``kubeharden`` package.
 
-Values cross as the core's version-1 JSON contract: configurations as ``Config`` JSON
-(``.kubeharden.yaml`` keys), reports as ``Report`` JSON, rules as a list of ``RuleInfo``.
+Configurations cross as the core's ``Config`` JSON (``.kubeharden.yaml`` keys); reports stay in
+Rust (``RawReport``) and are read into the package's dataclasses; rules and Pod Security
+Standards results cross as contract JSON.
 """
 
 import os
-from typing import Optional, final
+from typing import Any, Optional, final
 
 __all__ = [
     "KubehardenError",
@@ -14,16 +15,13 @@ __all__ = [
     "RequestError",
     "__version__",
     "REPORT_VERSION",
-    "Sources",
+    "RawReport",
     "parse_config",
-    "fail_threshold",
     "check_texts",
     "check_paths",
     "rules",
-    "report_to_json",
-    "render_text",
     "check_pss",
-    "render_sarif",
+    "main",
 ]
 
 __version__: str
@@ -68,13 +66,28 @@ class RequestError(KubehardenError, ValueError):
     """What is wrong."""
 
 @final
-class Sources:
-    """The input texts of a report, kept in Rust for the text renderer's source excerpts."""
+class RawReport:
+    """A report held in Rust, with the input texts for the text renderer's excerpts."""
 
-    def __len__(self) -> int:
-        """How many files."""
-    def names(self) -> list[str]:
-        """The file names, in input order."""
+    @staticmethod
+    def from_json(json: str) -> RawReport:
+        """Reads ``Report`` JSON; raises ``RequestError`` when it is not one."""
+    def to_json(self) -> str:
+        """The core's JSON rendering (``kubeharden scan --format json``)."""
+    def to_sarif(self) -> str:
+        """The core's SARIF 2.1.0 rendering."""
+    def to_text(self, color: bool = False) -> str:
+        """The core's text rendering, with source excerpts."""
+    def max_severity(self) -> Optional[str]:
+        """The name of the highest severity of any finding."""
+    def header(self) -> tuple[int, str, str, int]:
+        """``(version, tool name, tool version, suppressed)``."""
+    def summary(self) -> dict[str, Any]:
+        """The summary's counts; ``by_severity`` maps severity names to counts."""
+    def findings(self, finding: type, object_ref: type, severities: dict[str, Any]) -> tuple[Any, ...]:
+        """The findings as instances of the ``finding`` dataclass (built without ``__init__``)."""
+    def errors(self, input_error: type) -> tuple[Any, ...]:
+        """The input errors as instances of the ``input_error`` dataclass."""
 
 def parse_config(text: str, file: Optional[str] = None) -> str:
     """Parses ``.kubeharden.yaml`` text into ``Config`` JSON.
@@ -83,17 +96,14 @@ def parse_config(text: str, file: Optional[str] = None) -> str:
     or wrong types.
     """
 
-def fail_threshold(config: Optional[str] = None) -> Optional[str]:
-    """The exit threshold (``fail-on``) of ``Config`` JSON: a severity name, ``None`` for never."""
-
 def check_texts(
     files: list[tuple[str, str]],
     *,
     config: Optional[str] = None,
     now: Optional[str] = None,
     strict: bool = False,
-) -> tuple[str, Sources]:
-    """Checks ``(name, text)`` pairs with the GIL released; returns ``Report`` JSON and the sources.
+) -> RawReport:
+    """Checks ``(name, text)`` pairs with the GIL released.
 
     With ``strict``, the first input error raises ``ParseError`` instead of being reported.
     """
@@ -104,19 +114,13 @@ def check_paths(
     config: Optional[str] = None,
     now: Optional[str] = None,
     follow_symlinks: bool = False,
-) -> tuple[str, Sources]:
+) -> RawReport:
     """Reads and checks files and directories as ``kubeharden scan`` does (in parallel, GIL
-    released); returns ``Report`` JSON and the sources. Unreadable inputs are reported, not raised.
+    released). Unreadable inputs are reported, not raised.
     """
 
 def rules() -> str:
     """Every rule as JSON: a list of ``RuleInfo`` objects, sorted by id."""
-
-def report_to_json(report: str) -> str:
-    """The core's JSON rendering (``Report::to_json``) of ``Report`` JSON."""
-
-def render_text(report: str, sources: Optional[Sources] = None, color: bool = False) -> str:
-    """The core's text rendering of ``Report`` JSON, with source excerpts from ``sources``."""
 
 def check_pss(text: str, name: str, level: str, version: str) -> str:
     """Pod Security Standards for one text at ``level`` and ``version``: ``PssReport`` JSON.
@@ -125,5 +129,6 @@ def check_pss(text: str, name: str, level: str, version: str) -> str:
     or version.
     """
 
-def render_sarif(report: str) -> str:
-    """The core's SARIF 2.1.0 rendering of ``Report`` JSON."""
+def main(argv: list[str]) -> int:
+    """Runs the ``kubeharden`` command line ``argv`` (program name first) in this process, GIL
+    released; returns the exit code. Writes to the process's stdout and stderr."""

@@ -1,84 +1,15 @@
-//! The `kubeharden` command-line program: the only place with file I/O, the clock, threads and
-//! exit codes. Subcommands live in their own modules.
+//! The `kubeharden` command-line program. Everything but the allocator lives in `app.rs`, which
+//! the Python extension compiles in too (`python -m kubeharden`).
 
 use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
 
 /// mimalloc: parsing allocates many small strings and nodes; it measured faster than glibc's
 /// allocator on the corpus (benches/README.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `println!` that ignores a closed stdout (`kubeharden explain X | head`) instead of panicking.
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
-/// `print!` that ignores a closed stdout.
-macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
-mod audit_cmd;
-mod inputs;
-mod pss_cmd;
-mod netpol_cmd;
-mod rules_cmd;
-mod scan;
-
-/// Exit code: nothing at or above the threshold.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: findings at or above the threshold.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: usage or input error.
-pub const EXIT_ERROR: u8 = 2;
-
-#[derive(Parser, Debug)]
-#[command(name = "kubeharden", version, about = "Container-security checklist as rules: Kubernetes manifests, Pod Security Standards, NetworkPolicies, Dockerfiles, images")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Check manifests (files, directories, `-` for stdin).
-    Scan(scan::ScanArgs),
-    /// List the rules.
-    Rules(rules_cmd::RulesArgs),
-    /// Show a rule's documentation.
-    Explain(rules_cmd::ExplainArgs),
-    /// Offline NetworkPolicy reachability: who can reach whom, on which ports, by which policies.
-    Netpol(netpol_cmd::NetpolArgs),
-    /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
-    Audit(audit_cmd::AuditArgs),
-    /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
-    Pss(pss_cmd::PssArgs),
-}
+mod app;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    let code = match cli.command {
-        Command::Scan(a) => scan::run(&a),
-        Command::Rules(a) => rules_cmd::rules(&a),
-        Command::Explain(a) => rules_cmd::explain(&a),
-        Command::Netpol(a) => netpol_cmd::run(&a),
-        Command::Audit(a) => audit_cmd::run(&a),
-        Command::Pss(a) => pss_cmd::run(&a),
-    };
-    ExitCode::from(code)
+    ExitCode::from(app::main(std::env::args_os()))
 }

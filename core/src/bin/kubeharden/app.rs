@@ -1,0 +1,94 @@
+//! The `kubeharden` command-line program: the only place with file I/O, the clock, threads and
+//! exit codes. Subcommands live in their own modules, declared with `#[path]` so that this file
+//! can be compiled into another crate too: the Python extension runs [`main`] for
+//! `python -m kubeharden` (`bindings-python/src/lib.rs`). Refer to siblings with `super::`, never
+//! `crate::`, and use only `std`, `clap`, `rayon` and `kubeharden::`.
+
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand};
+
+/// `println!` that ignores a closed stdout (`kubeharden explain X | head`) instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+#[path = "audit_cmd.rs"]
+pub mod audit_cmd;
+#[path = "inputs.rs"]
+pub mod inputs;
+#[path = "pss_cmd.rs"]
+pub mod pss_cmd;
+#[path = "netpol_cmd.rs"]
+pub mod netpol_cmd;
+#[path = "rules_cmd.rs"]
+pub mod rules_cmd;
+#[path = "scan.rs"]
+pub mod scan;
+
+/// Exit code: nothing at or above the threshold.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "kubeharden", version, about = "Container-security checklist as rules: Kubernetes manifests, Pod Security Standards, NetworkPolicies, Dockerfiles, images")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check manifests (files, directories, `-` for stdin).
+    Scan(scan::ScanArgs),
+    /// List the rules.
+    Rules(rules_cmd::RulesArgs),
+    /// Show a rule's documentation.
+    Explain(rules_cmd::ExplainArgs),
+    /// Offline NetworkPolicy reachability: who can reach whom, on which ports, by which policies.
+    Netpol(netpol_cmd::NetpolArgs),
+    /// The weekly audit of running pods (`kubectl get pods -A -o json`): image age, privileged, root, limits.
+    Audit(audit_cmd::AuditArgs),
+    /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
+    Pss(pss_cmd::PssArgs),
+}
+
+/// Runs the command line `args` (the program name first) and returns the exit code. Output goes
+/// to the process's standard output and error; stdout is flushed before returning.
+pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let code = match cli.command {
+        Command::Scan(a) => scan::run(&a),
+        Command::Rules(a) => rules_cmd::rules(&a),
+        Command::Explain(a) => rules_cmd::explain(&a),
+        Command::Netpol(a) => netpol_cmd::run(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
+        Command::Pss(a) => pss_cmd::run(&a),
+    };
+    {
+        use std::io::Write as _;
+        let _ = std::io::stdout().lock().flush();
+    }
+    code
+}
