@@ -310,3 +310,20 @@ def test_wrong_argument_types_raise_type_error() -> None:
 
 def test_version() -> None:
     assert kubeharden.__version__ == kubeharden.scan("").tool.version
+
+
+def test_the_api_loads_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, kubeharden; assert 'kubeharden._api' not in sys.modules; "
+        "from kubeharden.__main__ import main; assert 'kubeharden._api' not in sys.modules; "
+        "assert kubeharden.Severity.HIGH > kubeharden.Severity.LOW; assert 'kubeharden._api' in sys.modules; "
+        "ns = {}; exec('from kubeharden import *', ns); assert set(kubeharden.__all__) <= set(ns); "
+        "assert set(kubeharden.__all__) <= set(dir(kubeharden))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        kubeharden.nope  # type: ignore[attr-defined]  # noqa: B018  (mypy flags it too)
