@@ -115,3 +115,29 @@ def test_stdin(native_cli: Path) -> None:
     theirs = subprocess.run([str(native_cli), *args], input=text, capture_output=True, text=True, check=False)
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
     assert "<stdin>:18:17: POD001" in ours.stdout
+
+
+def test_ctrl_c_stops_the_command_at_once() -> None:
+    import signal
+    import time
+
+    # `scan -` blocks reading stdin inside the command's Rust code.
+    p = subprocess.Popen([sys.executable, "-m", "kubeharden", "scan", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        # Wait until it blocks in read(0, ...) (Linux: /proc/PID/syscall), i.e. inside the command.
+        syscall = Path(f"/proc/{p.pid}/syscall")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and p.poll() is None:
+            try:
+                if syscall.read_text().startswith("0 0x0 "):
+                    break
+            except OSError:
+                time.sleep(1.0)
+                break
+            time.sleep(0.02)
+        assert p.poll() is None
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=10) == -signal.SIGINT
+    finally:
+        p.kill()
+        p.communicate()

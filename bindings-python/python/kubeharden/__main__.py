@@ -27,4 +27,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 if __name__ == "__main__":
+    import signal
+
+    # Like the native command, stop at once on Ctrl-C: Python's own handler would only run once
+    # the command returned.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.exit(main())
