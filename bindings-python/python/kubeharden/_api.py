@@ -15,39 +15,7 @@ from types import MappingProxyType
 from typing import Any, Optional, Union
 
 from . import _kubeharden
-from ._kubeharden import (
-    ConfigError,
-    KubehardenError,
-    ParseError,
-    RequestError,
-    __version__,
-)
-
-__all__ = [
-    "ConfigError",
-    "ConfigLike",
-    "Finding",
-    "InputError",
-    "KubehardenError",
-    "NowLike",
-    "ObjectRef",
-    "ParseError",
-    "PssObjectResult",
-    "PssResult",
-    "PssViolation",
-    "Report",
-    "RequestError",
-    "Rule",
-    "Severity",
-    "StrPath",
-    "Summary",
-    "Tool",
-    "__version__",
-    "pss",
-    "rules",
-    "scan",
-    "scan_paths",
-]
+from ._kubeharden import ParseError
 
 #: A path as ``open`` takes it.
 StrPath = Union[str, "os.PathLike[str]", bytes, "os.PathLike[bytes]"]
