@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Overhead of the Python binding against the native command, scanning a manifest corpus.
 
-    target/py-venv/bin/python benches/python_overhead.py [CORPUS] [--runs N]
+    python3 -m venv /tmp/khvenv && /tmp/khvenv/bin/pip install ./bindings-python
+    /tmp/khvenv/bin/python benches/python_overhead.py [CORPUS] [--runs N]
 
 Needs the release command (`cargo build --release -p kubeharden`) and kubeharden installed in
-the interpreter that runs this script (`scripts/test.d/40-python.sh` makes target/py-venv).
+the interpreter that runs this script (target/py-venv, made by `scripts/test.d/40-python.sh`,
+works too, but see bindings-python/README.md for its slower start-up on the sandbox machine).
 Compares, best of N runs each, commands alternating:
   native          `target/release/kubeharden scan CORPUS --format json` (a whole process)
   python -m       `python -m kubeharden scan CORPUS --format json` (a whole process, as a user runs it)

@@ -19,8 +19,6 @@ configuration raises :class:`ConfigError`; a bad ``now`` raises :class:`RequestE
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ._kubeharden import (
     ConfigError,
     KubehardenError,
@@ -29,7 +27,12 @@ from ._kubeharden import (
     __version__,
 )
 
+# Not `typing.TYPE_CHECKING`: importing typing would be most of a bare import's time. Type
+# checkers treat any constant of this name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._api import (
         ConfigLike,
         Finding,

@@ -8,12 +8,11 @@ the output and the exit codes are the native command's: 0 nothing at or above th
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 from . import _kubeharden
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Runs the command line ``argv`` (default: this process's arguments); returns the exit code.
 
     The command writes to the process's standard output and error directly, and, like the native
