@@ -50,6 +50,30 @@ pub fn require_container_bool(
     }
 }
 
+/// Checks every container's `image`: `judge(who, image, reference)` returns the message of a
+/// finding, or `None`; an `image` that is not a string is a finding too. A missing `image` is
+/// left to the input checks.
+pub fn check_container_images(
+    meta: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    out: &mut crate::rules::Sink<'_>,
+    judge: impl Fn(&str, &str, &ImageRef<'_>) -> Option<String>,
+) {
+    use crate::model::Lenient;
+    for c in &pod.containers {
+        let who = c.describe();
+        let message = match &c.image {
+            Lenient::Absent => continue,
+            Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
+            Lenient::Valid(image) => match judge(&who, image, &ImageRef::parse(image)) {
+                Some(m) => m,
+                None => continue,
+            },
+        };
+        out.container(meta, pod, c, c.path.key("image"), message);
+    }
+}
+
 /// The wrong-typed field recorded by the model at `path`, if any.
 #[must_use]
 pub fn invalid_at<'p>(pod: &'p PodSpec<'_>, path: &FieldPath) -> Option<&'p InvalidField> {

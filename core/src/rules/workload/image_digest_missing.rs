@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{Lenient, PodSpec};
-use crate::rules::workload::common::{wrong_type, ImageRef};
+use crate::model::PodSpec;
+use crate::rules::workload::common::check_container_images;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -46,23 +46,14 @@ impl Rule for ImageDigestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        for c in &pod.containers {
-            let who = c.describe();
-            let message = match &c.image {
-                Lenient::Absent => continue,
-                Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
-                Lenient::Valid(image) => {
-                    let r = ImageRef::parse(image);
-                    if r.has_sha256_digest() {
-                        continue;
-                    }
-                    match r.digest {
-                        Some(d) => format!("{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
-                        None => format!("{who} uses `{image}`, which is not pinned by an `@sha256:` digest"),
-                    }
-                }
-            };
-            out.container(Self::META, pod, c, c.path.key("image"), message);
-        }
+        check_container_images(Self::META, pod, out, |who, image, r| {
+            if r.has_sha256_digest() {
+                return None;
+            }
+            Some(match r.digest {
+                Some(d) => format!("{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
+                None => format!("{who} uses `{image}`, which is not pinned by an `@sha256:` digest"),
+            })
+        });
     }
 }

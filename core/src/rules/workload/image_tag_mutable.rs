@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{Lenient, PodSpec};
-use crate::rules::workload::common::{wrong_type, ImageRef};
+use crate::model::PodSpec;
+use crate::rules::workload::common::check_container_images;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -46,25 +46,16 @@ impl Rule for ImageTagMutable {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        for c in &pod.containers {
-            let who = c.describe();
-            let message = match &c.image {
-                Lenient::Absent => continue,
-                Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
-                Lenient::Valid(image) => {
-                    let r = ImageRef::parse(image);
-                    if r.digest.is_some() {
-                        continue;
-                    }
-                    match r.tag {
-                        None if image.trim().is_empty() => format!("{who} has an empty `image`"),
-                        None => format!("{who} uses `{image}` without a tag, which means `latest`"),
-                        Some("latest") => format!("{who} uses `{image}`: `latest` is a moving tag"),
-                        Some(_) => continue,
-                    }
-                }
-            };
-            out.container(Self::META, pod, c, c.path.key("image"), message);
-        }
+        check_container_images(Self::META, pod, out, |who, image, r| {
+            if r.digest.is_some() {
+                return None;
+            }
+            match r.tag {
+                None if image.trim().is_empty() => Some(format!("{who} has an empty `image`")),
+                None => Some(format!("{who} uses `{image}` without a tag, which means `latest`")),
+                Some("latest") => Some(format!("{who} uses `{image}`: `latest` is a moving tag")),
+                Some(_) => None,
+            }
+        });
     }
 }
