@@ -96,7 +96,9 @@ def main() -> int:
         return 1
     best = {k: min(v) for k, v in times.items()}
     best_cpu = {k: min(v) for k, v in cpu.items()}
-    s = kubeharden.scan_paths(a.corpus, now=NOW).summary
+    report = outputs["scan_paths"]
+    assert isinstance(report, kubeharden.Report)
+    s = report.summary
     print(f"corpus: {a.corpus}: {s.files} files, {s.documents} documents, {s.objects} objects, "
           f"{s.findings} findings, {s.errors} errors; best of {a.runs} runs")
     n, nc = best["native"], best_cpu["native"]

@@ -2,7 +2,8 @@
 //! exit codes. Subcommands live in their own modules, declared with `#[path]` so that this file
 //! can be compiled into another crate too: the Python extension runs [`main`] for
 //! `python -m kubeharden` (`bindings-python/src/lib.rs`). Refer to siblings with `super::`, never
-//! `crate::`, and use only `std`, `clap`, `rayon` and `kubeharden::`.
+//! `crate::`, and use only crates the extension depends on too (`std`, `clap`, `rayon`,
+//! `serde_json`, `kubeharden::`).
 
 use std::ffi::OsString;
 

@@ -2,7 +2,7 @@
 //! scanned directory are not followed unless asked, so a scan never leaves the tree it was given
 //! and a link loop ends.
 //!
-//! Also compiled into the Python binding (`bindings-python/src/lib.rs`, `#[path]`), so
+//! Compiled into the Python binding with the rest of the command (`app.rs`), so
 //! `kubeharden.scan_paths` reads the same files: use only `std` and `kubeharden::` here.
 
 use std::collections::HashSet;
