@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 shared=${1:-${KUBEHARDEN_SHARED:-../../shared}}
-[ -d "$shared" ] || shared=/work/shared
 mkdir -p corpus/scan corpus/list corpus/config corpus/dockerfile corpus/image corpus/trivy
 for t in scan config dockerfile image trivy; do cp seeds/$t/* corpus/$t/; done
 sample() { # sample DIR EVERY: every EVERY-th small .yaml/.yml/.json file, sorted, into corpus/scan

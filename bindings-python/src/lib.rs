@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use kubeharden::pss::PssRequest;
 use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, ParseError, Report, Severity, SourceFile, RULES};
 use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
-use pyo3::intern;
 
 // The command-line program, compiled in from the files that define it: `python -m kubeharden`
 // runs the very same code, and `scan_paths` reads inputs with the CLI's walker (recursive

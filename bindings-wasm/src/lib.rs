@@ -8,10 +8,8 @@
 //! Admission evaluates them), `pssVersions` (the versions the core knows), and `toSarif`
 //! (`kubeharden::report::sarif::render` of a report returned by `checkManifest`).
 
-use kubeharden::{
-    api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, SourceFile, RULES,
-};
 use kubeharden::pss::{PssRequest, LATEST_MINOR};
+use kubeharden::{api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, SourceFile, RULES};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -24,11 +22,7 @@ const CONFIG_FILENAME: &str = ".kubeharden.yaml";
 
 /// Options of `checkManifest`.
 #[derive(Deserialize, Default)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "camelCase",
-    expecting = "an options object"
-)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
 struct ManifestOptions {
     #[serde(default)]
     filename: Option<String>,
@@ -43,11 +37,7 @@ struct ManifestOptions {
 
 /// Options of `checkFiles`: those of `checkManifest` without `filename`.
 #[derive(Deserialize, Default)]
-#[serde(
-    deny_unknown_fields,
-    rename_all = "camelCase",
-    expecting = "an options object"
-)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
 struct FilesOptions {
     #[serde(default)]
     config: serde_json::Value,
@@ -67,9 +57,7 @@ extern "C" {
 /// instance, so the core must not panic).
 #[wasm_bindgen(start)]
 fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error(&format!("kubeharden panicked: {info}"))
-    }));
+    std::panic::set_hook(Box::new(|info| console_error(&format!("kubeharden panicked: {info}"))));
 }
 
 /// Checks one manifest text (YAML, multi-document, or JSON). Throws for a bad configuration or
@@ -82,12 +70,9 @@ fn start() {
 pub fn check_manifest(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     // Taken as a JsValue: wasm-bindgen's string conversion of a non-string traps the instance.
     let Some(text) = text.as_string() else {
-        return Err(to_js_error(&Error::Request(
-            "the manifest text must be a string".to_owned(),
-        )));
+        return Err(to_js_error(&Error::Request("the manifest text must be a string".to_owned())));
     };
-    let o: ManifestOptions =
-        from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
+    let o: ManifestOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
     let name = o.filename.unwrap_or_else(|| DEFAULT_FILENAME.to_owned());
     run(vec![SourceFile::new(name, text)], o.config, o.now, o.strict)
 }
@@ -99,14 +84,10 @@ pub fn check_manifest(text: JsValue, options: JsValue) -> Result<JsValue, JsValu
 #[wasm_bindgen(js_name = "checkFiles")]
 pub fn check_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     if !js_sys::Array::is_array(&files) {
-        return Err(to_js_error(&Error::Request(
-            "files must be an array of `{name, content}` objects".to_owned(),
-        )));
+        return Err(to_js_error(&Error::Request("files must be an array of `{name, content}` objects".to_owned())));
     }
-    let files: Vec<SourceFile> =
-        from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
-    let o: FilesOptions =
-        from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
+    let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
+    let o: FilesOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
     run(files, o.config, o.now, o.strict)
 }
 
@@ -136,9 +117,7 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = "pss")]
 pub fn pss(text: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
-        return Err(to_js_error(&Error::Request(
-            "the manifest text must be a string".to_owned(),
-        )));
+        return Err(to_js_error(&Error::Request("the manifest text must be a string".to_owned())));
     };
     run_pss(vec![SourceFile::new(DEFAULT_FILENAME, text)], &level, &version)
 }
@@ -150,12 +129,9 @@ pub fn pss(text: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, J
 #[wasm_bindgen(js_name = "pssFiles")]
 pub fn pss_files(files: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
     if !js_sys::Array::is_array(&files) {
-        return Err(to_js_error(&Error::Request(
-            "files must be an array of `{name, content}` objects".to_owned(),
-        )));
+        return Err(to_js_error(&Error::Request("files must be an array of `{name, content}` objects".to_owned())));
     }
-    let files: Vec<SourceFile> =
-        from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
+    let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
     run_pss(files, &level, &version)
 }
 
@@ -164,9 +140,7 @@ pub fn pss_files(files: JsValue, level: JsValue, version: JsValue) -> Result<JsV
 #[wasm_bindgen(js_name = "pssVersions")]
 #[must_use]
 pub fn pss_versions() -> Vec<String> {
-    std::iter::once("latest".to_owned())
-        .chain((0..=LATEST_MINOR).rev().map(|m| format!("v1.{m}")))
-        .collect()
+    std::iter::once("latest".to_owned()).chain((0..=LATEST_MINOR).rev().map(|m| format!("v1.{m}"))).collect()
 }
 
 /// A report (as returned by `checkManifest` / `checkFiles`) as a SARIF 2.1.0 log (JSON text).
@@ -186,9 +160,7 @@ pub fn to_sarif(report: JsValue) -> Result<String, JsValue> {
 
 fn run_pss(files: Vec<SourceFile>, level: &JsValue, version: &JsValue) -> Result<JsValue, JsValue> {
     let (Some(level), Some(version)) = (level.as_string(), version.as_string()) else {
-        return Err(to_js_error(&Error::Request(
-            "the level and the version must be strings".to_owned(),
-        )));
+        return Err(to_js_error(&Error::Request("the level and the version must be strings".to_owned())));
     };
     let report = kubeharden::check_pss(&PssRequest { files, level, version }).map_err(|e| to_js_error(&e))?;
     to_js(&report)
@@ -201,8 +173,8 @@ fn run(
     strict: bool,
 ) -> Result<JsValue, JsValue> {
     let config = config_from_js(config).map_err(|e| to_js_error(&e))?;
-    let report =
-        kubeharden::check(&CheckRequest { files, config, now, ..CheckRequest::default() }).map_err(|e| to_js_error(&e))?;
+    let report = kubeharden::check(&CheckRequest { files, config, now, ..CheckRequest::default() })
+        .map_err(|e| to_js_error(&e))?;
     if strict {
         if let Some(first) = report.errors.first() {
             return Err(to_js_error(&Error::Parse(ParseError::from(first))));
@@ -218,9 +190,7 @@ fn config_from_js(value: serde_json::Value) -> Result<Config, Error> {
         v @ serde_json::Value::Object(_) => {
             serde_json::from_value(v).map_err(|e| Error::Config(ConfigError::new(e.to_string())))
         }
-        _ => Err(Error::Config(ConfigError::new(
-            "`config` must be an object or the text of a `.kubeharden.yaml`",
-        ))),
+        _ => Err(Error::Config(ConfigError::new("`config` must be an object or the text of a `.kubeharden.yaml`"))),
     }
 }
 
@@ -230,8 +200,7 @@ fn from_js<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
     serde_json::from_value(json).map_err(|e| e.to_string())
 }
 
@@ -249,13 +218,7 @@ fn to_js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let (name, file, document, line, column) = match e {
         Error::Config(c) => ("ConfigError", c.file(), None, c.line(), c.column()),
-        Error::Parse(p) => (
-            "ParseError",
-            Some(p.file()),
-            p.document(),
-            p.line(),
-            p.column(),
-        ),
+        Error::Parse(p) => ("ParseError", Some(p.file()), p.document(), p.line(), p.column()),
         _ => ("RequestError", None, None, None, None),
     };
     err.set_name(name);
@@ -264,10 +227,7 @@ fn to_js_error(e: &Error) -> JsValue {
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
     };
     set("file", file.map_or(JsValue::NULL, JsValue::from_str));
-    set(
-        "document",
-        document.map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64)),
-    );
+    set("document", document.map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64)));
     set("line", line.map_or(JsValue::NULL, JsValue::from));
     set("column", column.map_or(JsValue::NULL, JsValue::from));
     err.into()

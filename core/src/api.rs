@@ -31,7 +31,8 @@ pub enum Severity {
 
 impl Severity {
     /// Every severity, lowest first.
-    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
 
     /// The lowercase name.
     #[must_use]

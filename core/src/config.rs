@@ -122,11 +122,9 @@ impl Config {
             return Ok(Config::default());
         }
         serde_yaml::from_str::<Config>(text).map_err(|e| {
-            let (line, col) = e.location().map_or((None, None), |l| {
-                (u32::try_from(l.line()).ok(), u32::try_from(l.column()).ok())
-            });
-            ConfigError::new(e.to_string().split(" at line ").next().unwrap_or_default().to_owned())
-                .at(file, line, col)
+            let (line, col) =
+                e.location().map_or((None, None), |l| (u32::try_from(l.line()).ok(), u32::try_from(l.column()).ok()));
+            ConfigError::new(e.to_string().split(" at line ").next().unwrap_or_default().to_owned()).at(file, line, col)
         })
     }
 

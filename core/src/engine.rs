@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 use crate::api::{CheckRequest, Finding, InputError, Report, Severity, SourceFile, Summary, Tool, REPORT_VERSION};
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
+use crate::image::{Artifacts, ImageRef};
 use crate::model::{Document, K8sObject};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Input, Rule, Sink};
 use crate::syntax::{parse_json, parse_yaml, Limits, SyntaxError};
-use crate::image::{Artifacts, ImageRef};
 
 /// A configured checker. `Sync`: share one across threads.
 #[derive(Debug)]
@@ -86,7 +86,13 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         offset = match tz {
             "Z" | "z" | "" => 0,
             _ => {
-                let sign = if tz.starts_with('-') { -1 } else if tz.starts_with('+') { 1 } else { return None };
+                let sign = if tz.starts_with('-') {
+                    -1
+                } else if tz.starts_with('+') {
+                    1
+                } else {
+                    return None;
+                };
                 let oh: i64 = tz.get(1..3)?.parse().ok()?;
                 let om: i64 = tz.get(4..6)?.parse().ok()?;
                 sign * (oh * 3600 + om * 60)
@@ -134,8 +140,8 @@ impl Checker {
             .collect();
         let mut severity = HashMap::new();
         for (name, sev) in &config.severity {
-            let r = registry::find(name)
-                .ok_or_else(|| ConfigError::new(format!("unknown rule `{name}` in `severity`")))?;
+            let r =
+                registry::find(name).ok_or_else(|| ConfigError::new(format!("unknown rule `{name}` in `severity`")))?;
             severity.insert(r.meta().id.0, *sev);
         }
         let now = match now {
@@ -198,7 +204,10 @@ impl Checker {
                 file.content.len(),
                 self.limits.max_input_bytes
             );
-            return (Vec::new(), vec![InputError { file: file.name.clone(), document: None, line: None, column: None, message }]);
+            return (
+                Vec::new(),
+                vec![InputError { file: file.name.clone(), document: None, line: None, column: None, message }],
+            );
         }
         let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
         let mut docs = Vec::new();
@@ -324,7 +333,15 @@ impl Checker {
             }),
         }
         let (findings, suppressed) = sink.finish();
-        FileResult { name: file.name.clone(), documents: Vec::new(), findings, errors, suppressed, objects: 0, artifacts }
+        FileResult {
+            name: file.name.clone(),
+            documents: Vec::new(),
+            findings,
+            errors,
+            suppressed,
+            objects: 0,
+            artifacts,
+        }
     }
 
     /// A file that could not be read at all (I/O error, invalid UTF-8): an input error, never a
@@ -335,7 +352,13 @@ impl Checker {
             name: name.to_owned(),
             documents: Vec::new(),
             findings: Vec::new(),
-            errors: vec![InputError { file: name.to_owned(), document: None, line: None, column: None, message: message.into() }],
+            errors: vec![InputError {
+                file: name.to_owned(),
+                document: None,
+                line: None,
+                column: None,
+                message: message.into(),
+            }],
             suppressed: 0,
             objects: 0,
             artifacts: Artifacts::default(),
@@ -394,7 +417,13 @@ impl Checker {
 /// problems), located at `path`.
 pub(crate) fn problem_error(doc: &Document, path: &crate::location::FieldPath, message: String) -> InputError {
     let (pos, _) = doc.root.resolve(path);
-    InputError { file: doc.file.clone(), document: Some(doc.index), line: Some(pos.line), column: Some(pos.column), message }
+    InputError {
+        file: doc.file.clone(),
+        document: Some(doc.index),
+        line: Some(pos.line),
+        column: Some(pos.column),
+        message,
+    }
 }
 
 /// Sorts findings by (file, document, line, column, rule, message): the report's order.

@@ -119,7 +119,13 @@ impl ParseError {
 
 impl From<&InputError> for ParseError {
     fn from(e: &InputError) -> Self {
-        ParseError { file: e.file.clone(), document: e.document, line: e.line, column: e.column, message: e.message.clone() }
+        ParseError {
+            file: e.file.clone(),
+            document: e.document,
+            line: e.line,
+            column: e.column,
+            message: e.message.clone(),
+        }
     }
 }
 

@@ -22,8 +22,8 @@ pub mod error;
 pub mod image;
 pub mod location;
 pub mod model;
-pub mod pss;
 pub mod netpol;
+pub mod pss;
 pub mod report;
 pub mod rules;
 pub mod syntax;
@@ -32,5 +32,5 @@ pub use api::{CheckRequest, Finding, InputError, Report, RuleInfo, Severity, Sou
 pub use config::Config;
 pub use engine::{check, Checker, FileResult};
 pub use error::{ConfigError, Error, ParseError};
-pub use rules::registry::RULES;
 pub use pss::{check_pss, evaluate_pod, PssLevel, PssReport, PssRequest, PssResult, PssVersion, PssViolation};
+pub use rules::registry::RULES;

@@ -1,6 +1,12 @@
 //! `kubeharden::audit`: the weekly audit over `kubectl get pods -A -o json`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a test failure"
+)]
 
 use kubeharden::audit::{self, AuditOptions, AuditReport};
 use kubeharden::SourceFile;
@@ -48,7 +54,8 @@ fn counts() {
 #[test]
 fn root_is_effective_container_over_pod() {
     let r = run();
-    let root: Vec<String> = r.running_as_root.iter().map(|c| format!("{}/{}", c.at.pod_path(), c.at.container)).collect();
+    let root: Vec<String> =
+        r.running_as_root.iter().map(|c| format!("{}/{}", c.at.pod_path(), c.at.container)).collect();
     // prod pods set `runAsNonRoot: true` at pod level — the seed's jq passes them — but one
     // container overrides it with `false` and the other runs as UID 0
     assert!(root.contains(&"prod/web-7d4b9c8f5-x2x9q/app".to_owned()));
@@ -74,7 +81,8 @@ fn privileged_and_limits() {
         .iter()
         .map(|m| (format!("{}/{}", m.at.pod_path(), m.at.container), m.missing.clone()))
         .collect();
-    assert!(limits.contains(&("kube-system/node-agent-abcde/setup".to_owned(), vec!["cpu".to_owned(), "memory".to_owned()])));
+    assert!(limits
+        .contains(&("kube-system/node-agent-abcde/setup".to_owned(), vec!["cpu".to_owned(), "memory".to_owned()])));
     assert!(limits.contains(&("prod/web-7d4b9c8f5-x2x9q/metrics".to_owned(), vec!["cpu".to_owned()])));
     // ephemeral containers cannot have resources: exempt
     assert!(!limits.iter().any(|(n, _)| n.contains("debugger")));
@@ -83,7 +91,8 @@ fn privileged_and_limits() {
 #[test]
 fn workloads_survive_rollouts() {
     let r = run();
-    let web = r.privileged.iter().chain(r.running_as_root.iter().map(|x| &x.at)).find(|c| c.pod.starts_with("web-")).unwrap();
+    let web =
+        r.privileged.iter().chain(r.running_as_root.iter().map(|x| &x.at)).find(|c| c.pod.starts_with("web-")).unwrap();
     assert_eq!(web.workload, "Deployment/web");
     assert_eq!(r.privileged[0].workload, "DaemonSet/node-agent");
     // a new ReplicaSet (new pod names and hash) gives the same ticket fingerprints
@@ -96,7 +105,8 @@ fn workloads_survive_rollouts() {
 #[test]
 fn tickets_group_replicas() {
     let t = audit::tickets(&run());
-    let root_app: Vec<_> = t.iter().filter(|t| t.title.contains("running as root in prod/Deployment/web container app")).collect();
+    let root_app: Vec<_> =
+        t.iter().filter(|t| t.title.contains("running as root in prod/Deployment/web container app")).collect();
     assert_eq!(root_app.len(), 1);
     assert_eq!(root_app[0].markdown.matches("- prod/web-7d4b9c8f5-").count(), 2);
     assert!(t.windows(2).all(|w| w[0].severity >= w[1].severity));
@@ -117,7 +127,10 @@ fn image_ages_oldest_first_matched_by_digest_then_repository() {
     assert_eq!(r.image_age[1].matched_by.as_deref(), Some("repository"));
     // postgres metadata says 1970 (reproducible build): unknown, listed after the known ones
     let pg = r.image_age.iter().find(|i| i.image == "postgres:16").unwrap();
-    assert_eq!((pg.created.as_deref(), pg.age_days, pg.metadata.as_deref()), (None, None, Some("images/postgres.json")));
+    assert_eq!(
+        (pg.created.as_deref(), pg.age_days, pg.metadata.as_deref()),
+        (None, None, Some("images/postgres.json"))
+    );
     let unknown_from = r.image_age.iter().position(|i| i.age_days.is_none()).unwrap();
     assert!(r.image_age[unknown_from..].iter().all(|i| i.age_days.is_none()));
 }
@@ -155,16 +168,18 @@ fn baseline_of_an_earlier_audit() {
     let same = audit::compare(&before, &earlier);
     assert!(same.new.is_empty() && same.resolved.is_empty());
     // a week later: the DaemonSet is no longer privileged and a new pod runs as root
-    let later_text = include_str!("data/audit/pods.json").replace("\"privileged\": true,", "").replace(
-        "\"kind\": \"List\"",
-        "\"kind\": \"List\", \"extra\": 1",
-    );
+    let later_text = include_str!("data/audit/pods.json")
+        .replace("\"privileged\": true,", "")
+        .replace("\"kind\": \"List\"", "\"kind\": \"List\", \"extra\": 1");
     let extra = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"tool","namespace":"ops"},"spec":{"containers":[{"name":"sh","image":"busybox:1.36","securityContext":{"runAsUser":0},"resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}},"#;
     let later_text = later_text.replacen("\"items\": [", &format!("\"items\": [{extra}"), 1);
     let later = audit::audit(&later_text, &images(), Some(NOW), &AuditOptions::default()).unwrap();
     let c = audit::compare(&later, &earlier);
     let titles = |v: &[kubeharden::report::tickets::Ticket]| v.iter().map(|t| t.title.clone()).collect::<Vec<_>>();
-    assert_eq!(titles(&c.resolved), ["[critical] Privileged container in kube-system/DaemonSet/node-agent container agent"]);
+    assert_eq!(
+        titles(&c.resolved),
+        ["[critical] Privileged container in kube-system/DaemonSet/node-agent container agent"]
+    );
     assert_eq!(titles(&c.new), ["[high] Container running as root in ops/Pod/tool container sh"]);
     assert_eq!(c.open.len(), audit::tickets(&before).len() - 1);
     assert!(audit::render_comparison(&c).starts_with("Baseline: 1 new,"));

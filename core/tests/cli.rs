@@ -1,5 +1,11 @@
 //! The `kubeharden` binary end to end: inputs (files, directories, stdin), exit codes, formats.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -21,7 +27,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         drop(child.stdin.take());
     }
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n";
@@ -41,7 +51,8 @@ fn stdin_input_and_exit_codes() {
     let (code, _, _) = run(&["scan", "-", "--fail-on", "never"], Some(PRIVILEGED));
     assert_eq!(code, 0);
     // a threshold above every finding
-    let (code, _, _) = run(&["scan", "-", "--select", "privileged-container", "--fail-on", "critical"], Some(PRIVILEGED));
+    let (code, _, _) =
+        run(&["scan", "-", "--select", "privileged-container", "--fail-on", "critical"], Some(PRIVILEGED));
     assert_eq!(code, 1);
 }
 
@@ -77,7 +88,10 @@ fn malformed_file_next_to_a_valid_one_gives_2_and_still_reports() {
 #[test]
 fn text_output_points_at_the_field_with_a_caret() {
     let (_, out, _) = run(&["scan", "-", "--select", "privileged-container"], Some(PRIVILEGED));
-    assert!(out.contains("<stdin>:8:23: POD001 [critical] privileged-container  container `app` runs privileged"), "{out}");
+    assert!(
+        out.contains("<stdin>:8:23: POD001 [critical] privileged-container  container `app` runs privileged"),
+        "{out}"
+    );
     assert!(out.contains("8 |     securityContext: {privileged: true}"), "{out}");
     assert!(out.contains("  |                       ^"), "{out}");
     assert!(out.contains("Found 1 finding (1 critical) in 1 file"), "{out}");

@@ -44,7 +44,8 @@ fn json(o: &Output) -> serde_json::Value {
 }
 
 fn files_in(v: &serde_json::Value, key: &str) -> Vec<String> {
-    let mut f: Vec<String> = v[key].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap().to_owned()).collect();
+    let mut f: Vec<String> =
+        v[key].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap().to_owned()).collect();
     f.sort();
     f.dedup();
     f
@@ -85,7 +86,10 @@ fn a_mistyped_field_and_an_unknown_api_version_fail_the_scan() {
     assert!(json(&o)["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "WKL002"));
     d.file("clean.yaml", POD.as_bytes());
     // the same pod without the mistake passes the two rules under test (it is not hardened otherwise)
-    assert_eq!(kubeharden(&d.0, &["scan", "clean.yaml", "--select", "invalid-field-type,unknown-api-version"]).status.code(), Some(0));
+    assert_eq!(
+        kubeharden(&d.0, &["scan", "clean.yaml", "--select", "invalid-field-type,unknown-api-version"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]

@@ -1,5 +1,10 @@
 //! `kubeharden netpol` end to end on the seed scenario (as intended).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use std::process::Command;
 
@@ -19,7 +24,10 @@ fn netpol(args: &[&str]) -> (i32, String) {
 fn pair_answers_and_exit_codes() {
     let (code, out) = netpol(&["--from", "nginx-ingress", "--to", "prod/api-service", "--port", "8080"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("allowed: `Deployment/prod/nginx-ingress` -> `Deployment/prod/api-service` on 8080/TCP"), "{out}");
+    assert!(
+        out.starts_with("allowed: `Deployment/prod/nginx-ingress` -> `Deployment/prod/api-service` on 8080/TCP"),
+        "{out}"
+    );
     assert!(out.contains("allowed by prod/api-service-policy (ingress[0], from[0]) on 8080/TCP"), "{out}");
     let (code, out) = netpol(&["--from", "Deployment/prod/api-service", "--to", "postgres", "--port", "5432/tcp"]);
     assert_eq!(code, 0, "{out}");
@@ -43,7 +51,9 @@ fn json_matrix() {
         .unwrap()
         .iter()
         .filter(|p| p["allowed"] == true)
-        .map(|p| (p["from"].as_str().unwrap().into(), p["to"].as_str().unwrap().into(), p["ports"].as_str().unwrap().into()))
+        .map(|p| {
+            (p["from"].as_str().unwrap().into(), p["to"].as_str().unwrap().into(), p["ports"].as_str().unwrap().into())
+        })
         .collect();
     assert_eq!(
         allowed,

@@ -1,7 +1,13 @@
 //! The CLI's report options end to end: `scan --format`, `--output`, `--write-baseline` and
 //! `--baseline` (exit code counts only new findings), and `audit`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a test failure"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -88,7 +94,12 @@ fn audit_command() {
     let out = kubeharden(&["audit", "pods.json", "--images", "images", "--now", "2026-11-22T00:00:00Z"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    for section in ["=== Image age (6 images, oldest first) ===", "=== Privileged containers (1) ===", "=== Containers running as root (5) ===", "=== Missing resource limits (3) ==="] {
+    for section in [
+        "=== Image age (6 images, oldest first) ===",
+        "=== Privileged containers (1) ===",
+        "=== Containers running as root (5) ===",
+        "=== Missing resource limits (3) ===",
+    ] {
         assert!(text.contains(section), "{section}\n{text}");
     }
     let out = kubeharden(&["audit", "pods.json", "--format", "json", "--now", "2026-11-22T00:00:00Z"], &data);
@@ -98,7 +109,19 @@ fn audit_command() {
     let d = tmp("audit");
     std::fs::write(d.join("last.json"), &out.stdout).unwrap();
     let pods = data.join("pods.json");
-    let out = kubeharden(&["audit", pods.to_str().unwrap(), "--format", "tickets", "--baseline", "last.json", "--now", "2026-11-22T00:00:00Z"], &d);
+    let out = kubeharden(
+        &[
+            "audit",
+            pods.to_str().unwrap(),
+            "--format",
+            "tickets",
+            "--baseline",
+            "last.json",
+            "--now",
+            "2026-11-22T00:00:00Z",
+        ],
+        &d,
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "No new problems: no tickets.\n");
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Baseline: 0 new,"));
     // stdin, and a usage error

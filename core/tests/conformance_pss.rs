@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use kubeharden::model::K8sObject;
 use kubeharden::pss::{evaluate_pod, PssLevel, PssVersion};
 use kubeharden::{Checker, Config, SourceFile};
-use kubeharden::model::K8sObject;
 
 /// `shared/conformance/pss` beside the repository: `../shared` of the workspace root
 /// (`concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance/pss")`), or of any ancestor
@@ -22,11 +22,7 @@ fn fixtures() -> PathBuf {
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let primary = manifest.join("../../shared/conformance/pss");
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/conformance/pss"))
-        .find(|p| p.is_dir())
-        .unwrap_or(primary)
+    manifest.ancestors().map(|a| a.join("shared/conformance/pss")).find(|p| p.is_dir()).unwrap_or(primary)
 }
 /// The number of fixture files of the snapshot (README of the fixture directory).
 const EXPECTED: usize = 4537;
@@ -76,15 +72,21 @@ fn pss_fixtures_agree_with_pod_security_admission() {
                         || named.starts_with("base")
                         || violations.iter().any(|v| {
                             let id = v.check.to_ascii_lowercase();
-                            id == named || kubeharden::pss::table::CHECKS.iter().any(|c| c.id == v.check && c.overrides.iter().any(|o| o.to_ascii_lowercase() == named))
+                            id == named
+                                || kubeharden::pss::table::CHECKS.iter().any(|c| {
+                                    c.id == v.check && c.overrides.iter().any(|o| o.to_ascii_lowercase() == named)
+                                })
                         });
                     if violations.is_empty() == expect_allowed && right_check {
                         agree += 1;
                     } else {
-                        let got: Vec<String> = violations.iter().map(|v| format!("{}: {}", v.check, v.message())).collect();
-                        disagreements.push(format!("{level}/{vname}/{}: expected {}, got {got:?}",
+                        let got: Vec<String> =
+                            violations.iter().map(|v| format!("{}: {}", v.check, v.message())).collect();
+                        disagreements.push(format!(
+                            "{level}/{vname}/{}: expected {}, got {got:?}",
                             file.strip_prefix(&vdir).unwrap().display(),
-                            if expect_allowed { "allowed" } else { "denied" }));
+                            if expect_allowed { "allowed" } else { "denied" }
+                        ));
                     }
                 }
             }
@@ -92,7 +94,10 @@ fn pss_fixtures_agree_with_pod_security_admission() {
     }
     let elapsed = start.elapsed();
     let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    println!("PSS conformance: {agree}/{total} fixtures agree with Pod Security Admission ({profile} build, {:.1} ms)", elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "PSS conformance: {agree}/{total} fixtures agree with Pod Security Admission ({profile} build, {:.1} ms)",
+        elapsed.as_secs_f64() * 1000.0
+    );
     assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
     assert_eq!(total, EXPECTED, "the fixture snapshot should hold {EXPECTED} pods");
 }

@@ -1,6 +1,12 @@
 //! Every rule's docs: the four sections, an Example that fires and a Fix that does not (as in
 //! biome), well-formed ids and names, and `docs/rules.md` generated from the metadata.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -10,11 +16,25 @@ use kubeharden::rules::RuleMeta;
 use kubeharden::{check, CheckRequest, Config, SourceFile, RULES};
 
 const SECTIONS: [&str; 4] = ["## What it does", "## Why is this bad?", "## Example", "## Fix"];
-const PEER_TOOLS: [&str; 10] = ["psa", "checkov", "trivy", "kube-linter", "kube-score", "polaris", "kubeconform", "hadolint", "kubescape", "yamllint"];
+const PEER_TOOLS: [&str; 10] = [
+    "psa",
+    "checkov",
+    "trivy",
+    "kube-linter",
+    "kube-score",
+    "polaris",
+    "kubeconform",
+    "hadolint",
+    "kubescape",
+    "yamllint",
+];
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
-    text.lines().map(|l| if l.trim().is_empty() { String::new() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| if l.trim().is_empty() { String::new() } else { format!("{pad}{l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A docs snippet as a whole manifest. A snippet with a `kind` is one already; a YAML list is a
@@ -41,7 +61,13 @@ fn run(meta: &RuleMeta, snippet: &str) -> Vec<String> {
         ..CheckRequest::default()
     };
     let report = check(&req).unwrap();
-    assert!(report.errors.is_empty(), "{}: the docs snippet does not parse: {:?}\n{}", meta.id, report.errors, wrap(snippet));
+    assert!(
+        report.errors.is_empty(),
+        "{}: the docs snippet does not parse: {:?}\n{}",
+        meta.id,
+        report.errors,
+        wrap(snippet)
+    );
     report.findings.into_iter().filter(|f| f.name == meta.name).map(|f| f.message).collect()
 }
 
@@ -52,7 +78,10 @@ fn docs_have_the_four_sections_in_order() {
         let md = m.docs_markdown();
         let mut at = 0;
         for s in SECTIONS {
-            let pos = md.get(at..).and_then(|rest| rest.find(s)).unwrap_or_else(|| panic!("{}: no `{s}` after byte {at}", m.id));
+            let pos = md
+                .get(at..)
+                .and_then(|rest| rest.find(s))
+                .unwrap_or_else(|| panic!("{}: no `{s}` after byte {at}", m.id));
             at += pos + s.len();
         }
         assert!(m.docs_block("Example").is_some(), "{}: `## Example` has no YAML block", m.id);
@@ -94,7 +123,9 @@ fn ids_and_names_are_well_formed_unique_and_sorted() {
         assert!(ids.insert(id), "{id}: duplicate id");
         assert!(names.insert(m.name), "{}: duplicate name", m.name);
         let kebab = !m.name.is_empty()
-            && m.name.split('-').all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            && m.name
+                .split('-')
+                .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
         assert!(kebab, "{}: names are kebab-case", m.name);
         if let Some(p) = prev {
             assert!(p < id, "RULES is not sorted by id: {p} before {id}");
@@ -108,7 +139,10 @@ fn ids_and_names_are_well_formed_unique_and_sorted() {
         }
         let file = m.source.rsplit_once(':').map_or(m.source, |(f, _)| f);
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        assert!(root.join(file).exists() || Path::new(env!("CARGO_MANIFEST_DIR")).join(file).exists(), "{id}: source {file} not found");
+        assert!(
+            root.join(file).exists() || Path::new(env!("CARGO_MANIFEST_DIR")).join(file).exists(),
+            "{id}: source {file} not found"
+        );
     }
 }
 

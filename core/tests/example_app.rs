@@ -1,7 +1,13 @@
 //! The bundled example app (`examples/manifests/`): the checklist's api-service behind
 //! nginx-ingress talking to postgres, plus a legacy CronJob. The hardened workload must come out
 //! clean; each bad one must show the checklist's problems at the right places.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -57,7 +63,11 @@ fn postgres_shows_the_classic_mistakes() {
     }
     // requests are set: no request findings for cpu and memory
     assert!(!pg.contains("cpu-request-missing") && !pg.contains("memory-request-missing"), "{pg:?}");
-    let secret = r.findings.iter().find(|f| f.name == "literal-secret-in-env" && f.container.as_deref() == Some("postgres")).unwrap();
+    let secret = r
+        .findings
+        .iter()
+        .find(|f| f.name == "literal-secret-in-env" && f.container.as_deref() == Some("postgres"))
+        .unwrap();
     assert_eq!(secret.file.as_deref(), Some("postgres.yaml"));
     assert_eq!(secret.path.as_deref(), Some("spec.template.spec.containers[0].env[0]"));
     assert!(!r.to_json().contains("hunter2"), "the literal password must never be printed");
@@ -67,7 +77,9 @@ fn postgres_shows_the_classic_mistakes() {
 fn legacy_cron_job_is_critical_and_points_into_the_job_template() {
     let r = example_report();
     let cron = rules_of(&r, "CronJob", "cleanup");
-    for expected in ["privileged-container", "host-namespaces", "container-runtime-socket", "host-path-volume", "image-tag-mutable"] {
+    for expected in
+        ["privileged-container", "host-namespaces", "container-runtime-socket", "host-path-volume", "image-tag-mutable"]
+    {
         assert!(cron.contains(expected), "cleanup lacks `{expected}`: {cron:?}");
     }
     let p = r.findings.iter().find(|f| f.name == "privileged-container").unwrap();
@@ -80,7 +92,12 @@ fn nginx_ingress_only_lacks_a_digest_and_leaks_a_token() {
     let r = example_report();
     let ing = rules_of(&r, "Deployment", "nginx-ingress");
     assert!(ing.contains("literal-secret-in-env") && ing.contains("image-digest-missing"), "{ing:?}");
-    for absent in ["run-as-non-root", "dangerous-capabilities", "capabilities-drop-all-missing", "ephemeral-storage-limit-missing"] {
+    for absent in [
+        "run-as-non-root",
+        "dangerous-capabilities",
+        "capabilities-drop-all-missing",
+        "ephemeral-storage-limit-missing",
+    ] {
         assert!(!ing.contains(absent), "nginx-ingress is hardened for `{absent}`: {ing:?}");
     }
 }
@@ -89,12 +106,20 @@ fn nginx_ingress_only_lacks_a_digest_and_leaks_a_token() {
 fn pod_security_admission_on_the_example_namespaces() {
     let r = example_report();
     // shop enforces restricted: postgres's pods would never start
-    let pg = r.findings.iter().find(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() == Some("postgres"))).unwrap();
+    let pg = r
+        .findings
+        .iter()
+        .find(|f| {
+            f.name == "pss-admission-rejected"
+                && f.object.as_ref().is_some_and(|o| o.name.as_deref() == Some("postgres"))
+        })
+        .unwrap();
     assert_eq!(pg.severity, kubeharden::Severity::Critical);
     assert!(pg.message.contains("violates PodSecurity \"restricted:latest\""), "{}", pg.message);
     assert!(pg.message.contains("allowPrivilegeEscalation != false"), "{}", pg.message);
     // the hardened workloads of shop are admitted
-    assert!(!r.findings.iter().any(|f| f.name == "pss-admission-rejected" && f.object.as_ref().is_some_and(|o| o.name.as_deref() != Some("postgres"))));
+    assert!(!r.findings.iter().any(|f| f.name == "pss-admission-rejected"
+        && f.object.as_ref().is_some_and(|o| o.name.as_deref() != Some("postgres"))));
     // legacy has no enforce label: a namespace finding on the Namespace object itself
     let ns = r.findings.iter().find(|f| f.name == "namespace-pss-enforce-missing").unwrap();
     assert_eq!(ns.object.as_ref().unwrap().name.as_deref(), Some("legacy"));

@@ -320,7 +320,11 @@ fn a_mistyped_way_to_the_pod_is_reported() {
     let cases = [
         ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: []\n", "spec", 4),
         ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: nginx\n", "spec.template", 5),
-        ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec: 5\n", "spec.jobTemplate.spec", 6),
+        (
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec: 5\n",
+            "spec.jobTemplate.spec",
+            6,
+        ),
     ];
     for (text, path, line) in cases {
         let r = scan("m.yaml", text);
@@ -424,5 +428,8 @@ fn suppressions_at_the_three_scopes_still_work() {
     assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: why}", "{}"), (vec![], 2, false));
     assert_eq!(run("{}", "{kubeharden.io/ignore.POD003: why}"), (vec![], 2, false));
     assert_eq!(run("{kubeharden.io/ignore.run-as-non-root.b: why}", "{}"), (vec!["a".to_owned()], 1, false));
-    assert_eq!(run("{kubeharden.io/ignore.run-as-non-root: ''}", "{}"), (vec!["a".to_owned(), "b".to_owned()], 0, true));
+    assert_eq!(
+        run("{kubeharden.io/ignore.run-as-non-root: ''}", "{}"),
+        (vec!["a".to_owned(), "b".to_owned()], 0, true)
+    );
 }

@@ -42,7 +42,8 @@ fn fixtures() -> Vec<(String, PathBuf)> {
                 .into_iter()
                 .find(|n| registry::find(n).is_some())
                 .unwrap_or_else(|| panic!("fixture directory {} names no rule", d.display()));
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&d).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(&d).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
             files.sort();
             for f in files {
                 let n = f.file_name().unwrap().to_str().unwrap().to_owned();
@@ -82,7 +83,11 @@ fn fixtures_fire_or_pass() {
                 insta::assert_snapshot!(snap, text);
             });
         } else {
-            assert!(hits.is_empty(), "{name}: `{rule}` fired: {:?}", hits.iter().map(|h| &h.message).collect::<Vec<_>>());
+            assert!(
+                hits.is_empty(),
+                "{name}: `{rule}` fired: {:?}",
+                hits.iter().map(|h| &h.message).collect::<Vec<_>>()
+            );
         }
     }
     for r in registry::RULES {
@@ -161,10 +166,15 @@ fn seeds_give_what_a_reader_expects() {
     }
     // bad-ubuntu: the pip cache and the apt lists are two findings, on lines 2 and 4
     let r = run_one("Dockerfile.bad-ubuntu", SEEDS[0].1);
-    let cache: Vec<u32> = r.findings.iter().filter(|f| f.name == "dockerfile-package-cache").filter_map(|f| f.line).collect();
+    let cache: Vec<u32> =
+        r.findings.iter().filter(|f| f.name == "dockerfile-package-cache").filter_map(|f| f.line).collect();
     assert_eq!(cache, vec![2, 4]);
     let tools = r.findings.iter().find(|f| f.name == "dockerfile-build-tools-in-final-stage").unwrap();
-    assert!(tools.message.contains("python3-pip") && tools.message.contains("--no-install-recommends"), "{}", tools.message);
+    assert!(
+        tools.message.contains("python3-pip") && tools.message.contains("--no-install-recommends"),
+        "{}",
+        tools.message
+    );
     // go-distroless: the unpinned base is the runtime stage (line 8), not the pinned builder
     let r = run_one("Dockerfile.go-distroless", SEEDS[2].1);
     let f = r.findings.iter().find(|f| f.name == "dockerfile-base-image-unpinned").unwrap();
@@ -275,7 +285,11 @@ fn vulnerability_gate_threshold_unfixed_and_dedup() {
     assert!(r.fails(Severity::High));
 
     let cfg = Config {
-        options: Options { vulnerability_threshold: Some(Severity::Medium), vulnerability_ignore_unfixed: Some(false), ..Options::default() },
+        options: Options {
+            vulnerability_threshold: Some(Severity::Medium),
+            vulnerability_ignore_unfixed: Some(false),
+            ..Options::default()
+        },
         ..Config::default()
     };
     let g = gate(&run(vec![trivy(v)], cfg));
@@ -283,7 +297,13 @@ fn vulnerability_gate_threshold_unfixed_and_dedup() {
 }
 
 fn waiver(id: &str, expires: &str, package: Option<&str>) -> VulnerabilityWaiver {
-    VulnerabilityWaiver { id: id.into(), reason: "not reachable".into(), expires: expires.into(), package: package.map(Into::into), image: None }
+    VulnerabilityWaiver {
+        id: id.into(),
+        reason: "not reachable".into(),
+        expires: expires.into(),
+        package: package.map(Into::into),
+        image: None,
+    }
 }
 
 #[test]
@@ -293,22 +313,32 @@ fn vulnerability_waivers_expire() {
 {"VulnerabilityID": "CVE-3", "PkgName": "c", "InstalledVersion": "1", "FixedVersion": "2", "Status": "fixed", "Severity": "HIGH"}"#;
     let mut cfg = Config::default();
     cfg.options.vulnerability_waivers = vec![
-        waiver("CVE-1", "2026-11-22", None),     // last day is today: still works
-        waiver("CVE-2", "2026-11-21", None),     // expired yesterday
+        waiver("CVE-1", "2026-11-22", None), // last day is today: still works
+        waiver("CVE-2", "2026-11-21", None), // expired yesterday
         waiver("CVE-3", "2027-01-01", Some("other-package")),
     ];
     let r = run(vec![trivy(v)], cfg);
     let g = gate(&r);
     assert_eq!(r.suppressed, 1);
     assert_eq!(g.len(), 2, "{g:?}");
-    assert!(g[0].0.contains("`CVE-2`") && g[0].0.contains("the waiver of `CVE-2` expired on `2026-11-21`"), "{}", g[0].0);
+    assert!(
+        g[0].0.contains("`CVE-2`") && g[0].0.contains("the waiver of `CVE-2` expired on `2026-11-21`"),
+        "{}",
+        g[0].0
+    );
     assert!(g[1].0.contains("`CVE-3`") && !g[1].0.contains("waiver"));
 
     // waivers are validated with the configuration
-    let bad = Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: '', expires: 2026-12-31}\n", None).unwrap();
+    let bad = Config::from_yaml(
+        "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: '', expires: 2026-12-31}\n",
+        None,
+    )
+    .unwrap();
     let e = check(&CheckRequest { config: bad, ..Default::default() }).unwrap_err();
     assert!(e.to_string().contains("needs a `reason`"), "{e}");
-    let bad = Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: someday}\n", None).unwrap();
+    let bad =
+        Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: someday}\n", None)
+            .unwrap();
     assert!(check(&CheckRequest { config: bad, ..Default::default() }).is_err());
     assert!(Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x}\n", None).is_err());
     let ok = Config::from_yaml(
@@ -326,7 +356,11 @@ fn image_age_needs_now_and_honours_the_option() {
     let file = || vec![SourceFile::new("cfg.json", meta)];
     let r = run(file(), Config::default());
     let f = r.findings.iter().find(|f| f.name == "image-too-old").unwrap();
-    assert!(f.message.contains("`2026-08-01`, 113 days ago") && f.message.contains("maximum of 90 days"), "{}", f.message);
+    assert!(
+        f.message.contains("`2026-08-01`, 113 days ago") && f.message.contains("maximum of 90 days"),
+        "{}",
+        f.message
+    );
     assert_eq!((f.line, f.path.as_deref()), (Some(1), Some("created")));
     let mut cfg = Config::default();
     cfg.options.image_max_age_days = Some(120);
@@ -339,7 +373,9 @@ const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ap
 
 #[test]
 fn cross_check_by_image_file_reference() {
-    let cfg = |user: &str| format!(r#"{{"architecture": "amd64", "os": "linux", "config": {{"User": "{user}"}}, "rootfs": {{}}}}"#);
+    let cfg = |user: &str| {
+        format!(r#"{{"architecture": "amd64", "os": "linux", "config": {{"User": "{user}"}}, "rootfs": {{}}}}"#)
+    };
     let req = |user: &str, map: bool| CheckRequest {
         files: vec![SourceFile::new("k8s/api.yaml", DEPLOY), SourceFile::new("images/api-config.json", cfg(user))],
         now: Some(NOW.to_owned()),
@@ -355,7 +391,11 @@ fn cross_check_by_image_file_reference() {
     assert!(hit(&check(&req("app", false)).unwrap()).is_none());
     let f = hit(&check(&req("app", true)).unwrap()).unwrap();
     assert_eq!((f.file.as_deref(), f.line, f.container.as_deref()), (Some("k8s/api.yaml"), Some(7), Some("api")));
-    assert!(f.message.contains("non-numeric user (app)") && f.message.contains("runAsUser: <uid of app>"), "{}", f.message);
+    assert!(
+        f.message.contains("non-numeric user (app)") && f.message.contains("runAsUser: <uid of app>"),
+        "{}",
+        f.message
+    );
     let f = hit(&check(&req("", true)).unwrap()).unwrap();
     assert!(f.message.contains("image will run as root"), "{}", f.message);
     assert!(hit(&check(&req("10001", true)).unwrap()).is_none());
@@ -370,7 +410,8 @@ fn cli_scans_dockerfiles_in_directories_and_takes_image_refs() {
     std::fs::write(dir.join("app/Dockerfile"), SEEDS[4].1).unwrap();
     std::fs::write(dir.join("app/api.yaml"), DEPLOY).unwrap();
     let cfg = dir.join("config.json");
-    std::fs::write(&cfg, r#"{"architecture": "amd64", "os": "linux", "config": {"User": "app"}, "rootfs": {}}"#).unwrap();
+    std::fs::write(&cfg, r#"{"architecture": "amd64", "os": "linux", "config": {"User": "app"}, "rootfs": {}}"#)
+        .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
         .args(["scan", "--format", "json", "--now", NOW, "--image"])
         .arg(format!("registry.example.com/api:1.0={}", cfg.display()))
@@ -382,7 +423,11 @@ fn cli_scans_dockerfiles_in_directories_and_takes_image_refs() {
     assert!(got.contains("dockerfile-user-not-numeric"), "{got:?}");
     assert!(got.contains("run-as-non-root-unverifiable"), "{got:?}");
     assert_eq!(out.status.code(), Some(1));
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden")).args(["scan", "--image", "nofile"]).arg(&dir).output().unwrap();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+        .args(["scan", "--image", "nofile"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -424,11 +469,44 @@ mod props {
 
     fn line() -> impl Strategy<Value = String> {
         let kw = prop::sample::select(vec![
-            "FROM", "RUN", "COPY", "ADD", "USER", "ENV", "ARG", "CMD", "# ", "#escape=`", "# syntax=x", "", "  ", "EOF", "LABEL", "from",
+            "FROM",
+            "RUN",
+            "COPY",
+            "ADD",
+            "USER",
+            "ENV",
+            "ARG",
+            "CMD",
+            "# ",
+            "#escape=`",
+            "# syntax=x",
+            "",
+            "  ",
+            "EOF",
+            "LABEL",
+            "from",
         ]);
         let arg = prop::sample::select(vec![
-            "alpine:3.20", "${A:-b}", "$X", "<<EOF", "<<-'E'", "\\", "`", "[\"a\", \"b\"]", "[\"bad", "--from=x", "AS y",
-            "a=b c=\"d e\"", "root", "0:0", "apt-get install -y gcc", "pip install x", "'", "\"", "${", "@sha256:x",
+            "alpine:3.20",
+            "${A:-b}",
+            "$X",
+            "<<EOF",
+            "<<-'E'",
+            "\\",
+            "`",
+            "[\"a\", \"b\"]",
+            "[\"bad",
+            "--from=x",
+            "AS y",
+            "a=b c=\"d e\"",
+            "root",
+            "0:0",
+            "apt-get install -y gcc",
+            "pip install x",
+            "'",
+            "\"",
+            "${",
+            "@sha256:x",
         ]);
         (kw, prop::collection::vec(arg, 0..4)).prop_map(|(k, a)| format!("{k} {}", a.join(" ")))
     }
@@ -475,10 +553,18 @@ fn broken_dockerfiles_are_input_errors_with_lines() {
 #[test]
 fn checklist_names_and_sorted_ids() {
     for name in [
-        "dockerfile-runs-as-root", "dockerfile-user-not-numeric", "dockerfile-build-tools-in-final-stage",
-        "dockerfile-base-image-unpinned", "dockerfile-package-cache", "dockerfile-apt-install-recommends",
-        "dockerfile-add-instead-of-copy", "dockerfile-secret-in-env", "image-too-old", "image-runs-as-root",
-        "run-as-non-root-unverifiable", "vulnerability-gate",
+        "dockerfile-runs-as-root",
+        "dockerfile-user-not-numeric",
+        "dockerfile-build-tools-in-final-stage",
+        "dockerfile-base-image-unpinned",
+        "dockerfile-package-cache",
+        "dockerfile-apt-install-recommends",
+        "dockerfile-add-instead-of-copy",
+        "dockerfile-secret-in-env",
+        "image-too-old",
+        "image-runs-as-root",
+        "run-as-non-root-unverifiable",
+        "vulnerability-gate",
     ] {
         assert!(registry::find(name).is_some(), "{name} is not registered");
     }
@@ -492,9 +578,26 @@ fn checklist_names_and_sorted_ids() {
 fn dockerfile_fingerprints_differ_between_files_and_survive_line_moves() {
     let a = "FROM ubuntu:22.04\nCOPY . /app\n";
     let moved = "# a comment\n\nFROM ubuntu:22.04\nCOPY . /app\n";
-    let r = run(vec![SourceFile::new("a/Dockerfile", a), SourceFile::new("b/Dockerfile", a), SourceFile::new("c/Dockerfile", moved)], Config::default());
-    let fp = |file: &str| r.findings.iter().find(|f| f.file.as_deref() == Some(file) && f.name == "dockerfile-runs-as-root").unwrap().fingerprint.clone();
+    let r = run(
+        vec![
+            SourceFile::new("a/Dockerfile", a),
+            SourceFile::new("b/Dockerfile", a),
+            SourceFile::new("c/Dockerfile", moved),
+        ],
+        Config::default(),
+    );
+    let fp = |file: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.file.as_deref() == Some(file) && f.name == "dockerfile-runs-as-root")
+            .unwrap()
+            .fingerprint
+            .clone()
+    };
     assert_ne!(fp("a/Dockerfile"), fp("b/Dockerfile"));
     let r2 = run_one("a/Dockerfile", moved);
-    assert_eq!(fp("a/Dockerfile"), r2.findings.iter().find(|f| f.name == "dockerfile-runs-as-root").unwrap().fingerprint);
+    assert_eq!(
+        fp("a/Dockerfile"),
+        r2.findings.iter().find(|f| f.name == "dockerfile-runs-as-root").unwrap().fingerprint
+    );
 }

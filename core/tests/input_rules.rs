@@ -62,11 +62,22 @@ fn duplicate_key_fixtures_and_docs() {
 
 #[test]
 fn removed_but_known_versions_and_custom_groups_are_not_flagged() {
-    for (api, kind) in [("extensions/v1beta1", "DaemonSet"), ("batch/v1beta1", "CronJob"), ("apps/v1beta2", "StatefulSet"), ("example.com/v9", "Job")] {
+    for (api, kind) in [
+        ("extensions/v1beta1", "DaemonSet"),
+        ("batch/v1beta1", "CronJob"),
+        ("apps/v1beta2", "StatefulSet"),
+        ("example.com/v9", "Job"),
+    ] {
         let text = format!("apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\nspec: {{}}\n");
         assert_eq!(count("k.yaml", "unknown-api-version", &text), 0, "{api} {kind}");
     }
-    for (api, kind) in [("apps/v1", "Pod"), ("batch/v1", "Deployment"), ("apps/v1/x", "Deployment"), ("", "Job"), ("policy.k8s.io/v1", "CronJob")] {
+    for (api, kind) in [
+        ("apps/v1", "Pod"),
+        ("batch/v1", "Deployment"),
+        ("apps/v1/x", "Deployment"),
+        ("", "Job"),
+        ("policy.k8s.io/v1", "CronJob"),
+    ] {
         let text = format!("apiVersion: \"{api}\"\nkind: {kind}\nmetadata: {{name: x}}\nspec: {{}}\n");
         assert_eq!(count("k.yaml", "unknown-api-version", &text), 1, "{api} {kind}");
     }

@@ -77,7 +77,10 @@ fn enforce_missing_messages() {
     let f = run("namespace-pss-enforce-missing", fixture("namespace_pss_enforce_missing", "fail_privileged.yaml"));
     assert_eq!(f[0].path.as_deref(), Some("metadata.labels[\"pod-security.kubernetes.io/enforce\"]"));
     assert_eq!(f[0].line, Some(6));
-    assert!(f[0].message.contains("enforces `privileged`") && f[0].message.ends_with("`pod-security.kubernetes.io/audit` also missing"));
+    assert!(
+        f[0].message.contains("enforces `privileged`")
+            && f[0].message.ends_with("`pod-security.kubernetes.io/audit` also missing")
+    );
 }
 
 #[test]
@@ -129,5 +132,7 @@ fn example_app_namespaces() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].file.as_deref(), Some("k8s-security-context.yaml"));
     assert_eq!(f[0].severity, Severity::Critical);
-    assert!(f[0].message.contains("seccompProfile (pod or container \"api\" must set securityContext.seccompProfile.type"));
+    assert!(f[0]
+        .message
+        .contains("seccompProfile (pod or container \"api\" must set securityContext.seccompProfile.type"));
 }

@@ -1,7 +1,12 @@
 //! Fixtures of the network and secret rules: `<family>/<rule_file>/fail*.{yaml,json}` must fire
 //! the rule named by the directory, `pass*` must not. Secret values of the fixtures (marked
 //! `S3CR3T`, plain or base64) must appear in no rendering of the report.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -47,11 +52,8 @@ fn run(family: &str) {
             assert!(hits.is_empty(), "{rule}/{name}: unexpected {:#?}", hits);
         }
         // never show a secret: not in messages, JSON, or the text report's source excerpts
-        let rendered = format!(
-            "{}\n{}",
-            report.to_json(),
-            kubeharden::report::text::render(&report, &req.files, false)
-        );
+        let rendered =
+            format!("{}\n{}", report.to_json(), kubeharden::report::text::render(&report, &req.files, false));
         for marker in ["S3CR3T", "Zml4dHVyZS", "fixture-"] {
             assert!(!rendered.contains(marker), "{rule}/{name}: a secret value is shown:\n{rendered}");
         }
@@ -92,7 +94,8 @@ fn configmap_credentials_options() {
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  SIGNING_SALT: fixture-value\n  SESSION_TOKEN: fixture-value\n";
     let run = |options: &str| {
         let config = Config::from_yaml(&format!("select: [configmap-credentials]\noptions:\n{options}"), None).unwrap();
-        let report = check(&CheckRequest { files: vec![SourceFile::new("cm.yaml", cm)], config, ..Default::default() }).unwrap();
+        let report =
+            check(&CheckRequest { files: vec![SourceFile::new("cm.yaml", cm)], config, ..Default::default() }).unwrap();
         report.findings.iter().map(|f| f.message.split('`').nth(3).unwrap_or("").to_owned()).collect::<Vec<_>>()
     };
     assert_eq!(run("  secret-name-patterns: []\n"), ["SESSION_TOKEN"]);

@@ -1,6 +1,11 @@
 //! NetworkPolicy semantics: selector tables, policy defaulting, peers and ports, and the
 //! checklist's scenario end to end (the seed's policies as intended, and as written).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers outside #[test] functions")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use std::collections::BTreeMap;
 
@@ -56,7 +61,13 @@ fn selector_semantics_table() {
         ("matchExpressions: [{key: app, operator: NotIn, values: [api]}]", false, true, true, 0),
         ("matchExpressions: [{key: tier, operator: Exists}]", true, false, false, 0),
         ("matchExpressions: [{key: tier, operator: DoesNotExist}]", false, true, true, 0),
-        ("{matchLabels: {app: api}, matchExpressions: [{key: tier, operator: In, values: [backend]}]}", true, false, false, 0),
+        (
+            "{matchLabels: {app: api}, matchExpressions: [{key: tier, operator: In, values: [backend]}]}",
+            true,
+            false,
+            false,
+            0,
+        ),
         ("{matchLabels: {app: api}, matchExpressions: [{key: tier, operator: DoesNotExist}]}", false, false, false, 0),
         // operators are case-sensitive: an unknown one matches nothing and is reported
         ("matchExpressions: [{key: app, operator: in, values: [api]}]", false, false, false, 1),
@@ -154,7 +165,8 @@ fn scenario_as_intended() {
         ..Default::default()
     })
     .unwrap();
-    let net: Vec<&str> = report.findings.iter().filter(|f| f.rule.starts_with("NET")).map(|f| f.name.as_str()).collect();
+    let net: Vec<&str> =
+        report.findings.iter().filter(|f| f.rule.starts_with("NET")).map(|f| f.name.as_str()).collect();
     assert!(net.is_empty(), "{net:?}");
 }
 
@@ -235,7 +247,9 @@ fn pod(name: &str, ns: &str, labels: &str, ports: &str) -> String {
 }
 
 fn policy(ns: &str, spec: &str) -> String {
-    format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: {ns}}}\nspec:\n{spec}")
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: {ns}}}\nspec:\n{spec}"
+    )
 }
 
 fn with<R>(parts: &[String], f: impl FnOnce(&NetworkModel<'_>) -> R) -> R {
@@ -277,7 +291,9 @@ fn policy_types_defaulting() {
 
 #[test]
 fn peers_and_namespaces() {
-    let ns = |n: &str, team: &str| format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {n}, labels: {{team: {team}}}}}\n");
+    let ns = |n: &str, team: &str| {
+        format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {n}, labels: {{team: {team}}}}}\n")
+    };
     let parts = |from: &str| {
         vec![
             ns("front", "blue"),
@@ -287,7 +303,10 @@ fn peers_and_namespaces() {
             pod("other", "back", "{app: client}", "[]"),
             pod("plain", "back", "{app: other}", "[]"),
             pod("nolabel", "misc", "{app: client}", "[]"),
-            policy("front", &format!("  podSelector: {{matchLabels: {{app: target}}}}\n  ingress:\n    - from: {from}\n")),
+            policy(
+                "front",
+                &format!("  podSelector: {{matchLabels: {{app: target}}}}\n  ingress:\n    - from: {from}\n"),
+            ),
         ]
     };
     let from_each = |from: &str| -> Vec<bool> {
@@ -340,7 +359,11 @@ fn ports_protocols_named_and_ranges() {
     let client = pod("client", "x", "{app: c}", "[]");
     let ports_for = |ports: &str| -> String {
         with(
-            &[target.clone(), client.clone(), policy("x", &format!("  podSelector: {{matchLabels: {{app: t}}}}\n  ingress:\n    - ports: {ports}\n"))],
+            &[
+                target.clone(),
+                client.clone(),
+                policy("x", &format!("  podSelector: {{matchLabels: {{app: t}}}}\n  ingress:\n    - ports: {ports}\n")),
+            ],
             |m| m.reach(m.find("client").unwrap(), m.find("target").unwrap()).ports.to_string(),
         )
     };
@@ -418,7 +441,10 @@ fn scale_5000_workloads_1000_policies() {
     let t3 = std::time::Instant::now();
     let report = check(&CheckRequest {
         files: vec![SourceFile::new("big.yaml", text.as_str())],
-        config: Config { select: Some(["NET001", "NET002", "NET003", "NET004", "NET005"].map(str::to_owned).to_vec()), ..Config::default() },
+        config: Config {
+            select: Some(["NET001", "NET002", "NET003", "NET004", "NET005"].map(str::to_owned).to_vec()),
+            ..Config::default()
+        },
         ..Default::default()
     })
     .unwrap();
@@ -440,7 +466,9 @@ fn indexed_selection_equals_brute_force() {
     let mut total = 0;
     for (p, selected) in m.policies.iter().zip(&m.selected) {
         let brute: Vec<usize> = (0..m.workloads.len())
-            .filter(|&i| m.workloads[i].namespace == p.namespace && p.pod_selector.matches(m.workloads[i].labels.as_slice()))
+            .filter(|&i| {
+                m.workloads[i].namespace == p.namespace && p.pod_selector.matches(m.workloads[i].labels.as_slice())
+            })
             .collect();
         assert_eq!(&brute, selected, "{}", p.id());
         total += brute.len();

@@ -19,7 +19,8 @@ fn scan_all(files: Vec<SourceFile>) -> Report {
     // Every rule on, default-off ones included.
     let enable = kubeharden::RULES.iter().map(|r| r.meta().id.0.to_owned()).collect();
     let config = Config { enable, ..Config::default() };
-    check(&CheckRequest { files, config, now: Some("2026-11-22T00:00:00Z".to_owned()), ..CheckRequest::default() }).unwrap()
+    check(&CheckRequest { files, config, now: Some("2026-11-22T00:00:00Z".to_owned()), ..CheckRequest::default() })
+        .unwrap()
 }
 
 fn scan(name: &str, text: &str) -> Report {
@@ -151,18 +152,32 @@ const KINDS: &[(&str, &str)] = &[
 fn object(name: String) -> impl Strategy<Value = Tree> {
     (prop::sample::select(KINDS), pod_spec(), prop::option::of(prop::sample::select(vec!["prod", "dev"]))).prop_map(
         move |((kind, api), pod, ns)| {
-            let template = Tree::map(vec![("metadata", Tree::map(vec![("labels", Tree::map(vec![("app", Tree::s("x"))]))])), ("spec", pod.clone())]);
+            let template = Tree::map(vec![
+                ("metadata", Tree::map(vec![("labels", Tree::map(vec![("app", Tree::s("x"))]))])),
+                ("spec", pod.clone()),
+            ]);
             let (key, body) = match kind {
                 "Pod" => ("spec", pod),
                 "PodTemplate" => ("template", template),
-                "CronJob" => ("spec", Tree::map(vec![("jobTemplate", Tree::map(vec![("spec", Tree::map(vec![("template", template)]))]))])),
+                "CronJob" => (
+                    "spec",
+                    Tree::map(vec![(
+                        "jobTemplate",
+                        Tree::map(vec![("spec", Tree::map(vec![("template", template)]))]),
+                    )]),
+                ),
                 _ => ("spec", Tree::map(vec![("template", template)])),
             };
             let mut meta = vec![("name", Tree::Str(name.clone()))];
             if let Some(ns) = ns {
                 meta.push(("namespace", Tree::s(ns)));
             }
-            Tree::map(vec![("apiVersion", Tree::s(api)), ("kind", Tree::s(kind)), ("metadata", Tree::map(meta)), (key, body)])
+            Tree::map(vec![
+                ("apiVersion", Tree::s(api)),
+                ("kind", Tree::s(kind)),
+                ("metadata", Tree::map(meta)),
+                (key, body),
+            ])
         },
     )
 }
@@ -186,7 +201,11 @@ fn shuffle_keys(t: &Tree, seed: u64) -> Tree {
     match t {
         Tree::Map(m) => {
             let p = permutation(m.len(), seed);
-            Tree::Map(p.into_iter().map(|i| (m[i].0.clone(), shuffle_keys(&m[i].1, seed.rotate_left(7) ^ i as u64))).collect())
+            Tree::Map(
+                p.into_iter()
+                    .map(|i| (m[i].0.clone(), shuffle_keys(&m[i].1, seed.rotate_left(7) ^ i as u64)))
+                    .collect(),
+            )
         }
         Tree::Seq(s) => Tree::Seq(s.iter().map(|x| shuffle_keys(x, seed.rotate_left(3))).collect()),
         other => other.clone(),

@@ -26,7 +26,14 @@ const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
 
 #[test]
 fn request_validation() {
-    for (level, version) in [("strict", "latest"), ("Baseline", "latest"), ("baseline", "1.29"), ("baseline", "v2.0"), ("baseline", "v1.x"), ("baseline", "v1.029")] {
+    for (level, version) in [
+        ("strict", "latest"),
+        ("Baseline", "latest"),
+        ("baseline", "1.29"),
+        ("baseline", "v2.0"),
+        ("baseline", "v1.x"),
+        ("baseline", "v1.029"),
+    ] {
         let e = check_pss(&req(level, version, POD)).unwrap_err();
         assert!(matches!(e, Error::Request(_)), "{level} {version}: {e}");
     }
@@ -211,7 +218,10 @@ spec:
             ("seccompProfile_restricted", "spec.template.spec.containers[0].securityContext.seccompProfile.type", 10),
         ]
     );
-    assert_eq!(v[0].message, r#"runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)"#);
+    assert_eq!(
+        v[0].message,
+        r#"runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)"#
+    );
 }
 
 #[test]
@@ -322,7 +332,8 @@ spec:
     assert_eq!(checks, ["runAsNonRoot"]);
     // runAsUser=0 too is allowed in a user namespace from 1.35 (root inside maps to an unprivileged
     // user outside).
-    let root = userns.replace("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: RuntimeDefault}, runAsUser: 0");
+    let root = userns
+        .replace("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: RuntimeDefault}, runAsUser: 0");
     assert!(violations("restricted", "v1.35", &root).is_empty());
     let checks: Vec<String> = violations("restricted", "v1.34", &root).into_iter().map(|v| v.check).collect();
     assert_eq!(checks, ["runAsNonRoot", "runAsUser"]);

@@ -37,7 +37,10 @@ fn exit_codes_and_formats() {
     let (code, out) = pss(&["--level", "baseline", "-"], DEPLOYMENT);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("Deployment `shop/web`: denied"), "{out}");
-    assert!(out.contains(":10:27: privileged: privileged (container \"app\" must not set securityContext.privileged=true)"), "{out}");
+    assert!(
+        out.contains(":10:27: privileged: privileged (container \"app\" must not set securityContext.privileged=true)"),
+        "{out}"
+    );
 
     let (code, out) = pss(&["--level", "baseline", "--version", "v1.20", "--format", "json", "-"], DEPLOYMENT);
     assert_eq!(code, 1);

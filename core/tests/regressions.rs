@@ -41,7 +41,9 @@ fn duplicate_key_messages_do_not_depend_on_lines() {
 #[test]
 fn keys_longer_than_1024_characters() {
     let key = "k".repeat(1100);
-    let implicit = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: a\n    {key}: true\n");
+    let implicit = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: a\n    {key}: true\n"
+    );
     let r = scan("implicit.yaml", &implicit);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert_eq!(r.errors[0].line, Some(7));
@@ -57,7 +59,9 @@ fn max_node_line(n: &kubeharden::syntax::Node) -> u32 {
     use kubeharden::syntax::Value;
     match &n.value {
         Value::Seq(items) => items.iter().map(max_node_line).fold(n.pos.line, u32::max),
-        Value::Map(entries) => entries.iter().map(|e| e.key_pos.line.max(max_node_line(&e.value))).fold(n.pos.line, u32::max),
+        Value::Map(entries) => {
+            entries.iter().map(|e| e.key_pos.line.max(max_node_line(&e.value))).fold(n.pos.line, u32::max)
+        }
         _ => n.pos.line,
     }
 }

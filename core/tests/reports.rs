@@ -2,7 +2,13 @@
 //! validated against the official SARIF 2.1.0 JSON schema (tests/data/sarif-schema-2.1.0.json) by
 //! Python's `jsonschema` (a real Draft 7 validator), escaping, and the baseline round trip.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a test failure"
+)]
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -176,7 +182,10 @@ fn github_escapes_data_and_properties() {
     assert_eq!(github::escape_property("a,b: c%"), "a%2Cb%3A c%25");
     let out = github::render(&report());
     for line in out.lines() {
-        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "), "{line}");
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
+            "{line}"
+        );
     }
     // the container name `side,car: x` appears escaped in the message only
     assert!(out.contains("container `side,car: x` does not set"));
@@ -204,11 +213,8 @@ fn junit_is_well_formed_xml() {
 fn one_ticket_per_rule_object_container() {
     let r = report();
     let t = tickets::tickets(&r);
-    let mut keys: Vec<(String, String, Option<String>)> = r
-        .findings
-        .iter()
-        .map(|f| (f.rule.clone(), format!("{:?}", f.object), f.container.clone()))
-        .collect();
+    let mut keys: Vec<(String, String, Option<String>)> =
+        r.findings.iter().map(|f| (f.rule.clone(), format!("{:?}", f.object), f.container.clone())).collect();
     keys.sort();
     keys.dedup();
     assert_eq!(t.len(), keys.len());
@@ -245,7 +251,9 @@ fn baseline_round_trip() {
     files.push(SourceFile::new("new.yaml", extra));
     let after = check(&CheckRequest { files, config: selection(), ..Default::default() }).unwrap();
     let c = baseline::compare(&after.findings, &read);
-    let rules = |v: &[kubeharden::Finding]| v.iter().map(|f| format!("{} {}", f.rule, f.file.as_deref().unwrap_or(""))).collect::<Vec<_>>();
+    let rules = |v: &[kubeharden::Finding]| {
+        v.iter().map(|f| format!("{} {}", f.rule, f.file.as_deref().unwrap_or(""))).collect::<Vec<_>>()
+    };
     assert_eq!(rules(&c.resolved), ["POD001 deploy/web.yaml"]);
     assert!(rules(&c.new).contains(&"POD001 new.yaml".to_owned()), "{:?}", rules(&c.new));
     assert!(c.new.iter().all(|f| f.file.as_deref() == Some("new.yaml")));
@@ -254,7 +262,11 @@ fn baseline_round_trip() {
     assert!(c.open.iter().any(|f| f.file.as_deref() == Some("deploy/web.yaml") && f.line == Some(13)));
     let only_new = baseline::with_findings(&after, c.new.clone());
     assert_eq!(only_new.summary.findings, c.new.len());
-    assert!(baseline::render_text(&c).starts_with(&format!("Baseline: {} new, {} still open, 1 resolved", c.new.len(), c.open.len())));
+    assert!(baseline::render_text(&c).starts_with(&format!(
+        "Baseline: {} new, {} still open, 1 resolved",
+        c.new.len(),
+        c.open.len()
+    )));
 }
 
 #[test]

@@ -2,7 +2,13 @@
 //! directory name with `_` read as `-`; `fail*` must give at least one finding of that rule,
 //! `pass*` none at all (explicit asserts, so a blessed empty snapshot cannot hide a miss). The
 //! snapshot is the rendered text report.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -97,9 +103,17 @@ fn every_rule_has_fail_and_pass_fixtures() {
     // Every workload and secret rule's pass set holds the shared fully hardened manifest.
     for r in RULES {
         let stem = r.meta().name.replace('-', "_");
-        let found = ["workload", "secret"].iter().map(|f| rules_dir().join(f).join(&stem).join("pass.yaml")).find(|p| p.exists());
+        let found = ["workload", "secret"]
+            .iter()
+            .map(|f| rules_dir().join(f).join(&stem).join("pass.yaml"))
+            .find(|p| p.exists());
         if let Some(p) = found {
-            assert_eq!(fs::read_to_string(&p).unwrap(), hardened, "{} is not the shared hardened manifest", p.display());
+            assert_eq!(
+                fs::read_to_string(&p).unwrap(),
+                hardened,
+                "{} is not the shared hardened manifest",
+                p.display()
+            );
         }
     }
 }

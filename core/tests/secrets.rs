@@ -1,5 +1,11 @@
 //! The secret rules end to end: values never printed, name options, the default-off rule.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use kubeharden::config::Options;
 use kubeharden::report::text::render;
@@ -16,7 +22,9 @@ fn pod(env: &[(&str, &str)]) -> String {
 }
 
 fn run(text: &str, config: Config) -> Report {
-    let report = check(&CheckRequest { files: vec![SourceFile::new("p.yaml", text)], config, ..CheckRequest::default() }).unwrap();
+    let report =
+        check(&CheckRequest { files: vec![SourceFile::new("p.yaml", text)], config, ..CheckRequest::default() })
+            .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
 }
@@ -52,7 +60,11 @@ fn name_options_add_and_remove_fragments() {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("`GITHUB_TOKEN`"));
 
-    let options = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["TOKEN".into()], ..Options::default() };
+    let options = Options {
+        secret_name_patterns: vec!["pin".into()],
+        secret_name_exclusions: vec!["TOKEN".into()],
+        ..Options::default()
+    };
     let tuned = run(&text, Config { options, ..Config::default() });
     let msgs = names(&tuned, "literal-secret-in-env");
     assert_eq!(msgs.len(), 1, "{msgs:?}");
@@ -75,7 +87,10 @@ fn vault_annotation_on_the_deployment_instead_of_the_pod_template_is_not_injecti
     // injected, so the value is a literal.
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    vault.hashicorp.com/agent-inject: \"true\"\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              value: /vault/secrets/db\n";
     assert_eq!(names(&run(text, Config::default()), "literal-secret-in-env").len(), 1);
-    let fixed = text.replace("      labels: {app: api}\n", "      labels: {app: api}\n      annotations:\n        vault.hashicorp.com/agent-inject: \"true\"\n");
+    let fixed = text.replace(
+        "      labels: {app: api}\n",
+        "      labels: {app: api}\n      annotations:\n        vault.hashicorp.com/agent-inject: \"true\"\n",
+    );
     assert!(names(&run(&fixed, Config::default()), "literal-secret-in-env").is_empty());
 }
 

@@ -1,6 +1,12 @@
 //! In-manifest suppressions (`kubeharden.io/ignore.<rule>[.<container>]: "<reason>"`) at the
 //! three scopes, the empty-reason rule, the switch that turns them off, and the count.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use std::process::Command;
 
@@ -71,7 +77,8 @@ fn without_annotations_both_containers_are_found() {
 
 #[test]
 fn object_annotation_suppresses_the_whole_object() {
-    let r = run(&deployment("    kubeharden.io/ignore.privileged-container: \"node agent needs the host devices\"\n", ""));
+    let r =
+        run(&deployment("    kubeharden.io/ignore.privileged-container: \"node agent needs the host devices\"\n", ""));
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.suppressed, 2);
     assert_eq!(r.summary.suppressed, 2);
@@ -98,7 +105,10 @@ fn container_annotation_suppresses_one_container() {
 
 #[test]
 fn another_rule_or_container_is_not_suppressed() {
-    let r = run(&deployment("    kubeharden.io/ignore.run-as-non-root: \"not this rule\"\n", "        kubeharden.io/ignore.privileged-container.other: \"no such container\"\n"));
+    let r = run(&deployment(
+        "    kubeharden.io/ignore.run-as-non-root: \"not this rule\"\n",
+        "        kubeharden.io/ignore.privileged-container.other: \"no such container\"\n",
+    ));
     assert_eq!(containers(&r), ["agent", "helper"]);
     assert_eq!(r.suppressed, 0);
 }
@@ -109,7 +119,11 @@ fn an_empty_reason_is_not_honoured_and_the_finding_says_so() {
     assert_eq!(containers(&r), ["agent", "helper"]);
     assert_eq!(r.suppressed, 0);
     for f in &r.findings {
-        assert!(f.message.contains("`kubeharden.io/ignore.privileged-container` is ignored: it needs a reason"), "{}", f.message);
+        assert!(
+            f.message.contains("`kubeharden.io/ignore.privileged-container` is ignored: it needs a reason"),
+            "{}",
+            f.message
+        );
     }
 }
 
@@ -147,7 +161,8 @@ fn cli_no_annotation_suppressions_flag() {
     let dir = std::env::temp_dir().join(format!("kubeharden-suppression-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("agent.yaml");
-    std::fs::write(&file, deployment("    kubeharden.io/ignore.privileged-container: \"reviewed in SEC-123\"\n", "")).unwrap();
+    std::fs::write(&file, deployment("    kubeharden.io/ignore.privileged-container: \"reviewed in SEC-123\"\n", ""))
+        .unwrap();
 
     let (code, json) = cli(&[], &file);
     assert_eq!(code, 0, "{json}");

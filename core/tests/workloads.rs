@@ -1,6 +1,12 @@
 //! Pod specs are found in every pod-bearing kind, and findings point into the object's own
 //! lines with the kind's path prefix.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code: a failure is a panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure is a panic"
+)]
 
 use kubeharden::{check, CheckRequest, Config, SourceFile};
 
@@ -65,7 +71,11 @@ fn every_pod_bearing_kind() {
         assert!(report.errors.is_empty(), "{kind}: {:?}", report.errors);
         assert_eq!(report.findings.len(), 1, "{kind}:\n{text}\n{:#?}", report.findings);
         let f = &report.findings[0];
-        assert_eq!(f.path.as_deref(), Some(format!("{prefix}.containers[0].securityContext.privileged").as_str()), "{kind}");
+        assert_eq!(
+            f.path.as_deref(),
+            Some(format!("{prefix}.containers[0].securityContext.privileged").as_str()),
+            "{kind}"
+        );
         assert_eq!((f.line, f.column), (Some(want_line), Some(want_col)), "{kind}:\n{text}");
         let o = f.object.as_ref().unwrap();
         assert_eq!((o.kind.as_str(), o.name.as_deref(), o.namespace.as_deref()), (kind, Some("sample"), Some("team")));
@@ -75,7 +85,8 @@ fn every_pod_bearing_kind() {
 
 #[test]
 fn a_crd_without_a_pod_template_is_not_a_workload() {
-    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  template:\n    name: not-a-pod\n";
+    let text =
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  template:\n    name: not-a-pod\n";
     let req = CheckRequest { files: vec![SourceFile::new("w.yaml", text)], ..CheckRequest::default() };
     let report = check(&req).unwrap();
     assert!(report.findings.is_empty(), "{:#?}", report.findings);

@@ -56,7 +56,11 @@ fn walk(node: &Node, max: u32, what: &str) {
         Value::Seq(items) => items.iter().for_each(|n| walk(n, max, what)),
         Value::Map(entries) => {
             for e in entries {
-                assert!(e.key_pos.line >= 1 && e.key_pos.line <= max, "{what}: key line {} outside 1..={max}", e.key_pos.line);
+                assert!(
+                    e.key_pos.line >= 1 && e.key_pos.line <= max,
+                    "{what}: key line {} outside 1..={max}",
+                    e.key_pos.line
+                );
                 walk(&e.value, max, what);
             }
         }
@@ -104,15 +108,63 @@ pub fn finding_key(f: &Finding) -> (String, String, String, Option<String>, Opti
 }
 
 const KEYS: &[&str] = &[
-    "apiVersion", "kind", "metadata", "name", "namespace", "spec", "template", "jobTemplate", "containers",
-    "initContainers", "ephemeralContainers", "securityContext", "privileged", "runAsNonRoot", "runAsUser", "image",
-    "items", "annotations", "labels", "hostNetwork", "capabilities", "add", "drop", "seccompProfile", "type",
-    "kubeharden.io/ignore.privileged-container", "kubeharden.io/ignore.run-as-non-root.app", "<<", "",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "namespace",
+    "spec",
+    "template",
+    "jobTemplate",
+    "containers",
+    "initContainers",
+    "ephemeralContainers",
+    "securityContext",
+    "privileged",
+    "runAsNonRoot",
+    "runAsUser",
+    "image",
+    "items",
+    "annotations",
+    "labels",
+    "hostNetwork",
+    "capabilities",
+    "add",
+    "drop",
+    "seccompProfile",
+    "type",
+    "kubeharden.io/ignore.privileged-container",
+    "kubeharden.io/ignore.run-as-non-root.app",
+    "<<",
+    "",
 ];
 const STRS: &[&str] = &[
-    "v1", "apps/v1", "apps/v2", "batch/v1", "List", "PodList", "Pod", "Deployment", "CronJob", "Job", "StatefulSet",
-    "DaemonSet", "PodTemplate", "app", "nginx", "yes", "on", "0", "true", "", "x y", "ALL", "NET_ADMIN",
-    "RuntimeDefault", "reason", "é\u{2028}\"\\",
+    "v1",
+    "apps/v1",
+    "apps/v2",
+    "batch/v1",
+    "List",
+    "PodList",
+    "Pod",
+    "Deployment",
+    "CronJob",
+    "Job",
+    "StatefulSet",
+    "DaemonSet",
+    "PodTemplate",
+    "app",
+    "nginx",
+    "yes",
+    "on",
+    "0",
+    "true",
+    "",
+    "x y",
+    "ALL",
+    "NET_ADMIN",
+    "RuntimeDefault",
+    "reason",
+    "é\u{2028}\"\\",
 ];
 const POD_KINDS: &[&str] =
     &["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "PodTemplate", "Rollout"];
@@ -166,7 +218,11 @@ pub fn gen_object(u: &mut Unstructured<'_>, depth: usize) -> Result<Tree> {
         let n = u.int_in_range(0..=4)?;
         let items = (0..n).map(|_| gen_object(u, depth + 1)).collect::<Result<Vec<_>>>()?;
         let kind = pick(u, &["List", "PodList", "DeploymentList"])?;
-        return Ok(Tree::map(vec![("apiVersion", Tree::s("v1")), ("kind", Tree::s(kind)), ("items", Tree::Seq(items))]));
+        return Ok(Tree::map(vec![
+            ("apiVersion", Tree::s("v1")),
+            ("kind", Tree::s(kind)),
+            ("items", Tree::Seq(items)),
+        ]));
     }
     if u.ratio(1, 8)? {
         return gen_tree(u, 0);
@@ -198,20 +254,29 @@ pub fn gen_object(u: &mut Unstructured<'_>, depth: usize) -> Result<Tree> {
         pod.push((string(u, KEYS)?, gen_tree(u, 2)?));
     }
     let pod = Tree::Map(pod);
-    let template = Tree::map(vec![("metadata", Tree::map(vec![("labels", Tree::map(vec![("app", Tree::s("x"))]))])), ("spec", pod.clone())]);
+    let template = Tree::map(vec![
+        ("metadata", Tree::map(vec![("labels", Tree::map(vec![("app", Tree::s("x"))]))])),
+        ("spec", pod.clone()),
+    ]);
     let spec = match kind {
         "Pod" => pod,
         "PodTemplate" => template.clone(),
-        "CronJob" => Tree::map(vec![("jobTemplate", Tree::map(vec![("spec", Tree::map(vec![("template", template.clone())]))]))]),
+        "CronJob" => {
+            Tree::map(vec![("jobTemplate", Tree::map(vec![("spec", Tree::map(vec![("template", template.clone())]))]))])
+        }
         _ => Tree::map(vec![("template", template.clone())]),
     };
     let api = if u.ratio(1, 6)? { string(u, STRS)? } else { "apps/v1".to_owned() };
     let mut meta = vec![("name", Tree::Str(string(u, STRS)?))];
     if u.ratio(1, 4)? {
-        meta.push(("annotations", Tree::map(vec![("kubeharden.io/ignore.privileged-container", Tree::Str(string(u, STRS)?))])));
+        meta.push((
+            "annotations",
+            Tree::map(vec![("kubeharden.io/ignore.privileged-container", Tree::Str(string(u, STRS)?))]),
+        ));
     }
     let (spec_key, spec) = if kind == "PodTemplate" { ("template", template) } else { ("spec", spec) };
-    let mut obj = vec![("apiVersion", Tree::Str(api)), ("kind", Tree::s(kind)), ("metadata", Tree::map(meta)), (spec_key, spec)];
+    let mut obj =
+        vec![("apiVersion", Tree::Str(api)), ("kind", Tree::s(kind)), ("metadata", Tree::map(meta)), (spec_key, spec)];
     if u.ratio(1, 8)? {
         let i = u.int_in_range(0..=3)?;
         obj.remove(i);

@@ -55,9 +55,8 @@ fn peak_kib() -> Option<u64> {
 }
 
 fn once(copies: usize, select: Option<Vec<String>>) -> ExitCode {
-    let files: Vec<SourceFile> = (0..copies)
-        .map(|i| SourceFile::new(format!("m/{i}.yaml"), MANIFEST.replace("NAME", &i.to_string())))
-        .collect();
+    let files: Vec<SourceFile> =
+        (0..copies).map(|i| SourceFile::new(format!("m/{i}.yaml"), MANIFEST.replace("NAME", &i.to_string()))).collect();
     let bytes: usize = files.iter().map(|f| f.content.len()).sum();
     let config = Config { select, ..Config::default() };
     let req = CheckRequest { files, config, now: Some("2026-11-22T00:00:00Z".to_owned()), ..CheckRequest::default() };
@@ -88,7 +87,10 @@ fn child(copies: usize, select: Option<&str>) -> Option<Vec<String>> {
 
 fn table() -> ExitCode {
     let sizes = [500usize, 1000, 2000, 4000];
-    println!("{:<12} {:>7} {:>10} {:>8} {:>9} {:>10} {:>14}", "rules", "copies", "bytes", "objects", "findings", "peak KiB", "KiB/copy (Δ)");
+    println!(
+        "{:<12} {:>7} {:>10} {:>8} {:>9} {:>10} {:>14}",
+        "rules", "copies", "bytes", "objects", "findings", "peak KiB", "KiB/copy (Δ)"
+    );
     for (label, select) in [("all-default", None), ("POD001 only", Some("POD001"))] {
         let mut prev: Option<(usize, u64)> = None;
         for &n in &sizes {
@@ -102,7 +104,9 @@ fn table() -> ExitCode {
             };
             let peak_n: Option<u64> = peak.parse().ok();
             let delta = match (prev, peak_n) {
-                (Some((pn, pk)), Some(k)) if n > pn => format!("{:.2}", (k.saturating_sub(pk)) as f64 / (n - pn) as f64),
+                (Some((pn, pk)), Some(k)) if n > pn => {
+                    format!("{:.2}", (k.saturating_sub(pk)) as f64 / (n - pn) as f64)
+                }
                 _ => "-".to_owned(),
             };
             println!("{label:<12} {copies:>7} {bytes:>10} {objects:>8} {findings:>9} {peak:>10} {delta:>14}");

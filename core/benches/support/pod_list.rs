@@ -260,6 +260,8 @@ pub fn generate(n: usize) -> String {
         }
         pod(&mut out, i);
     }
-    out.push_str("\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n");
+    out.push_str(
+        "\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n",
+    );
     out
 }

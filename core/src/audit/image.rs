@@ -33,14 +33,18 @@ impl ImageMeta {
         let s = |k: &str| obj.get(k).and_then(serde_json::Value::as_str).filter(|x| !x.is_empty()).map(str::to_owned);
         let mut name = s("Name").map(|n| normalize_repository(&n));
         let mut digest = s("Digest");
-        if let Some(rd) = obj.get("RepoDigests").and_then(|r| r.as_array()).and_then(|a| a.first()).and_then(|x| x.as_str()) {
+        if let Some(rd) =
+            obj.get("RepoDigests").and_then(|r| r.as_array()).and_then(|a| a.first()).and_then(|x| x.as_str())
+        {
             if let Some((repo, d)) = rd.split_once('@') {
                 name = name.or_else(|| Some(normalize_repository(repo)));
                 digest = digest.or_else(|| Some(d.to_owned()));
             }
         }
         if name.is_none() && digest.is_none() {
-            return Err("names no image: neither `Name` nor `Digest` (an image config needs `--image REF=FILE`)".to_owned());
+            return Err(
+                "names no image: neither `Name` nor `Digest` (an image config needs `--image REF=FILE`)".to_owned()
+            );
         }
         Ok(ImageMeta { source: source.to_owned(), name, digest, created: s("Created") })
     }
@@ -116,9 +120,15 @@ mod tests {
     #[test]
     fn references() {
         let r = ImageRef::parse("nginx:1.25");
-        assert_eq!((r.repository.as_str(), r.tag.as_deref(), r.digest), ("docker.io/library/nginx", Some("1.25"), None));
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_deref(), r.digest),
+            ("docker.io/library/nginx", Some("1.25"), None)
+        );
         let r = ImageRef::parse("localhost:5000/team/app@sha256:abc");
-        assert_eq!((r.repository.as_str(), r.tag, r.digest.as_deref()), ("localhost:5000/team/app", None, Some("sha256:abc")));
+        assert_eq!(
+            (r.repository.as_str(), r.tag, r.digest.as_deref()),
+            ("localhost:5000/team/app", None, Some("sha256:abc"))
+        );
         let r = ImageRef::parse("ghcr.io/o/app:v1@sha256:abc");
         assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("ghcr.io/o/app", Some("v1")));
         assert_eq!(ImageRef::parse("bitnami/redis").repository, "docker.io/bitnami/redis");

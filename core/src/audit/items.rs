@@ -86,7 +86,8 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => {
                     let start = self.i;
-                    while matches!(self.peek(), Some(c) if !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n' | b':')) {
+                    while matches!(self.peek(), Some(c) if !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n' | b':'))
+                    {
                         self.i += 1;
                     }
                     if self.i == start {
@@ -168,7 +169,10 @@ pub fn list_items(text: &str) -> Result<ListItems, ScanError> {
         return Err(s.err("unexpected characters after the JSON object"));
     }
     if !seen_items {
-        return Err(ScanError { message: "the JSON object has no `items`: expected a `kind: List`".to_owned(), offset: 0 });
+        return Err(ScanError {
+            message: "the JSON object has no `items`: expected a `kind: List`".to_owned(),
+            offset: 0,
+        });
     }
     Ok((kind, items))
 }

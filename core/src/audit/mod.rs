@@ -173,11 +173,9 @@ struct Acc {
 /// The owner of a pod, as `Kind/name`; a ReplicaSet created by a Deployment (its name is the
 /// Deployment's plus `-<pod-template-hash>`) is reported as the Deployment.
 fn workload(obj: &K8sObject<'_>, name: &str) -> String {
-    let owner = obj
-        .metadata
-        .and_then(|m| m.get("ownerReferences"))
-        .and_then(Node::as_seq)
-        .and_then(|o| o.iter().find(|r| r.get("controller").and_then(Node::as_bool) == Some(true)).or_else(|| o.first()));
+    let owner = obj.metadata.and_then(|m| m.get("ownerReferences")).and_then(Node::as_seq).and_then(|o| {
+        o.iter().find(|r| r.get("controller").and_then(Node::as_bool) == Some(true)).or_else(|| o.first())
+    });
     let Some(owner) = owner else { return format!("Pod/{name}") };
     let kind = owner.get("kind").and_then(Node::as_str).unwrap_or("Pod");
     let oname = owner.get("name").and_then(Node::as_str).unwrap_or(name);
@@ -293,11 +291,7 @@ fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<Image
         .into_iter()
         .map(|(image, u)| {
             let r = ImageRef::parse(&image);
-            let digest_match = r
-                .digest
-                .iter()
-                .chain(u.digests.iter())
-                .find_map(|d| by_digest.get(d.as_str()).copied());
+            let digest_match = r.digest.iter().chain(u.digests.iter()).find_map(|d| by_digest.get(d.as_str()).copied());
             let (meta, how) = match digest_match {
                 Some(m) => (Some(m), Some("digest")),
                 None => match by_name.get(r.repository.as_str()) {
@@ -348,7 +342,8 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
     let mut errors = Vec::new();
     let text = pods.strip_prefix('\u{feff}').unwrap_or(pods);
     if text.trim_start().starts_with('{') {
-        let (_, items) = items::list_items(text).map_err(|e| format!("line {}: {}", line_at(text, e.offset), e.message))?;
+        let (_, items) =
+            items::list_items(text).map_err(|e| format!("line {}: {}", line_at(text, e.offset), e.message))?;
         for (start, end) in items {
             let Some(item) = text.get(start..end) else { continue };
             match parse_json(item, &limits) {
@@ -423,14 +418,17 @@ pub fn render_text(r: &AuditReport) -> String {
     let _ = writeln!(out, "\n=== Image age ({} images, oldest first) ===", r.image_age.len());
     for i in &r.image_age {
         let age = match (i.age_days, &i.created) {
-            (Some(d), Some(c)) => format!("built {c}, {d} days old{}", if d > r.max_image_age_days { " (too old)" } else { "" }),
+            (Some(d), Some(c)) => {
+                format!("built {c}, {d} days old{}", if d > r.max_image_age_days { " (too old)" } else { "" })
+            }
             (None, Some(c)) => format!("built {c}"),
             _ => match &i.metadata {
                 Some(m) => format!("age unknown (`{m}` has no usable creation date)"),
                 None => "age unknown (no image metadata)".to_owned(),
             },
         };
-        let mut pods: Vec<String> = i.containers.iter().map(|c| format!("{} ({})", c.pod_path(), c.container)).collect();
+        let mut pods: Vec<String> =
+            i.containers.iter().map(|c| format!("{} ({})", c.pod_path(), c.container)).collect();
         let n = pods.len();
         pods.truncate(3);
         let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
@@ -472,14 +470,18 @@ struct Problem<'r> {
     key: Vec<&'r str>,
 }
 
-const WHY_PRIVILEGED: &str = "A privileged container has every capability and all host devices: escaping it is root on the node.";
-const FIX_PRIVILEGED: &str = "Remove `securityContext.privileged: true` from the workload; grant the one capability it needs instead.";
+const WHY_PRIVILEGED: &str =
+    "A privileged container has every capability and all host devices: escaping it is root on the node.";
+const FIX_PRIVILEGED: &str =
+    "Remove `securityContext.privileged: true` from the workload; grant the one capability it needs instead.";
 const WHY_ROOT: &str = "A process running as UID 0 is one kernel bug or mounted socket away from root on the node.";
 const FIX_ROOT: &str = "Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` on the pod, and do not override them per container.";
 const WHY_LIMITS: &str = "Without limits one container can starve its node of CPU or memory (and a memory leak takes the neighbours down with it).";
-const FIX_LIMITS: &str = "Set `resources.limits.cpu` and `resources.limits.memory` on every container (and init container).";
+const FIX_LIMITS: &str =
+    "Set `resources.limits.cpu` and `resources.limits.memory` on every container (and init container).";
 const WHY_AGE: &str = "An old image misses every security fix of its base image since it was built.";
-const FIX_AGE: &str = "Rebuild the image on a current base image, push it, and roll the workloads out; rebuild on a schedule.";
+const FIX_AGE: &str =
+    "Rebuild the image on a current base image, push it, and roll the workloads out; rebuild on a schedule.";
 
 /// The audit as tickets: one per problem — container of a workload (replicas share it) × section,
 /// and one per image older than the maximum age — with a fingerprint that survives rollouts.
@@ -516,7 +518,11 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             vec!["limits", &a.namespace, &a.workload, &a.container],
             sev,
             "Missing resource limits",
-            (if sev == Severity::Medium { "memory-limit-missing" } else { "cpu-limit-missing" }, WHY_LIMITS, FIX_LIMITS),
+            (
+                if sev == Severity::Medium { "memory-limit-missing" } else { "cpu-limit-missing" },
+                WHY_LIMITS,
+                FIX_LIMITS,
+            ),
             format!("{}/{} container {}", a.namespace, a.workload, a.container),
             format!("{}: no {} limit", a.pod_path(), c.missing.join(" or ")),
         ));
@@ -530,7 +536,11 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
                     "Image too old",
                     ("image-too-old", WHY_AGE, FIX_AGE),
                     format!("{} ({d} days)", i.image),
-                    format!("built {created}, {d} days old (maximum {}), used by {} containers", r.max_image_age_days, i.containers.len()),
+                    format!(
+                        "built {created}, {d} days old (maximum {}), used by {} containers",
+                        r.max_image_age_days,
+                        i.containers.len()
+                    ),
                 ));
             }
         }
@@ -624,7 +634,8 @@ pub fn compare(current: &AuditReport, earlier: &AuditReport) -> AuditComparison 
 /// `Baseline: 2 new, 5 still open, 1 resolved` and the titles of the resolved tickets.
 #[must_use]
 pub fn render_comparison(c: &AuditComparison) -> String {
-    let mut out = format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
+    let mut out =
+        format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
     for t in &c.resolved {
         let _ = writeln!(out, "  resolved: {} ({})", t.title, t.fingerprint);
     }

@@ -315,7 +315,8 @@ impl std::error::Error for DockerfileError {}
 pub fn is_dockerfile_name(path: &str) -> bool {
     let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let lower = base.to_ascii_lowercase();
-    if [".yaml", ".yml", ".json", ".dockerignore", ".md", ".template", ".sh", ".txt"].iter().any(|e| lower.ends_with(e)) {
+    if [".yaml", ".yml", ".json", ".dockerignore", ".md", ".template", ".sh", ".txt"].iter().any(|e| lower.ends_with(e))
+    {
         return false;
     }
     for stem in ["dockerfile", "containerfile"] {

@@ -5,15 +5,39 @@ use super::{
 };
 
 const KEYWORDS: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
-    "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 
 /// Arguments BuildKit defines in every `FROM` without a declaration (their values depend on the
 /// build platform, so they stay unknown here).
 const PLATFORM_ARGS: &[&str] = &[
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH",
-    "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SYNTAX",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+    "BUILDKIT_SYNTAX",
 ];
 
 fn line_no(i: usize) -> u32 {
@@ -122,7 +146,11 @@ pub fn parse_dockerfile(text: &str) -> Result<Dockerfile, DockerfileError> {
         };
         let keyword = kw.to_ascii_uppercase();
         if !KEYWORDS.contains(&keyword.as_str()) {
-            return Err(DockerfileError::new(K::UnknownInstruction, line_no(start), format!("unknown instruction `{kw}`")));
+            return Err(DockerfileError::new(
+                K::UnknownInstruction,
+                line_no(start),
+                format!("unknown instruction `{kw}`"),
+            ));
         }
         // heredocs
         let mut heredocs = Vec::new();
@@ -157,7 +185,9 @@ pub fn parse_dockerfile(text: &str) -> Result<Dockerfile, DockerfileError> {
             (Vec::new(), rest.to_owned())
         };
         let form = match args.trim_start().strip_prefix('[') {
-            Some(_) if matches!(keyword.as_str(), "RUN" | "CMD" | "ENTRYPOINT" | "COPY" | "ADD" | "SHELL" | "VOLUME") => {
+            Some(_)
+                if matches!(keyword.as_str(), "RUN" | "CMD" | "ENTRYPOINT" | "COPY" | "ADD" | "SHELL" | "VOLUME") =>
+            {
                 match serde_json::from_str::<Vec<String>>(args.trim()) {
                     Ok(v) => Form::Exec(v),
                     Err(_) => Form::Shell(args.clone()),
@@ -167,7 +197,11 @@ pub fn parse_dockerfile(text: &str) -> Result<Dockerfile, DockerfileError> {
         };
         let needs_args = !matches!(keyword.as_str(), "CMD" | "ENTRYPOINT" | "RUN");
         if needs_args && args.trim().is_empty() && heredocs.is_empty() {
-            return Err(DockerfileError::new(K::MissingArguments, line_no(start), format!("`{keyword}` requires arguments")));
+            return Err(DockerfileError::new(
+                K::MissingArguments,
+                line_no(start),
+                format!("`{keyword}` requires arguments"),
+            ));
         }
         df.instructions.push(Instruction {
             line: line_no(start),
@@ -210,7 +244,11 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), DockerfileError> {
             }
             let (image, unresolved) = vars::expand(raw, &env, escape);
             let platform = ins.flags.iter().find(|f| f.name == "platform").and_then(|f| f.value.clone());
-            let parent = stages.iter().rev().find(|s| s.name.as_deref() == Some(image.to_ascii_lowercase().as_str())).map(|s| s.index);
+            let parent = stages
+                .iter()
+                .rev()
+                .find(|s| s.name.as_deref() == Some(image.to_ascii_lowercase().as_str()))
+                .map(|s| s.index);
             if let Some(last) = stages.last_mut() {
                 last.end = idx;
             }
@@ -279,7 +317,11 @@ fn heredoc_markers(s: &str) -> Vec<(String, bool, bool)> {
             i += 1;
             continue;
         }
-        if c == '<' && b.get(i + 1) == Some(&'<') && b.get(i + 2) != Some(&'<') && (i == 0 || b.get(i - 1) != Some(&'<')) {
+        if c == '<'
+            && b.get(i + 1) == Some(&'<')
+            && b.get(i + 2) != Some(&'<')
+            && (i == 0 || b.get(i - 1) != Some(&'<'))
+        {
             let mut j = i + 2;
             let strip = b.get(j) == Some(&'-');
             if strip {

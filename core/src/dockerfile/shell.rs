@@ -21,14 +21,33 @@ pub fn run_script(ins: &Instruction) -> String {
     if !ins.heredocs.is_empty() {
         let mut head = script.clone();
         for h in &ins.heredocs {
-            for marker in [format!("<<-\"{}\"", h.delimiter), format!("<<-'{}'", h.delimiter), format!("<<-{}", h.delimiter),
-                format!("<<\"{}\"", h.delimiter), format!("<<'{}'", h.delimiter), format!("<<{}", h.delimiter)] {
+            for marker in [
+                format!("<<-\"{}\"", h.delimiter),
+                format!("<<-'{}'", h.delimiter),
+                format!("<<-{}", h.delimiter),
+                format!("<<\"{}\"", h.delimiter),
+                format!("<<'{}'", h.delimiter),
+                format!("<<{}", h.delimiter),
+            ] {
                 head = head.replace(&marker, "");
             }
         }
         let head = head.trim();
         let shell_runs = head.is_empty()
-            || ["sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash", "sh -e", "bash -e", "sh -ex", "bash -ex", "set -e"].contains(&head);
+            || [
+                "sh",
+                "bash",
+                "/bin/sh",
+                "/bin/bash",
+                "ash",
+                "dash",
+                "sh -e",
+                "bash -e",
+                "sh -ex",
+                "bash -ex",
+                "set -e",
+            ]
+            .contains(&head);
         if shell_runs {
             script = head.to_owned();
             for h in &ins.heredocs {
@@ -112,10 +131,15 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
         .map(|c| {
             let mut start = 0;
             while let Some(w) = c.get(start) {
-                let is_assign = w.split_once('=').is_some_and(|(k, _)| {
-                    !k.is_empty() && k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-                });
-                if is_assign || matches!(w.as_str(), "sudo" | "env" | "exec" | "command" | "then" | "do" | "else" | "!" | "{" | "}") {
+                let is_assign = w
+                    .split_once('=')
+                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'));
+                if is_assign
+                    || matches!(
+                        w.as_str(),
+                        "sudo" | "env" | "exec" | "command" | "then" | "do" | "else" | "!" | "{" | "}"
+                    )
+                {
                     start += 1;
                 } else {
                     break;
@@ -191,8 +215,28 @@ pub fn install(cmd: &[String]) -> Option<Install> {
     let takes_value: &[&str] = match manager {
         Manager::Apt => &["-o", "-c", "-t", "--target-release"],
         Manager::Apk => &["-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir"],
-        Manager::Pip => &["-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--trusted-host", "--cache-dir", "-e", "--editable"],
-        Manager::Yum => &["--setopt", "-c", "--config", "--enablerepo", "--disablerepo", "--installroot", "--releasever"],
+        Manager::Pip => &[
+            "-r",
+            "--requirement",
+            "-c",
+            "--constraint",
+            "-i",
+            "--index-url",
+            "--extra-index-url",
+            "-t",
+            "--target",
+            "--prefix",
+            "--root",
+            "-f",
+            "--find-links",
+            "--trusted-host",
+            "--cache-dir",
+            "-e",
+            "--editable",
+        ],
+        Manager::Yum => {
+            &["--setopt", "-c", "--config", "--enablerepo", "--disablerepo", "--installroot", "--releasever"]
+        }
     };
     let sub = match manager {
         Manager::Apk => "add",

@@ -60,7 +60,9 @@ fn heredocs() {
 
 #[test]
 fn env_arg_forms() {
-    let df = parse_dockerfile("FROM a\nENV A=1 B=\"two words\" C='x'\nENV LEGACY value with spaces\nARG X Y=2\nLABEL a=b\n").unwrap();
+    let df =
+        parse_dockerfile("FROM a\nENV A=1 B=\"two words\" C='x'\nENV LEGACY value with spaces\nARG X Y=2\nLABEL a=b\n")
+            .unwrap();
     assert_eq!(
         df.instructions[1].pairs(),
         vec![("A".into(), Some("1".into())), ("B".into(), Some("two words".into())), ("C".into(), Some("x".into()))]
@@ -98,14 +100,32 @@ fn errors_are_typed_with_lines() {
 
 #[test]
 fn never_panics_on_odd_input() {
-    for t in ["\\", "FROM a\\", "FROM a\nRUN \\", "FROM a\nRUN <<", "FROM a\nRUN <<-", "FROM a\nRUN <<\"E", "\u{feff}FROM a\r\nRUN x\r\n", "FROM a\nENV", "FROM a\nUSER ${", "FROM ${\n"] {
+    for t in [
+        "\\",
+        "FROM a\\",
+        "FROM a\nRUN \\",
+        "FROM a\nRUN <<",
+        "FROM a\nRUN <<-",
+        "FROM a\nRUN <<\"E",
+        "\u{feff}FROM a\r\nRUN x\r\n",
+        "FROM a\nENV",
+        "FROM a\nUSER ${",
+        "FROM ${\n",
+    ] {
         let _ = parse_dockerfile(t);
     }
 }
 
 #[test]
 fn names() {
-    for n in ["Dockerfile", "a/b/Dockerfile.dev", "x/app.Dockerfile", "build.dockerfile", "Containerfile", "rootfs/Dockerfile-chroot"] {
+    for n in [
+        "Dockerfile",
+        "a/b/Dockerfile.dev",
+        "x/app.Dockerfile",
+        "build.dockerfile",
+        "Containerfile",
+        "rootfs/Dockerfile-chroot",
+    ] {
         assert!(is_dockerfile_name(n), "{n}");
     }
     for n in ["Dockerfile.yaml", "Dockerfile.dockerignore", "docker-compose.yml", "README.md", "mydockerfile"] {

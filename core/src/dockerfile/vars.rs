@@ -6,9 +6,8 @@
 /// text and whether some variable had no known value (undeclared, or declared without a value).
 #[must_use]
 pub fn expand(s: &str, vars: &[(String, Option<String>)], escape: char) -> (String, bool) {
-    let lookup = |name: &str| -> Option<Option<&str>> {
-        vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_deref())
-    };
+    let lookup =
+        |name: &str| -> Option<Option<&str>> { vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_deref()) };
     let mut out = String::with_capacity(s.len());
     let mut unresolved = false;
     let chars: Vec<char> = s.chars().collect();

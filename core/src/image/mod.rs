@@ -192,7 +192,9 @@ fn config_user(obj: &Node, key: &str, prefix: &str) -> Located<String> {
     let cpath = join(prefix, key);
     match obj.entry(key) {
         Some(c) => match c.value.entry("User") {
-            Some(u) => Located { value: u.value.as_str().unwrap_or("").to_owned(), pos: u.key_pos, path: join(&cpath, "User") },
+            Some(u) => {
+                Located { value: u.value.as_str().unwrap_or("").to_owned(), pos: u.key_pos, path: join(&cpath, "User") }
+            }
             None => Located { value: String::new(), pos: c.key_pos, path: join(&cpath, "User") },
         },
         None => Located { value: String::new(), pos: obj.pos, path: join(&cpath, "User") },
@@ -211,12 +213,18 @@ pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport
         return (Vec::new(), None);
     }
     // Trivy report
-    if root.get("SchemaVersion").and_then(Node::as_i64) == Some(2) && (root.get("Results").is_some() || root.get("ArtifactName").is_some()) {
+    if root.get("SchemaVersion").and_then(Node::as_i64) == Some(2)
+        && (root.get("Results").is_some() || root.get("ArtifactName").is_some())
+    {
         return trivy(file, root);
     }
     // docker inspect: an array of objects with Id and Config
     if let Some(items) = root.as_seq() {
-        let looks = |n: &Node| n.get("Id").is_some() && n.get("Config").is_some() && (n.get("RepoTags").is_some() || n.get("RootFS").is_some());
+        let looks = |n: &Node| {
+            n.get("Id").is_some()
+                && n.get("Config").is_some()
+                && (n.get("RepoTags").is_some() || n.get("RootFS").is_some())
+        };
         if !items.is_empty() && items.iter().all(looks) {
             let metas = items
                 .iter()

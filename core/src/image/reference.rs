@@ -103,12 +103,18 @@ mod tests {
     #[test]
     fn parses_and_normalises() {
         let r = ImageRef::parse("nginx").unwrap();
-        assert_eq!((r.repository.as_str(), r.tag.as_deref(), r.effective_tag()), ("docker.io/library/nginx", None, Some("latest")));
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_deref(), r.effective_tag()),
+            ("docker.io/library/nginx", None, Some("latest"))
+        );
         let r = ImageRef::parse("localhost:5000/app").unwrap();
         assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("localhost:5000/app", None));
         let r = ImageRef::parse("registry.example.com:5000/team/app:1.2@sha256:abc").unwrap();
         assert_eq!((r.tag.as_deref(), r.digest.as_deref()), (Some("1.2"), Some("sha256:abc")));
-        assert_eq!(r.keys(), vec!["digest:sha256:abc".to_owned(), "tag:registry.example.com:5000/team/app:1.2".to_owned()]);
+        assert_eq!(
+            r.keys(),
+            vec!["digest:sha256:abc".to_owned(), "tag:registry.example.com:5000/team/app:1.2".to_owned()]
+        );
         assert_eq!(ImageRef::parse("index.docker.io/library/nginx:1").unwrap().repository, "docker.io/library/nginx");
         assert_eq!(ImageRef::parse("bitnami/redis:7").unwrap().repository, "docker.io/bitnami/redis");
         assert_eq!(ImageRef::parse("app@sha256:x").unwrap().effective_tag(), None);

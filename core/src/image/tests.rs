@@ -7,26 +7,33 @@ fn read(text: &str) -> (Vec<ImageMeta>, Option<TrivyReport>) {
 
 #[test]
 fn skopeo_inspect() {
-    let (m, t) = read(r#"{
+    let (m, t) = read(
+        r#"{
   "Name": "docker.io/library/nginx",
   "Digest": "sha256:aaa",
   "RepoTags": ["1.25", "latest"],
   "Created": "2024-01-01T00:00:00Z",
   "Layers": ["sha256:l1"]
-}"#);
+}"#,
+    );
     assert!(t.is_none());
     let m = &m[0];
     assert_eq!(m.source, MetadataSource::SkopeoInspect);
     assert_eq!(m.created.as_ref().unwrap().pos.line, 5);
     assert!(m.user.is_none(), "skopeo inspect carries no user");
     assert!(m.matches(&ImageRef::parse("nginx@sha256:aaa").unwrap()));
-    assert!(!m.matches(&ImageRef::parse("nginx:1.25").unwrap()), "RepoTags lists the repository's tags, not this image's");
+    assert!(
+        !m.matches(&ImageRef::parse("nginx:1.25").unwrap()),
+        "RepoTags lists the repository's tags, not this image's"
+    );
 }
 
 #[test]
 fn oci_config() {
-    let (m, _) = read(r#"{"architecture": "amd64", "os": "linux", "created": "2024-05-01T10:00:00Z",
- "config": {"User": "app", "Env": ["PATH=/bin"]}, "rootfs": {"type": "layers", "diff_ids": []}}"#);
+    let (m, _) = read(
+        r#"{"architecture": "amd64", "os": "linux", "created": "2024-05-01T10:00:00Z",
+ "config": {"User": "app", "Env": ["PATH=/bin"]}, "rootfs": {"type": "layers", "diff_ids": []}}"#,
+    );
     let m = &m[0];
     assert_eq!(m.source, MetadataSource::OciConfig);
     let u = m.user.as_ref().unwrap();
@@ -38,7 +45,8 @@ fn oci_config() {
 
 #[test]
 fn docker_inspect() {
-    let (m, _) = read(r#"[
+    let (m, _) = read(
+        r#"[
   {
     "Id": "sha256:cfg",
     "RepoTags": ["registry.example.com/app:1.0"],
@@ -47,7 +55,8 @@ fn docker_inspect() {
     "Config": {"User": "1000:1000"},
     "RootFS": {"Type": "layers"}
   }
-]"#);
+]"#,
+    );
     let m = &m[0];
     assert_eq!(m.source, MetadataSource::DockerInspect);
     assert_eq!(m.user.as_ref().unwrap().path, "[0].Config.User");
@@ -59,7 +68,8 @@ fn docker_inspect() {
 
 #[test]
 fn trivy_report() {
-    let (m, t) = read(r#"{
+    let (m, t) = read(
+        r#"{
   "SchemaVersion": 2,
   "ArtifactName": "nginx:1.25",
   "ArtifactType": "container_image",
@@ -68,7 +78,8 @@ fn trivy_report() {
     {"VulnerabilityID": "CVE-1", "PkgName": "openssl", "InstalledVersion": "3.0.1", "FixedVersion": "3.0.2", "Status": "fixed", "Severity": "HIGH"},
     {"VulnerabilityID": "CVE-2", "PkgName": "zlib", "InstalledVersion": "1", "Severity": "CRITICAL", "Status": "affected"}
   ]}]
-}"#);
+}"#,
+    );
     let t = t.unwrap();
     assert_eq!(t.artifact, "nginx:1.25");
     assert_eq!(t.vulnerabilities.len(), 2);

@@ -13,7 +13,6 @@ mod pod;
 pub use lenient::{InvalidField, Lenient};
 pub use object::{Document, K8sObject, ObjectRef};
 pub use pod::{
-    Capability, Container, ContainerKind, EnvSource, EnvVar, Eff, Level, PodSecurityContext, PodSpec, Port,
-    Resources, Volume,
+    Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
+    Volume,
 };
-

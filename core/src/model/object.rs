@@ -177,7 +177,10 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     };
     if kind == "List" || kind.ends_with("List") {
         if let Some(items) = node.get("items").filter(|i| !i.is_null() && i.as_seq().is_none()) {
-            out.problems.push((path.key("items"), format!("`items` of a `kind: {kind}` is {}, but it must be a list", items.short())));
+            out.problems.push((
+                path.key("items"),
+                format!("`items` of a `kind: {kind}` is {}, but it must be a list", items.short()),
+            ));
             return;
         }
     }
@@ -198,7 +201,10 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
                     // kubectl refuses such an item (`Object 'Kind' is missing`): never skip it silently.
                     out.problems.push((
                         items_path.index(i),
-                        format!("item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`", item.short()),
+                        format!(
+                            "item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`",
+                            item.short()
+                        ),
                     ));
                     continue;
                 }

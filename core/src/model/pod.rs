@@ -273,22 +273,23 @@ pub struct PodSpec<'a> {
 }
 
 /// Kinds whose pod template is at `spec.template.spec` and that always carry one.
-const TEMPLATE_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"];
+const TEMPLATE_KINDS: &[&str] =
+    &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"];
 
 impl<'a> PodSpec<'a> {
     pub(crate) fn of(object: &K8sObject<'a>) -> Option<Self> {
         let node = object.node;
         let (rel, meta_rel): (FieldPath, FieldPath) = match object.kind {
             "Pod" => (FieldPath::root().key("spec"), FieldPath::root().key("metadata")),
-            "PodTemplate" => (
-                FieldPath::root().key("template").key("spec"),
-                FieldPath::root().key("template").key("metadata"),
-            ),
+            "PodTemplate" => {
+                (FieldPath::root().key("template").key("spec"), FieldPath::root().key("template").key("metadata"))
+            }
             _ => {
                 let t = FieldPath::root().key("spec").key("template");
                 let jt = FieldPath::root().key("spec").key("jobTemplate").key("spec").key("template");
                 let has_pod = |p: &FieldPath| node.at(&p.key("spec")).is_some_and(|s| s.get("containers").is_some());
-                if object.kind == "CronJob" || (!TEMPLATE_KINDS.contains(&object.kind) && !has_pod(&t) && has_pod(&jt)) {
+                if object.kind == "CronJob" || (!TEMPLATE_KINDS.contains(&object.kind) && !has_pod(&t) && has_pod(&jt))
+                {
                     (jt.key("spec"), jt.key("metadata"))
                 } else if TEMPLATE_KINDS.contains(&object.kind) || has_pod(&t) {
                     (t.key("spec"), t.key("metadata"))
@@ -333,7 +334,13 @@ impl<'a> PodSpec<'a> {
         None
     }
 
-    fn read(object: K8sObject<'a>, spec: &'a Node, path: FieldPath, meta: Option<&'a Node>, meta_path: FieldPath) -> Self {
+    fn read(
+        object: K8sObject<'a>,
+        spec: &'a Node,
+        path: FieldPath,
+        meta: Option<&'a Node>,
+        meta_path: FieldPath,
+    ) -> Self {
         let mut r = Reader::default();
         let host_network = r.bool(spec.get("hostNetwork"), || path.key("hostNetwork"));
         let host_pid = r.bool(spec.get("hostPID"), || path.key("hostPID"));

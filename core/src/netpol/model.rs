@@ -494,7 +494,10 @@ impl<'a> NetworkModel<'a> {
             [] => Err(format!("no workload `{spec}` in the input")),
             many => Err(format!(
                 "`{spec}` is ambiguous: {}",
-                many.iter().map(|&i| format!("`{}`", self.endpoint_id(Endpoint::Workload(i)))).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|&i| format!("`{}`", self.endpoint_id(Endpoint::Workload(i))))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }

@@ -310,7 +310,12 @@ impl<'a> Policy<'a> {
     }
 }
 
-fn read_rules(node: Option<&Node>, spec_path: &FieldPath, d: Direction, problems: &mut Vec<Problem>) -> Vec<PolicyRule> {
+fn read_rules(
+    node: Option<&Node>,
+    spec_path: &FieldPath,
+    d: Direction,
+    problems: &mut Vec<Problem>,
+) -> Vec<PolicyRule> {
     let path = spec_path.key(d.field());
     let Some(node) = node else { return Vec::new() };
     let Some(items) = node.as_seq() else {
@@ -348,7 +353,10 @@ fn read_rules(node: Option<&Node>, spec_path: &FieldPath, d: Direction, problems
                 Some(n) => match n.as_seq() {
                     Some([]) => None,
                     Some(list) => Some(
-                        list.iter().enumerate().map(|(i, p)| read_port(p, &rp.key("ports").index(i), problems)).collect(),
+                        list.iter()
+                            .enumerate()
+                            .map(|(i, p)| read_port(p, &rp.key("ports").index(i), problems))
+                            .collect(),
                     ),
                     None => {
                         problems.push(Problem {
@@ -381,7 +389,10 @@ fn read_peer(p: &Node, path: &FieldPath, problems: &mut Vec<Problem>) -> Peer {
         let Some(cidr) = ip.get("cidr").and_then(Node::as_str).and_then(Cidr::parse) else {
             problems.push(Problem {
                 path: ipp.key("cidr"),
-                message: format!("`ipBlock.cidr` {} is not a CIDR", ip.get("cidr").map_or_else(|| "(missing)".to_owned(), Node::short)),
+                message: format!(
+                    "`ipBlock.cidr` {} is not a CIDR",
+                    ip.get("cidr").map_or_else(|| "(missing)".to_owned(), Node::short)
+                ),
             });
             return Peer::Invalid;
         };
@@ -403,7 +414,9 @@ fn read_peer(p: &Node, path: &FieldPath, problems: &mut Vec<Problem>) -> Peer {
     if pods.is_none() && nss.is_none() {
         problems.push(Problem {
             path: path.clone(),
-            message: "a peer must have `podSelector`, `namespaceSelector` or `ipBlock`: the API server rejects an empty one".to_owned(),
+            message:
+                "a peer must have `podSelector`, `namespaceSelector` or `ipBlock`: the API server rejects an empty one"
+                    .to_owned(),
         });
         return Peer::Invalid;
     }
@@ -456,7 +469,10 @@ fn read_port(p: &Node, path: &FieldPath, problems: &mut Vec<Problem>) -> PolicyP
                     None => PortMatch::Range(lo, lo),
                     Some(e) => match port_number(e) {
                         Some(hi) if hi >= lo => PortMatch::Range(lo, hi),
-                        _ => bad(path.key("endPort"), format!("`endPort` {} must be a port number not below `port` {lo}", e.short())),
+                        _ => bad(
+                            path.key("endPort"),
+                            format!("`endPort` {} must be a port number not below `port` {lo}", e.short()),
+                        ),
                     },
                 }
             } else {

@@ -270,7 +270,9 @@ pub fn check_pss(req: &PssRequest) -> Result<PssReport, Error> {
         errors.extend(errs);
         for doc in &documents {
             let ex = K8sObject::extract(doc);
-            errors.extend(ex.problems.into_iter().map(|(path, message)| crate::engine::problem_error(doc, &path, message)));
+            errors.extend(
+                ex.problems.into_iter().map(|(path, message)| crate::engine::problem_error(doc, &path, message)),
+            );
             for obj in &ex.objects {
                 if let Some(pod) = obj.pod_spec() {
                     results.push(result_for(&pod, level, version));

@@ -149,7 +149,8 @@ mod tests {
     use super::*;
 
     fn policy(labels: &[(&str, &'static str)]) -> NamespacePolicy {
-        let labels: Vec<(String, &'static str)> = labels.iter().map(|(k, v)| (format!("{LABEL_PREFIX}{k}"), *v)).collect();
+        let labels: Vec<(String, &'static str)> =
+            labels.iter().map(|(k, v)| (format!("{LABEL_PREFIX}{k}"), *v)).collect();
         NamespacePolicy::from_labels(|k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| *v))
     }
 

@@ -99,7 +99,8 @@ fn line(f: &Finding) -> String {
 /// `Baseline: 2 new, 5 still open, 1 resolved` and the resolved findings.
 #[must_use]
 pub fn render_text(c: &Comparison) -> String {
-    let mut out = format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
+    let mut out =
+        format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
     if !c.resolved.is_empty() {
         out.push_str("Resolved since the baseline:\n");
         for f in &c.resolved {

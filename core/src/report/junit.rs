@@ -108,8 +108,14 @@ pub fn render(report: &Report, files: &[&str]) -> String {
                 (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
                 _ => file.clone(),
             };
-            let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"input\" file=\"{}\">", escape(file), escape(file));
-            let _ = writeln!(out, "      <error type=\"input-error\" message=\"{}\">{}</error>", escape(&e.message), escape(&at));
+            let _ =
+                writeln!(out, "    <testcase classname=\"{}\" name=\"input\" file=\"{}\">", escape(file), escape(file));
+            let _ = writeln!(
+                out,
+                "      <error type=\"input-error\" message=\"{}\">{}</error>",
+                escape(&e.message),
+                escape(&at)
+            );
             out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");

@@ -14,7 +14,8 @@ use crate::rules::registry::RULES;
 use crate::rules::RuleMeta;
 
 /// The `$schema` of the log.
-pub const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// The key of the finding fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "kubeharden/v1";
@@ -136,9 +137,12 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
             (None, Some(p)) => p.clone(),
             (None, None) => String::new(),
         };
-        let name = f.path.as_deref().and_then(|p| p.rsplit('.').next()).map(str::to_owned).or_else(|| {
-            f.object.as_ref().and_then(|o| o.name.clone())
-        });
+        let name = f
+            .path
+            .as_deref()
+            .and_then(|p| p.rsplit('.').next())
+            .map(str::to_owned)
+            .or_else(|| f.object.as_ref().and_then(|o| o.name.clone()));
         let mut logical = Map::new();
         if let Some(n) = name {
             logical.insert("name".to_owned(), json!(n));
@@ -177,11 +181,8 @@ fn notification(e: &InputError) -> Value {
 pub fn render(report: &Report) -> String {
     let metas: Vec<&'static RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
     let rules: Vec<Value> = metas.iter().map(|m| rule_descriptor(m)).collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, metas.iter().position(|m| m.id.0 == f.rule)))
-        .collect();
+    let results: Vec<Value> =
+        report.findings.iter().map(|f| result(f, metas.iter().position(|m| m.id.0 == f.rule))).collect();
     let notifications: Vec<Value> = report.errors.iter().map(notification).collect();
     let log = json!({
         "$schema": SCHEMA_URI,

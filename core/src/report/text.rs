@@ -83,7 +83,9 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
         let excerpt = if REDACT_EXCERPT.contains(&f.name.as_str()) { None } else { texts.get(file) };
         if let (Some(line), Some(col), Some(text)) = (f.line, f.column, excerpt) {
             // columns count from after a byte-order mark, as the parser reads the text
-            let lines = lines_cache.entry(file).or_insert_with(|| text.strip_prefix('\u{feff}').unwrap_or(text).lines().collect());
+            let lines = lines_cache
+                .entry(file)
+                .or_insert_with(|| text.strip_prefix('\u{feff}').unwrap_or(text).lines().collect());
             let src = lines.get(line.saturating_sub(1) as usize).and_then(|s| {
                 let t = s.trim_start().trim_start_matches("- ");
                 let just_a_name = t.starts_with("name:") && !t.contains(['{', ',']);

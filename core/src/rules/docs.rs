@@ -14,7 +14,15 @@ pub fn rules_markdown() -> String {
     for r in RULES {
         let m = r.meta();
         let on = if m.enabled_by_default { "yes" } else { "no" };
-        let _ = writeln!(out, "| [{}](#{}) | `{}` | {} | {on} | {} |", m.id, m.id.0.to_ascii_lowercase(), m.name, m.severity, m.title);
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {} | {on} | {} |",
+            m.id,
+            m.id.0.to_ascii_lowercase(),
+            m.name,
+            m.severity,
+            m.title
+        );
     }
     for r in RULES {
         let m = r.meta();

@@ -14,16 +14,16 @@ use crate::location::{FieldPath, Pos};
 use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
-pub mod input;
+pub mod dockerfile;
 pub mod docs;
+pub mod image;
+pub mod input;
 pub mod namespace;
+pub mod network;
 pub mod registry;
+pub mod scan;
 pub mod secret;
 pub mod workload;
-pub mod network;
-pub mod dockerfile;
-pub mod image;
-pub mod scan;
 
 pub use input::Input;
 
@@ -197,12 +197,8 @@ pub struct Sink<'s> {
 
 /// Rules whose findings are about secret values: renderers never show the source line of such a
 /// finding (the line may hold the secret itself), only its location.
-pub const SENSITIVE_RULES: &[&str] = &[
-    "literal-secret-in-env",
-    "secret-object-in-manifests",
-    "configmap-credentials",
-    "dockerfile-secret-in-env",
-];
+pub const SENSITIVE_RULES: &[&str] =
+    &["literal-secret-in-env", "secret-object-in-manifests", "configmap-credentials", "dockerfile-secret-in-env"];
 
 /// Whether findings of the rule named `name` may reveal a secret in a source excerpt.
 #[must_use]
@@ -233,7 +229,13 @@ impl<'s> Sink<'s> {
     }
 
     /// A finding about an object (not about one container).
-    pub fn object(&mut self, meta: &'static RuleMeta, obj: &K8sObject<'_>, path: FieldPath, message: impl Into<String>) {
+    pub fn object(
+        &mut self,
+        meta: &'static RuleMeta,
+        obj: &K8sObject<'_>,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) {
         self.emit(meta, None, obj, None, None, path, message.into());
     }
 
@@ -280,7 +282,13 @@ impl<'s> Sink<'s> {
     }
 
     /// A finding at a place that is not a Kubernetes object field (no annotation suppression).
-    pub fn place(&mut self, meta: &'static RuleMeta, severity: Option<Severity>, place: Place, message: impl Into<String>) {
+    pub fn place(
+        &mut self,
+        meta: &'static RuleMeta,
+        severity: Option<Severity>,
+        place: Place,
+        message: impl Into<String>,
+    ) {
         let severity = self.severity(meta, severity);
         let fingerprint = fingerprint(&[
             meta.id.0,
@@ -309,7 +317,13 @@ impl<'s> Sink<'s> {
 
     /// Like [`Sink::place`], for findings whose object is only unique within its file (a
     /// Dockerfile stage): the file name joins the fingerprint.
-    pub fn place_in_file(&mut self, meta: &'static RuleMeta, severity: Option<Severity>, place: Place, message: impl Into<String>) {
+    pub fn place_in_file(
+        &mut self,
+        meta: &'static RuleMeta,
+        severity: Option<Severity>,
+        place: Place,
+        message: impl Into<String>,
+    ) {
         let file = place.file.clone().unwrap_or_default();
         let n = self.findings.len();
         self.place(meta, severity, place, message);

@@ -1,12 +1,12 @@
 //! The hand-kept list of every rule, sorted by id. Registering a rule is one line here.
 
-use super::network::*;
-use super::secret::*;
-use super::namespace::*;
-use super::workload::*;
 use super::dockerfile::*;
 use super::image::*;
+use super::namespace::*;
+use super::network::*;
 use super::scan::*;
+use super::secret::*;
+use super::workload::*;
 use super::Rule;
 
 /// Every rule, sorted by id. Ids are permanent and never reused.

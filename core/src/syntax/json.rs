@@ -323,7 +323,11 @@ mod tests {
 
     #[test]
     fn reads_values_with_positions() {
-        let n = parse_json("{\n  \"a\": [1, 2.5, \"x\\u00e9\"],\n  \"b\": {\"c\": true, \"d\": null}\n}", &Limits::default()).unwrap();
+        let n = parse_json(
+            "{\n  \"a\": [1, 2.5, \"x\\u00e9\"],\n  \"b\": {\"c\": true, \"d\": null}\n}",
+            &Limits::default(),
+        )
+        .unwrap();
         let a = n.entry("a").unwrap();
         assert_eq!(a.key_pos, Pos::new(2, 3));
         let items = a.value.as_seq().unwrap();

@@ -32,7 +32,12 @@ pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 256, max_alias_nodes: 100_000, max_alias_bytes: 16 * 1024 * 1024, max_input_bytes: MAX_INPUT_BYTES }
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+            max_alias_bytes: 16 * 1024 * 1024,
+            max_input_bytes: MAX_INPUT_BYTES,
+        }
     }
 }
 

@@ -233,13 +233,19 @@ impl Builder<'_> {
         if n > self.alias_budget {
             return Err(err(
                 pos,
-                format!("anchors and aliases copy more than {} nodes (a YAML alias bomb?)", self.limits.max_alias_nodes),
+                format!(
+                    "anchors and aliases copy more than {} nodes (a YAML alias bomb?)",
+                    self.limits.max_alias_nodes
+                ),
             ));
         }
         if bytes > self.alias_bytes_budget {
             return Err(err(
                 pos,
-                format!("anchors and aliases copy more than {} of text (a YAML alias bomb?)", size(self.limits.max_alias_bytes)),
+                format!(
+                    "anchors and aliases copy more than {} of text (a YAML alias bomb?)",
+                    size(self.limits.max_alias_bytes)
+                ),
             ));
         }
         self.alias_budget -= n;
@@ -304,7 +310,10 @@ impl Builder<'_> {
                 let height = self.charge(size, pos)?;
                 // An alias must not nest the tree deeper than a document may be written.
                 if self.stack.len() + height > self.limits.max_depth {
-                    return Err(err(pos, format!("nesting deeper than {} levels (through aliases)", self.limits.max_depth)));
+                    return Err(err(
+                        pos,
+                        format!("nesting deeper than {} levels (through aliases)", self.limits.max_depth),
+                    ));
                 }
                 let Some(target) = self.anchors.get(&id).cloned() else {
                     return Err(err(pos, "alias to an unknown anchor"));
@@ -483,11 +492,8 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                 let end_line = clamp(pos_of(&span), end).line;
                 let root = builder.root.take().filter(|r| !r.is_null());
                 let first = doc_first_line.unwrap_or(end_line);
-                let source = sources
-                    .iter()
-                    .rev()
-                    .find(|(l, _)| *l > prev_end_line && *l <= first)
-                    .map(|(_, s)| s.clone());
+                let source =
+                    sources.iter().rev().find(|(l, _)| *l > prev_end_line && *l <= first).map(|(_, s)| s.clone());
                 out.documents.push(RawDocument { index: doc_index, root, source });
                 prev_end_line = first.max(prev_end_line);
                 if let Some(last) = out.documents.last().and_then(|d| d.root.as_ref()) {
@@ -603,7 +609,10 @@ mod tests {
 
     #[test]
     fn multi_docs_and_helm_sources() {
-        let s = parse_yaml("---\n# Source: chart/templates/a.yaml\nkind: A\n---\n# Source: chart/templates/b.yaml\nkind: B\n---\n", &Limits::default());
+        let s = parse_yaml(
+            "---\n# Source: chart/templates/a.yaml\nkind: A\n---\n# Source: chart/templates/b.yaml\nkind: B\n---\n",
+            &Limits::default(),
+        );
         assert!(s.error.is_none());
         let srcs: Vec<_> = s.documents.iter().map(|d| d.source.clone()).collect();
         assert_eq!(srcs[0].as_deref(), Some("chart/templates/a.yaml"));

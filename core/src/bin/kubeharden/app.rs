@@ -29,10 +29,10 @@ macro_rules! out {
 pub mod audit_cmd;
 #[path = "inputs.rs"]
 pub mod inputs;
-#[path = "pss_cmd.rs"]
-pub mod pss_cmd;
 #[path = "netpol_cmd.rs"]
 pub mod netpol_cmd;
+#[path = "pss_cmd.rs"]
+pub mod pss_cmd;
 #[path = "rules_cmd.rs"]
 pub mod rules_cmd;
 #[path = "scan.rs"]
@@ -46,7 +46,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "kubeharden", version, about = "Container-security checklist as rules: Kubernetes manifests, Pod Security Standards, NetworkPolicies, Dockerfiles, images")]
+#[command(
+    name = "kubeharden",
+    version,
+    about = "Container-security checklist as rules: Kubernetes manifests, Pod Security Standards, NetworkPolicies, Dockerfiles, images"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -85,13 +85,16 @@ pub fn run(a: &AuditArgs) -> u8 {
     drop(pods);
     let comparison = match &a.baseline {
         None => None,
-        Some(p) => match std::fs::read_to_string(p).map_err(|e| format!("cannot read: {e}")).and_then(|t| audit::read_json(&t)) {
-            Ok(earlier) => Some(audit::compare(&report, &earlier)),
-            Err(e) => {
-                eprintln!("error: {}: {e}", p.display());
-                return EXIT_ERROR;
+        Some(p) => {
+            match std::fs::read_to_string(p).map_err(|e| format!("cannot read: {e}")).and_then(|t| audit::read_json(&t))
+            {
+                Ok(earlier) => Some(audit::compare(&report, &earlier)),
+                Err(e) => {
+                    eprintln!("error: {}: {e}", p.display());
+                    return EXIT_ERROR;
+                }
             }
-        },
+        }
     };
     let tickets = match &comparison {
         Some(c) => c.new.clone(),

@@ -16,7 +16,8 @@ use kubeharden::SourceFile;
 pub fn is_scannable(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    (matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name)) && !name.starts_with('.')
+    (matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name))
+        && !name.starts_with('.')
 }
 
 /// A file to read, or a problem met while listing inputs.

@@ -63,7 +63,8 @@ fn parse_port(s: &str) -> Result<PortArg, String> {
         None => (s, Proto::Tcp),
     };
     if p.bytes().all(|b| b.is_ascii_digit()) {
-        let n: u16 = p.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("port `{p}` is not between 1 and 65535"))?;
+        let n: u16 =
+            p.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("port `{p}` is not between 1 and 65535"))?;
         Ok(PortArg::Number(n, proto))
     } else if p.is_empty() {
         Err("empty port".to_owned())
@@ -88,7 +89,11 @@ fn describe_allowing(model: &NetworkModel<'_>, d: Direction, a: &Allowing) -> St
     let peer = match a.peer {
         None => format!("any {}", if d == Direction::Ingress { "source" } else { "destination" }),
         Some(i) => {
-            let p = model.policies.get(a.policy).and_then(|p| p.rules(d).get(a.rule)).and_then(|r| r.peers.as_ref()?.get(i));
+            let p = model
+                .policies
+                .get(a.policy)
+                .and_then(|p| p.rules(d).get(a.rule))
+                .and_then(|r| r.peers.as_ref()?.get(i));
             match p {
                 Some(Peer::IpBlock { cidr, except }) if except.is_empty() => format!("ipBlock {cidr}"),
                 Some(Peer::IpBlock { cidr, except }) => format!(
@@ -239,14 +244,19 @@ pub fn run(a: &NetpolArgs) -> u8 {
             let (pos, _) = p.object.doc.root.resolve(&pr.path);
             eprintln!(
                 "warning: {}:{}:{}: NetworkPolicy `{}`: {} (this part matches nothing)",
-                p.object.doc.file, pos.line, pos.column, p.id(), pr.message
+                p.object.doc.file,
+                pos.line,
+                pos.column,
+                p.id(),
+                pr.message
             );
         }
     }
     if let Some(note) = namespace_label_note(&model) {
         eprintln!("note: {note}");
     }
-    let find = |w: &Option<String>| -> Result<Option<Endpoint>, String> { w.as_deref().map(|s| model.find(s)).transpose() };
+    let find =
+        |w: &Option<String>| -> Result<Option<Endpoint>, String> { w.as_deref().map(|s| model.find(s)).transpose() };
     let (from, to) = match (find(&a.from), find(&a.to)) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => {
@@ -352,7 +362,11 @@ fn matrix_text(model: &NetworkModel<'_>, results: &[Row], with_port: bool) -> St
     let mut cells: std::collections::HashMap<(usize, usize), String> = std::collections::HashMap::new();
     for (r, ok, _, text) in results {
         let cell = if with_port {
-            if *ok { "yes".to_owned() } else { "-".to_owned() }
+            if *ok {
+                "yes".to_owned()
+            } else {
+                "-".to_owned()
+            }
         } else if r.ports == PortSet::All {
             "all".to_owned()
         } else if *ok {

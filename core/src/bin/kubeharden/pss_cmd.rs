@@ -52,7 +52,9 @@ pub fn run(a: &PssArgs) -> u8 {
         };
         match read {
             Ok(src) => files.push(src),
-            Err((file, message)) => unreadable.push(InputError { file, document: None, line: None, column: None, message }),
+            Err((file, message)) => {
+                unreadable.push(InputError { file, document: None, line: None, column: None, message })
+            }
         }
     }
     let req = PssRequest { files, level: a.level.clone(), version: a.version.clone() };

@@ -37,7 +37,8 @@ pub fn rules(a: &RulesArgs) -> u8 {
             let infos: Vec<serde_json::Value> = RULES
                 .iter()
                 .map(|r| {
-                    let RuleInfo { id, name, severity, title, enabled_by_default, references, peers, .. } = r.meta().info();
+                    let RuleInfo { id, name, severity, title, enabled_by_default, references, peers, .. } =
+                        r.meta().info();
                     serde_json::json!({"id": id, "name": name, "severity": severity, "title": title,
                         "enabled_by_default": enabled_by_default, "references": references, "peers": peers})
                 })

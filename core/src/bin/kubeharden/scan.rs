@@ -134,9 +134,7 @@ pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
 
 /// The system clock as RFC 3339 (the library never reads the clock).
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rem = secs % 86_400;
     // civil from days (Howard Hinnant)

@@ -43,7 +43,8 @@ declare_rule! {
     }
 }
 
-const ARCHIVES: &[&str] = &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.z", ".taz"];
+const ARCHIVES: &[&str] =
+    &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.z", ".taz"];
 
 fn is_url(s: &str) -> bool {
     let l = s.to_ascii_lowercase();

@@ -67,12 +67,20 @@ impl Rule for DockerfileAptInstallRecommends {
                     String::new()
                 } else {
                     let shown: Vec<String> = missing.iter().take(5).map(|p| format!("`{p}`")).collect();
-                    let more = if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
+                    let more =
+                        if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
                     format!(" of {}{more}", shown.join(", "))
                 };
-                report(out, Self::META, file, df, idx, format!(
+                report(
+                    out,
+                    Self::META,
+                    file,
+                    df,
+                    idx,
+                    format!(
                     "`apt-get install`{what} without `--no-install-recommends` also installs every recommended package"
-                ));
+                ),
+                );
             }
         }
     }

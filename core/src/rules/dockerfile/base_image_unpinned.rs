@@ -76,7 +76,11 @@ impl Rule for DockerfileBaseImageUnpinned {
                 }
                 r.tag
             };
-            let shown = if s.image == s.image_raw { format!("`{}`", s.image) } else { format!("`{}` (`{}`)", s.image_raw, s.image) };
+            let shown = if s.image == s.image_raw {
+                format!("`{}`", s.image)
+            } else {
+                format!("`{}` (`{}`)", s.image_raw, s.image)
+            };
             let message = match tag.as_deref() {
                 None => format!("the base image {shown} has no tag: it means `latest`, which changes under you; pin a version tag and a digest (`image:1.2.3@sha256:...`)"),
                 Some(t) if t.eq_ignore_ascii_case("latest") => format!("the base image {shown} uses the moving tag `latest`; pin a version tag and a digest (`image:1.2.3@sha256:...`)"),

@@ -67,12 +67,16 @@ pub(crate) fn sdk_image(image: &str) -> Option<&'static str> {
         "rust" => Some("the Rust toolchain"),
         "gcc" => Some("the GNU compilers"),
         "maven" | "gradle" => Some("a JDK and a build tool"),
-        "openjdk" | "eclipse-temurin" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine" if !tag.contains("jre") => {
+        "openjdk" | "eclipse-temurin" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine"
+            if !tag.contains("jre") =>
+        {
             Some("a full JDK")
         }
         "sdk" if r.repository.ends_with("/dotnet/sdk") => Some("the .NET SDK"),
         "buildpack-deps" if !(tag.contains("curl") || tag.contains("scm")) => Some("gcc, make and development headers"),
-        "node" | "python" | "ruby" if !lean => Some("gcc, make and development headers (use the `-slim` or `-alpine` variant)"),
+        "node" | "python" | "ruby" if !lean => {
+            Some("gcc, make and development headers (use the `-slim` or `-alpine` variant)")
+        }
         _ => None,
     }
 }
@@ -80,11 +84,29 @@ pub(crate) fn sdk_image(image: &str) -> Option<&'static str> {
 /// Whether a package is a compiler or build tool.
 fn is_build_tool(p: &str) -> bool {
     let base = p.split(['=', ':']).next().unwrap_or(p);
-    let versioned = |stem: &str| base.strip_prefix(stem).is_some_and(|r| r.starts_with('-') && r.get(1..).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')));
+    let versioned = |stem: &str| {
+        base.strip_prefix(stem).is_some_and(|r| {
+            r.starts_with('-') && r.get(1..).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        })
+    };
     matches!(
         base,
-        "gcc" | "g++" | "clang" | "make" | "cmake" | "build-essential" | "build-base" | "autoconf" | "automake" | "libtool"
-            | "golang" | "golang-go" | "rustc" | "cargo" | "gcc-c++" | "musl-dev"
+        "gcc"
+            | "g++"
+            | "clang"
+            | "make"
+            | "cmake"
+            | "build-essential"
+            | "build-base"
+            | "autoconf"
+            | "automake"
+            | "libtool"
+            | "golang"
+            | "golang-go"
+            | "rustc"
+            | "cargo"
+            | "gcc-c++"
+            | "musl-dev"
     ) || versioned("gcc")
         || versioned("g++")
         || versioned("clang")
@@ -100,7 +122,11 @@ impl Rule for DockerfileBuildToolsInFinalStage {
         let root = df.root_stage(last);
         if !root.unresolved {
             if let Some(why) = sdk_image(&root.image) {
-                let via = if root.index == last.index { String::new() } else { format!(" (through stage `{}`)", root.label()) };
+                let via = if root.index == last.index {
+                    String::new()
+                } else {
+                    format!(" (through stage `{}`)", root.label())
+                };
                 report(out, Self::META, file, df, last.from, format!(
                     "{} is built on `{}`{via}, which carries {why}: build in a builder stage and copy only the artifacts into a minimal final stage",
                     stage_words(df, last),
@@ -132,7 +158,9 @@ impl Rule for DockerfileBuildToolsInFinalStage {
                             && (p == "python3-pip" || p == "python-pip")
                         {
                             seen.push(p);
-                            tools.push(format!("`{p}` (without `--no-install-recommends` it pulls in `build-essential`)"));
+                            tools.push(format!(
+                                "`{p}` (without `--no-install-recommends` it pulls in `build-essential`)"
+                            ));
                         }
                     }
                 }

@@ -57,7 +57,14 @@ fn suppression(meta: &RuleMeta, ins: &Instruction) -> Option<Result<String, ()>>
 }
 
 /// Reports a finding at instruction `idx` (suppression comments applied).
-pub(crate) fn report(out: &mut Sink, meta: &'static RuleMeta, file: &str, df: &Dockerfile, idx: usize, message: String) {
+pub(crate) fn report(
+    out: &mut Sink,
+    meta: &'static RuleMeta,
+    file: &str,
+    df: &Dockerfile,
+    idx: usize,
+    message: String,
+) {
     let Some(ins) = df.instructions.get(idx) else { return };
     let mut message = message;
     match suppression(meta, ins) {
@@ -111,9 +118,11 @@ pub(crate) fn report(out: &mut Sink, meta: &'static RuleMeta, file: &str, df: &D
 }
 
 fn is_last_of_kind(df: &Dockerfile, s: &Stage, idx: usize) -> bool {
-    df.instructions.get(idx + 1..s.end).unwrap_or_default().iter().all(|i| {
-        df.instructions.get(idx).is_none_or(|me| i.keyword != me.keyword)
-    })
+    df.instructions
+        .get(idx + 1..s.end)
+        .unwrap_or_default()
+        .iter()
+        .all(|i| df.instructions.get(idx).is_none_or(|me| i.keyword != me.keyword))
 }
 
 fn stage_path(s: &Stage) -> String {
@@ -154,13 +163,7 @@ fn final_image_stages(df: &Dockerfile) -> Vec<&Stage> {
 /// a variable in it has no known value).
 fn final_user(df: &Dockerfile) -> Option<(usize, String, String, bool)> {
     for s in df.final_chain() {
-        let found = df
-            .instructions
-            .iter()
-            .enumerate()
-            .take(s.end)
-            .skip(s.from)
-            .rfind(|(_, i)| i.keyword == "USER");
+        let found = df.instructions.iter().enumerate().take(s.end).skip(s.from).rfind(|(_, i)| i.keyword == "USER");
         if let Some((idx, ins)) = found {
             let raw = ins.args.trim().to_owned();
             let vars = df.vars_at(s, idx);
@@ -212,7 +215,8 @@ fn known_uid(name: &str) -> Option<u32> {
 fn apt_no_recommends(df: &Dockerfile, inst: &shell::Install) -> bool {
     let off = |s: &str| {
         let l = s.to_ascii_lowercase();
-        l.contains("install-recommends") && (l.contains("false") || l.contains("\"0\"") || l.contains("=0") || l.contains("'0'"))
+        l.contains("install-recommends")
+            && (l.contains("false") || l.contains("\"0\"") || l.contains("=0") || l.contains("'0'"))
     };
     inst.has("--no-install-recommends")
         || inst.args.iter().any(|a| off(a))

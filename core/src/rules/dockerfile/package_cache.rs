@@ -53,7 +53,11 @@ fn apt_dist_clean(cmd: &[String]) -> bool {
 /// Whether `PIP_NO_CACHE_DIR` is set in the stage: pip disables its cache for any boolean value,
 /// `0` and `false` included (kept for backward compatibility).
 fn pip_cache_off(df: &Dockerfile, s: &crate::dockerfile::Stage, idx: usize) -> bool {
-    df.vars_at(s, idx).iter().rev().find(|(k, _)| k == "PIP_NO_CACHE_DIR").is_some_and(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+    df.vars_at(s, idx)
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PIP_NO_CACHE_DIR")
+        .is_some_and(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
 }
 
 impl Rule for DockerfilePackageCache {
@@ -82,14 +86,26 @@ impl Rule for DockerfilePackageCache {
                     problems.push("`pip install` keeps its download cache (add `--no-cache-dir`)");
                 }
                 // `--no-network` installs from what is already there and writes no index cache
-                let apk = installs.iter().any(|i| i.manager == Manager::Apk && !i.has("--no-cache") && !i.has("--no-network"));
-                if apk && !cmds.iter().any(|c| shell::removes_path(c, &["/var/cache/apk"])) && !cache_mount(ins, &["/var/cache/apk"]) {
+                let apk = installs
+                    .iter()
+                    .any(|i| i.manager == Manager::Apk && !i.has("--no-cache") && !i.has("--no-network"));
+                if apk
+                    && !cmds.iter().any(|c| shell::removes_path(c, &["/var/cache/apk"]))
+                    && !cache_mount(ins, &["/var/cache/apk"])
+                {
                     problems.push("`apk add` keeps its index cache (add `--no-cache`)");
                 }
                 if problems.is_empty() {
                     continue;
                 }
-                report(out, Self::META, file, df, idx, format!("this `RUN` leaves a package cache in the layer: {}", problems.join("; ")));
+                report(
+                    out,
+                    Self::META,
+                    file,
+                    df,
+                    idx,
+                    format!("this `RUN` leaves a package cache in the layer: {}", problems.join("; ")),
+                );
             }
         }
     }

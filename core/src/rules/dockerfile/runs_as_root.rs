@@ -81,10 +81,17 @@ impl Rule for DockerfileRunsAsRoot {
                 } else {
                     format!("the container runs as root unless the base image `{}` sets another user", root.image)
                 };
-                report(out, Self::META, file, df, last.from, format!(
-                    "{} has no `USER` instruction: {base}; add `USER 10001` (a numeric, non-root UID)",
-                    stage_words(df, last)
-                ));
+                report(
+                    out,
+                    Self::META,
+                    file,
+                    df,
+                    last.from,
+                    format!(
+                        "{} has no `USER` instruction: {base}; add `USER 10001` (a numeric, non-root UID)",
+                        stage_words(df, last)
+                    ),
+                );
             }
         }
     }

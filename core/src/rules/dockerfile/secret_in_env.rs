@@ -48,11 +48,35 @@ declare_rule! {
 }
 
 const SECRET_NAMES: &[&str] = &[
-    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL", "ACCESS_KEY", "AUTH_KEY",
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+    "ACCESS_KEY",
+    "AUTH_KEY",
     "CLIENT_SECRET",
 ];
 
-const NOT_SECRET_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT", "_HOST", "_PORT", "_NAME", "_TYPE", "_LENGTH", "_TTL", "_EXPIRY", "_HEADER"];
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_URI",
+    "_ENDPOINT",
+    "_HOST",
+    "_PORT",
+    "_NAME",
+    "_TYPE",
+    "_LENGTH",
+    "_TTL",
+    "_EXPIRY",
+    "_HEADER",
+];
 
 fn secret_name(name: &str, opts: &Options) -> bool {
     let up = name.to_ascii_uppercase();
@@ -74,19 +98,28 @@ fn secret_value(v: &str) -> bool {
     let jwt = v.starts_with("eyJ") && v.split('.').count() == 3 && v.len() > 30;
     v.contains("-----BEGIN") && v.contains("PRIVATE KEY")
         || aws(v)
-        || ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "sk_live_"].iter().any(|p| v.starts_with(p) && v.len() > 12)
+        || ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "sk_live_"]
+            .iter()
+            .any(|p| v.starts_with(p) && v.len() > 12)
         || jwt
 }
 
 /// Whether a value is no literal secret: empty, a boolean, or only a variable reference.
 fn harmless(v: &str) -> bool {
     let t = v.trim();
-    if t.is_empty() || matches!(t.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "none" | "null" | "changeme-at-runtime") {
+    if t.is_empty()
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "none" | "null" | "changeme-at-runtime"
+        )
+    {
         return true;
     }
     let var = |s: &str| {
         let s = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')).or_else(|| s.strip_prefix('$'));
-        s.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-'))
+        s.is_some_and(|n| {
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-')
+        })
     };
     var(t)
 }
@@ -110,7 +143,11 @@ impl Rule for DockerfileSecretInEnv {
                 if !by_name && !secret_value(&value) {
                     continue;
                 }
-                let why = if by_name { "a literal value (redacted)" } else { "a value that looks like a credential (redacted)" };
+                let why = if by_name {
+                    "a literal value (redacted)"
+                } else {
+                    "a value that looks like a credential (redacted)"
+                };
                 let exposure = if ins.keyword == "ENV" {
                     "it is stored in the image config, readable by anyone who can pull the image"
                 } else {

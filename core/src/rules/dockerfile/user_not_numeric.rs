@@ -75,7 +75,9 @@ fn created_uid(df: &Dockerfile, user: &str) -> Option<u32> {
         for (_, _, cmds) in runs(df, s) {
             for c in &cmds {
                 let Some(first) = c.first() else { continue };
-                if !matches!(first.rsplit('/').next(), Some("adduser" | "useradd")) || c.last().map(String::as_str) != Some(user) {
+                if !matches!(first.rsplit('/').next(), Some("adduser" | "useradd"))
+                    || c.last().map(String::as_str) != Some(user)
+                {
                     continue;
                 }
                 let mut it = c.iter();

@@ -48,11 +48,20 @@ impl Rule for ImageRunsAsRoot {
         if !root {
             return;
         }
-        let how = if user.value.trim().is_empty() { "sets no user".to_owned() } else { format!("sets `User: {}`", user.value) };
-        out.place(Self::META, None, place(img, Some(user)), format!(
-            "image `{}` {how} ({}): its containers run as root; build it with a numeric non-root `USER`",
-            img.display_name(),
-            img.source.describe()
-        ));
+        let how = if user.value.trim().is_empty() {
+            "sets no user".to_owned()
+        } else {
+            format!("sets `User: {}`", user.value)
+        };
+        out.place(
+            Self::META,
+            None,
+            place(img, Some(user)),
+            format!(
+                "image `{}` {how} ({}): its containers run as root; build it with a numeric non-root `USER`",
+                img.display_name(),
+                img.source.describe()
+            ),
+        );
     }
 }

@@ -19,7 +19,12 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         file: Some(img.file.clone()),
         document: Some(img.document),
         pos: Some(at.map_or(img.pos, |l| l.pos)),
-        object: Some(ObjectRef { api_version: None, kind: "Image".to_owned(), namespace: None, name: Some(img.display_name()) }),
+        object: Some(ObjectRef {
+            api_version: None,
+            kind: "Image".to_owned(),
+            namespace: None,
+            name: Some(img.display_name()),
+        }),
         path: at.map(|l| l.path.clone()),
         container: None,
     }

@@ -83,7 +83,11 @@ impl Rule for RunAsNonRootUnverifiable {
                 }
                 let from = format!("`{}` in `{}`", user.path, img.file);
                 let message = if root {
-                    let shown = if user.value.trim().is_empty() { "sets no user".to_owned() } else { format!("runs as `{}`", user.value) };
+                    let shown = if user.value.trim().is_empty() {
+                        "sets no user".to_owned()
+                    } else {
+                        format!("runs as `{}`", user.value)
+                    };
                     format!(
                         "{} requires `runAsNonRoot: true` but its image `{image}` {shown} ({from}): the kubelet will refuse to start it (`container has runAsNonRoot and image will run as root`); build the image with a numeric non-root `USER`, or set `runAsUser` to a non-zero UID",
                         c.describe()

@@ -111,10 +111,7 @@ impl Rule for PssAdmissionRejected {
                     Self::META,
                     pod,
                     first.path().clone(),
-                    format!(
-                        "{what} {pods} rejected by namespace `{ns_name}`: {}",
-                        violates(enforce, &violations)
-                    ),
+                    format!("{what} {pods} rejected by namespace `{ns_name}`: {}", violates(enforce, &violations)),
                 );
                 continue;
             }
@@ -125,7 +122,8 @@ impl Rule for PssAdmissionRejected {
                 .filter(|(_, v)| !v.is_empty())
                 .collect();
             let Some(first) = flagged.first().and_then(|(_, v)| v.first()) else { continue };
-            let severity = if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
+            let severity =
+                if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
             let modes: Vec<&str> = flagged.iter().map(|(m, _)| m.as_str()).collect();
             let details: Vec<String> = flagged.iter().map(|(m, v)| violates(policy.mode(*m), v)).collect();
             out.object_with(

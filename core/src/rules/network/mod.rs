@@ -20,7 +20,13 @@ use crate::rules::{Place, RuleMeta, Sink};
 
 /// Reports a finding about namespace `ns`: on its Namespace object when the input has one, else
 /// with `object: {kind: Namespace, name}` at the first workload of the namespace.
-pub(crate) fn namespace_finding(meta: &'static RuleMeta, model: &NetworkModel<'_>, ns: &str, out: &mut Sink, message: String) {
+pub(crate) fn namespace_finding(
+    meta: &'static RuleMeta,
+    model: &NetworkModel<'_>,
+    ns: &str,
+    out: &mut Sink,
+    message: String,
+) {
     if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
         out.object(meta, obj, obj.field(&FieldPath::root().key("metadata").key("name")), message);
         return;

@@ -1,6 +1,6 @@
+use super::patterns::{looks_like_secret_value, secret_name_fragment};
 use crate::api::Severity;
 use crate::declare_rule;
-use super::patterns::{looks_like_secret_value, secret_name_fragment};
 use crate::location::FieldPath;
 use crate::model::K8sObject;
 use crate::rules::{Context, Rule, Sink};

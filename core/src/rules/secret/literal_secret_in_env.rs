@@ -125,7 +125,8 @@ impl Rule for LiteralSecretInEnv {
                 let message = if let Some(shape) = looks_like_secret_value(value) {
                     format!("{who} sets `{}` to a literal value that looks like {shape} (value redacted)", e.name)
                 } else if let Some(fragment) = secret_name_fragment(e.name, value, &cx.options) {
-                    let mut m = format!("{who} sets `{}` to a literal value and its name looks secret (`{fragment}`)", e.name);
+                    let mut m =
+                        format!("{who} sets `{}` to a literal value and its name looks secret (`{fragment}`)", e.name);
                     if under_vault_dir(value) {
                         m.push_str(&format!(": the value points under `{VAULT_SECRETS_DIR}`, but the pod is not annotated `{VAULT_INJECT}: \"true\"`"));
                     }

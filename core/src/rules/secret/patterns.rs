@@ -24,9 +24,32 @@ pub const SECRET_NAME_FRAGMENTS: &[&str] = &[
 /// Name endings that describe a secret without being one (`TOKEN_URL`, `SECRET_NAME`,
 /// `TOKEN_TTL_SECONDS`). Value shapes still apply to them.
 const NON_SECRET_SUFFIXES: &[&str] = &[
-    "_URL", "_URI", "_ENDPOINT", "_HOST", "_PORT", "_NAME", "_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRATION", "_LENGTH",
-    "_HEADER", "_TYPE", "_ENABLED", "_MODE", "_SECONDS", "_MINUTES", "_HOURS", "_DAYS", "_SIZE", "_COUNT", "_LIMIT",
-    "_INTERVAL", "_RETRIES", "_VERSION", "_ALGORITHM",
+    "_URL",
+    "_URI",
+    "_ENDPOINT",
+    "_HOST",
+    "_PORT",
+    "_NAME",
+    "_TTL",
+    "_TIMEOUT",
+    "_EXPIRY",
+    "_EXPIRATION",
+    "_LENGTH",
+    "_HEADER",
+    "_TYPE",
+    "_ENABLED",
+    "_MODE",
+    "_SECONDS",
+    "_MINUTES",
+    "_HOURS",
+    "_DAYS",
+    "_SIZE",
+    "_COUNT",
+    "_LIMIT",
+    "_INTERVAL",
+    "_RETRIES",
+    "_VERSION",
+    "_ALGORITHM",
 ];
 
 /// Name endings of variables that hold the path of a file (`POSTGRES_PASSWORD_FILE`): not a
@@ -186,7 +209,10 @@ mod tests {
         );
         assert_eq!(looks_like_secret_value("-----BEGIN RSA PRIVATE KEY-----\nMII"), Some("a PEM private key"));
         assert_eq!(looks_like_secret_value("-----BEGIN CERTIFICATE-----"), None);
-        assert_eq!(looks_like_secret_value("postgres://app:hunter2@db:5432/app"), Some("a URL with an embedded password"));
+        assert_eq!(
+            looks_like_secret_value("postgres://app:hunter2@db:5432/app"),
+            Some("a URL with an embedded password")
+        );
         assert_eq!(looks_like_secret_value("postgres://app:$(DB_PASSWORD)@db:5432/app"), None);
         assert_eq!(looks_like_secret_value("https://example.com/a:b@c"), None);
         assert_eq!(looks_like_secret_value("info"), None);
@@ -204,7 +230,11 @@ mod tests {
         assert_eq!(secret_name_fragment("API_TOKENS", "x", &o).as_deref(), Some("TOKEN"));
         assert_eq!(secret_name_fragment("TOKENIZER_MODEL", "bert", &o), None);
         assert_eq!(secret_name_fragment("PASSWORDLESS_LOGIN", "on", &o), None);
-        let o = Options { secret_name_patterns: vec!["pin".into()], secret_name_exclusions: vec!["token".into()], ..Options::default() };
+        let o = Options {
+            secret_name_patterns: vec!["pin".into()],
+            secret_name_exclusions: vec!["token".into()],
+            ..Options::default()
+        };
         assert_eq!(secret_name_fragment("CARD_PIN", "1234", &o).as_deref(), Some("PIN"));
         assert_eq!(secret_name_fragment("GITHUB_TOKEN", "x", &o), None);
     }

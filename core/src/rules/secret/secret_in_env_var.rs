@@ -74,7 +74,9 @@ impl Rule for SecretInEnvVar {
         for c in &pod.containers {
             let who = c.describe();
             for e in &c.env {
-                let Some(r) = e.value_from.and_then(|v| v.get("secretKeyRef")).filter(|r| !r.is_null()) else { continue };
+                let Some(r) = e.value_from.and_then(|v| v.get("secretKeyRef")).filter(|r| !r.is_null()) else {
+                    continue;
+                };
                 let secret = r.get("name").and_then(Node::as_str).unwrap_or("");
                 let key = r.get("key").and_then(Node::as_str).unwrap_or("");
                 let path = c.path.key("env").index(e.index).key("valueFrom").key("secretKeyRef");

@@ -63,12 +63,16 @@ impl Rule for CapabilitiesDropAllMissing {
             let caps_path = c.sc_path("capabilities");
             let drop_path = caps_path.key("drop");
             if let Some(bad) = invalid_at(pod, &caps_path) {
-                let m = format!("{who} {}, so it drops no capabilities", wrong_type("capabilities", &bad.found, "a mapping"));
+                let m = format!(
+                    "{who} {}, so it drops no capabilities",
+                    wrong_type("capabilities", &bad.found, "a mapping")
+                );
                 out.container(Self::META, pod, c, caps_path, m);
                 continue;
             }
             if let Some(bad) = invalid_at(pod, &drop_path) {
-                let m = format!("{who} {}: write `drop: [\"ALL\"]`", wrong_type("capabilities.drop", &bad.found, "a list"));
+                let m =
+                    format!("{who} {}: write `drop: [\"ALL\"]`", wrong_type("capabilities.drop", &bad.found, "a list"));
                 out.container(Self::META, pod, c, drop_path, m);
                 continue;
             }
@@ -81,14 +85,17 @@ impl Rule for CapabilitiesDropAllMissing {
                 (t.eq_ignore_ascii_case("all") || t.eq_ignore_ascii_case("CAP_ALL")).then_some((cap.index, v))
             });
             if let Some((index, v)) = near {
-                let m = format!("{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`");
+                let m = format!(
+                    "{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`"
+                );
                 out.container(Self::META, pod, c, drop_path.index(index), m);
                 continue;
             }
             let message = if c.capabilities_drop.is_empty() {
                 format!("{who} does not set `capabilities.drop: [\"ALL\"]`")
             } else {
-                let listed: Vec<String> = c.capabilities_drop.iter().map(|cap| format!("`{}`", render(&cap.value))).collect();
+                let listed: Vec<String> =
+                    c.capabilities_drop.iter().map(|cap| format!("`{}`", render(&cap.value))).collect();
                 format!("{who} drops only {} instead of `ALL`", listed.join(", "))
             };
             out.container(Self::META, pod, c, drop_path, message);

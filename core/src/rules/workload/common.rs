@@ -117,7 +117,11 @@ pub fn missing_resource(
             let field = if p == &res_path { "resources".to_owned() } else { format!("resources.{}", side.field()) };
             return Some((
                 p.clone(),
-                format!("{who} {}, so it has no `resources.{}.{name}`", wrong_type(&field, &bad.found, "a mapping"), side.field()),
+                format!(
+                    "{who} {}, so it has no `resources.{}.{name}`",
+                    wrong_type(&field, &bad.found, "a mapping"),
+                    side.field()
+                ),
             ));
         }
     }
@@ -126,10 +130,23 @@ pub fn missing_resource(
         ResourceSide::Limits => c.resources.limits,
     };
     match map.and_then(|m| m.get(name)).filter(|n| !n.is_null()) {
-        Some(v) if v.as_str().is_some_and(|s| !s.trim().is_empty()) || v.as_i64().is_some() || matches!(v.value, crate::syntax::Value::Float(_)) => None,
+        Some(v)
+            if v.as_str().is_some_and(|s| !s.trim().is_empty())
+                || v.as_i64().is_some()
+                || matches!(v.value, crate::syntax::Value::Float(_)) =>
+        {
+            None
+        }
         Some(v) => Some((
             path,
-            format!("{who} {}", wrong_type(&format!("resources.{}.{name}", side.field()), &v.short(), "a quantity such as `500m` or `256Mi`")),
+            format!(
+                "{who} {}",
+                wrong_type(
+                    &format!("resources.{}.{name}", side.field()),
+                    &v.short(),
+                    "a quantity such as `500m` or `256Mi`"
+                )
+            ),
         )),
         None => {
             let mut msg = format!("{who} has no `resources.{}.{name}`", side.field());

@@ -85,7 +85,10 @@ impl Rule for ContainerRuntimeSocket {
             let message = if SOCKETS.contains(&file) {
                 format!("volume `{}` mounts the container runtime socket `{raw}`", v.name)
             } else if SOCKET_DIRS.contains(&p.as_str()) {
-                format!("volume `{}` mounts `{raw}`, a host directory that contains the container runtime socket", v.name)
+                format!(
+                    "volume `{}` mounts `{raw}`, a host directory that contains the container runtime socket",
+                    v.name
+                )
             } else {
                 continue;
             };

@@ -4,7 +4,6 @@ use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, type_of, wrong_type};
 use crate::rules::{Context, Rule, Sink};
 
-
 use crate::pss::BASELINE_CAPABILITIES;
 
 declare_rule! {
@@ -63,7 +62,10 @@ impl Rule for DangerousCapabilities {
             let who = c.describe();
             let add_path = c.sc_path("capabilities").key("add");
             if let Some(bad) = invalid_at(pod, &add_path) {
-                let m = format!("{who} {}: kubeharden cannot tell which capabilities it adds", wrong_type("capabilities.add", &bad.found, "a list"));
+                let m = format!(
+                    "{who} {}: kubeharden cannot tell which capabilities it adds",
+                    wrong_type("capabilities.add", &bad.found, "a list")
+                );
                 out.container(Self::META, pod, c, add_path.clone(), m);
             }
             for cap in &c.capabilities_add {
@@ -71,7 +73,10 @@ impl Rule for DangerousCapabilities {
                 let raw = match &cap.value {
                     Lenient::Valid(v) => *v,
                     Lenient::Invalid(v) => {
-                        let m = format!("{who} adds the capability {v}, {} where the Kubernetes API expects a string", type_of(v));
+                        let m = format!(
+                            "{who} adds the capability {v}, {} where the Kubernetes API expects a string",
+                            type_of(v)
+                        );
                         out.container(Self::META, pod, c, path, m);
                         continue;
                     }

@@ -127,7 +127,10 @@ impl Rule for DuplicateKey {
                 Self::META,
                 obj,
                 obj.path.key("metadata"),
-                format!("{} more keys are written more than once in this object (only the first {MAX} are reported)", found - MAX),
+                format!(
+                    "{} more keys are written more than once in this object (only the first {MAX} are reported)",
+                    found - MAX
+                ),
             );
         }
     }

@@ -64,7 +64,9 @@ impl Rule for HostPathVolume {
             let path = pod.path.key("volumes").index(v.index).key("hostPath");
             let message = match hp {
                 Lenient::Valid(p) => format!("volume `{}` mounts the host path `{p}`", v.name),
-                Lenient::Invalid(x) => format!("volume `{}` is a hostPath volume that {}", v.name, wrong_type("path", x, "a string")),
+                Lenient::Invalid(x) => {
+                    format!("volume `{}` is a hostPath volume that {}", v.name, wrong_type("path", x, "a string"))
+                }
                 Lenient::Absent => format!("volume `{}` is a hostPath volume", v.name),
             };
             out.pod(Self::META, pod, path, message);

@@ -51,7 +51,9 @@ impl Rule for ImageDigestMissing {
                 return None;
             }
             Some(match r.digest {
-                Some(d) => format!("{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"),
+                Some(d) => format!(
+                    "{who} uses `{image}`, whose digest `{d}` is not `sha256:` followed by 64 hexadecimal digits"
+                ),
                 None => format!("{who} uses `{image}`, which is not pinned by an `@sha256:` digest"),
             })
         });

@@ -58,7 +58,10 @@ impl Rule for InvalidFieldType {
                 Self::META,
                 obj,
                 f.path.clone(),
-                format!("`{field}` is {}, but the Kubernetes API expects a mapping: the pod of this `{}` cannot be checked", f.found, obj.kind),
+                format!(
+                    "`{field}` is {}, but the Kubernetes API expects a mapping: the pod of this `{}` cannot be checked",
+                    f.found, obj.kind
+                ),
             );
         }
     }
@@ -80,7 +83,11 @@ impl Rule for InvalidFieldType {
                 Self::META,
                 pod,
                 f.path.clone(),
-                format!("`{field}` is {found}, but the Kubernetes API expects {} {}", if f.expected.starts_with('i') { "an" } else { "a" }, f.expected),
+                format!(
+                    "`{field}` is {found}, but the Kubernetes API expects {} {}",
+                    if f.expected.starts_with('i') { "an" } else { "a" },
+                    f.expected
+                ),
             );
         }
     }

@@ -1,11 +1,12 @@
 //! Rules over pod specs of every pod-bearing kind (the checklist's "Workload rules").
 
-pub mod common;
 mod capabilities_drop_all_missing;
+pub mod common;
 mod container_runtime_socket;
 mod cpu_limit_missing;
 mod cpu_request_missing;
 mod dangerous_capabilities;
+mod duplicate_key;
 mod ephemeral_storage_limit_missing;
 mod ephemeral_storage_request_missing;
 mod host_namespaces;
@@ -13,7 +14,6 @@ mod host_path_volume;
 mod host_port;
 mod image_digest_missing;
 mod image_tag_mutable;
-mod duplicate_key;
 mod invalid_field_type;
 mod memory_limit_missing;
 mod memory_request_missing;
@@ -49,5 +49,5 @@ pub use run_as_non_root::RunAsNonRoot;
 pub use run_as_root_user::RunAsRootUser;
 pub use seccomp_profile_missing::SeccompProfileMissing;
 pub use service_account_token_automount::ServiceAccountTokenAutomount;
-pub use writable_root_filesystem::WritableRootFilesystem;
 pub use unknown_api_version::UnknownApiVersion;
+pub use writable_root_filesystem::WritableRootFilesystem;

@@ -52,6 +52,8 @@ impl Rule for PrivilegeEscalationAllowed {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        require_container_bool(Self::META, pod, out, "allowPrivilegeEscalation", false, |c| &c.allow_privilege_escalation);
+        require_container_bool(Self::META, pod, out, "allowPrivilegeEscalation", false, |c| {
+            &c.allow_privilege_escalation
+        });
     }
 }

@@ -60,7 +60,10 @@ impl Rule for RunAsRootUser {
                 (Lenient::Valid(0), Level::Pod) => format!("{who} inherits `runAsUser: 0` (root) from the pod"),
                 (Lenient::Valid(0), _) => format!("{who} sets `runAsUser: 0` (root)"),
                 (Lenient::Invalid(v), Level::Pod) => {
-                    format!("{who} inherits a `runAsUser` that is not an integer: the pod {}", wrong_type("runAsUser", v, "an integer"))
+                    format!(
+                        "{who} inherits a `runAsUser` that is not an integer: the pod {}",
+                        wrong_type("runAsUser", v, "an integer")
+                    )
                 }
                 (Lenient::Invalid(v), _) => format!("{who} {}", wrong_type("runAsUser", v, "an integer")),
                 _ => continue,

@@ -70,7 +70,8 @@ impl Rule for SeccompProfileMissing {
             match &eff.value {
                 Lenient::Valid("RuntimeDefault" | "Localhost") => {}
                 Lenient::Valid("Unconfined") => {
-                    let m = format!("{who} runs with seccomp profile `Unconfined`{from_pod}: every system call is allowed");
+                    let m =
+                        format!("{who} runs with seccomp profile `Unconfined`{from_pod}: every system call is allowed");
                     out.container_with(Self::META, Severity::High, pod, c, path, m);
                 }
                 Lenient::Valid(other) => {
@@ -82,7 +83,9 @@ impl Rule for SeccompProfileMissing {
                     out.container(Self::META, pod, c, path, m);
                 }
                 Lenient::Absent => {
-                    let mut m = format!("{who} has no seccomp profile: set `seccompProfile.type: RuntimeDefault` on it or on the pod");
+                    let mut m = format!(
+                        "{who} has no seccomp profile: set `seccompProfile.type: RuntimeDefault` on it or on the pod"
+                    );
                     if pod.annotation(LEGACY_POD_ANNOTATION).is_some() {
                         m.push_str(&format!(" (the `{LEGACY_POD_ANNOTATION}` annotation is no longer read)"));
                     }
