@@ -16,7 +16,7 @@ VENV=${COMPARE_VENV:-target/compare-venv}
 [ -d "$CORPUS" ] || { echo "no corpus at $CORPUS" >&2; exit 2; }
 
 echo "== building kubeharden and the parse floor (release)"
-cargo build --release -q -p kubeharden --bin kubeharden
+cargo build --release -q -p kubeharden-cli --bin kubeharden
 cargo build --release -q -p kubeharden-benches --bin parse_floor
 KH=target/release/kubeharden
 FLOOR=target/release/parse_floor

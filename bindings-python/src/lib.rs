@@ -17,12 +17,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-// The command-line program, compiled in from the files that define it: `python -m kubeharden`
-// runs the very same code, and `scan_paths` reads inputs with the CLI's walker (recursive
-// .yaml/.yml/.json and Dockerfiles, hidden entries skipped, symbolic links not followed unless
-// asked, UTF-8 check, size cap) and its parallel analysis.
-#[path = "../../core/src/bin/kubeharden/app.rs"]
-mod cli;
+// The command-line program's library: `python -m kubeharden` runs the very same code, and
+// `scan_paths` reads inputs with the CLI's walker (recursive .yaml/.yml/.json and Dockerfiles,
+// hidden entries skipped, symbolic links not followed unless asked, UTF-8 check, size cap) and its
+// parallel analysis.
+use kubeharden_cli as cli;
 
 /// mimalloc, for the many small allocations of parsing on Python threads and the rayon pool
 /// (see Cargo.toml).

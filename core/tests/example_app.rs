@@ -142,21 +142,3 @@ fn network_policies_deny_by_default_and_allow_only_the_named_paths() {
     assert!(!r.findings.iter().any(|f| f.name == "network-policy-allows-all"));
     assert!(r.suppressed >= 1);
 }
-
-#[test]
-fn reachability_of_the_example_app_through_the_cli() {
-    let run = |from: &str, to: &str, port: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-            .args(["netpol", "../examples/manifests", "--from", from, "--to", to, "--port", port])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap()
-            .status
-            .code()
-    };
-    assert_eq!(run("shop/nginx-ingress", "shop/api-service", "8080"), Some(0), "ingress -> api on 8080");
-    assert_eq!(run("shop/api-service", "shop/postgres", "5432"), Some(0), "api -> postgres on 5432");
-    assert_eq!(run("shop/postgres", "shop/api-service", "8080"), Some(1), "postgres -> api denied");
-    assert_eq!(run("shop/api-service", "shop/nginx-ingress", "8443"), Some(1), "api -> anything else denied");
-    assert_eq!(run("shop/api-service", "shop/postgres", "5433"), Some(1), "only the named port");
-}

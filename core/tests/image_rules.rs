@@ -402,36 +402,6 @@ fn cross_check_by_image_file_reference() {
     assert!(hit(&check(&req("10001:app", true)).unwrap()).is_none());
 }
 
-#[test]
-fn cli_scans_dockerfiles_in_directories_and_takes_image_refs() {
-    let dir = std::env::temp_dir().join(format!("kubeharden-img-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("app")).unwrap();
-    std::fs::write(dir.join("app/Dockerfile"), SEEDS[4].1).unwrap();
-    std::fs::write(dir.join("app/api.yaml"), DEPLOY).unwrap();
-    let cfg = dir.join("config.json");
-    std::fs::write(&cfg, r#"{"architecture": "amd64", "os": "linux", "config": {"User": "app"}, "rootfs": {}}"#)
-        .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-        .args(["scan", "--format", "json", "--now", NOW, "--image"])
-        .arg(format!("registry.example.com/api:1.0={}", cfg.display()))
-        .arg(dir.join("app"))
-        .output()
-        .unwrap();
-    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
-    let got = names(&report);
-    assert!(got.contains("dockerfile-user-not-numeric"), "{got:?}");
-    assert!(got.contains("run-as-non-root-unverifiable"), "{got:?}");
-    assert_eq!(out.status.code(), Some(1));
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-        .args(["scan", "--image", "nofile"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
 /// The Dockerfiles of `shared/corpus/dockerfiles`: no panic, no parse error.
 #[test]
 #[ignore = "reads ../shared/corpus (run by scripts/test.d/10-rust.sh)"]

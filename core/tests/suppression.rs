@@ -8,8 +8,6 @@
     reason = "test code: a failure is a panic"
 )]
 
-use std::process::Command;
-
 use kubeharden::report::text::render;
 use kubeharden::{check, CheckRequest, Config, Report, SourceFile};
 
@@ -141,37 +139,4 @@ fn the_text_report_counts_suppressed_findings() {
     let r = run(&text);
     let out = render(&r, &[SourceFile::new("d.yaml", text.clone())], false);
     assert!(out.contains("1 suppressed"), "{out}");
-}
-
-fn cli(args: &[&str], file: &std::path::Path) -> (i32, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-        .args(["scan", "--format", "json", "--select", "privileged-container"])
-        .args(args)
-        .arg(file)
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-    });
-    (out.status.code().unwrap_or(-1), json)
-}
-
-#[test]
-fn cli_no_annotation_suppressions_flag() {
-    let dir = std::env::temp_dir().join(format!("kubeharden-suppression-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("agent.yaml");
-    std::fs::write(&file, deployment("    kubeharden.io/ignore.privileged-container: \"reviewed in SEC-123\"\n", ""))
-        .unwrap();
-
-    let (code, json) = cli(&[], &file);
-    assert_eq!(code, 0, "{json}");
-    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(json["suppressed"], 2);
-
-    let (code, json) = cli(&["--no-annotation-suppressions"], &file);
-    assert_eq!(code, 1, "{json}");
-    assert_eq!(json["findings"].as_array().unwrap().len(), 2);
-    assert_eq!(json["suppressed"], 0);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -17,7 +17,7 @@ if ! "$PY" -c "import maturin, pytest, mypy" 2>/dev/null; then
 fi
 "$PY" -m pip install --quiet --no-build-isolation --no-deps --force-reinstall ./bindings-python
 echo "40-python: wheel built and installed in $((SECONDS - T0)) s"
-cargo build --quiet --locked -p kubeharden --bin kubeharden
+cargo build --quiet --locked -p kubeharden-cli --bin kubeharden
 KUBEHARDEN_CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/kubeharden"
 export KUBEHARDEN_CLI
 cd bindings-python

@@ -7,9 +7,9 @@ use clap::{Args, ValueEnum};
 use kubeharden::audit::{self, AuditOptions};
 use kubeharden::SourceFile;
 
-use super::inputs;
-use super::scan::now_rfc3339;
-use super::{EXIT_ERROR, EXIT_OK};
+use crate::inputs;
+use crate::scan::now_rfc3339;
+use crate::{EXIT_ERROR, EXIT_OK};
 
 /// Output formats of `audit`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

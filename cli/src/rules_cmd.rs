@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use kubeharden::rules::registry;
 use kubeharden::{RuleInfo, RULES};
 
-use super::{EXIT_ERROR, EXIT_OK};
+use crate::{EXIT_ERROR, EXIT_OK};
 
 /// Output formats of `rules`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -1,9 +1,8 @@
-//! The `kubeharden` command-line program: the only place with file I/O, the clock, threads and
-//! exit codes. Subcommands live in their own modules, declared with `#[path]` so that this file
-//! can be compiled into another crate too: the Python extension runs [`main`] for
-//! `python -m kubeharden` (`bindings-python/src/lib.rs`). Refer to siblings with `super::`, never
-//! `crate::`, and use only crates the extension depends on too (`std`, `clap`, `rayon`,
-//! `serde_json`, `kubeharden::`).
+//! The `kubeharden` command-line program as a library: [`main`] runs a command line and returns
+//! the exit code. This crate is the only place with file I/O, the clock, threads and exit codes;
+//! the core (`kubeharden`) stays pure. `src/main.rs` adds the allocator, and the Python extension
+//! calls [`main`] for `python -m kubeharden` and reuses [`inputs`] and [`scan::analyze_all`].
+//! Subcommands live in their own modules.
 
 use std::ffi::OsString;
 
@@ -25,17 +24,11 @@ macro_rules! out {
     }};
 }
 
-#[path = "audit_cmd.rs"]
 pub mod audit_cmd;
-#[path = "inputs.rs"]
 pub mod inputs;
-#[path = "netpol_cmd.rs"]
 pub mod netpol_cmd;
-#[path = "pss_cmd.rs"]
 pub mod pss_cmd;
-#[path = "rules_cmd.rs"]
 pub mod rules_cmd;
-#[path = "scan.rs"]
 pub mod scan;
 
 /// Exit code: nothing at or above the threshold.

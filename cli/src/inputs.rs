@@ -2,8 +2,8 @@
 //! scanned directory are not followed unless asked, so a scan never leaves the tree it was given
 //! and a link loop ends.
 //!
-//! Compiled into the Python binding with the rest of the command (`app.rs`), so
-//! `kubeharden.scan_paths` reads the same files: use only `std` and `kubeharden::` here.
+//! The Python binding's `kubeharden.scan_paths` reads inputs with this module too, so both read
+//! the same files.
 
 use std::collections::HashSet;
 use std::io::Read;

@@ -90,7 +90,7 @@ fn formats_and_output_files() {
 
 #[test]
 fn audit_command() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/audit");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/audit");
     let out = kubeharden(&["audit", "pods.json", "--images", "images", "--now", "2026-11-22T00:00:00Z"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);

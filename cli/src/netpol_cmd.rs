@@ -10,8 +10,8 @@ use kubeharden::rules::Input;
 use kubeharden::{Checker, Config};
 use serde_json::{json, Value};
 
-use super::inputs::{self, Item};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::inputs::{self, Item};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 /// Output formats of `netpol`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 use std::process::Command;
 
 fn netpol(args: &[&str]) -> (i32, String) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/netpol");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/netpol");
     let out = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
         .arg("netpol")
         .arg(format!("{dir}/workloads-prod.yaml"))

@@ -8,8 +8,8 @@ use clap::{Args, ValueEnum};
 use kubeharden::api::InputError;
 use kubeharden::pss::{check_pss, PssReport, PssRequest};
 
-use super::inputs::{self, Item};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::inputs::{self, Item};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 /// Output formats of `pss`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use kubeharden::report::{self, baseline};
 use kubeharden::{Checker, Config, FileResult, SourceFile};
 use rayon::prelude::*;
 
-use super::inputs::{self, Item};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::inputs::{self, Item};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

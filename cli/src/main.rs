@@ -1,5 +1,5 @@
-//! The `kubeharden` command-line program. Everything but the allocator lives in `app.rs`, which
-//! the Python extension compiles in too (`python -m kubeharden`).
+//! The `kubeharden` command-line program. Everything but the allocator lives in the library
+//! (`src/lib.rs`), which the Python extension calls too (`python -m kubeharden`).
 
 use std::process::ExitCode;
 
@@ -8,8 +8,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod app;
-
 fn main() -> ExitCode {
-    ExitCode::from(app::main(std::env::args_os()))
+    ExitCode::from(kubeharden_cli::main(std::env::args_os()))
 }
