@@ -3,6 +3,7 @@
 # build compiles std for wasm32, later ones take seconds), check that the binding holds no rule
 # logic, run the node API tests, type-check index.d.ts with tsc, and run the page's end-to-end
 # test in headless Chromium (screenshots in test-output/; prints the .wasm size and 1 MB timing).
+# needs: wasm chromium
 set -euo pipefail
 cd "${ROOT:-$(dirname "$0")/../..}"
 # shellcheck disable=SC1091
