@@ -1,5 +1,6 @@
 """`python -m kubeharden` behaves like the native `kubeharden`: same stdout, stderr and exit code
-for every subcommand (the module runs the command's own code)."""
+for every subcommand (the module runs the command's own code); the `kubeharden` console script
+that pip installs is the same program."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ def run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess
 
 def py(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "kubeharden", *args], cwd)
+
+
+def console_script() -> Path:
+    """The `kubeharden` command pip put beside this interpreter (`[project.scripts]`)."""
+    script = Path(sys.executable).parent / "kubeharden"
+    assert script.is_file(), f"{script}: the package was installed without its console script"
+    return script
 
 
 CASES = {
@@ -65,6 +73,13 @@ def test_same_exit_code_and_stdout_as_native(name: str, native_cli: Path) -> Non
     assert ours.returncode == theirs.returncode, (ours.stderr, theirs.stderr)
     assert ours.stdout == theirs.stdout
     assert ours.stderr == theirs.stderr
+
+
+@pytest.mark.parametrize("name", ["findings-text", "broken", "no-paths", "version", "unknown-command", "rules-json"])
+def test_console_script_is_python_m(name: str) -> None:
+    args = CASES[name]
+    ours, theirs = run([str(console_script()), *args]), py(*args)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
 def test_exit_codes() -> None:
@@ -117,12 +132,14 @@ def test_stdin(native_cli: Path) -> None:
     assert "<stdin>:18:17: POD001" in ours.stdout
 
 
-def test_ctrl_c_stops_the_command_at_once() -> None:
+@pytest.mark.parametrize("launcher", ["python -m", "console script"])
+def test_ctrl_c_stops_the_command_at_once(launcher: str) -> None:
     import signal
     import time
 
+    command = [sys.executable, "-m", "kubeharden"] if launcher == "python -m" else [str(console_script())]
     # `scan -` blocks reading stdin inside the command's Rust code.
-    p = subprocess.Popen([sys.executable, "-m", "kubeharden", "scan", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen([*command, "scan", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # Wait until it blocks in read(0, ...) (Linux: /proc/PID/syscall), i.e. inside the command.
         syscall = Path(f"/proc/{p.pid}/syscall")
