@@ -202,6 +202,11 @@ impl RawReport {
         kubeharden::report::text::render(&self.report, &self.sources, color)
     }
 
+    /// The core's tickets (`report::tickets`, as `scan --format tickets` renders them) as JSON.
+    fn tickets(&self) -> PyResult<String> {
+        to_json(&kubeharden::report::tickets::tickets(&self.report))
+    }
+
     /// The highest severity of any finding, by name.
     fn max_severity(&self) -> Option<&'static str> {
         self.report.max_severity().map(Severity::as_str)

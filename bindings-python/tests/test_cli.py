@@ -82,6 +82,17 @@ def test_console_script_is_python_m(name: str) -> None:
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
+def test_tickets_are_the_commands(native_cli: Path) -> None:
+    import kubeharden
+
+    report = kubeharden.scan_paths(DATA / "app", config={"select": SELECT}, now=NOW)
+    tickets = report.tickets()
+    native = run([str(native_cli), "scan", str(DATA / "app"), SEL, "--now", NOW, "--format", "tickets"])
+    assert tickets and native.stdout == "\n---\n\n".join(t.markdown for t in tickets)
+    assert [t.severity for t in tickets] == sorted((t.severity for t in tickets), reverse=True)
+    assert all(t.markdown.startswith(f"## {t.title}\n") and t.fingerprint in t.markdown for t in tickets)
+
+
 def test_exit_codes() -> None:
     assert py(*CASES["findings-text"]).returncode == 1
     assert py(*CASES["fail-on-never"]).returncode == 0
