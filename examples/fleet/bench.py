@@ -1,0 +1,103 @@
+"""Throughput of the fleet audit: the plain loop in one process against Dask `LocalCluster`s of 1
+and 2 worker processes (one thread each), on a generated fleet. Prints a Markdown table: median
+wall time of `--runs` runs, pods per second, pods per second per worker, the overhead of Dask
+against the loop, and the tasks' own time (pods per second inside the tasks, where Dask's share
+is excluded). Every scan runs with RAYON_NUM_THREADS=1 (unless set), so one worker is one core.
+
+    python examples/fleet/bench.py [--clusters 100] [--pods 300] [--workers 1 2] [--runs 3] [--dir DIR]
+
+The fleet is generated into DIR (default: a temporary directory) unless it already holds one.
+The machine's core count and load average are printed with the figures: wall times on a loaded
+machine say more about the load than about the audit.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before the core's thread pool starts (and inherited by the workers LocalCluster spawns).
+os.environ.setdefault("RAYON_NUM_THREADS", "1")
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import kubeharden
+
+import fleet
+import generate
+
+
+def median_run(runs: int, fn: Any) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clusters", type=int, default=100)
+    ap.add_argument("--pods", type=int, default=300)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dir", type=Path)
+    a = ap.parse_args()
+    from importlib.metadata import version
+
+    from dask.distributed import Client, LocalCluster
+
+    tmp = None
+    if a.dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="kubeharden-fleet-")
+        a.dir = Path(tmp.name)
+    clusters = sorted(str(d) for d in a.dir.iterdir() if d.is_dir()) if a.dir.is_dir() else []
+    if not clusters:
+        clusters = [str(d) for d in generate.generate(a.dir, a.clusters, a.pods)]
+    size = sum(f.stat().st_size for c in clusters for f in Path(c).rglob("*.json"))
+    now = generate.NOW
+    load0 = os.getloadavg()
+    print(f"{len(clusters)} clusters, {size / 1e6:.0f} MB of exports; kubeharden {kubeharden.__version__}, dask {version('dask')}, "
+          f"Python {platform.python_version()}; {os.cpu_count()} cores, load average {load0[0]:.2f} at the start; "
+          f"RAYON_NUM_THREADS={os.environ['RAYON_NUM_THREADS']}; median of {a.runs} runs", flush=True)
+
+    fleet.audit_cluster(clusters[0], now)  # page cache and the core's first use
+    c0 = time.process_time()
+    loop_wall, report = median_run(a.runs, lambda: fleet.audit_fleet(clusters, now))
+    loop_cpu = (time.process_time() - c0) / a.runs
+    pods = report.totals()["pods"]
+    rows = [("plain loop, 1 process", loop_wall, 1, "1.00×", loop_cpu)]
+    for w in a.workers:
+        with LocalCluster(n_workers=w, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+            fleet.check_workers(client)
+            client.gather(client.map(fleet.audit_cluster, clusters[:w], now=now, pure=False))  # warm the workers
+            wall, merged = median_run(a.runs, lambda: fleet.audit_fleet_dask(client, clusters, now))
+            if merged != report:
+                print("error: the Dask run's report differs from the loop's", file=sys.stderr)
+                return 1
+            task_cpu = sum(c.cpu_seconds for c in merged.clusters)
+            rows.append((f"Dask, {w} worker{'s' if w > 1 else ''}", wall, w, f"{loop_wall / wall:.2f}×", task_cpu))
+    print()
+    print("| run | wall (median) | pods/s | pods/s per worker | speed vs plain loop | CPU s in the scans |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, wall, w, speed, cpu in rows:
+        print(f"| {name} | {wall:.2f} s | {pods / wall:,.0f} | {pods / wall / w:,.0f} | {speed} | {cpu:.2f} |")
+    one = next((r for r in rows if r[0] == "Dask, 1 worker"), None)
+    if one:
+        print(f"\nDask with 1 worker against the plain loop: {100 * (one[1] / loop_wall - 1):+.1f} % wall time "
+              f"({(one[1] - loop_wall) / len(clusters) * 1000:+.1f} ms per cluster)")
+    print(f"{pods:,} pods; load average {os.getloadavg()[0]:.2f} at the end")
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
