@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if ! rustup toolchain list 2>/dev/null | grep '^nightly' >/dev/null; then
   echo "SKIPPED 70-fuzz-smoke: no nightly toolchain (rustup toolchain install nightly)" | tee -a test-output/skipped.txt
   exit 0
 fi
