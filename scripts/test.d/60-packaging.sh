@@ -12,7 +12,8 @@
 #  5. Both pre-commit hooks of .pre-commit-hooks.yaml with the real `pre-commit try-repo` on a
 #     throwaway git repository: a bad manifest fails the hook, a hardened one passes. The
 #     `kubeharden` hook pip-installs this repository into pre-commit's own environment (maturin
-#     builds the extension there; its cargo output is kept in target/pkg/pre-commit-target);
+#     builds the extension there, at each try-repo; the cargo output is kept in
+#     target/pkg/pre-commit-target);
 #     `kubeharden-system` runs the binary of step 2.
 # Tools (pinned, from PyPI) go into the venv target/pkg/tools-venv; nothing outside target/.
 # needs: python wasm
@@ -109,8 +110,9 @@ print(f"{p['filename']}: {p['size']:,} bytes packed, {p['unpackedSize']:,} unpac
 EOF
 
 step "5. pre-commit try-repo"
-# The repository as it is now (uncommitted changes included) as one commit, so both calls of
-# each hook use one pre-commit environment.
+# The repository as it is now, as one commit: try-repo's own snapshot of a dirty tree would leave
+# out untracked files. try-repo builds a fresh environment at each call (its own temporary store),
+# so the `kubeharden` hook builds the extension twice; their cargo output is shared.
 snap=$PKG/pre-commit-snapshot
 rm -rf "$snap" && mkdir -p "$snap"
 git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do
