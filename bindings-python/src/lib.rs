@@ -348,10 +348,10 @@ fn check_paths(
     py.detach(move || {
         let config = config_from_json(config.as_deref()).map_err(to_py_err)?;
         let checker = Checker::new(&config, now.as_deref()).map_err(to_py_err)?;
-        let (sources, mut files) = cli::scan::analyze_all(&checker, &paths, follow_symlinks);
-        let report = checker.finish_in_place(&mut files);
+        let (sources, parsed) = cli::scan::read_all(&paths, follow_symlinks, checker.parse_options());
+        let report = cli::scan::check_all(&checker, &parsed);
         // Freeing the syntax trees costs about a twentieth of the scan; the caller need not wait.
-        rayon::spawn(move || drop(files));
+        rayon::spawn(move || drop(parsed));
         Ok(RawReport { report, sources })
     })
 }

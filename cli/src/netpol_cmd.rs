@@ -6,11 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::netpol::{Allowing, Direction, Endpoint, NetworkModel, Peer, PortSet, Proto, Reach, Side};
-use kubeharden::rules::Input;
-use kubeharden::{Checker, Config};
+use kubeharden::{Inventory, ParseOptions};
 use serde_json::{json, Value};
 
-use crate::inputs::{self, Item};
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 /// Output formats of `netpol`.
@@ -199,13 +197,6 @@ fn namespace_label_note(model: &NetworkModel<'_>) -> Option<String> {
 
 /// Runs `netpol`.
 pub fn run(a: &NetpolArgs) -> u8 {
-    let checker = match Checker::new(&Config::default(), None) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
     let port = match a.port.as_deref().map(parse_port).transpose() {
         Ok(p) => p,
         Err(e) => {
@@ -213,32 +204,17 @@ pub fn run(a: &NetpolArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let mut documents = Vec::new();
+    let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &ParseOptions::default());
+    let inventory = Inventory::new(&sources);
     let mut failed = false;
-    for item in inputs::expand(&a.paths, a.follow_symlinks) {
-        match item {
-            Item::Problem(name, msg) => {
-                eprintln!("error: {name}: {msg}");
-                failed = true;
-            }
-            Item::Path(p) => match inputs::read(&p) {
-                Ok(src) => {
-                    let (docs, errors) = checker.parse(&src);
-                    for e in errors {
-                        eprintln!("error: {}:{}:{}: {}", e.file, e.line.unwrap_or(0), e.column.unwrap_or(0), e.message);
-                        failed = true;
-                    }
-                    documents.extend(docs);
-                }
-                Err((name, msg)) => {
-                    eprintln!("error: {name}: {msg}");
-                    failed = true;
-                }
-            },
+    for e in sources.iter().flat_map(|s| &s.errors).chain(&inventory.errors) {
+        match (e.line, e.column) {
+            (Some(l), Some(c)) => eprintln!("error: {}:{l}:{c}: {}", e.file, e.message),
+            _ => eprintln!("error: {}: {}", e.file, e.message),
         }
+        failed = true;
     }
-    let input = Input::new(documents.iter().collect());
-    let model = NetworkModel::from_input(&input);
+    let model = inventory.network();
     for (i, pr) in &model.problems {
         if let Some(p) = model.policies.get(*i) {
             let (pos, _) = p.object.doc.root.resolve(&pr.path);
@@ -252,7 +228,7 @@ pub fn run(a: &NetpolArgs) -> u8 {
             );
         }
     }
-    if let Some(note) = namespace_label_note(&model) {
+    if let Some(note) = namespace_label_note(model) {
         eprintln!("note: {note}");
     }
     let find =
@@ -268,12 +244,12 @@ pub fn run(a: &NetpolArgs) -> u8 {
         eprintln!("error: traffic from `external` to `external` does not cross the cluster");
         return EXIT_ERROR;
     }
-    let list = pairs(&model, from, to);
+    let list = pairs(model, from, to);
     let results: Vec<Row> = list
         .iter()
         .map(|&(f, t)| {
             let r = model.reach(f, t);
-            let (ok, p, text) = verdict(&model, &r, port.as_ref());
+            let (ok, p, text) = verdict(model, &r, port.as_ref());
             (r, ok, p, text)
         })
         .collect();
@@ -288,8 +264,8 @@ pub fn run(a: &NetpolArgs) -> u8 {
                         "to": model.endpoint_id(r.to),
                         "allowed": ok,
                         "ports": if port.is_some() { text.clone() } else { r.ports.to_string() },
-                        "ingress": side_json(&model, Direction::Ingress, &r.ingress, *p),
-                        "egress": side_json(&model, Direction::Egress, &r.egress, *p),
+                        "ingress": side_json(model, Direction::Ingress, &r.ingress, *p),
+                        "egress": side_json(model, Direction::Egress, &r.egress, *p),
                     })
                 })
                 .collect();
@@ -332,12 +308,12 @@ pub fn run(a: &NetpolArgs) -> u8 {
                     model.endpoint_id(r.to),
                     if port.is_some() { format!(" on {text}") } else { format!(": {text}") }
                 );
-                let _ = writeln!(s, "  {}", side_text(&model, Direction::Egress, r.from, &r.egress, *p));
-                let _ = writeln!(s, "  {}", side_text(&model, Direction::Ingress, r.to, &r.ingress, *p));
+                let _ = writeln!(s, "  {}", side_text(model, Direction::Egress, r.from, &r.egress, *p));
+                let _ = writeln!(s, "  {}", side_text(model, Direction::Ingress, r.to, &r.ingress, *p));
             }
             s
         }
-        Format::Text => matrix_text(&model, &results, port.is_some()),
+        Format::Text => matrix_text(model, &results, port.is_some()),
     };
     out!("{out}");
     if failed {

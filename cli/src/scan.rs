@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::report::{self, baseline};
-use kubeharden::{Checker, Config, FileResult, SourceFile};
+use kubeharden::{Checker, Config, Inventory, ParseOptions, Report, Source, SourceFile};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Item};
@@ -135,44 +135,45 @@ pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
 /// The system clock as RFC 3339 (the library never reads the clock).
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // civil from days (Howard Hinnant)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    kubeharden::time::format_rfc3339(i64::try_from(secs).unwrap_or(i64::MAX))
 }
 
-/// Reads every input in parallel and analyses it; returns the sources (for text excerpts) too.
-pub fn analyze_all(checker: &Checker, paths: &[PathBuf], follow: bool) -> (Vec<SourceFile>, Vec<FileResult>) {
+/// Reads every input in parallel and parses it through the front door
+/// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
+/// the order of the expanded paths.
+pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
     let items = inputs::expand(paths, follow);
     let one = |item: Item| match item {
-        Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
+        Item::Problem(name, msg) => (None, Source::unreadable(&name, msg)),
         Item::Path(p) => match inputs::read(&p) {
             Ok(src) => {
-                let r = checker.analyze(&src);
-                (Some(src), r)
+                let parsed = kubeharden::source::parse(&src, options);
+                (Some(src), parsed)
             }
-            Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
+            Err((name, msg)) => (None, Source::unreadable(&name, msg)),
         },
     };
     // One file (the pre-commit case): no thread pool to start.
-    let results: Vec<(Option<SourceFile>, FileResult)> =
+    let results: Vec<(Option<SourceFile>, Source)> =
         if items.len() <= 1 { items.into_iter().map(one).collect() } else { items.into_par_iter().map(one).collect() };
-    let mut sources = Vec::new();
-    let mut files = Vec::new();
-    for (s, r) in results {
-        sources.extend(s);
-        files.push(r);
+    let mut texts = Vec::new();
+    let mut sources = Vec::with_capacity(results.len());
+    for (t, s) in results {
+        texts.extend(t);
+        sources.push(s);
     }
-    (sources, files)
+    (texts, sources)
+}
+
+/// Checks parsed files with the inventory's extraction and the per-file rules run in parallel.
+pub fn check_all(checker: &Checker, sources: &[Source]) -> Report {
+    if sources.len() <= 1 {
+        return checker.check_sources(sources);
+    }
+    let parts = sources.par_iter().map(Inventory::extract).collect();
+    let inventory = Inventory::from_parts(sources, parts);
+    let per_file = (0..sources.len()).into_par_iter().map(|i| checker.check_file(&inventory, i)).collect();
+    checker.report(&inventory, per_file)
 }
 
 /// Runs `scan`.
@@ -216,17 +217,17 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (mut sources, mut files) = analyze_all(&checker, &paths, a.follow_symlinks);
+    let (mut sources, parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
     if a.format != Format::Text {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
         }
     }
-    let full = checker.finish_in_place(&mut files);
+    let full = check_all(&checker, &parsed);
     // The syntax trees are not needed any more and the process ends soon: freeing them node by
     // node would cost a twentieth of the scan.
-    std::mem::forget(files);
+    std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
             eprintln!("error: {}: cannot write the baseline: {e}", path.display());

@@ -148,6 +148,14 @@ pub struct InputError {
     pub message: String,
 }
 
+impl InputError {
+    /// An error about a whole file (no document or position).
+    #[must_use]
+    pub fn in_file(file: &str, message: String) -> Self {
+        InputError { file: file.to_owned(), document: None, line: None, column: None, message }
+    }
+}
+
 /// The tool that wrote a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {

@@ -26,11 +26,15 @@ pub mod netpol;
 pub mod pss;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod syntax;
+pub mod time;
 
 pub use api::{CheckRequest, Finding, InputError, Report, RuleInfo, Severity, SourceFile};
 pub use config::Config;
-pub use engine::{check, Checker, FileResult};
+pub use engine::{check, Checker, Findings};
 pub use error::{ConfigError, Error, ParseError};
+pub use model::Inventory;
 pub use pss::{check_pss, evaluate_pod, PssLevel, PssReport, PssRequest, PssResult, PssVersion, PssViolation};
 pub use rules::registry::RULES;
+pub use source::{ParseOptions, Source};

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use kubeharden::model::K8sObject;
 use kubeharden::pss::{evaluate_pod, PssLevel, PssVersion};
-use kubeharden::{Checker, Config, SourceFile};
+use kubeharden::source::parse_documents;
+use kubeharden::SourceFile;
 
 /// `shared/conformance/pss` beside the repository: `../shared` of the workspace root
 /// (`concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance/pss")`), or of any ancestor
@@ -41,7 +42,7 @@ fn pss_fixtures_agree_with_pod_security_admission() {
     let root = fixtures();
     let root = root.as_path();
     assert!(root.is_dir(), "PSS fixture directory {} is missing", root.display());
-    let checker = Checker::new(&Config::default(), None).unwrap();
+    let limits = kubeharden::syntax::Limits::default();
     let start = Instant::now();
     let (mut total, mut agree) = (0usize, 0usize);
     let mut disagreements = Vec::new();
@@ -57,7 +58,7 @@ fn pss_fixtures_agree_with_pod_security_admission() {
                 assert!(dir.is_dir(), "fixture directory {} is missing", dir.display());
                 for file in sorted_dir(&dir) {
                     let text = std::fs::read_to_string(&file).unwrap();
-                    let (docs, errors) = checker.parse(&SourceFile::new(file.display().to_string(), text));
+                    let (docs, errors) = parse_documents(&SourceFile::new(file.display().to_string(), text), &limits);
                     assert!(errors.is_empty(), "{}: {errors:?}", file.display());
                     let doc = docs.first().unwrap();
                     let objects = K8sObject::extract(doc).objects;

@@ -18,8 +18,14 @@ fuzz_target!(|data: &[u8]| {
             let again = serde_yaml::to_string(&config).expect("a config serialises");
             let back = Config::from_yaml(&again, None).expect("a serialised config reads back");
             assert_eq!(back, config, "config YAML round trip\n{again}");
-            if let Ok(checker) = Checker::new(&config, Some(NOW)) {
-                let report = checker.finish(vec![checker.analyze(&SourceFile::new("pod.yaml", POD))]);
+            if Checker::new(&config, Some(NOW)).is_ok() {
+                let report = kubeharden::check(&kubeharden::CheckRequest {
+                    files: vec![SourceFile::new("pod.yaml", POD)],
+                    config: config.clone(),
+                    now: Some(NOW.to_owned()),
+                    ..Default::default()
+                })
+                .expect("Checker::new accepted the config");
                 let _ = config.fail_threshold().expect("Checker::new validated fail-on");
                 assert!(report.errors.is_empty());
             }

@@ -16,7 +16,10 @@ fn run(data: &[u8]) -> Result<()> {
     let a = scan_checked("list.json", &json);
     let b = scan_checked("list.yaml", &yaml);
     for (name, text) in [("list.json", &json), ("list.yaml", &yaml)] {
-        let (_, errors) = checker().parse(&SourceFile::new(name, text.as_str()));
+        let (_, errors) = kubeharden::source::parse_documents(
+            &SourceFile::new(name, text.as_str()),
+            &checker().parse_options().limits,
+        );
         assert!(errors.is_empty(), "{name} did not parse: {errors:?}\n{text}");
     }
     let mut fa: Vec<_> = a.findings.iter().map(finding_key).collect();

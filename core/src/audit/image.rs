@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::parse_rfc3339;
+use crate::time::parse_rfc3339;
 
 /// What the audit knows about an image from `skopeo inspect docker://IMAGE`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

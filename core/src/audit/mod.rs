@@ -28,11 +28,11 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Severity, SourceFile};
-use crate::engine::parse_rfc3339;
 use crate::model::{ContainerKind, Document, K8sObject, Level, PodSpec};
 use crate::report::tickets::{docs_section, Ticket};
 use crate::rules::{fingerprint, registry};
 use crate::syntax::{parse_json, parse_yaml, Limits, Node};
+use crate::time::parse_rfc3339;
 
 pub use image::{ImageMeta, ImageRef};
 

@@ -10,7 +10,6 @@ mod reference;
 pub use reference::{normalize_repository, ImageRef};
 
 use crate::api::Severity;
-use crate::dockerfile::Dockerfile;
 use crate::location::Pos;
 use crate::syntax::Node;
 
@@ -141,25 +140,6 @@ pub struct TrivyReport {
     pub artifact_type: Option<String>,
     /// Every vulnerability, in report order.
     pub vulnerabilities: Vec<Vulnerability>,
-}
-
-/// What a file holds besides Kubernetes manifests.
-#[derive(Clone, Debug, Default)]
-pub struct Artifacts {
-    /// The Dockerfile, when the file is one.
-    pub dockerfile: Option<Dockerfile>,
-    /// Image metadata (one per image of a `docker inspect` array; one from a Trivy report).
-    pub images: Vec<ImageMeta>,
-    /// The Trivy report, when the file is one.
-    pub trivy: Option<TrivyReport>,
-}
-
-impl Artifacts {
-    /// Whether the file held none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.dockerfile.is_none() && self.images.is_empty() && self.trivy.is_none()
-    }
 }
 
 fn s<'a>(n: &'a Node, key: &str) -> Option<&'a str> {

@@ -6,10 +6,12 @@
 //! ([`crate::syntax::Node`]) of its document and knows the [`FieldPath`] of what it reads, so a
 //! rule can point at the exact field.
 
+mod inventory;
 mod lenient;
 mod object;
 mod pod;
 
+pub use inventory::{problem_error, Inventory, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
 pub use object::{Document, K8sObject, ObjectRef};
 pub use pod::{

@@ -24,11 +24,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{InputError, SourceFile};
-use crate::config::Config;
-use crate::engine::Checker;
 use crate::error::Error;
 use crate::location::FieldPath;
-use crate::model::{K8sObject, ObjectRef, PodSpec};
+use crate::model::{Inventory, ObjectRef, PodSpec};
+use crate::source::{ParseOptions, Source};
 
 mod checks;
 /// The capabilities the baseline level allows to add (also the `dangerous-capabilities` rule's list).
@@ -262,23 +261,11 @@ pub fn result_for(pod: &PodSpec<'_>, level: PssLevel, version: PssVersion) -> Ps
 pub fn check_pss(req: &PssRequest) -> Result<PssReport, Error> {
     let level: PssLevel = req.level.parse().map_err(Error::Request)?;
     let version: PssVersion = req.version.parse().map_err(Error::Request)?;
-    let checker = Checker::new(&Config::default(), None)?;
-    let mut results = Vec::new();
-    let mut errors = Vec::new();
-    for file in &req.files {
-        let (documents, errs) = checker.parse(file);
-        errors.extend(errs);
-        for doc in &documents {
-            let ex = K8sObject::extract(doc);
-            errors.extend(
-                ex.problems.into_iter().map(|(path, message)| crate::engine::problem_error(doc, &path, message)),
-            );
-            for obj in &ex.objects {
-                if let Some(pod) = obj.pod_spec() {
-                    results.push(result_for(&pod, level, version));
-                }
-            }
-        }
-    }
+    let options = ParseOptions::default();
+    let sources: Vec<Source> = req.files.iter().map(|f| crate::source::parse(f, &options)).collect();
+    let inventory = Inventory::new(&sources);
+    let results = inventory.pods.iter().map(|pod| result_for(pod, level, version)).collect();
+    let mut errors: Vec<InputError> = sources.iter().flat_map(|s| s.errors.iter().cloned()).collect();
+    errors.extend(inventory.errors.iter().cloned());
     Ok(PssReport { level: req.level.clone(), version: req.version.clone(), results, errors })
 }

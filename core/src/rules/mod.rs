@@ -11,21 +11,18 @@ use std::fmt;
 use crate::api::{Finding, Severity};
 use crate::config::Options;
 use crate::location::{FieldPath, Pos};
-use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
+use crate::model::{Container, Inventory, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
 pub mod dockerfile;
 pub mod docs;
 pub mod image;
-pub mod input;
 pub mod namespace;
 pub mod network;
 pub mod registry;
 pub mod scan;
 pub mod secret;
 pub mod workload;
-
-pub use input::Input;
 
 /// A rule's stable id (`POD001`): permanent, never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -152,7 +149,7 @@ pub trait Rule: Sync + Send + fmt::Debug {
     fn check_object(&self, _obj: &K8sObject<'_>, _cx: &Context, _out: &mut Sink) {}
 
     /// Called once with the whole input (cross-resource rules: namespaces, NetworkPolicies, ...).
-    fn check_input(&self, _input: &Input<'_>, _cx: &Context, _out: &mut Sink) {}
+    fn check_inventory(&self, _inventory: &Inventory<'_>, _cx: &Context, _out: &mut Sink) {}
 
     /// Called for every Dockerfile (`file` is its name in the request).
     fn check_dockerfile(&self, _file: &str, _df: &crate::dockerfile::Dockerfile, _cx: &Context, _out: &mut Sink) {}

@@ -5,11 +5,11 @@
 use super::{Entry, Limits, Node, SyntaxError, Value};
 use crate::location::Pos;
 
-/// An array or object being read: its position and what is read so far (an object also holds
-/// the key whose value comes next).
+/// An array or object being read: its position, where its elements start in the reader's
+/// scratch buffer (an object also holds the key whose value comes next).
 enum Open {
-    Array(Pos, Vec<Node>),
-    Object(Pos, Vec<Entry>, (String, Pos)),
+    Array(Pos, usize),
+    Object(Pos, usize, (String, Pos)),
 }
 
 struct Reader<'a> {
@@ -22,6 +22,10 @@ struct Reader<'a> {
     col_at: (usize, u32),
     depth: usize,
     limits: &'a Limits,
+    // The elements of the open arrays and objects, innermost last: a closed collection takes
+    // its own as a vector of exactly its length (no doubling slack kept in the tree).
+    items: Vec<Node>,
+    entries: Vec<Entry>,
 }
 
 /// Reads one JSON value (the whole text).
@@ -29,7 +33,18 @@ struct Reader<'a> {
 /// # Errors
 /// A [`SyntaxError`] at the first offending character.
 pub fn parse_json(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
-    let mut r = Reader { text, bytes: text.as_bytes(), i: 0, line: 1, line_start: 0, col_at: (0, 1), depth: 0, limits };
+    let mut r = Reader {
+        text,
+        bytes: text.as_bytes(),
+        i: 0,
+        line: 1,
+        line_start: 0,
+        col_at: (0, 1),
+        depth: 0,
+        limits,
+        items: Vec::new(),
+        entries: Vec::new(),
+    };
     r.ws();
     let v = r.value()?;
     r.ws();
@@ -103,7 +118,7 @@ impl Reader<'_> {
                         Node::new(Value::Map(Vec::new()), pos)
                     } else {
                         let key = self.key()?;
-                        stack.push(Open::Object(pos, Vec::new(), key));
+                        stack.push(Open::Object(pos, self.entries.len(), key));
                         continue;
                     }
                 }
@@ -116,7 +131,7 @@ impl Reader<'_> {
                         self.depth -= 1;
                         Node::new(Value::Seq(Vec::new()), pos)
                     } else {
-                        stack.push(Open::Array(pos, Vec::new()));
+                        stack.push(Open::Array(pos, self.items.len()));
                         continue;
                     }
                 }
@@ -132,37 +147,37 @@ impl Reader<'_> {
             loop {
                 match stack.pop() {
                     None => return Ok(done),
-                    Some(Open::Array(p, mut items)) => {
-                        items.push(done);
+                    Some(Open::Array(p, start)) => {
+                        self.items.push(done);
                         self.ws();
                         match self.peek() {
                             Some(b',') => {
                                 self.i += 1;
-                                stack.push(Open::Array(p, items));
+                                stack.push(Open::Array(p, start));
                                 break;
                             }
                             Some(b']') => {
                                 self.i += 1;
                                 self.depth -= 1;
-                                done = Node::new(Value::Seq(items), p);
+                                done = Node::new(Value::Seq(self.items.drain(start..).collect()), p);
                             }
                             _ => return Err(self.err("expected `,` or `]` in an array")),
                         }
                     }
-                    Some(Open::Object(p, mut entries, (key, key_pos))) => {
-                        entries.push(Entry { key, key_pos, value: done });
+                    Some(Open::Object(p, start, (key, key_pos))) => {
+                        self.entries.push(Entry { key, key_pos, value: done });
                         self.ws();
                         match self.peek() {
                             Some(b',') => {
                                 self.i += 1;
                                 let key = self.key()?;
-                                stack.push(Open::Object(p, entries, key));
+                                stack.push(Open::Object(p, start, key));
                                 break;
                             }
                             Some(b'}') => {
                                 self.i += 1;
                                 self.depth -= 1;
-                                done = Node::new(Value::Map(entries), p);
+                                done = Node::new(Value::Map(self.entries.drain(start..).collect()), p);
                             }
                             _ => return Err(self.err("expected `,` or `}` in an object")),
                         }

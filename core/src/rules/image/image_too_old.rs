@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::engine::parse_rfc3339;
 use crate::image::ImageMeta;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::time::parse_rfc3339;
 
 use super::place;
 

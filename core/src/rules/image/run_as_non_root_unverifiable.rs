@@ -1,8 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::image::ImageRef;
+use crate::model::Inventory;
 use crate::model::Lenient;
-use crate::rules::{Context, Input, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
 
 use super::image_user;
 
@@ -57,7 +58,7 @@ impl Rule for RunAsNonRootUnverifiable {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         if input.images.is_empty() {
             return;
         }
@@ -71,10 +72,8 @@ impl Rule for RunAsNonRootUnverifiable {
                 }
                 let Some(image) = c.image.valid() else { continue };
                 let Some(r) = ImageRef::parse(image) else { continue };
-                let Some((img, user)) = input.images.iter().find_map(|m| match &m.user {
-                    Some(u) if m.matches(&r) => Some((m, u)),
-                    _ => None,
-                }) else {
+                let Some((img, user)) = input.images_for(&r).into_iter().find_map(|m| m.user.as_ref().map(|u| (m, u)))
+                else {
                     continue;
                 };
                 let (name, root) = image_user(&user.value);

@@ -34,7 +34,7 @@ pub(crate) fn namespace_finding(
     let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
     let (file, document, pos) = match first {
         Some(w) => {
-            let o = &w.pod.object;
+            let o = &w.object;
             let rel = if o.namespace_field().is_some() {
                 FieldPath::root().key("metadata").key("namespace")
             } else {

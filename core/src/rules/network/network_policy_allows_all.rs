@@ -1,8 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
-use crate::netpol::{read_policies, Direction, Peer, PolicyRule};
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::netpol::{Direction, Peer, PolicyRule};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -62,8 +63,8 @@ impl Rule for NetworkPolicyAllowsAll {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        for (p, _) in &read_policies(&input.objects) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        for p in &input.network().policies {
             for d in Direction::BOTH {
                 if !p.applies(d) {
                     continue;

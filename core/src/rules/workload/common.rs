@@ -108,6 +108,21 @@ pub fn missing_resource(
     side: ResourceSide,
     name: &'static str,
 ) -> Option<(FieldPath, String)> {
+    let map = match side {
+        ResourceSide::Requests => c.resources.requests,
+        ResourceSide::Limits => c.resources.limits,
+    };
+    let value = map.and_then(|m| m.get(name)).filter(|n| !n.is_null());
+    let quantity = |v: &crate::syntax::Node| {
+        v.as_str().is_some_and(|s| !s.trim().is_empty())
+            || v.as_i64().is_some()
+            || matches!(v.value, crate::syntax::Value::Float(_))
+    };
+    // The common case first, before any path or message is built: a quantity is there (so
+    // `resources` and its side are mappings too).
+    if value.is_some_and(quantity) {
+        return None;
+    }
     let res_path = c.path.key("resources");
     let side_path = res_path.key(side.field());
     let path = side_path.key(name);
@@ -125,18 +140,7 @@ pub fn missing_resource(
             ));
         }
     }
-    let map = match side {
-        ResourceSide::Requests => c.resources.requests,
-        ResourceSide::Limits => c.resources.limits,
-    };
-    match map.and_then(|m| m.get(name)).filter(|n| !n.is_null()) {
-        Some(v)
-            if v.as_str().is_some_and(|s| !s.trim().is_empty())
-                || v.as_i64().is_some()
-                || matches!(v.value, crate::syntax::Value::Float(_)) =>
-        {
-            None
-        }
+    match value {
         Some(v) => Some((
             path,
             format!(

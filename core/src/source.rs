@@ -1,0 +1,205 @@
+//! The front door: one input file in, classified and parsed, out. Every entry point — `scan`,
+//! `pss`, `netpol`, `audit`, both bindings — reads its files through [`parse`], so a Dockerfile
+//! reaches the Dockerfile parser and a Trivy report the report reader whichever command is run,
+//! with the same limits and the same input errors.
+//!
+//! What a file holds:
+//! - a **Dockerfile** (by name: [`crate::dockerfile::is_dockerfile_name`]) → [`Source::dockerfile`];
+//! - otherwise **YAML or JSON documents** → [`Source::documents`] (Kubernetes manifests, `kind:
+//!   List` included), and each document is also offered to [`crate::image::recognise`], which
+//!   knows image metadata (`skopeo inspect`, OCI configs, `docker inspect`) and Trivy reports by
+//!   content → [`Source::images`], [`Source::trivy`].
+//!
+//! Kubernetes objects are not extracted here: that is the inventory's job
+//! ([`crate::model::Inventory`]), done once for every file.
+
+use std::collections::BTreeMap;
+
+use crate::api::{InputError, SourceFile};
+use crate::dockerfile::Dockerfile;
+use crate::image::{ImageMeta, ImageRef, TrivyReport};
+use crate::model::Document;
+use crate::syntax::{parse_json, parse_yaml, Limits, SyntaxError};
+
+/// How files are read: the input limits, and the images named by `--image REF=FILE`.
+#[derive(Clone, Debug, Default)]
+pub struct ParseOptions {
+    /// Nesting depth, alias budgets, input size (docs/input-handling.md).
+    pub limits: Limits,
+    /// Image metadata files that name no image (`skopeo inspect --config`), by reference:
+    /// reference → file name.
+    pub image_files: BTreeMap<String, String>,
+}
+
+/// What a file was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// YAML or JSON documents: manifests, image metadata, reports.
+    Documents,
+    /// A Dockerfile.
+    Dockerfile,
+}
+
+/// One input file, parsed.
+#[derive(Debug)]
+pub struct Source {
+    /// The file name as given.
+    pub name: String,
+    /// What the file was read as.
+    pub kind: SourceKind,
+    /// YAML/JSON documents (empty for a Dockerfile).
+    pub documents: Vec<Document>,
+    /// The Dockerfile, when the file is one and parses.
+    pub dockerfile: Option<Dockerfile>,
+    /// Image metadata (one per image of a `docker inspect` array; one from a Trivy report).
+    pub images: Vec<ImageMeta>,
+    /// The Trivy report, when the file is one.
+    pub trivy: Option<TrivyReport>,
+    /// What could not be read.
+    pub errors: Vec<InputError>,
+}
+
+impl Source {
+    fn empty(name: &str, kind: SourceKind) -> Self {
+        Source {
+            name: name.to_owned(),
+            kind,
+            documents: Vec::new(),
+            dockerfile: None,
+            images: Vec::new(),
+            trivy: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// A file that could not be read at all (an I/O error, invalid UTF-8, a skipped path): an
+    /// input error, never a silent pass.
+    #[must_use]
+    pub fn unreadable(name: &str, message: impl Into<String>) -> Self {
+        let mut s = Source::empty(name, SourceKind::Documents);
+        s.errors.push(InputError::in_file(name, message.into()));
+        s
+    }
+}
+
+/// What a file is, by its name: [`SourceKind::Dockerfile`] for `Dockerfile`, `Dockerfile.*`,
+/// `*.Dockerfile`, `Containerfile`..., else [`SourceKind::Documents`].
+#[must_use]
+pub fn classify(file: &SourceFile) -> SourceKind {
+    if crate::dockerfile::is_dockerfile_name(&file.name) {
+        SourceKind::Dockerfile
+    } else {
+        SourceKind::Documents
+    }
+}
+
+/// Classifies and parses one file. Never fails: what cannot be read is in [`Source::errors`].
+#[must_use]
+pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
+    let kind = classify(file);
+    let mut source = Source::empty(&file.name, kind);
+    if file.content.len() > options.limits.max_input_bytes {
+        let message = format!(
+            "the file is {} bytes, larger than the limit of {} bytes for one input: refused, split it",
+            file.content.len(),
+            options.limits.max_input_bytes
+        );
+        source.errors.push(InputError::in_file(&file.name, message));
+        return source;
+    }
+    match kind {
+        SourceKind::Dockerfile => match crate::dockerfile::parse_dockerfile(&file.content) {
+            Ok(df) => source.dockerfile = Some(df),
+            Err(e) => source.errors.push(InputError {
+                file: file.name.clone(),
+                document: None,
+                line: Some(e.line()),
+                column: None,
+                message: e.message().to_owned(),
+            }),
+        },
+        SourceKind::Documents => {
+            let (documents, errors) = parse_documents(file, &options.limits);
+            source.documents = documents;
+            source.errors = errors;
+            recognise_artifacts(&mut source, options);
+        }
+    }
+    source
+}
+
+/// Parses a file's YAML or JSON documents, with the errors met (a syntax error ends the file:
+/// the documents before it are kept).
+#[must_use]
+pub fn parse_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Vec<InputError>) {
+    let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    let first = text.trim_start().as_bytes().first().copied();
+    let looks_json = file.name.ends_with(".json") || matches!(first, Some(b'{' | b'['));
+    if looks_json {
+        match parse_json(text, limits) {
+            Ok(root) => {
+                docs.push(Document { file: file.name.clone(), index: 0, root, source: None });
+                return (docs, errors);
+            }
+            Err(e) if file.name.ends_with(".json") => {
+                errors.push(syntax_error(&file.name, 0, &e));
+                return (docs, errors);
+            }
+            Err(_) => {} // a YAML flow mapping: read it as YAML below
+        }
+    }
+    let stream = parse_yaml(text, limits);
+    for d in stream.documents {
+        if let Some(root) = d.root {
+            docs.push(Document { file: file.name.clone(), index: d.index, root, source: d.source });
+        }
+    }
+    if let Some((i, e)) = stream.error {
+        errors.push(syntax_error(&file.name, i, &e));
+    }
+    (docs, errors)
+}
+
+fn syntax_error(file: &str, doc: usize, e: &SyntaxError) -> InputError {
+    InputError {
+        file: file.to_owned(),
+        document: Some(doc),
+        line: Some(e.line),
+        column: Some(e.column),
+        message: e.message.clone(),
+    }
+}
+
+/// Image metadata and Trivy reports among the documents, with the references `--image REF=FILE`
+/// gives them.
+fn recognise_artifacts(source: &mut Source, options: &ParseOptions) {
+    for doc in &source.documents {
+        let (images, trivy) = crate::image::recognise(&source.name, &doc.root);
+        source.images.extend(images.into_iter().map(|mut m| {
+            m.document = doc.index;
+            m
+        }));
+        if source.trivy.is_none() {
+            source.trivy = trivy.map(|mut t| {
+                t.document = doc.index;
+                t
+            });
+        }
+    }
+    let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
+    for (reference, f) in &options.image_files {
+        if !same(f, &source.name) {
+            continue;
+        }
+        for img in &mut source.images {
+            if let Some(r) = ImageRef::parse(reference) {
+                img.refs.push(r);
+            }
+            if !img.names.contains(reference) {
+                img.names.insert(0, reference.clone());
+            }
+        }
+    }
+}
