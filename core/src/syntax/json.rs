@@ -2,14 +2,14 @@
 //! on lookup as in Go's `encoding/json`). Much faster than going through the YAML parser on large
 //! `kubectl get -o json` dumps.
 
-use super::{Entry, Limits, Node, SyntaxError, Value};
+use super::{Entry, Interner, Limits, Node, SyntaxError, Text, Value};
 use crate::location::Pos;
 
 /// An array or object being read: its position, where its elements start in the reader's
 /// scratch buffer (an object also holds the key whose value comes next).
 enum Open {
     Array(Pos, usize),
-    Object(Pos, usize, (String, Pos)),
+    Object(Pos, usize, (Text, Pos)),
 }
 
 struct Reader<'a> {
@@ -26,6 +26,7 @@ struct Reader<'a> {
     // its own as a vector of exactly its length (no doubling slack kept in the tree).
     items: Vec<Node>,
     entries: Vec<Entry>,
+    interner: Interner,
 }
 
 /// Reads one JSON value (the whole text).
@@ -44,6 +45,7 @@ pub fn parse_json(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
         limits,
         items: Vec::new(),
         entries: Vec::new(),
+        interner: Interner::default(),
     };
     r.ws();
     let v = r.value()?;
@@ -115,7 +117,7 @@ impl Reader<'_> {
                     if self.peek() == Some(b'}') {
                         self.i += 1;
                         self.depth -= 1;
-                        Node::new(Value::Map(Vec::new()), pos)
+                        Node::new(Value::Map(Box::default()), pos)
                     } else {
                         let key = self.key()?;
                         stack.push(Open::Object(pos, self.entries.len(), key));
@@ -129,7 +131,7 @@ impl Reader<'_> {
                     if self.peek() == Some(b']') {
                         self.i += 1;
                         self.depth -= 1;
-                        Node::new(Value::Seq(Vec::new()), pos)
+                        Node::new(Value::Seq(Box::default()), pos)
                     } else {
                         stack.push(Open::Array(pos, self.items.len()));
                         continue;
@@ -188,7 +190,7 @@ impl Reader<'_> {
     }
 
     /// An object key and its colon: `"key" :`.
-    fn key(&mut self) -> Result<(String, Pos), SyntaxError> {
+    fn key(&mut self) -> Result<(Text, Pos), SyntaxError> {
         self.ws();
         if self.peek() != Some(b'"') {
             return Err(self.err("expected a string key"));
@@ -225,8 +227,29 @@ impl Reader<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A string (at its opening quote), shared through the interner.
+    fn string(&mut self) -> Result<Text, SyntaxError> {
         self.i += 1; // opening quote
+        let start = self.i;
+        while let Some(b) = self.peek() {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.i += 1;
+        }
+        if self.peek() == Some(b'"') {
+            // No escape: the text as it is in the input, without building a string first.
+            let t = self.interner.text(self.text.get(start..self.i).unwrap_or(""));
+            self.i += 1;
+            return Ok(t);
+        }
+        self.i = start;
+        let s = self.string_escaped()?;
+        Ok(self.interner.text(&s))
+    }
+
+    /// The rest of a string with escapes, after its opening quote.
+    fn string_escaped(&mut self) -> Result<String, SyntaxError> {
         let mut out = String::new();
         loop {
             let start = self.i;

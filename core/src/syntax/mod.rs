@@ -10,7 +10,7 @@ mod node;
 mod yaml;
 
 pub use json::parse_json;
-pub use node::{Entry, Node, Value};
+pub use node::{Entry, Interner, Node, Text, Value};
 pub use yaml::{parse_yaml, RawDocument, YamlStream};
 
 /// Limits that keep hostile input bounded in time and memory (docs/input-handling.md).

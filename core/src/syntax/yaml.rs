@@ -5,12 +5,11 @@
 //! scalars are always strings. Anchors, aliases and merge keys (`<<`) are expanded, with a node
 //! budget against alias bombs; nesting deeper than [`Limits::max_depth`] is an error.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
-use super::{Entry, Limits, Node, SyntaxError, Value};
+use super::{Entry, Interner, Limits, Node, SyntaxError, Text, Value};
 use crate::location::Pos;
 
 /// One document of a YAML stream.
@@ -80,7 +79,7 @@ fn clamp(p: Pos, end: Pos) -> Pos {
 /// allocation per collection instead of a chain of reallocations as it grows.
 enum Frame {
     Seq { start: usize, pos: Pos, anchor: usize },
-    Map { start: usize, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(String, Pos, bool)> },
+    Map { start: usize, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(Text, Pos, bool)> },
 }
 
 struct Builder<'l> {
@@ -93,6 +92,7 @@ struct Builder<'l> {
     alias_budget: usize,
     alias_bytes_budget: usize,
     root: Option<Node>,
+    interner: Interner,
 }
 
 fn size(bytes: usize) -> String {
@@ -107,22 +107,9 @@ fn err(pos: Pos, message: impl Into<String>) -> SyntaxError {
     SyntaxError { message: message.into(), line: pos.line, column: pos.column }
 }
 
-/// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does. A string keeps the parser's
-/// allocation.
-fn resolve_plain(text: Cow<'_, str>) -> Value {
-    resolve_non_str(&text).unwrap_or_else(|| Value::Str(owned(text)))
-}
-
-/// The parser's text as an owned string that holds no spare capacity. The parser builds its
-/// strings with room to grow, and the tree keeps every one until the report is written: moved
-/// as they are, they were a third of a scan's peak memory. A copy of the exact size costs less
-/// than shrinking in place (the parser's buffer goes straight back to the allocator's cache for
-/// the next scalar; a shrink splits a chunk on every call).
-fn owned(text: Cow<'_, str>) -> String {
-    match text {
-        Cow::Owned(s) if s.capacity() - s.len() >= 16 => s.as_str().to_owned(),
-        other => other.into_owned(),
-    }
+/// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does.
+fn resolve_plain(text: &str, interner: &mut Interner) -> Value {
+    resolve_non_str(text).unwrap_or_else(|| Value::Str(interner.text(text)))
 }
 
 /// The value of a plain scalar that resolves to something other than a string.
@@ -222,7 +209,7 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn set_key(&mut self, key: String, pos: Pos, plain: bool) {
+    fn set_key(&mut self, key: Text, pos: Pos, plain: bool) {
         if let Some(Frame::Map { key: k, .. }) = self.stack.last_mut() {
             *k = Some((key, pos, plain));
         }
@@ -272,11 +259,11 @@ impl Builder<'_> {
                 None => {
                     // A key that is itself a collection (`? [a, b]: c`) or an alias to one.
                     let k = match &node.value {
-                        Value::Str(s) => s.clone(),
-                        Value::Null => String::new(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Float(f) => f.to_string(),
+                        Value::Str(s) => Clone::clone(s),
+                        Value::Null => self.interner.text(""),
+                        Value::Bool(b) => self.interner.text(&b.to_string()),
+                        Value::Int(i) => self.interner.text(&i.to_string()),
+                        Value::Float(f) => self.interner.text(&f.to_string()),
                         Value::Seq(_) | Value::Map(_) => {
                             return Err(err(node.pos, "a mapping key that is a list or mapping is not supported"))
                         }
@@ -293,13 +280,14 @@ impl Builder<'_> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() && anchor == 0 {
-                    self.set_key(owned(text), pos, style == ScalarStyle::Plain);
+                    let key = self.interner.text(&text);
+                    self.set_key(key, pos, style == ScalarStyle::Plain);
                     return Ok(());
                 }
                 let value = if style == ScalarStyle::Plain && !is_str_tag(tag.as_deref()) {
-                    resolve_plain(text)
+                    resolve_plain(&text, &mut self.interner)
                 } else {
-                    Value::Str(owned(text))
+                    Value::Str(self.interner.text(&text))
                 };
                 self.push_value(Node::new(value, pos), anchor)?;
             }
@@ -332,7 +320,7 @@ impl Builder<'_> {
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq { start, pos, anchor }) = self.stack.pop() {
-                    let items: Vec<Node> = self.items.drain(start.min(self.items.len())..).collect();
+                    let items: Box<[Node]> = self.items.drain(start.min(self.items.len())..).collect();
                     self.push_value(Node::new(Value::Seq(items), pos), anchor)?;
                 }
             }
@@ -340,7 +328,7 @@ impl Builder<'_> {
                 if let Some(Frame::Map { start, merges, pos, anchor, .. }) = self.stack.pop() {
                     let mut entries: Vec<Entry> = self.entries.drain(start.min(self.entries.len())..).collect();
                     apply_merges(&mut entries, merges)?;
-                    self.push_value(Node::new(Value::Map(entries), pos), anchor)?;
+                    self.push_value(Node::new(Value::Map(entries.into_boxed_slice()), pos), anchor)?;
                 }
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
@@ -354,11 +342,11 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), Synta
         return Ok(());
     }
     // The keys present so far, as a set: merging large mappings stays linear.
-    let mut present: HashSet<String> = entries.iter().map(|x| x.key.clone()).collect();
+    let mut present: HashSet<Text> = entries.iter().map(|x| Clone::clone(&x.key)).collect();
     for m in merges {
         let sources: Vec<Node> = match m.value {
             Value::Map(_) => vec![m],
-            Value::Seq(items) => items,
+            Value::Seq(items) => items.into_vec(),
             _ => return Err(err(m.pos, "a merge key `<<` needs a mapping or a list of mappings")),
         };
         for src in sources {
@@ -366,7 +354,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) -> Result<(), Synta
                 return Err(err(src.pos, "a merge key `<<` needs a mapping or a list of mappings"));
             };
             for e in src_entries {
-                if present.insert(e.key.clone()) {
+                if present.insert(Clone::clone(&e.key)) {
                     entries.push(e);
                 }
             }
@@ -452,6 +440,7 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
         alias_budget: limits.max_alias_nodes,
         alias_bytes_budget: limits.max_alias_bytes,
         root: None,
+        interner: Interner::default(),
     };
     let mut doc_index = 0usize;
     let mut in_doc = false;
