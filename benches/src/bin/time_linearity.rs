@@ -11,7 +11,10 @@
 //! - `clean-pod-list`: one `kind: List` of hardened pods in a namespace labelled
 //!   `enforce: restricted`, with its Namespace and a default-deny NetworkPolicy (no finding);
 //! - `pods-without-namespace`: the same without the Namespace object (every pod looks its
-//!   namespace up and finds none).
+//!   namespace up and finds none);
+//! - `dockerfile-stages`: one Dockerfile of N named stages (`FROM alpine AS sN`, a `RUN`);
+//! - `dockerfile-stage-chain`: one Dockerfile of N stages, each built `FROM` the one before, each
+//!   with a `pip install` (variables inherited through the whole chain, looked up per `RUN`).
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -41,7 +44,22 @@ type Shape = (&'static str, fn(usize) -> Vec<SourceFile>);
 const SHAPES: &[Shape] = &[
     ("clean-pod-list", |n| vec![SourceFile::new("pods.json", pod_list(n, true))]),
     ("pods-without-namespace", |n| vec![SourceFile::new("pods.json", pod_list(n, false))]),
+    ("dockerfile-stages", |n| vec![SourceFile::new("Dockerfile", dockerfile(n, false))]),
+    ("dockerfile-stage-chain", |n| vec![SourceFile::new("Dockerfile", dockerfile(n, true))]),
 ];
+
+fn dockerfile(n: usize, chain: bool) -> String {
+    let mut df = String::from("FROM python:3.12-slim AS s0\nENV PIP_NO_CACHE_DIR=1\n");
+    for i in 1..n {
+        if chain {
+            df.push_str(&format!("FROM s{} AS s{i}\nRUN pip install pkg{i}\n", i - 1));
+        } else {
+            df.push_str(&format!("FROM python:3.12-slim AS s{i}\nRUN pip install --no-cache-dir pkg{i}\n"));
+        }
+    }
+    df.push_str("USER 10001\n");
+    df
+}
 
 /// One measurement, in this process: prints `<milliseconds> <findings> <errors>`.
 fn once(shape: &str, n: usize) -> ExitCode {

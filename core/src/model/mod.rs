@@ -10,6 +10,7 @@ mod inventory;
 mod lenient;
 mod object;
 mod pod;
+mod user;
 
 pub use inventory::{problem_error, Inventory, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
@@ -18,3 +19,4 @@ pub use pod::{
     Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
     Volume,
 };
+pub use user::{go_atoi, image_user, ImageUser};

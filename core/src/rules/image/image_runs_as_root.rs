@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::image::ImageMeta;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{image_user, place};
+use super::place;
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -44,8 +45,7 @@ impl Rule for ImageRunsAsRoot {
 
     fn check_image(&self, img: &ImageMeta, _cx: &Context, out: &mut Sink) {
         let Some(user) = &img.user else { return };
-        let (_, root) = image_user(&user.value);
-        if !root {
+        if !image_user(&user.value).root {
             return;
         }
         let how = if user.value.trim().is_empty() {

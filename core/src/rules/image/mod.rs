@@ -29,10 +29,3 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         container: None,
     }
 }
-
-/// The user part of `user[:group]`, and whether it is root (empty, `root`, `0`).
-pub(crate) fn image_user(u: &str) -> (&str, bool) {
-    let user = u.split(':').next().unwrap_or(u).trim();
-    let root = user.is_empty() || user == "root" || user.chars().all(|c| c == '0');
-    (user, root)
-}

@@ -5,7 +5,7 @@ use crate::model::Inventory;
 use crate::model::Lenient;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::image_user;
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -76,7 +76,8 @@ impl Rule for RunAsNonRootUnverifiable {
                 else {
                     continue;
                 };
-                let (name, root) = image_user(&user.value);
+                let parsed = image_user(&user.value);
+                let (name, root) = (parsed.name, parsed.root);
                 if !root && name.chars().all(|ch| ch.is_ascii_digit()) {
                     continue;
                 }
