@@ -202,7 +202,13 @@ def test_scan_paths_walks_like_the_command(tmp_path: Path) -> None:
     (outside / "linked.yaml").write_text(pod)
     (tmp_path / "link").symlink_to(outside, target_is_directory=True)
     files = {f.file for f in kubeharden.scan_paths(tmp_path).findings}
-    assert files == {str(tmp_path / "a" / "b" / "deep.yml"), str(tmp_path / "top.yaml"), str(tmp_path / "top.json")}
+    # hidden files are read; version-control metadata is not
+    assert files == {
+        str(tmp_path / "a" / "b" / "deep.yml"),
+        str(tmp_path / "top.yaml"),
+        str(tmp_path / "top.json"),
+        str(tmp_path / ".hidden.yaml"),
+    }
     followed = {f.file for f in kubeharden.scan_paths(tmp_path, follow_symlinks=True).findings}
     assert followed == files | {str(tmp_path / "link" / "linked.yaml")}
 

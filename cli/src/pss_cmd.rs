@@ -49,6 +49,10 @@ pub fn run(a: &PssArgs) -> u8 {
         let read = match item {
             Item::Path(p) => inputs::read(&p),
             Item::Problem(name, msg) => Err((name, msg)),
+            Item::Skipped(name, reason) => {
+                eprintln!("{}", inputs::skipped_notice(&name, &reason));
+                continue;
+            }
         };
         match read {
             Ok(src) => files.push(src),

@@ -58,6 +58,11 @@ pub struct ScanArgs {
     /// Follow symbolic links inside scanned directories.
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Exit 2 when the paths hold no file to read, or nothing kubeharden checks (no Kubernetes
+    /// object, Dockerfile, image metadata or Trivy report); without it, that is a warning on
+    /// standard error.
+    #[arg(long)]
+    pub fail_on_empty: bool,
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
@@ -94,7 +99,7 @@ pub fn image_files(
         .into_iter()
         .filter_map(|i| match i {
             Item::Path(p) => Some(p),
-            Item::Problem(..) => None,
+            Item::Problem(..) | Item::Skipped(..) => None,
         })
         .collect();
     for spec in specs {
@@ -140,11 +145,18 @@ pub fn now_rfc3339() -> String {
 
 /// Reads every input in parallel and parses it through the front door
 /// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
-/// the order of the expanded paths.
+/// the order of the expanded paths. Paths the walk skipped are said on standard error.
 pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
-    let items = inputs::expand(paths, follow);
+    let mut items = inputs::expand(paths, follow);
+    items.retain(|item| match item {
+        Item::Skipped(name, reason) => {
+            eprintln!("{}", inputs::skipped_notice(name, reason));
+            false
+        }
+        _ => true,
+    });
     let one = |item: Item| match item {
-        Item::Problem(name, msg) => (None, Source::unreadable(&name, msg)),
+        Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
         Item::Path(p) => match inputs::read(&p) {
             Ok(src) => {
                 let parsed = kubeharden::source::parse(&src, options);
@@ -225,6 +237,7 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     }
     let full = check_all(&checker, &parsed);
+    let empty = empty_notice(&parsed, &full);
     // The syntax trees are not needed any more and the process ends soon: freeing them node by
     // node would cost a twentieth of the scan.
     std::mem::forget(parsed);
@@ -282,13 +295,35 @@ pub fn run(a: &ScanArgs) -> u8 {
         eprintln!("error: {e}");
         return EXIT_ERROR;
     }
-    if !report.errors.is_empty() {
+    if let Some(notice) = &empty {
+        eprintln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
+    }
+    if !report.errors.is_empty() || (a.fail_on_empty && empty.is_some()) {
         EXIT_ERROR
     } else if threshold.is_some_and(|t| report.fails(t)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// What to say when a scan read nothing, or nothing it checks (as ruff says "No Python files
+/// found"): a run that checked nothing must not look like a clean one.
+fn empty_notice(parsed: &[Source], report: &Report) -> Option<String> {
+    if parsed.is_empty() {
+        return Some(
+            "no file to scan under the given paths (kubeharden reads .yaml, .yml, .json and Dockerfiles)".to_owned(),
+        );
+    }
+    let checked = report.summary.objects > 0
+        || parsed.iter().any(|s| s.dockerfile.is_some() || !s.images.is_empty() || s.trivy.is_some());
+    (!checked && report.errors.is_empty()).then(|| {
+        format!(
+            "no Kubernetes object, Dockerfile, image metadata or Trivy report in the {} file{} read: nothing was checked",
+            parsed.len(),
+            if parsed.len() == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.

@@ -54,6 +54,49 @@ const CLUSTER_SCOPED: &[&str] = &[
     "VolumeSnapshotClass",
 ];
 
+/// The built-in kinds kubeharden reads (pod-bearing kinds, and the kinds of the cross-resource
+/// rules). A kind that matches one of them only when case or surrounding spaces are ignored
+/// (`kind: pod`, `kind: "Pod "`) is an input error: the API server rejects it, and no rule would
+/// see the object.
+const BUILTIN_KINDS: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Namespace",
+    "NetworkPolicy",
+    "Secret",
+    "ConfigMap",
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "Service",
+    "List",
+];
+
+/// Whether an API group is Kubernetes' own: the core group, a group without a dot (`apps`,
+/// `batch`), or a `*.k8s.io` group. Anything else is a custom resource's group.
+#[must_use]
+pub fn builtin_group(group: &str) -> bool {
+    !group.contains('.') || group.ends_with(".k8s.io")
+}
+
+/// The built-in kind `kind` nearly is: equal once case and surrounding spaces are ignored, but
+/// not equal as written.
+fn near_builtin_kind(kind: &str) -> Option<&'static str> {
+    if BUILTIN_KINDS.contains(&kind) {
+        return None;
+    }
+    BUILTIN_KINDS.iter().copied().find(|k| k.eq_ignore_ascii_case(kind.trim()))
+}
+
 /// A Kubernetes object found in a document (the document itself, or an item of a `kind: List`).
 #[derive(Clone, Debug)]
 pub struct K8sObject<'a> {
@@ -167,14 +210,27 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     let kind = node.get("kind").and_then(Node::as_str);
     let api_version = node.get("apiVersion").and_then(Node::as_str);
     let Some(kind) = kind else {
-        // `kind: 5` in something that otherwise looks like an object is not skipped silently.
-        if let Some(k) = node.get("kind").filter(|k| !k.is_null()) {
+        // `kind: 5` or `kind: null` in something that otherwise looks like an object is not
+        // skipped silently.
+        if let Some(k) = node.get("kind") {
             if node.get("apiVersion").is_some() || node.get("metadata").is_some() {
                 out.problems.push((path.key("kind"), format!("`kind` is {}, but it must be a string", k.short())));
             }
         }
         return;
     };
+    if let Some(good) = near_builtin_kind(kind) {
+        let group = api_version.and_then(|v| v.rsplit_once('/')).map_or("", |(g, _)| g);
+        if builtin_group(group) {
+            out.problems.push((
+                path.key("kind"),
+                format!(
+                    "`kind: {kind:?}` is not a Kubernetes kind (kinds are exact and case-sensitive; the API server rejects it): did you mean `{good}`?"
+                ),
+            ));
+            return;
+        }
+    }
     if kind == "List" || kind.ends_with("List") {
         if let Some(items) = node.get("items").filter(|i| !i.is_null() && i.as_seq().is_none()) {
             out.problems.push((

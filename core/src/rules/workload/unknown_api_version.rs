@@ -1,6 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::K8sObject;
+use crate::model::{builtin_group, K8sObject};
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -73,12 +73,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     ("Job", &["batch/v1"]),
     ("CronJob", &["batch/v1", "batch/v1beta1", "batch/v2alpha1"]),
 ];
-
-/// Whether an API group is Kubernetes' own: the core group, a group without a dot (`apps`,
-/// `batch`), or a `*.k8s.io` group. Anything else is a custom resource's group.
-fn builtin_group(group: &str) -> bool {
-    !group.contains('.') || group.ends_with(".k8s.io")
-}
 
 impl Rule for UnknownApiVersion {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
