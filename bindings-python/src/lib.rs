@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use kubeharden::pss::PssRequest;
-use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, ParseError, Report, Severity, SourceFile, RULES};
+use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, Report, Severity, SourceFile, RULES};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -78,14 +78,14 @@ fn to_py_err(e: Error) -> PyErr {
         let made = (|| -> PyResult<PyErr> {
             let ex = exceptions(py)?;
             let (ty, attrs): (&Py<PyType>, Vec<(&str, Py<PyAny>)>) = match &e {
-                Error::Parse(p) => (
+                Error::Input(p) => (
                     &ex.parse,
                     vec![
-                        ("file", p.file().into_pyobject(py)?.into_any().unbind()),
-                        ("document", p.document().into_pyobject(py)?.unbind()),
-                        ("line", p.line().into_pyobject(py)?.unbind()),
-                        ("column", p.column().into_pyobject(py)?.unbind()),
-                        ("message", p.message().into_pyobject(py)?.into_any().unbind()),
+                        ("file", p.file.as_str().into_pyobject(py)?.into_any().unbind()),
+                        ("document", p.document.into_pyobject(py)?.unbind()),
+                        ("line", p.line.into_pyobject(py)?.unbind()),
+                        ("column", p.column.into_pyobject(py)?.unbind()),
+                        ("message", p.message.as_str().into_pyobject(py)?.into_any().unbind()),
                     ],
                 ),
                 Error::Config(c) => (
@@ -328,7 +328,7 @@ fn check_texts(
         let req = CheckRequest { files, config, now, ..CheckRequest::default() };
         let report = kubeharden::check(&req).map_err(to_py_err)?;
         if let Some(first) = report.errors.first().filter(|_| strict) {
-            return Err(to_py_err(ParseError::from(first).into()));
+            return Err(to_py_err(first.clone().into()));
         }
         Ok(RawReport { report, sources: req.files })
     })
@@ -376,10 +376,10 @@ fn rules() -> PyResult<String> {
 #[pyo3(signature = (text, name, level, version))]
 fn check_pss(py: Python<'_>, text: String, name: String, level: String, version: String) -> PyResult<String> {
     py.detach(move || {
-        let req = PssRequest { files: vec![SourceFile::new(name, text)], level, version };
+        let req = PssRequest { files: vec![SourceFile::new(name, text)], level, version, ..PssRequest::default() };
         let report = kubeharden::check_pss(&req).map_err(to_py_err)?;
         if let Some(first) = report.errors.first() {
-            return Err(to_py_err(ParseError::from(first).into()));
+            return Err(to_py_err(first.clone().into()));
         }
         to_json(&report)
     })

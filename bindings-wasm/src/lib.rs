@@ -9,7 +9,7 @@
 //! (`kubeharden::report::sarif::render` of a report returned by `checkManifest`).
 
 use kubeharden::pss::{PssRequest, LATEST_MINOR};
-use kubeharden::{api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, SourceFile, RULES};
+use kubeharden::{api::Tool, CheckRequest, Config, ConfigError, Error, SourceFile, RULES};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -162,7 +162,8 @@ fn run_pss(files: Vec<SourceFile>, level: &JsValue, version: &JsValue) -> Result
     let (Some(level), Some(version)) = (level.as_string(), version.as_string()) else {
         return Err(to_js_error(&Error::Request("the level and the version must be strings".to_owned())));
     };
-    let report = kubeharden::check_pss(&PssRequest { files, level, version }).map_err(|e| to_js_error(&e))?;
+    let report = kubeharden::check_pss(&PssRequest { files, level, version, ..PssRequest::default() })
+        .map_err(|e| to_js_error(&e))?;
     to_js(&report)
 }
 
@@ -177,7 +178,7 @@ fn run(
         .map_err(|e| to_js_error(&e))?;
     if strict {
         if let Some(first) = report.errors.first() {
-            return Err(to_js_error(&Error::Parse(ParseError::from(first))));
+            return Err(to_js_error(&Error::Input(first.clone())));
         }
     }
     to_js(&report)
@@ -218,7 +219,7 @@ fn to_js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let (name, file, document, line, column) = match e {
         Error::Config(c) => ("ConfigError", c.file(), None, c.line(), c.column()),
-        Error::Parse(p) => ("ParseError", Some(p.file()), p.document(), p.line(), p.column()),
+        Error::Input(p) => ("ParseError", Some(p.file.as_str()), p.document, p.line, p.column),
         _ => ("RequestError", None, None, None, None),
     };
     err.set_name(name);

@@ -11,7 +11,7 @@ mod lenient;
 mod object;
 mod pod;
 
-pub use inventory::{problem_error, Inventory, SourceObjects};
+pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
 pub use object::{Document, K8sObject, ObjectRef};
 pub use pod::{
