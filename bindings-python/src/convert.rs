@@ -375,49 +375,30 @@ impl<'py> Seq<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ConvertError> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        self.tuple()
-    }
+/// Sequences, tuples, tuple structs: a tuple of their elements.
+macro_rules! seq_impl {
+    ($($trait:ident::$method:ident),*) => {
+        $(
+            impl<'py> ser::$trait for Seq<'_, 'py> {
+                type Ok = Bound<'py, PyAny>;
+                type Error = ConvertError;
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ConvertError> {
+                    self.push(value)
+                }
+                fn end(self) -> Out<'py> {
+                    self.tuple()
+                }
+            }
+        )*
+    };
 }
 
-impl<'py> ser::SerializeTuple for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ConvertError> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        self.tuple()
-    }
-}
-
-impl<'py> ser::SerializeTupleStruct for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ConvertError> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        self.tuple()
-    }
-}
-
-impl<'py> ser::SerializeTupleVariant for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ConvertError> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        self.tuple()
-    }
-}
+seq_impl!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<'py> ser::SerializeMap for Map<'_, 'py> {
     type Ok = Bound<'py, PyAny>;
@@ -472,33 +453,32 @@ impl<'py> Struct<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), ConvertError> {
-        self.field(key, value)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), ConvertError> {
-        self.skipped(key)
-    }
-    fn end(self) -> Out<'py> {
-        self.instance()
-    }
+/// Structs (and struct variants, which the core's results do not have): an instance.
+macro_rules! struct_impl {
+    ($($trait:ident),*) => {
+        $(
+            impl<'py> ser::$trait for Struct<'_, 'py> {
+                type Ok = Bound<'py, PyAny>;
+                type Error = ConvertError;
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    key: &'static str,
+                    value: &T,
+                ) -> Result<(), ConvertError> {
+                    self.field(key, value)
+                }
+                fn skip_field(&mut self, key: &'static str) -> Result<(), ConvertError> {
+                    self.skipped(key)
+                }
+                fn end(self) -> Out<'py> {
+                    self.instance()
+                }
+            }
+        )*
+    };
 }
 
-impl<'py> ser::SerializeStructVariant for Struct<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = ConvertError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), ConvertError> {
-        self.field(key, value)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), ConvertError> {
-        self.skipped(key)
-    }
-    fn end(self) -> Out<'py> {
-        self.instance()
-    }
-}
+struct_impl!(SerializeStruct, SerializeStructVariant);
 
 // ---- Python → Rust ------------------------------------------------------------------------------
 

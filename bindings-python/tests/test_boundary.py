@@ -26,6 +26,7 @@ from kubeharden import (
     Severity,
 )
 from kubeharden._api import _RUST_TYPES
+from conftest import DATA
 
 POD = """\
 apiVersion: v1
@@ -40,34 +41,7 @@ spec:
 
 DOCKERFILE = "FROM ubuntu:latest\nRUN apt-get install -y curl\n"
 
-NETWORK = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers: [{name: api, image: api:1, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: db, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: db, image: db:1, ports: [{containerPort: 5432}]}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: db, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: db}}
-  ingress:
-    - from: [{podSelector: {matchLabels: {app: api}}}]
-      ports: [{port: 5432}]
-"""
+NETWORK = (DATA / "network.yaml").read_text()
 
 
 # `in` is not a selector operator: the API server would reject the peer, which matches nothing.

@@ -1,8 +1,9 @@
-//! kubeharden compiled to WebAssembly. One conversion layer and no rule logic: JS values are
-//! deserialized straight into the core's request types by serde-wasm-bindgen (through
-//! [`strict::Strict`], so that an unknown key is refused at every depth), the core runs, and its
-//! result (the report of the JSON contract v1, a `PssReport`, a `NetpolReport`, rules) is
-//! serialized straight into plain JS objects — no JSON text, no `serde_json::Value` in between.
+//! kubeharden compiled to WebAssembly. One conversion layer and no rule logic, serde both ways
+//! and no `serde_json::Value` in between: JS values in are deserialized straight into the core's
+//! request types by serde-wasm-bindgen (through [`strict::Strict`], so that an unknown key is
+//! refused at every depth); results out (the report of the JSON contract v1, a `PssReport`, a
+//! `NetpolReport`, rules) are serialized to JSON text that the engine's `JSON.parse` turns into
+//! plain JS objects, in one function, [`to_js`].
 //! Errors become real JS `Error` objects (`name` = `ConfigError` / `ParseError` /
 //! `RequestError`, `message`, and `file`, `document`, `line`, `column` when known), in one
 //! function, [`to_js_error`]. Types: `index.d.ts` (checked against values of these types by
@@ -90,12 +91,29 @@ struct NetpolOptions {
     strict: Option<bool>,
 }
 
-/// A port: `8080`, `"8080/UDP"` or a port name.
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "a port number or a string such as `\"8080/UDP\"` or `\"http\"`")]
-enum Port {
-    Number(u32),
-    Text(String),
+/// A port: `8080`, `"8080/UDP"` or a port name, as the core parses it (`--port`).
+struct Port(String);
+
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Port;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a port number or a string such as `\"8080/UDP\"` or `\"http\"`")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Port, E> {
+                Ok(Port(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Port, E> {
+                Ok(Port(v.to_string()))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Port, E> {
+                Ok(Port(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// One file of `checkFiles` / `pssFiles` / `netpolFiles`.
@@ -394,11 +412,7 @@ pub fn netpol_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue
 }
 
 fn run_netpol(files: Vec<SourceFile>, o: NetpolOptions) -> Result<JsValue, JsValue> {
-    let port = o.port.map(|p| match p {
-        Port::Number(n) => n.to_string(),
-        Port::Text(t) => t,
-    });
-    let req = NetpolRequest { files, from: o.from, to: o.to, port, inputs: policy(o.strict) };
+    let req = NetpolRequest { files, from: o.from, to: o.to, port: o.port.map(|p| p.0), inputs: policy(o.strict) };
     let report = kubeharden::check_netpol(&req).map_err(|e| to_js_error(&e))?;
     to_js(&report)
 }
@@ -412,14 +426,21 @@ pub fn to_sarif(report: JsValue) -> Result<String, JsValue> {
     if !report.is_object() || js_sys::Array::is_array(&report) {
         return Err(request_error("report: expected a report object".to_owned()));
     }
-    let report: Report = from_js(report, "report")?;
+    // A report is read as serde-wasm-bindgen reads it (known fields only): the contract allows
+    // fields to be added, so a report of a newer version is still one.
+    let report: Report = serde_wasm_bindgen::from_value(report).map_err(|e| request_error(format!("report: {e}")))?;
     Ok(kubeharden::report::sarif::render(&report))
 }
 
-/// A value of the core as plain JS data: objects (maps too), arrays, `null` for `None`.
+/// A value of the core as plain JS data (objects, arrays, `null` for `None`): its serde JSON text,
+/// read by the engine's `JSON.parse` — no intermediate Rust value. Every result leaves this way.
+/// serde-wasm-bindgen's serializer builds the same objects with a call into JS per field and per
+/// string, which measured slower on the page's 1 MB example (5 287 findings: best 70–88 ms
+/// against 55–70) and much slower on the dense one (27 522: 191–276 ms against 114–160):
+/// bindings-wasm/README.md, "Budgets".
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let s = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
-    value.serialize(&s).map_err(|e| request_error(format!("cannot convert the result: {e}")))
+    let json = serde_json::to_string(value).map_err(|e| request_error(format!("cannot convert the result: {e}")))?;
+    js_sys::JSON::parse(&json)
 }
 
 /// The one mapping of core errors to JS: an `Error` with `name`, `message` and the location.

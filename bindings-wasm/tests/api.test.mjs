@@ -529,33 +529,7 @@ test("one set of defaults: pss at restricted, latest; strict; now from the clock
 
 // ---- netpol ---------------------------------------------------------------------------------------------------
 
-const network = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers: [{name: api, image: api:1, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: db, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: db, image: db:1, ports: [{containerPort: 5432}]}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: db, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: db}}
-  ingress:
-    - from: [{podSelector: {matchLabels: {app: api}}}]
-      ports: [{port: 5432}]
-`;
+const network = data("network.yaml");
 
 test("netpol: a pair, a row, a column and the matrix", () => {
   const pair = netpol(network, { from: "api", to: "db", port: 5432 });

@@ -19,15 +19,10 @@ const data = (name) => readFileSync(here(`./data/${name}`), "utf8");
 // A Helm-rendered document (`template`), a finding without an object (a Dockerfile's has one; an
 // image's too) and with one, an input error, every severity.
 const helm = `# Source: chart/templates/pod.yaml\n${data("privileged-pod.yaml")}`;
-const network = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers: [{name: api, image: api:1, ports: [{name: http, containerPort: 8080}]}]
----
+// data/network.yaml (api may reach db), plus a policy on `api` whose peers cover the other
+// shapes: an ipBlock with `except`, a selector the API server would reject (a warning), a rule
+// without peers.
+const network = `${data("network.yaml")}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: api, namespace: shop}
