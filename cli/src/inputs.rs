@@ -153,13 +153,10 @@ pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err((name, format!("larger than {} MiB: refused", MAX_FILE_BYTES / 1024 / 1024)));
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(SourceFile::new(name, s)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = e.as_bytes();
-            let line = text.get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
-            Err((name, format!("not valid UTF-8 (line {line}, byte {at}): YAML and JSON manifests must be UTF-8")))
-        }
+    // Decoded as the bindings decode bytes: the same message for the same bad byte.
+    let file = SourceFile::from_utf8(name, bytes);
+    match file.unreadable() {
+        Some(message) => Err((file.name.clone(), message.to_owned())),
+        None => Ok(file),
     }
 }

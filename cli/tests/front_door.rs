@@ -42,3 +42,27 @@ fn pss_netpol_and_scan_read_a_dockerfile_beside_manifests() {
     assert!(out.contains("\"kind\": \"Dockerfile\""), "the Dockerfile was not read as one: {out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Dockerfile on standard input (`<stdin>` says nothing about the file) is recognised by its
+/// content and checked as one, not read as YAML and passed as clean.
+#[test]
+fn a_dockerfile_on_stdin_is_read_as_one() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+        .args(["scan", "--format", "json", "--fail-on", "never", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# syntax=docker/dockerfile:1\nFROM ubuntu:latest\nRUN apt-get install -y curl\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.iter().any(|r| r.starts_with("DKR")), "{report}");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report}");
+}

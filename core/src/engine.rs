@@ -10,10 +10,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::api::{CheckRequest, Finding, Report, Severity, Summary, Tool, REPORT_VERSION};
+use crate::api::{CheckRequest, Finding, InputError, InputPolicy, Report, Severity, Summary, Tool, REPORT_VERSION};
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
-use crate::model::Inventory;
+use crate::model::{Inventory, Reads};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Rule, Sink};
 use crate::source::{ParseOptions, Source};
@@ -27,6 +27,7 @@ pub struct Checker {
     annotation_suppressions: bool,
     cx: Context,
     parse: ParseOptions,
+    inputs: InputPolicy,
 }
 
 /// The findings of some rules over part of the input, before the report merges them.
@@ -92,6 +93,7 @@ impl Checker {
             annotation_suppressions: config.annotation_suppressions,
             cx: Context { options: config.options.clone(), now },
             parse: ParseOptions::default(),
+            inputs: InputPolicy::default(),
         })
     }
 
@@ -107,6 +109,15 @@ impl Checker {
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.parse.limits = limits;
+        self
+    }
+
+    /// The same checker with an input policy: with `require_content`, every document must be
+    /// something `scan` reads ([`Inventory::content_errors`]). (`strict` is the request's:
+    /// [`check`].)
+    #[must_use]
+    pub fn with_inputs(mut self, inputs: InputPolicy) -> Self {
+        self.inputs = inputs;
         self
     }
 
@@ -183,8 +194,10 @@ impl Checker {
         }
         findings.extend(cross);
         sort_findings(&mut findings);
-        let mut errors: Vec<_> = inventory.sources.iter().flat_map(|s| s.errors.iter().cloned()).collect();
-        errors.extend(inventory.errors.iter().cloned());
+        let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
+        if self.inputs.require_content {
+            errors.extend(inventory.content_errors(Reads::Everything));
+        }
         for s in Severity::ALL {
             summary.by_severity.insert(s, 0);
         }
@@ -225,9 +238,24 @@ pub fn sort_findings(findings: &mut [Finding]) {
 ///
 /// # Errors
 /// [`Error::Config`] or [`Error::Request`] when the request is unusable; problems of input
-/// files are reported in [`Report::errors`] instead.
+/// files are reported in [`Report::errors`] instead, or, for a strict request
+/// ([`InputPolicy::strict`]), returned as [`Error::Input`] (the first one).
 pub fn check(req: &CheckRequest) -> Result<Report, Error> {
-    let checker = Checker::new(&req.config, req.now.as_deref())?.with_image_files(req.image_files.clone());
+    let checker = Checker::new(&req.config, req.now.as_deref())?
+        .with_image_files(req.image_files.clone())
+        .with_inputs(req.inputs);
     let sources: Vec<Source> = req.files.iter().map(|f| crate::source::parse(f, checker.parse_options())).collect();
-    Ok(checker.check_sources(&sources))
+    let report = checker.check_sources(&sources);
+    strict(req.inputs, report, |r| &r.errors)
+}
+
+/// A report, or its first input error for a strict request: how every request ends.
+///
+/// # Errors
+/// [`Error::Input`] with the first of `errors(&report)` when `inputs.strict`.
+pub fn strict<R>(inputs: InputPolicy, report: R, errors: impl Fn(&R) -> &[InputError]) -> Result<R, Error> {
+    match errors(&report).first() {
+        Some(first) if inputs.strict => Err(Error::Input(first.clone())),
+        _ => Ok(report),
+    }
 }

@@ -30,11 +30,13 @@ pub mod source;
 pub mod syntax;
 pub mod time;
 
-pub use api::{CheckRequest, Finding, InputError, Report, RuleInfo, Severity, SourceFile};
+pub use api::{CheckRequest, Finding, InputError, InputPolicy, Report, RuleInfo, Severity, SourceFile, SourceKind};
 pub use config::Config;
 pub use engine::{check, Checker, Findings};
-pub use error::{ConfigError, Error, ParseError};
+pub use error::{ConfigError, Error};
 pub use model::Inventory;
+pub use netpol::{check_netpol, NetpolRequest};
 pub use pss::{check_pss, evaluate_pod, PssLevel, PssReport, PssRequest, PssResult, PssVersion, PssViolation};
+pub use report::netpol::NetpolReport;
 pub use rules::registry::RULES;
 pub use source::{ParseOptions, Source};

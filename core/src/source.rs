@@ -3,8 +3,10 @@
 //! reaches the Dockerfile parser and a Trivy report the report reader whichever command is run,
 //! with the same limits and the same input errors.
 //!
-//! What a file holds:
-//! - a **Dockerfile** (by name: [`crate::dockerfile::is_dockerfile_name`]) → [`Source::dockerfile`];
+//! What a file holds ([`classify`]):
+//! - a **Dockerfile** (the caller says so with [`SourceFile::kind`]; else by name:
+//!   [`crate::dockerfile::is_dockerfile_name`]; else, for a name that says nothing such as
+//!   `<stdin>` or a pasted text, by content: [`looks_like_dockerfile`]) → [`Source::dockerfile`];
 //! - otherwise **YAML or JSON documents** → [`Source::documents`] (Kubernetes manifests, `kind:
 //!   List` included), and each document is also offered to [`crate::image::recognise`], which
 //!   knows image metadata (`skopeo inspect`, OCI configs, `docker inspect`) and Trivy reports by
@@ -15,6 +17,7 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::api::SourceKind;
 use crate::api::{InputError, SourceFile};
 use crate::dockerfile::Dockerfile;
 use crate::image::{ImageMeta, ImageRef, TrivyReport};
@@ -29,15 +32,6 @@ pub struct ParseOptions {
     /// Image metadata files that name no image (`skopeo inspect --config`), by reference:
     /// reference → file name.
     pub image_files: BTreeMap<String, String>,
-}
-
-/// What a file was read as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    /// YAML or JSON documents: manifests, image metadata, reports.
-    Documents,
-    /// A Dockerfile.
-    Dockerfile,
 }
 
 /// One input file, parsed.
@@ -82,20 +76,60 @@ impl Source {
     }
 }
 
-/// What a file is, by its name: [`SourceKind::Dockerfile`] for `Dockerfile`, `Dockerfile.*`,
-/// `*.Dockerfile`, `Containerfile`..., else [`SourceKind::Documents`].
+/// What a file is: the kind the caller gave ([`SourceFile::kind`]); else by name
+/// ([`SourceKind::Dockerfile`] for `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
+/// `Containerfile`...; [`SourceKind::Documents`] for `.yaml`, `.yml`, `.json`); else, for a name
+/// that says nothing (`<stdin>`, `<input>`, a pasted text), by content: a Dockerfile when it
+/// starts like one ([`looks_like_dockerfile`]), YAML/JSON documents otherwise.
 #[must_use]
 pub fn classify(file: &SourceFile) -> SourceKind {
+    if let Some(kind) = file.kind {
+        return kind;
+    }
     if crate::dockerfile::is_dockerfile_name(&file.name) {
+        return SourceKind::Dockerfile;
+    }
+    let lower = file.name.to_ascii_lowercase();
+    if [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e)) {
+        return SourceKind::Documents;
+    }
+    if looks_like_dockerfile(&file.content) {
         SourceKind::Dockerfile
     } else {
         SourceKind::Documents
     }
 }
 
+/// Whether a text starts like a Dockerfile: a parser directive on the first line
+/// (`# syntax=`, `# escape=`, `# check=`), or, after blank and comment lines, a `FROM` or `ARG`
+/// instruction (the only ones a Dockerfile may start with; any case) followed by its argument.
+/// YAML never starts so: `FROM nginx` would be a bare string, `FROM: x` has a colon after the word.
+#[must_use]
+pub fn looks_like_dockerfile(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let directive = |line: &str| {
+        let Some(rest) = line.trim_start().strip_prefix('#') else { return false };
+        let key = rest.trim_start().split('=').next().unwrap_or_default().trim_end().to_ascii_lowercase();
+        rest.contains('=') && matches!(key.as_str(), "syntax" | "escape" | "check")
+    };
+    if text.lines().next().is_some_and(directive) {
+        return true;
+    }
+    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+        return false;
+    };
+    let mut words = first.splitn(2, char::is_whitespace);
+    let word = words.next().unwrap_or_default();
+    let rest = words.next().unwrap_or_default().trim_start();
+    (word.eq_ignore_ascii_case("FROM") || word.eq_ignore_ascii_case("ARG")) && !rest.is_empty()
+}
+
 /// Classifies and parses one file. Never fails: what cannot be read is in [`Source::errors`].
 #[must_use]
 pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
+    if let Some(message) = file.unreadable() {
+        return Source::unreadable(&file.name, message);
+    }
     let kind = classify(file);
     let mut source = Source::empty(&file.name, kind);
     if file.content.len() > options.limits.max_input_bytes {

@@ -40,7 +40,7 @@ fn pss_reads_a_dockerfile_beside_manifests_without_an_error() {
     let req = PssRequest {
         files: vec![SourceFile::new("Dockerfile", DOCKERFILE), SourceFile::new("pod.yaml", POD)],
         level: "baseline".into(),
-        version: "latest".into(),
+        ..PssRequest::default()
     };
     let r = check_pss(&req).unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);

@@ -31,6 +31,8 @@ pub struct SourceObjects<'a> {
     /// (index of the object in `objects`, its pod spec)
     pods: Vec<(usize, PodSpec<'a>)>,
     errors: Vec<InputError>,
+    /// Documents (indexes in the file's `documents`) that are no Kubernetes object at all.
+    unread: Vec<usize>,
 }
 
 /// Where one file's objects and pod specs are in the inventory.
@@ -38,6 +40,16 @@ pub struct SourceObjects<'a> {
 struct FileSpan {
     objects: Range<usize>,
     pods: Range<usize>,
+    unread: Vec<usize>,
+}
+
+/// What a command reads, for [`Inventory::content_errors`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// `scan`: Kubernetes objects, Dockerfiles, image metadata, Trivy reports.
+    Everything,
+    /// `pss`, `netpol`: Kubernetes objects only.
+    Objects,
 }
 
 /// The hash of an object's identity: kind, namespace (none for cluster-scoped kinds), name.
@@ -86,8 +98,11 @@ impl<'a> Inventory<'a> {
     #[must_use]
     pub fn extract(source: &'a Source) -> SourceObjects<'a> {
         let mut out = SourceObjects::default();
-        for doc in &source.documents {
+        for (d, doc) in source.documents.iter().enumerate() {
             let ex = K8sObject::extract(doc);
+            if ex.objects.is_empty() && ex.problems.is_empty() && !is_list(&doc.root) {
+                out.unread.push(d);
+            }
             out.errors.extend(ex.problems.into_iter().map(|(path, message)| problem_error(doc, &path, message)));
             for obj in ex.objects {
                 if let Some(pod) = obj.pod_spec() {
@@ -130,7 +145,11 @@ impl<'a> Inventory<'a> {
             }
             inv.objects.extend(part.objects);
             inv.errors.extend(part.errors);
-            inv.files.push(FileSpan { objects: first_object..inv.objects.len(), pods: first_pod..inv.pods.len() });
+            inv.files.push(FileSpan {
+                objects: first_object..inv.objects.len(),
+                pods: first_pod..inv.pods.len(),
+                unread: part.unread,
+            });
         }
         for (i, o) in inv.objects.iter().enumerate() {
             inv.by_kind.entry(o.kind).or_default().push(i);
@@ -219,10 +238,86 @@ impl<'a> Inventory<'a> {
         idx.into_iter().filter_map(|i| self.images.get(i).copied()).filter(|m| m.matches(r)).collect()
     }
 
+    /// Every input error, in input order: what the front door could not read (per file), then
+    /// documents that look like Kubernetes objects but cannot be one.
+    pub fn input_errors(&self) -> impl Iterator<Item = &InputError> + '_ {
+        self.sources.iter().flat_map(|s| s.errors.iter()).chain(&self.errors)
+    }
+
+    /// Input errors for what the command does not read, when every input must hold something it
+    /// reads ([`crate::api::InputPolicy::require_content`]): each document that is no Kubernetes
+    /// object (`hello`, a mapping without `kind`) — nor, for [`Reads::Everything`], image metadata
+    /// or a Trivy report — and, for [`Reads::Objects`], each Dockerfile and each document of image
+    /// metadata or a Trivy report. An empty input (no document: `""`, comments only) holds nothing
+    /// and is no error. Messages never quote the document's values.
+    #[must_use]
+    pub fn content_errors(&self, reads: Reads) -> Vec<InputError> {
+        let mut out = Vec::new();
+        for (source, span) in self.sources.iter().zip(&self.files) {
+            if !source.errors.is_empty() {
+                continue;
+            }
+            if source.kind == crate::api::SourceKind::Dockerfile {
+                if reads == Reads::Objects {
+                    let message = "a Dockerfile holds no Kubernetes object".to_owned();
+                    out.push(InputError::in_file(&source.name, message));
+                }
+                continue;
+            }
+            if span.unread.is_empty() {
+                continue;
+            }
+            let artifacts: std::collections::HashSet<usize> =
+                source.images.iter().map(|m| m.document).chain(source.trivy.as_ref().map(|t| t.document)).collect();
+            for doc in span.unread.iter().filter_map(|&i| source.documents.get(i)) {
+                let message = match (artifacts.contains(&doc.index), reads) {
+                    (true, Reads::Everything) => continue,
+                    (true, Reads::Objects) => "image metadata or a Trivy report, not a Kubernetes object".to_owned(),
+                    (false, _) => format!("not a Kubernetes object: {}", what_it_is(&doc.root)),
+                };
+                out.push(InputError {
+                    file: source.name.clone(),
+                    document: Some(doc.index),
+                    line: Some(doc.root.pos.line),
+                    column: Some(doc.root.pos.column),
+                    message,
+                });
+            }
+        }
+        out
+    }
+
     /// The NetworkPolicy model of the input: built on first use, then shared.
     pub fn network(&self) -> &NetworkModel<'a> {
         self.network.get_or_init(|| NetworkModel::new(&self.objects, &self.pods))
     }
+}
+
+/// Whether a document is a `kind: List` (or `*List`) with `items`: an empty one holds nothing,
+/// and is no error (`kubectl get pods -o yaml` in an empty namespace).
+fn is_list(root: &crate::syntax::Node) -> bool {
+    root.get("kind").and_then(crate::syntax::Node::as_str).is_some_and(|k| k.ends_with("List"))
+        && root.get("items").is_some()
+}
+
+/// Why a document is no Kubernetes object, without quoting its values (they could be secrets).
+fn what_it_is(root: &crate::syntax::Node) -> String {
+    use crate::syntax::Value;
+    let a = match &root.value {
+        Value::Map(_) => {
+            return match (root.get("kind"), root.get("apiVersion")) {
+                (None, _) => "the document is a mapping without `kind`".to_owned(),
+                (Some(_), None) => "the document has `kind` but no `apiVersion`".to_owned(),
+                (Some(_), Some(_)) => "`kind` and `apiVersion` must be strings".to_owned(),
+            }
+        }
+        Value::Str(_) => "a string",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+        Value::Seq(_) => "a list",
+    };
+    format!("the document is {a}, not a mapping with `apiVersion` and `kind`")
 }
 
 /// An input error for a document that cannot be a Kubernetes object, located at `path`.

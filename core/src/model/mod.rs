@@ -12,7 +12,7 @@ mod object;
 mod pod;
 mod user;
 
-pub use inventory::{problem_error, Inventory, SourceObjects};
+pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
 pub use object::{builtin_group, Document, K8sObject, ObjectRef};
 pub use pod::{

@@ -463,7 +463,7 @@ impl<'a> NetworkModel<'a> {
     pub fn endpoint_id(&self, e: Endpoint) -> String {
         match e {
             Endpoint::Workload(w) => self.workloads.get(w).map_or_else(|| "?".to_owned(), Workload::id),
-            Endpoint::External => "external".to_owned(),
+            Endpoint::External => super::EXTERNAL.to_owned(),
         }
     }
 
@@ -473,7 +473,7 @@ impl<'a> NetworkModel<'a> {
     /// # Errors
     /// A message when nothing or more than one workload matches.
     pub fn find(&self, spec: &str) -> Result<Endpoint, String> {
-        if spec == "external" {
+        if spec == super::EXTERNAL {
             return Ok(Endpoint::External);
         }
         let parts: Vec<&str> = spec.split('/').collect();

@@ -1,0 +1,49 @@
+//! Renderings of a Pod Security Standards report ([`crate::pss::PssReport`], `kubeharden pss`):
+//! text (one block per pod-bearing object, the violations in Kubernetes' wording) and JSON (the
+//! report as it is).
+
+use std::fmt::Write as _;
+
+use crate::pss::PssReport;
+
+/// The report as `kubeharden pss` prints it: input errors, one block per object, a summary line.
+#[must_use]
+pub fn render_text(report: &PssReport) -> String {
+    let mut out = String::new();
+    for e in &report.errors {
+        let at = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "{}{at}: error: {}", e.file, e.message);
+    }
+    for r in &report.results {
+        let o = &r.object;
+        let name = match (&o.namespace, &o.name) {
+            (Some(ns), Some(n)) => format!("{ns}/{n}"),
+            (None, Some(n)) => n.clone(),
+            _ => "(unnamed)".to_owned(),
+        };
+        let verdict = if r.allowed { "allowed" } else { "denied" };
+        let _ = writeln!(out, "{} [document {}]: {} `{name}`: {verdict}", r.file, r.document, o.kind);
+        for v in &r.violations {
+            let _ = writeln!(out, "  {}:{}:{}: {}: {}", r.file, v.line, v.column, v.check, v.message);
+        }
+    }
+    let denied = report.results.iter().filter(|r| !r.allowed).count();
+    let _ = writeln!(
+        out,
+        "{} pod-bearing object(s) at {} {}: {} allowed, {denied} denied",
+        report.results.len(),
+        report.level,
+        report.version,
+        report.results.len() - denied
+    );
+    out
+}
+
+/// The report as JSON (`kubeharden pss --format json`), with a final newline.
+#[must_use]
+pub fn render_json(report: &PssReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
+}
