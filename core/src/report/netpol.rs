@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::api::InputError;
+use crate::report::escape::escape_control as esc;
 
 /// What a query asks about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,8 +157,8 @@ fn pair_text(report: &NetpolReport) -> String {
             s,
             "{} `{}` -> `{}`{}",
             if p.allowed { "allowed:" } else { "denied:" },
-            p.from,
-            p.to,
+            esc(&p.from),
+            esc(&p.to),
             if report.port.is_some() { format!(" on {}", p.ports) } else { format!(": {}", p.ports) }
         );
         let _ = writeln!(s, "  {}", side_text("egress", &p.from, &p.egress));
@@ -167,21 +168,21 @@ fn pair_text(report: &NetpolReport) -> String {
 }
 
 fn side_text(field: &str, who: &str, side: &NetpolSide) -> String {
-    let whose = format!("{field} of `{who}`");
+    let whose = format!("{field} of `{}`", esc(who));
     if !side.governed {
         return format!("{whose}: outside the cluster, not governed by NetworkPolicies");
     }
     if !side.isolated {
         return format!("{whose}: not isolated (no NetworkPolicy selects it for {field}): everything allowed");
     }
-    let iso = side.isolated_by.join(", ");
+    let iso = esc(&side.isolated_by.join(", ")).into_owned();
     if side.allowed_by.is_empty() {
         return format!("{whose}: isolated by {iso}; no rule allows it");
     }
     let by = side
         .allowed_by
         .iter()
-        .map(|a| format!("{} ({}, {}) on {}", a.policy, a.rule, a.peer_description, a.ports))
+        .map(|a| format!("{} ({}, {}) on {}", esc(&a.policy), a.rule, esc(&a.peer_description), a.ports))
         .collect::<Vec<_>>()
         .join("; ");
     format!("{whose}: isolated by {iso}; allowed by {by}")
@@ -191,7 +192,7 @@ fn matrix_text(report: &NetpolReport) -> String {
     let eps = &report.workloads;
     let mut s = String::new();
     for (i, e) in eps.iter().enumerate() {
-        let _ = writeln!(s, "[{i}] {e}");
+        let _ = writeln!(s, "[{i}] {}", esc(e));
     }
     s.push('\n');
     let mut sources: Vec<usize> = Vec::new();
@@ -327,5 +328,5 @@ pub fn render_dot(report: &NetpolReport) -> String {
 }
 
 fn dot_id(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", esc(&s.replace('\\', "\\\\").replace('"', "\\\"")))
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::pss::PssReport;
+use crate::report::escape::escape_control as esc;
 
 /// The report as `kubeharden pss` prints it: input errors, one block per object, a summary line.
 #[must_use]
@@ -15,7 +16,7 @@ pub fn render_text(report: &PssReport) -> String {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             _ => String::new(),
         };
-        let _ = writeln!(out, "{}{at}: error: {}", e.file, e.message);
+        let _ = writeln!(out, "{}{at}: error: {}", esc(&e.file), esc(&e.message));
     }
     for r in &report.results {
         let o = &r.object;
@@ -25,9 +26,10 @@ pub fn render_text(report: &PssReport) -> String {
             _ => "(unnamed)".to_owned(),
         };
         let verdict = if r.allowed { "allowed" } else { "denied" };
-        let _ = writeln!(out, "{} [document {}]: {} `{name}`: {verdict}", r.file, r.document, o.kind);
+        let file = esc(&r.file);
+        let _ = writeln!(out, "{file} [document {}]: {} `{}`: {verdict}", r.document, esc(&o.kind), esc(&name));
         for v in &r.violations {
-            let _ = writeln!(out, "  {}:{}:{}: {}: {}", r.file, v.line, v.column, v.check, v.message);
+            let _ = writeln!(out, "  {file}:{}:{}: {}: {}", v.line, v.column, v.check, esc(&v.message));
         }
     }
     let denied = report.results.iter().filter(|r| !r.allowed).count();
