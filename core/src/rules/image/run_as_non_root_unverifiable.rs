@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::image::ImageRef;
 use crate::model::Inventory;
 use crate::model::Lenient;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 
 use super::image_user;
 
@@ -97,7 +97,11 @@ impl Rule for RunAsNonRootUnverifiable {
                         c.describe()
                     )
                 };
-                out.container(Self::META, pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot"), message);
+                out.report(
+                    Self::META,
+                    At::Container(pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot")),
+                    message,
+                );
             }
         }
     }

@@ -3,7 +3,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -88,10 +88,9 @@ impl Rule for ConfigmapCredentials {
                     }
                 };
                 let path = obj.field(&FieldPath::root().key(field).key_owned(&e.key));
-                out.object(
+                out.report(
                     Self::META,
-                    obj,
-                    path,
+                    At::Object(obj, path),
                     format!("the ConfigMap `{name}` key `{}` {reason}: move it to a Secret or a secret store", e.key),
                 );
             }

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -83,10 +83,9 @@ impl Rule for SecretObjectInManifests {
         all.retain(|k| seen.insert(*k));
         let shown: Vec<String> = all.iter().take(5).map(|k| format!("`{k}`")).collect();
         let more = if all.len() > 5 { format!(" and {} more", all.len() - 5) } else { String::new() };
-        out.object(
+        out.report(
             Self::META,
-            obj,
-            obj.field(&FieldPath::root().key(field)),
+            At::Object(obj, obj.field(&FieldPath::root().key(field))),
             format!(
                 "the Secret `{}` commits {} value{} ({}{more}; values redacted): keep secrets out of git (Vault, External Secrets, Sealed Secrets)",
                 obj.name().unwrap_or("<unnamed>"),

@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{K8sObject, PodSpec};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,9 @@ impl Rule for InvalidFieldType {
                 crate::location::Segment::Key(k) => k.to_string(),
                 crate::location::Segment::Index(i) => format!("[{i}]"),
             });
-            out.object(
+            out.report(
                 Self::META,
-                obj,
-                f.path.clone(),
+                At::Object(obj, f.path.clone()),
                 format!(
                     "`{field}` is {}, but the Kubernetes API expects a mapping: the pod of this `{}` cannot be checked",
                     f.found, obj.kind
@@ -79,10 +78,9 @@ impl Rule for InvalidFieldType {
             } else {
                 f.found.clone()
             };
-            out.pod(
+            out.report(
                 Self::META,
-                pod,
-                f.path.clone(),
+                At::Pod(pod, f.path.clone()),
                 format!(
                     "`{field}` is {found}, but the Kubernetes API expects {} {}",
                     if f.expected.starts_with('i') { "an" } else { "a" },
