@@ -41,9 +41,9 @@ pub struct Config {
     /// Severity overrides, by rule name or id.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
-    /// The exit-code threshold of the CLI: a severity, or `never`.
+    /// The exit-code threshold of the CLI: a severity, or `never` (default `high`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<FailOn>,
     /// Whether `kubeharden.io/ignore.*` annotations suppress findings.
     #[serde(default = "yes")]
     pub annotation_suppressions: bool,
@@ -64,6 +64,91 @@ impl Default for Config {
             annotation_suppressions: true,
             options: Options::default(),
         }
+    }
+}
+
+/// `fail-on`: the lowest severity that makes a check fail (the CLI's exit code 1), or `never`.
+/// Read case-insensitively (`HIGH` is `high`); written in lowercase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Fail on critical findings.
+    Critical,
+    /// Fail on high findings or worse (the default).
+    #[default]
+    High,
+    /// Fail on medium findings or worse.
+    Medium,
+    /// Fail on low findings or worse.
+    Low,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+impl FailOn {
+    /// Every value, in the order of the docs.
+    pub const ALL: [FailOn; 6] =
+        [FailOn::Critical, FailOn::High, FailOn::Medium, FailOn::Low, FailOn::Info, FailOn::Never];
+
+    /// The severity at or above which a check fails; `None` for `never`.
+    #[must_use]
+    pub const fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    /// The lowercase name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Critical => "critical",
+            FailOn::High => "high",
+            FailOn::Medium => "medium",
+            FailOn::Low => "low",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+impl std::fmt::Display for FailOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FailOn::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown value `{s}` (expected critical, high, medium, low, info or never)"))
+    }
+}
+
+/// Read while the YAML reader is at the value, so an error carries its line and the key.
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = FailOn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("critical, high, medium, low, info or never")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<FailOn, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -128,16 +213,10 @@ impl Config {
         })
     }
 
-    /// The `fail-on` threshold: `Ok(None)` for `never`, the default `high` when unset.
-    ///
-    /// # Errors
-    /// A [`ConfigError`] for an unknown value.
-    pub fn fail_threshold(&self) -> Result<Option<Severity>, ConfigError> {
-        match self.fail_on.as_deref() {
-            None => Ok(Some(Severity::High)),
-            Some("never") => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(ConfigError::new),
-        }
+    /// The `fail-on` threshold: `None` for `never`, the default `high` when unset.
+    #[must_use]
+    pub fn fail_threshold(&self) -> Option<Severity> {
+        self.fail_on.unwrap_or_default().threshold()
     }
 }
 
@@ -155,6 +234,24 @@ mod tests {
     }
 
     #[test]
+    fn fail_on_is_checked_when_read() {
+        let e = Config::from_yaml("enable: []\nfail-on: sometimes\n", Some("k.yaml")).unwrap_err();
+        assert_eq!((e.file(), e.line()), (Some("k.yaml"), Some(2)));
+        assert_eq!(
+            e.message(),
+            "fail-on: unknown value `sometimes` (expected critical, high, medium, low, info or never)"
+        );
+        let e = serde_json::from_str::<Config>(r#"{"fail-on": "sometimes"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown value `sometimes`"), "{e}");
+        let c = Config::from_yaml("fail-on: MEDIUM\n", None).unwrap();
+        assert_eq!((c.fail_on, c.fail_threshold()), (Some(FailOn::Medium), Some(Severity::Medium)));
+        assert_eq!(Config::default().fail_threshold(), Some(Severity::High));
+        let json = serde_json::to_string(&Config { fail_on: Some(FailOn::Never), ..Config::default() }).unwrap();
+        assert!(json.contains(r#""fail-on":"never""#), "{json}");
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap().fail_threshold(), None);
+    }
+
+    #[test]
     fn reads_a_full_config() {
         let c = Config::from_yaml(
             "enable: [secret-in-env-var]\nseverity: {cpu-limit-missing: info}\nfail-on: never\nannotation-suppressions: false\n",
@@ -162,7 +259,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.severity.get("cpu-limit-missing"), Some(&Severity::Info));
-        assert_eq!(c.fail_threshold().unwrap(), None);
+        assert_eq!(c.fail_threshold(), None);
         assert!(!c.annotation_suppressions);
         assert!(Config::from_yaml("", None).unwrap().annotation_suppressions);
     }

@@ -31,7 +31,7 @@ pub mod syntax;
 pub mod time;
 
 pub use api::{CheckRequest, Finding, InputError, Report, RuleInfo, Severity, SourceFile};
-pub use config::Config;
+pub use config::{Config, FailOn};
 pub use engine::{check, Checker, Findings};
 pub use error::{ConfigError, Error, ParseError};
 pub use model::Inventory;
