@@ -179,15 +179,20 @@ pub struct Options {
     pub vulnerability_waivers: Vec<VulnerabilityWaiver>,
 }
 
-/// An accepted vulnerability: it stops failing the gate until `expires` (inclusive).
+/// An accepted vulnerability: it stops failing the gate until `expires` (inclusive). Checked
+/// while it is read (a non-empty `id` and `reason`, a date in `expires`), so the error names the
+/// file, line and key; [`VulnerabilityWaiver::check`] checks one built in code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct VulnerabilityWaiver {
     /// The vulnerability id (`CVE-2024-1234`, `GHSA-...`).
+    #[serde(deserialize_with = "waiver_id")]
     pub id: String,
     /// Why it is accepted (required, not empty).
+    #[serde(deserialize_with = "waiver_reason")]
     pub reason: String,
     /// The last day the waiver works (`2026-12-31`, or an RFC 3339 time).
+    #[serde(deserialize_with = "waiver_expires")]
     pub expires: String,
     /// Only this package (default: every package).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,6 +200,88 @@ pub struct VulnerabilityWaiver {
     /// Only this image, as the report names it (default: every image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+}
+
+/// A check of one string value: the error says what is wrong with it.
+type Check = fn(&str) -> Result<(), String>;
+
+/// What a waiver's `id` must be: not empty.
+fn check_waiver_id(id: &str) -> Result<(), String> {
+    if id.trim().is_empty() {
+        return Err("must not be empty: name the vulnerability (`CVE-2024-1234`)".to_owned());
+    }
+    Ok(())
+}
+
+/// What a waiver's `reason` must be: not empty.
+fn check_waiver_reason(reason: &str) -> Result<(), String> {
+    if reason.trim().is_empty() {
+        return Err("must not be empty: say why the vulnerability is accepted".to_owned());
+    }
+    Ok(())
+}
+
+/// What a waiver's `expires` must be: a date (or an RFC 3339 time).
+fn check_waiver_expires(expires: &str) -> Result<(), String> {
+    if crate::time::parse_rfc3339(expires).is_none() {
+        return Err(format!("`{expires}` is not a date (`2026-12-31`)"));
+    }
+    Ok(())
+}
+
+/// Deserializes a string field and checks it while the reader is at its value.
+/// (Inside the visitor: an error raised there carries the value's line and key.)
+fn checked<'de, D: serde::Deserializer<'de>>(d: D, check: Check) -> Result<String, D::Error> {
+    struct V(Check);
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
+            (self.0)(s).map_err(E::custom)?;
+            Ok(s.to_owned())
+        }
+    }
+    d.deserialize_str(V(check))
+}
+
+fn waiver_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_id)
+}
+
+fn waiver_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_reason)
+}
+
+fn waiver_expires<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_expires)
+}
+
+impl VulnerabilityWaiver {
+    /// Checks a waiver built in code as reading one does: a non-empty `id` and `reason`, a date in
+    /// `expires`.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the waiver.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let fields: [(&str, &str, Check); 3] = [
+            ("id", &self.id, check_waiver_id),
+            ("reason", &self.reason, check_waiver_reason),
+            ("expires", &self.expires, check_waiver_expires),
+        ];
+        for (key, value, check) in fields {
+            check(value).map_err(|e| {
+                let which = if self.id.trim().is_empty() {
+                    "a vulnerability waiver".to_owned()
+                } else {
+                    format!("the waiver of `{}`", self.id)
+                };
+                ConfigError::new(format!("{which}: `{key}` {e}"))
+            })?;
+        }
+        Ok(())
+    }
 }
 
 impl Config {
@@ -249,6 +336,21 @@ mod tests {
         let json = serde_json::to_string(&Config { fail_on: Some(FailOn::Never), ..Config::default() }).unwrap();
         assert!(json.contains(r#""fail-on":"never""#), "{json}");
         assert_eq!(serde_json::from_str::<Config>(&json).unwrap().fail_threshold(), None);
+    }
+
+    #[test]
+    fn waivers_are_checked_when_read() {
+        let yaml = "options:\n  vulnerability-waivers:\n    - id: CVE-1\n      reason: ok\n      expires: next year\n";
+        let e = Config::from_yaml(yaml, Some("k.yaml")).unwrap_err();
+        assert_eq!((e.file(), e.line(), e.column()), (Some("k.yaml"), Some(5), Some(16)));
+        assert_eq!(e.message(), "options.vulnerability-waivers[0].expires: `next year` is not a date (`2026-12-31`)");
+        let json = r#"{"options": {"vulnerability-waivers": [{"id": " ", "reason": "x", "expires": "2026-12-31"}]}}"#;
+        let e = serde_json::from_str::<Config>(json).unwrap_err();
+        assert!(e.to_string().starts_with("must not be empty: name the vulnerability"), "{e}");
+        let ok = "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31T12:00:00Z}\n";
+        let w = &Config::from_yaml(ok, None).unwrap().options.vulnerability_waivers;
+        assert_eq!(w.len(), 1);
+        assert!(w.iter().all(|w| w.check().is_ok()));
     }
 
     #[test]

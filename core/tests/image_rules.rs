@@ -328,19 +328,25 @@ fn vulnerability_waivers_expire() {
     );
     assert!(g[1].0.contains("`CVE-3`") && !g[1].0.contains("waiver"));
 
-    // waivers are validated with the configuration
-    let bad = Config::from_yaml(
+    // waivers are checked when the configuration is read, with the line of the bad value
+    let e = Config::from_yaml(
         "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: '', expires: 2026-12-31}\n",
-        None,
+        Some(".kubeharden.yaml"),
     )
-    .unwrap();
-    let e = check(&CheckRequest { config: bad, ..Default::default() }).unwrap_err();
-    assert!(e.to_string().contains("needs a `reason`"), "{e}");
-    let bad =
+    .unwrap_err();
+    assert_eq!((e.file(), e.line()), (Some(".kubeharden.yaml"), Some(3)));
+    assert!(e.message().contains("vulnerability-waivers[0].reason: must not be empty"), "{e}");
+    let e =
         Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: someday}\n", None)
-            .unwrap();
-    assert!(check(&CheckRequest { config: bad, ..Default::default() }).is_err());
+            .unwrap_err();
+    assert!(e.message().contains("`someday` is not a date"), "{e}");
     assert!(Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x}\n", None).is_err());
+    // ... and when a configuration built in code reaches the checker
+    let mut bad = Config::default();
+    bad.options.vulnerability_waivers =
+        vec![VulnerabilityWaiver { reason: " ".into(), ..waiver("CVE-1", "2026-12-31", None) }];
+    let e = check(&CheckRequest { config: bad, ..Default::default() }).unwrap_err();
+    assert!(e.to_string().contains("the waiver of `CVE-1`: `reason` must not be empty"), "{e}");
     let ok = Config::from_yaml(
         "options:\n  image-max-age-days: 30\n  vulnerability-threshold: critical\n  vulnerability-ignore-unfixed: false\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31, package: openssl}\n",
         None,
