@@ -55,6 +55,9 @@ pub struct RuleMeta {
     pub since: &'static str,
     /// Whether the rule runs without being enabled.
     pub enabled_by_default: bool,
+    /// What renderers may quote of the source line a finding points at: [`Excerpt::Full`]
+    /// unless the line may hold a secret.
+    pub redact: Excerpt,
     /// `file:line` of the declaration.
     pub source: &'static str,
 }
@@ -96,14 +99,29 @@ impl RuleMeta {
     }
 }
 
+/// What a renderer may quote of the source line a finding points at (the `redact` of a rule's
+/// declaration; [`crate::report::excerpt`] decides for each finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Excerpt {
+    /// The whole line.
+    Full,
+    /// The indentation and the key, the value replaced by `<redacted>` (`password: <redacted>`);
+    /// a line that is only a list item's `name:` is shown, a line without a key is not.
+    KeyOnly,
+    /// No excerpt: the line holds a secret and no key to keep (a Dockerfile `ENV`).
+    Omit,
+}
+
 /// Declares a rule: a unit struct with its [`RuleMeta`] built from the doc comment and fields.
+/// The optional fields, in this order: `enabled_by_default` (default `true`), `redact` (default
+/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
         id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
-        $(, enabled_by_default: $en:expr)? $(,)?
+        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(,)?
     }) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default)]
@@ -120,12 +138,15 @@ macro_rules! declare_rule {
                 peers: &[$($p),*],
                 since: $since,
                 enabled_by_default: $crate::declare_rule!(@en $($en)?),
+                redact: $crate::declare_rule!(@redact $($redact)?),
                 source: concat!(file!(), ":", line!()),
             };
         }
     };
     (@en) => { true };
     (@en $en:expr) => { $en };
+    (@redact) => { $crate::rules::Excerpt::Full };
+    (@redact $redact:expr) => { $redact };
 }
 
 /// What rules may read besides the input: options and "now".
@@ -251,16 +272,6 @@ impl Drop for Diagnostic<'_, '_> {
     }
 }
 
-/// Rules whose findings are about secret values: renderers never show the source line of such a
-/// finding (the line may hold the secret itself), only its location.
-pub const SENSITIVE_RULES: &[&str] =
-    &["literal-secret-in-env", "secret-object-in-manifests", "configmap-credentials", "dockerfile-secret-in-env"];
-
-/// Whether findings of the rule named `name` may reveal a secret in a source excerpt.
-#[must_use]
-pub fn is_sensitive(name: &str) -> bool {
-    SENSITIVE_RULES.contains(&name)
-}
 /// Where a node is: (file, document, line, column).
 type NodeAt = (String, usize, u32, u32);
 

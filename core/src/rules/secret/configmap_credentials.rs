@@ -47,6 +47,7 @@ declare_rule! {
         references: ["Kubernetes: ConfigMaps (not for confidential data)", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 

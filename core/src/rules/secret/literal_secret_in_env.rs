@@ -90,6 +90,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.4.1", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 

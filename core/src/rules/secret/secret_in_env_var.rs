@@ -62,6 +62,7 @@ declare_rule! {
         peers: ["checkov:CKV_K8S_35", "kube-linter:read-secret-from-env-var"],
         since: "0.1.0",
         enabled_by_default: false,
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 

@@ -49,6 +49,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.4.2: Consider external secret storage", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["checkov:CKV_SECRET_*", "trivy:secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 

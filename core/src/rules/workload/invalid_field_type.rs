@@ -39,6 +39,7 @@ declare_rule! {
         references: ["Kubernetes API reference: PodSpec, SecurityContext"],
         peers: ["kubeconform:schema-validation"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
