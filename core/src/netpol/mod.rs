@@ -22,7 +22,6 @@ mod model;
 mod policy;
 mod ports;
 mod selector;
-pub mod synthetic;
 
 pub use model::{
     read_policies, Allowing, ContainerPort, Endpoint, Namespace, NetworkModel, PortAnswer, Reach, Side, Workload,

@@ -1,5 +1,6 @@
 //! A synthetic manifest set for benchmarks and scale tests: many workloads and policies over a
-//! few namespaces, with selectors of every kind. Deterministic.
+//! few namespaces, with selectors of every kind. Deterministic. Only `std`, so core/tests/netpol.rs
+//! can include this file by `#[path]` without depending on the benches crate.
 
 use std::fmt::Write as _;
 
