@@ -147,3 +147,17 @@ fn findings_of_unknown_rules_are_rendered_without_excerpt() {
     let rendered = render(&r, &files, false);
     assert!(rendered.contains("from-the-future") && !rendered.contains("image: nginx"), "{rendered}");
 }
+
+#[test]
+fn configmap_credentials_options() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  SIGNING_SALT: fixture-value\n  SESSION_TOKEN: fixture-value\n";
+    let run = |options: &str| {
+        let config = Config::from_yaml(&format!("select: [configmap-credentials]\noptions:\n{options}"), None).unwrap();
+        let report =
+            check(&CheckRequest { files: vec![SourceFile::new("cm.yaml", cm)], config, ..Default::default() }).unwrap();
+        report.findings.iter().map(|f| f.message.split('`').nth(3).unwrap_or("").to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(run("  secret-name-patterns: []\n"), ["SESSION_TOKEN"]);
+    assert_eq!(run("  secret-name-patterns: [salt]\n"), ["SIGNING_SALT", "SESSION_TOKEN"]);
+    assert_eq!(run("  secret-name-exclusions: [token]\n"), Vec::<String>::new());
+}
