@@ -1,13 +1,14 @@
 #![allow(clippy::panic, reason = "benchmark set-up: a failure aborts the bench")]
 //! NetworkPolicy reachability at scale, on the deterministic synthetic cluster of
-//! `kubeharden::netpol::synthetic` (workloads and policies over labelled namespaces, selectors
+//! `kubeharden_benches::synthetic` (workloads and policies over labelled namespaces, selectors
 //! of every kind): building the model (every policy's selection), one column of the reachability
 //! matrix (who reaches one workload), and the NET rules through the full `check`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kubeharden::netpol::{synthetic, Endpoint, NetworkModel};
+use kubeharden::netpol::{Endpoint, NetworkModel};
 use kubeharden::source::{parse, ParseOptions};
 use kubeharden::{check, CheckRequest, Config, Inventory, SourceFile};
+use kubeharden_benches::synthetic;
 
 /// (workloads, policies) of each size.
 const SIZES: &[(usize, usize)] = &[(1_000, 200), (5_000, 1_000)];

@@ -1,8 +1,12 @@
-//! Shared helpers of the benchmarks: loading the corpora of `../shared`.
+//! Shared helpers of the benchmarks: loading the corpora of `../shared`, and [`synthetic`], the
+//! generated NetworkPolicy clusters (not part of the core's API; core/tests/netpol.rs includes the
+//! file by path).
 
 use std::path::{Path, PathBuf};
 
 use kubeharden::SourceFile;
+
+pub mod synthetic;
 
 /// The shared material folder: `$KUBEHARDEN_SHARED`, else the first `shared/` holding a
 /// `corpus/` beside the repository or one of its ancestors (`../shared` from the repository,

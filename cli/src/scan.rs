@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::report::{self, baseline};
-use kubeharden::{Checker, Config, Inventory, ParseOptions, Report, Source, SourceFile};
+use kubeharden::{Checker, Config, FailOn, Inventory, ParseOptions, Report, Source, SourceFile};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Item};
@@ -28,6 +28,47 @@ pub enum Format {
     Tickets,
 }
 
+/// `--fail-on`: the values of the configuration's `fail-on` ([`kubeharden::FailOn`]).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOnArg {
+    /// Exit 1 on critical findings.
+    Critical,
+    /// Exit 1 on high findings or worse (the default).
+    High,
+    /// Exit 1 on medium findings or worse.
+    Medium,
+    /// Exit 1 on low findings or worse.
+    Low,
+    /// Exit 1 on any finding.
+    Info,
+    /// Exit 0 whatever the findings (2 still means errors).
+    Never,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(a: FailOnArg) -> Self {
+        match a {
+            FailOnArg::Critical => FailOn::Critical,
+            FailOnArg::High => FailOn::High,
+            FailOnArg::Medium => FailOn::Medium,
+            FailOnArg::Low => FailOn::Low,
+            FailOnArg::Info => FailOn::Info,
+            FailOnArg::Never => FailOn::Never,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    /// Colour when standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
 /// Arguments of `scan`.
 #[derive(Args, Debug)]
 pub struct ScanArgs {
@@ -37,9 +78,10 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Exit 1 when a finding is at or above this severity: critical, high, medium, low, info or never.
-    #[arg(long)]
-    pub fail_on: Option<String>,
+    /// Exit 1 when a finding is at or above this severity (default: the configuration's
+    /// `fail-on`, else high).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub fail_on: Option<FailOnArg>,
     /// Configuration file (default: .kubeharden.yaml in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -63,9 +105,9 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
-    /// Colour: auto (on a terminal), always, never.
-    #[arg(long, default_value = "auto")]
-    pub color: String,
+    /// Colour of the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
     /// Name the image of a metadata file that names none (`skopeo inspect --config`):
     /// `REF=FILE`, repeatable; the file is scanned too.
     #[arg(long = "image", value_name = "REF=FILE")]
@@ -201,19 +243,13 @@ pub fn run(a: &ScanArgs) -> u8 {
         config.select = Some(a.select.clone());
     }
     config.ignore.extend(a.ignore.iter().cloned());
-    if let Some(f) = &a.fail_on {
-        config.fail_on = Some(f.clone());
+    if let Some(f) = a.fail_on {
+        config.fail_on = Some(f.into());
     }
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
     }
-    let threshold = match config.fail_threshold() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
         Ok(x) => x,
@@ -269,10 +305,10 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let color = a.output.is_none()
-        && match a.color.as_str() {
-            "always" => true,
-            "never" => false,
-            _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        && match a.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
     let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let mut text = match a.format {

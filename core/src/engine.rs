@@ -50,11 +50,14 @@ impl Checker {
     /// A checker for a configuration and an optional "now" (RFC 3339).
     ///
     /// # Errors
-    /// [`Error::Config`] for unknown rule names or a bad threshold; [`Error::Request`] for a bad
+    /// [`Error::Config`] for unknown rule names or bad waivers; [`Error::Request`] for a bad
     /// `now`.
     pub fn new(config: &Config, now: Option<&str>) -> Result<Self, Error> {
-        config.fail_threshold()?;
-        crate::rules::scan::validate_waivers(&config.options)?;
+        // A configuration read from YAML or JSON was checked while it was read; one built in code
+        // is checked here.
+        for w in &config.options.vulnerability_waivers {
+            w.check()?;
+        }
         let enable = resolve_names(&config.enable, "`enable`")?;
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;

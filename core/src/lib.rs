@@ -31,7 +31,7 @@ pub mod syntax;
 pub mod time;
 
 pub use api::{CheckRequest, Finding, InputError, InputPolicy, Report, RuleInfo, Severity, SourceFile, SourceKind};
-pub use config::Config;
+pub use config::{Config, FailOn};
 pub use engine::{check, Checker, Findings};
 pub use error::{ConfigError, Error};
 pub use model::Inventory;

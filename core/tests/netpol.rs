@@ -14,6 +14,11 @@ use kubeharden::netpol::{Direction, Endpoint, NetworkModel, PortSet, Proto, Sele
 use kubeharden::source::{parse, ParseOptions, Source};
 use kubeharden::{check, CheckRequest, Config, Inventory, SourceFile};
 
+/// The generated clusters of the benches (`kubeharden_benches::synthetic`), by path: test input,
+/// not core API.
+#[path = "../../benches/src/synthetic.rs"]
+mod synthetic;
+
 const WORKLOADS: &str = include_str!("data/netpol/workloads-prod.yaml");
 const POLICIES: &str = include_str!("data/netpol/policies-prod.yaml");
 /// A verbatim copy of the seed's `k8s-network-policies.yaml`.
@@ -418,7 +423,7 @@ fn port_sets() {
 #[test]
 #[ignore = "scale measurement; run with --ignored --nocapture"]
 fn scale_5000_workloads_1000_policies() {
-    let text = kubeharden::netpol::synthetic::manifests(5000, 1000);
+    let text = synthetic::manifests(5000, 1000);
     let t0 = std::time::Instant::now();
     let d = docs(&[("big.yaml", &text)]);
     let parse = t0.elapsed();
@@ -453,7 +458,7 @@ fn scale_5000_workloads_1000_policies() {
 /// The label index gives the same selection as checking every workload of the namespace.
 #[test]
 fn indexed_selection_equals_brute_force() {
-    let text = kubeharden::netpol::synthetic::manifests(1200, 300);
+    let text = synthetic::manifests(1200, 300);
     let d = docs(&[("s.yaml", &text)]);
     let input = Inventory::new(&d);
     let m = input.network();

@@ -26,7 +26,6 @@ mod policy;
 mod ports;
 mod query;
 mod selector;
-pub mod synthetic;
 
 pub use model::{
     read_policies, Allowing, ContainerPort, Endpoint, Namespace, NetworkModel, PortAnswer, Reach, Side, Workload,

@@ -31,9 +31,6 @@ impl Paint {
     }
 }
 
-/// Rules whose source line holds a secret: their findings are rendered without the excerpt.
-const REDACT_EXCERPT: &[&str] = &["dockerfile-secret-in-env"];
-
 /// Renders a report. `sources` gives the file texts for the source excerpts (files not in it are
 /// rendered without excerpts).
 #[must_use]
@@ -80,23 +77,12 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
         if let Some(path) = &f.path {
             context.push(path.clone());
         }
-        let excerpt = if REDACT_EXCERPT.contains(&f.name.as_str()) { None } else { texts.get(file) };
-        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, excerpt) {
+        if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
             // columns count from after a byte-order mark, as the parser reads the text
             let lines = lines_cache
                 .entry(file)
                 .or_insert_with(|| text.strip_prefix('\u{feff}').unwrap_or(text).lines().collect());
-            let src = lines.get(line.saturating_sub(1) as usize).and_then(|s| {
-                let t = s.trim_start().trim_start_matches("- ");
-                let just_a_name = t.starts_with("name:") && !t.contains(['{', ',']);
-                if !crate::rules::is_sensitive(&f.name) || just_a_name {
-                    return Some((*s).to_owned());
-                }
-                // keep the indentation and the key, hide everything after it; no key, no excerpt
-                let key_end = s.find(':')? + 1;
-                let key = s.get(..key_end)?;
-                Some(if key_end < s.trim_end().len() { format!("{key} <redacted>") } else { key.to_owned() })
-            });
+            let src = lines.get(line.saturating_sub(1) as usize).and_then(|s| super::quote(f, s));
             if let Some(src) = src {
                 let w = line.to_string().len();
                 let pad = " ".repeat(w);

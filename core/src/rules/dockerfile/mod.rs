@@ -27,7 +27,7 @@ pub use user_not_numeric::DockerfileUserNotNumeric;
 use crate::dockerfile::{shell, Budget, Dockerfile, Instruction, Stage};
 use crate::location::Pos;
 use crate::model::ObjectRef;
-use crate::rules::{Place, RuleMeta, Sink};
+use crate::rules::{At, Place, RuleMeta, Sink};
 
 /// The comment prefix of Dockerfile suppressions.
 pub const IGNORE_COMMENT: &str = "kubeharden ignore=";
@@ -102,19 +102,16 @@ pub(crate) fn report(
         namespace: None,
         name: Some(stage.map_or_else(|| "global".to_owned(), Stage::label)),
     };
-    out.place_in_file(
-        meta,
-        None,
-        Place {
-            file: Some(file.to_owned()),
-            document: None,
-            pos: Some(Pos::new(ins.line, ins.column)),
-            object: Some(object),
-            path: Some(path),
-            container: None,
-        },
-        message,
-    );
+    let place = Place {
+        file: Some(file.to_owned()),
+        document: None,
+        pos: Some(Pos::new(ins.line, ins.column)),
+        object: Some(object),
+        path: Some(path),
+        container: None,
+        file_scoped: true,
+    };
+    out.report(meta, At::Place(place), message);
 }
 
 fn is_last_of_kind(df: &Dockerfile, s: &Stage, idx: usize) -> bool {

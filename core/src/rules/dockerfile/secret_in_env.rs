@@ -44,6 +44,7 @@ declare_rule! {
         references: ["CIS Docker Benchmark 4.10", "Docker docs: Build secrets"],
         peers: ["trivy:DS-0031", "checkov:CKV_DOCKER_10"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::Omit,
     }
 }
 

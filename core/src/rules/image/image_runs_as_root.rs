@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::image::ImageMeta;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 
 use super::place;
 use crate::model::image_user;
@@ -53,10 +53,9 @@ impl Rule for ImageRunsAsRoot {
         } else {
             format!("sets `User: {}`", user.value)
         };
-        out.place(
+        out.report(
             Self::META,
-            None,
-            place(img, Some(user)),
+            At::Place(place(img, Some(user))),
             format!(
                 "image `{}` {how} ({}): its containers run as root; build it with a numeric non-root `USER`",
                 img.display_name(),

@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::image::ImageMeta;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 use crate::time::parse_rfc3339;
 
 use super::place;
@@ -60,7 +60,7 @@ impl Rule for ImageTooOld {
             return;
         }
         let day = created.value.get(..10).unwrap_or(&created.value);
-        out.place(Self::META, None, place(img, Some(created)), format!(
+        out.report(Self::META, At::Place(place(img, Some(created))), format!(
             "image `{}` was created on `{day}`, {age_days} days ago, more than the maximum of {max} days: rebuild it on an up-to-date base image",
             img.display_name()
         ));

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::image::ImageRef;
 use crate::model::Inventory;
 use crate::model::Lenient;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 
 use crate::model::image_user;
 
@@ -24,22 +24,40 @@ declare_rule! {
     /// `USER app` and `USER nobody`.
     ///
     /// ## Example
+    /// A Pod, and its image's metadata (`docker inspect registry.example.com/app:1.0.0`, here as
+    /// YAML in a second document; any file of the scan will do):
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
-    /// containers:
-    ///   - name: app
-    ///     image: registry.example.com/app:1.0.0   # its image config says "User": "app"
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: app}
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///   containers:
+    ///     - name: app
+    ///       image: registry.example.com/app:1.0.0
+    /// ---
+    /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
+    ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Config: {User: app}
     /// ```
     ///
     /// ## Fix
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
-    ///   runAsUser: 10001
-    /// containers:
-    ///   - name: app
-    ///     image: registry.example.com/app:1.0.0
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: app}
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///     runAsUser: 10001
+    ///   containers:
+    ///     - name: app
+    ///       image: registry.example.com/app:1.0.0
+    /// ---
+    /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
+    ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Config: {User: app}
     /// ```
     /// or build the image with a numeric `USER 10001`.
     pub RunAsNonRootUnverifiable {
@@ -98,7 +116,11 @@ impl Rule for RunAsNonRootUnverifiable {
                         c.describe()
                     )
                 };
-                out.container(Self::META, pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot"), message);
+                out.report(
+                    Self::META,
+                    At::Container(pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot")),
+                    message,
+                );
             }
         }
     }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::Inventory;
 use crate::pss::namespace::{Mode, ModePolicy, NamespacePolicy};
 use crate::pss::{evaluate_pod, PssLevel, Violation};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -114,10 +114,9 @@ impl Rule for PssAdmissionRejected {
             if let Some((enforce, violations)) = rejected {
                 let Some(first) = violations.first() else { continue };
                 let pods = if pod.object.kind == "Pod" { "is" } else { "would have its pods" };
-                out.pod(
+                out.report(
                     Self::META,
-                    pod,
-                    first.path().clone(),
+                    At::Pod(pod, first.path().clone()),
                     format!("{what} {pods} rejected by namespace `{ns_name}`: {}", violates(enforce, &violations)),
                 );
                 continue;
@@ -133,18 +132,17 @@ impl Rule for PssAdmissionRejected {
                 if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
             let modes: Vec<&str> = flagged.iter().map(|(m, _)| m.as_str()).collect();
             let details: Vec<String> = flagged.iter().map(|(m, v)| violates(policy.mode(*m), v)).collect();
-            out.object_with(
+            out.report(
                 Self::META,
-                severity,
-                &pod.object,
-                first.path().clone(),
+                At::Object(&pod.object, first.path().clone()),
                 format!(
                     "{what} is admitted by namespace `{ns_name}` but flagged by its {} label{}: {}",
                     modes.join(" and "),
                     if modes.len() > 1 { "s" } else { "" },
                     details.join("; ")
                 ),
-            );
+            )
+            .severity(severity);
         }
     }
 }

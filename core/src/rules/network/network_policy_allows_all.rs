@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::Inventory;
 use crate::netpol::{Direction, Peer, PolicyRule};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -76,10 +76,9 @@ impl Rule for NetworkPolicyAllowsAll {
                 for r in p.rules(d) {
                     let rel = FieldPath::root().key("spec").key(d.field()).index(r.index);
                     let Some(peers) = &r.peers else {
-                        out.object(
+                        out.report(
                             Self::META,
-                            &p.object,
-                            p.object.field(&rel),
+                            At::Object(&p.object, p.object.field(&rel)),
                             format!(
                                 "{} rule {} of NetworkPolicy `{}` has no `{}`: it allows every {noun} {}",
                                 d.field(),
@@ -101,10 +100,9 @@ impl Rule for NetworkPolicyAllowsAll {
                             }
                             _ => continue,
                         };
-                        out.object(
+                        out.report(
                             Self::META,
-                            &p.object,
-                            p.object.field(&prel),
+                            At::Object(&p.object, p.object.field(&prel)),
                             format!(
                                 "{} rule {} of NetworkPolicy `{}` allows every {noun} ({what}) {}",
                                 d.field(),

@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::Inventory;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -57,10 +57,9 @@ impl Rule for NetworkPolicyInvalid {
         let model = input.network();
         for (i, problem) in &model.problems {
             if let Some(p) = model.policies.get(*i) {
-                out.object(
+                out.report(
                     Self::META,
-                    &p.object,
-                    problem.path.clone(),
+                    At::Object(&p.object, problem.path.clone()),
                     format!("{} (the API server rejects the NetworkPolicy `{}`)", problem.message, p.name),
                 );
             }

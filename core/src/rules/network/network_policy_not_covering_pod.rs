@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::Inventory;
 use crate::netpol::Direction;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -79,10 +79,9 @@ impl Rule for NetworkPolicyNotCoveringPod {
                 } else {
                     ""
                 };
-                out.pod(
+                out.report(
                     Self::META,
-                    pod,
-                    pod.meta_path.key("labels"),
+                    At::Pod(pod, pod.meta_path.key("labels")),
                     format!(
                         "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}{host}",
                         w.id(),

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::Inventory;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -76,10 +76,9 @@ impl Rule for NetworkPolicySelectsNothing {
             if !selected.is_empty() || count == 0 || p.pod_selector.invalid {
                 continue;
             }
-            out.object(
+            out.report(
                 Self::META,
-                &p.object,
-                p.object.field(&FieldPath::root().key("spec").key("podSelector")),
+                At::Object(&p.object, p.object.field(&FieldPath::root().key("spec").key("podSelector"))),
                 format!(
                     "the NetworkPolicy `{}` (`{}`) selects no workload of namespace `{}` ({count} in the input): it has no effect",
                     p.name,

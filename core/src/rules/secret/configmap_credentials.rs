@@ -3,7 +3,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -47,6 +47,7 @@ declare_rule! {
         references: ["Kubernetes: ConfigMaps (not for confidential data)", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
@@ -88,10 +89,9 @@ impl Rule for ConfigmapCredentials {
                     }
                 };
                 let path = obj.field(&FieldPath::root().key(field).key_owned(&e.key));
-                out.object(
+                out.report(
                     Self::META,
-                    obj,
-                    path,
+                    At::Object(obj, path),
                     format!("the ConfigMap `{name}` key `{}` {reason}: move it to a Secret or a secret store", e.key),
                 );
             }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::secret::patterns::{looks_like_secret_value, secret_name_fragment};
 use crate::rules::workload::common::type_of;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 /// The pod annotation that turns on Vault agent injection.
 pub const VAULT_INJECT: &str = "vault.hashicorp.com/agent-inject";
@@ -90,6 +90,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.4.1", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
@@ -113,7 +114,7 @@ impl Rule for LiteralSecretInEnv {
                         if secret_name_fragment(e.name, "", &cx.options).is_some() {
                             let kind = type_of(found);
                             let m = format!("{who} sets `{}` to a literal value ({kind}, which the Kubernetes API rejects: values are strings) and its name looks secret", e.name);
-                            out.container(Self::META, pod, c, path, m);
+                            out.report(Self::META, At::Container(pod, c, path), m);
                         }
                         continue;
                     }
@@ -134,7 +135,7 @@ impl Rule for LiteralSecretInEnv {
                 } else {
                     continue;
                 };
-                out.container(Self::META, pod, c, path, message);
+                out.report(Self::META, At::Container(pod, c, path), message);
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::location::FieldPath;
 use crate::model::{Container, InvalidField, PodSpec};
+use crate::rules::At;
 
 /// The type of a value from its short rendering (`"0"` is a string, `[...]` a list).
 #[must_use]
@@ -46,7 +47,7 @@ pub fn require_container_bool(
             Lenient::Invalid(v) => format!("{who} {}", wrong_type(field, v, "a boolean")),
             Lenient::Absent => format!("{who} does not set `{field}: {required}`"),
         };
-        out.container(meta, pod, c, c.sc_path(field), message);
+        out.report(meta, At::Container(pod, c, c.sc_path(field)), message);
     }
 }
 
@@ -70,7 +71,7 @@ pub fn check_container_images(
                 None => continue,
             },
         };
-        out.container(meta, pod, c, c.path.key("image"), message);
+        out.report(meta, At::Container(pod, c, c.path.key("image")), message);
     }
 }
 

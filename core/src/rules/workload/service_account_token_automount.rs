@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::Inventory;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -95,5 +95,5 @@ fn check(pod: &PodSpec<'_>, input: &Inventory<'_>, out: &mut Sink) {
             }
         }
     };
-    out.pod(meta, pod, path, message);
+    out.report(meta, At::Pod(pod, path), message);
 }

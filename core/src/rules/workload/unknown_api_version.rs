@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{builtin_group, K8sObject};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -84,10 +84,9 @@ impl Rule for UnknownApiVersion {
         if versions.contains(&obj.api_version) || !builtin_group(obj.group()) {
             return;
         }
-        out.object(
+        out.report(
             Self::META,
-            obj,
-            obj.path.key("apiVersion"),
+            At::Object(obj, obj.path.key("apiVersion")),
             format!(
                 "`apiVersion: {}` is not a version of `{}` (known: {})",
                 obj.api_version,
