@@ -13,7 +13,7 @@ mod pod;
 
 pub use inventory::{problem_error, Inventory, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
-pub use object::{Document, K8sObject, ObjectRef};
+pub use object::{is_list_kind, item_without_kind, Document, K8sObject, ObjectRef};
 pub use pod::{
     Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
     Volume,
