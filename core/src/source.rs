@@ -247,7 +247,7 @@ pub struct ListItem {
 /// What [`read_list_items`] met besides the items it handed over.
 #[derive(Debug, Default)]
 pub struct ListRead {
-    /// Documents of the file read (lists and others).
+    /// Documents of the file read (lists and others; an empty or `null` document is none).
     pub documents: usize,
     /// Objects handed over (list items and whole documents).
     pub handed: usize,
@@ -310,7 +310,10 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
     if looks_json(&file.name, text) {
         match parse_json_list(text, &options.limits, &mut |i, node| hand(0, i, node, &mut read, &mut seen)) {
             Ok(root) => {
-                docs.push(ListDoc { index: 0, root, source: None, handed: 0 });
+                // `null` is an empty document, as YAML reads it
+                if !root.is_null() {
+                    docs.push(ListDoc { index: 0, root, source: None, handed: 0 });
+                }
                 json_done = true;
             }
             // Nothing handed over yet and not named `.json`: a YAML flow mapping, read below.

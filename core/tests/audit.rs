@@ -259,6 +259,11 @@ fn bad_inputs() {
     assert_eq!(r.errors.len(), 1);
     let r = audit::audit(&SourceFile::new("p.yaml", ""), &[], None, &opts).unwrap();
     assert_eq!(messages(&r), ["p.yaml: holds no documents: expected the output of `kubectl get pods -A -o json`"]);
+    // `null` is an empty document in JSON as in YAML (found by the `list` fuzz target)
+    for name in ["p.json", "p.yaml"] {
+        let r = audit::audit(&SourceFile::new(name, "null"), &[], None, &opts).unwrap();
+        assert!(messages(&r)[0].ends_with(": holds no documents: expected the output of `kubectl get pods -A -o json`"));
+    }
     let r = audit::audit(&pods("{\"items\": []}"), &[], None, &opts).unwrap();
     assert!(messages(&r)[0].contains("has `items` but no `kind`"), "{:?}", r.errors);
     // a syntax error ends the list with its line; the items before it are audited
