@@ -283,8 +283,8 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         return read;
     }
     let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
-    // Items without `kind`: reported once the list's own `kind` is known.
-    let mut kindless: Vec<(usize, usize, Pos, String)> = Vec::new();
+    // Items without `kind`, by document: reported once the list's own `kind` is known.
+    let mut kindless: BTreeMap<usize, Vec<(usize, Pos, String)>> = BTreeMap::new();
     let mut handed: Vec<usize> = Vec::new();
     let mut seen = 0usize;
     let mut hand = |doc: usize, index: usize, node: Node, read: &mut ListRead, seen: &mut usize| {
@@ -296,7 +296,7 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
             *n += 1;
         }
         if node.get("kind").is_none() {
-            kindless.push((doc, index, node.pos, node.short()));
+            kindless.entry(doc).or_default().push((index, node.pos, node.short()));
             return;
         }
         read.handed += 1;
@@ -339,18 +339,18 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         d.handed = handed.get(d.index).copied().unwrap_or(0);
     }
     read.documents = docs.len();
+    let at = |doc: usize, pos: Pos, message: String| InputError {
+        file: file.name.clone(),
+        document: Some(doc),
+        line: Some(pos.line),
+        column: Some(pos.column),
+        message,
+    };
     for d in docs {
         let kind = d.root.get("kind").and_then(Node::as_str);
         let list_kind = kind.filter(|k| is_list_kind(k));
-        let at = |pos: Pos, message: String| InputError {
-            file: file.name.clone(),
-            document: Some(d.index),
-            line: Some(pos.line),
-            column: Some(pos.column),
-            message,
-        };
-        for (_, index, pos, short) in kindless.iter().filter(|k| k.0 == d.index) {
-            read.errors.push(at(*pos, item_without_kind(list_kind.unwrap_or("List"), *index, short)));
+        for (index, pos, short) in kindless.remove(&d.index).unwrap_or_default() {
+            read.errors.push(at(d.index, pos, item_without_kind(list_kind.unwrap_or("List"), index, &short)));
         }
         let has_items = d.root.get("items").and_then(Node::as_seq).is_some();
         let had_items = d.handed > 0;
@@ -359,6 +359,7 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
             (None, true) if had_items || kind.is_none() => {
                 let what = kind.map_or_else(|| "no `kind`".to_owned(), |k| format!("`kind: {k}`"));
                 read.errors.push(at(
+                    d.index,
                     d.root.pos,
                     format!(
                         "the document has `items` but {what}, not a list kind (`List`, `*List`): its items were read as the items of a list"
@@ -372,6 +373,12 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
                     document: Document { file: file.name.clone(), index: d.index, root: d.root, source: d.source },
                 });
             }
+        }
+    }
+    // Items of a document that a syntax error cut: its `kind` may never have been read.
+    for (doc, items) in kindless {
+        for (index, pos, short) in items {
+            read.errors.push(at(doc, pos, item_without_kind("List", index, &short)));
         }
     }
     read

@@ -339,6 +339,28 @@ fn nothing_is_dropped_silently() {
 }
 
 #[test]
+fn an_item_that_is_a_list_is_audited_object_by_object() {
+    let pod = |n: &str, privileged: bool| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{n}","namespace":"t"}},"spec":{{"securityContext":{{"runAsNonRoot":true}},"containers":[{{"name":"c","image":"x","securityContext":{{"privileged":{privileged}}},"resources":{{"limits":{{"cpu":"1","memory":"1Gi"}}}}}}]}}}}"#
+        )
+    };
+    let inner: Vec<String> = (0..12).map(|i| pod(&format!("p{i}"), i == 10)).collect();
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{{"apiVersion":"v1","kind":"List","items":[{}]}}]}}"#,
+        inner.join(",")
+    );
+    let r = audit_of("pods.json", &text);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.pods, 12);
+    assert_eq!(names(r.privileged.iter().map(|c| &c.at)), ["t/p10/c"]);
+    assert_eq!(
+        r.privileged[0].findings[0].path.as_deref(),
+        Some("items[10].spec.containers[0].securityContext.privileged")
+    );
+}
+
+#[test]
 fn control_characters_do_not_reach_the_terminal() {
     let text = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\\u001b[31m\"},\"spec\":{\"containers\":[{\"name\":\"c\\u0007\",\"image\":\"x\\u001b]0;t\\u0007\",\"securityContext\":{\"privileged\":true}}]}}]}";
     let out = audit::render_text(&audit_of("pods.json", text));

@@ -97,6 +97,14 @@ fn a_syntax_error_ends_the_file_after_the_items_before_it() {
         assert_eq!(items.len(), 1, "{name}");
         assert!(items[0].document.root.pos.line < whole.errors[0].line.unwrap());
     }
+    // an item without `kind` before the error is still an error, though the list's `kind` was
+    // never read
+    let (_, read) = listed("cut.json", "{\"items\": [{\"a\": 1}, {\"b\": ", &ParseOptions::default());
+    let messages: Vec<&str> = read.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["unexpected end of input", "item 0 of a `kind: List` is {...}, not a Kubernetes object with a `kind`"]
+    );
 }
 
 #[test]

@@ -421,6 +421,25 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>, findings: Ve
     }
 }
 
+/// The path of the object a finding is about, within its item: the finding path's leading
+/// `items[N]` segments (an item that is itself a List holds its objects there; an object's own
+/// fields are never called `items`), empty for the item itself.
+fn object_path(path: &str) -> &str {
+    let mut end = 0;
+    let mut rest = path;
+    while let Some((digits, after)) = rest.strip_prefix("items[").and_then(|r| r.split_once(']')) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        end = path.len() - after.len();
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    path.get(..end).unwrap_or("")
+}
+
 /// Audits one object of the pods input: the item goes through the inventory and the checker as
 /// a file of its own would.
 fn audit_item(acc: &mut Acc, checker: &Checker, parse: &ParseOptions, item: ListItem) {
@@ -454,18 +473,21 @@ fn audit_item(acc: &mut Acc, checker: &Checker, parse: &ParseOptions, item: List
     }
     let found = checker.check_file(&inventory, 0);
     acc.suppressed += found.suppressed;
+    let mut by_object: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &found.findings {
+        by_object.entry(object_path(f.path.as_deref().unwrap_or(""))).or_default().push(f);
+    }
     for (obj, pod) in inventory.objects_of(0) {
         if !is_pod(obj) {
             acc.skipped += 1;
             continue;
         }
-        let prefix = obj.path.render();
         let reference = obj.reference();
-        let mine: Vec<&Finding> = found
-            .findings
-            .iter()
+        let mine: Vec<&Finding> = by_object
+            .remove(obj.path.render().as_str())
+            .unwrap_or_default()
+            .into_iter()
             .filter(|f| f.object.as_ref() == Some(&reference))
-            .filter(|f| f.path.as_deref().unwrap_or("").starts_with(&prefix))
             .collect();
         match pod {
             Some(pod) => audit_pod(acc, obj, pod, mine, index),
@@ -515,11 +537,16 @@ fn match_metadata<'a>(
     }
 }
 
-/// Ages of the images in use, from the metadata of the image files.
+/// Where an `image-too-old` finding is: (file, document, line, column) of the metadata's
+/// creation time.
+type AtCreated<'f> = (&'f str, Option<usize>, Option<u32>, Option<u32>);
+
+/// Ages of the images in use, from the metadata of the image files, with the `image-too-old`
+/// findings of the metadata.
 fn image_ages(
     images: BTreeMap<String, ImageUse>,
     inventory: &Inventory<'_>,
-    too_old: &[Finding],
+    too_old: &HashMap<AtCreated<'_>, &Finding>,
     now: Option<i64>,
 ) -> Vec<ImageAge> {
     let mut by_repository: HashMap<&str, Vec<&ImageMeta>> = HashMap::new();
@@ -537,17 +564,8 @@ fn image_ages(
             let meta = matched.map(|(m, _)| m);
             let created = meta.and_then(|m| m.created.as_ref());
             let usable = created.filter(|c| created_secs(&c.value).is_some());
-            let finding = created.and_then(|c| {
-                too_old
-                    .iter()
-                    .find(|f| {
-                        meta.is_some_and(|m| {
-                            f.file.as_deref() == Some(m.file.as_str())
-                                && f.document == Some(m.document)
-                                && (f.line, f.column) == (Some(c.pos.line), Some(c.pos.column))
-                        })
-                    })
-                    .map(|f| Box::new(f.clone()))
+            let finding = meta.zip(created).and_then(|(m, c)| {
+                too_old.get(&(m.file.as_str(), Some(m.document), Some(c.pos.line), Some(c.pos.column)))
             });
             let mut containers = u.containers;
             containers.sort();
@@ -559,7 +577,7 @@ fn image_ages(
                 metadata: meta.map(|m| m.file.clone()),
                 matched_by: matched.map(|(_, how)| how.to_owned()),
                 containers,
-                finding,
+                finding: finding.map(|f| Box::new((*f).clone())),
             }
         })
         .collect();
@@ -638,7 +656,11 @@ pub fn audit(
     let inventory = Inventory::new(&image_sources);
     let too_old: Vec<Finding> =
         (0..image_sources.len()).flat_map(|i| checker.check_file(&inventory, i).findings).collect();
-    let image_age = image_ages(std::mem::take(&mut acc.images), &inventory, &too_old, now_secs);
+    let too_old_at = too_old
+        .iter()
+        .filter_map(|f| Some(((f.file.as_deref()?, f.document, f.line, f.column), f)))
+        .collect::<HashMap<AtCreated<'_>, &Finding>>();
+    let image_age = image_ages(std::mem::take(&mut acc.images), &inventory, &too_old_at, now_secs);
     let by_container = |a: &Flagged, b: &Flagged| a.at.cmp(&b.at);
     acc.privileged.sort_by(by_container);
     acc.root.sort_by(by_container);
@@ -669,4 +691,19 @@ pub fn is_image_too_old(age_days: i64, r: &AuditReport) -> bool {
 /// The error of an unusable earlier audit or input, located.
 fn input_error(file: &str, line: Option<u32>, column: Option<u32>, message: String) -> Error {
     Error::Parse(ParseError::from(&InputError { file: file.to_owned(), document: None, line, column, message }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::object_path;
+
+    #[test]
+    fn object_paths_within_an_item() {
+        assert_eq!(object_path("spec.containers[0].image"), "");
+        assert_eq!(object_path(""), "");
+        assert_eq!(object_path("items[3].spec.volumes[0].configMap.items[1]"), "items[3]");
+        assert_eq!(object_path("items[3].items[10].spec"), "items[3].items[10]");
+        assert_eq!(object_path("items[2]"), "items[2]");
+        assert_eq!(object_path("items[x].spec"), "");
+    }
 }

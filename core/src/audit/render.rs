@@ -2,6 +2,7 @@
 //! an earlier audit ([`crate::report::baseline`]).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::{input_error, is_image_too_old, AuditFinding, AuditReport, ContainerRef, AUDIT_VERSION};
@@ -120,8 +121,9 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
         findings.extend(e.findings.iter().map(|f| of_workload(&r.file, &e.at, f)));
     }
     // Several references in use may match one metadata: its finding once.
+    let mut seen = HashSet::new();
     for f in r.image_age.iter().filter_map(|i| i.finding.as_deref()) {
-        if !findings.contains(f) {
+        if seen.insert((&f.file, f.document, f.line, f.column, &f.fingerprint)) {
             findings.push(f.clone());
         }
     }
