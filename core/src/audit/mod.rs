@@ -35,8 +35,8 @@
 //! fingerprints survive rollouts. What the audit cannot read is an input error, never a silent
 //! pass: a syntax error, a List item without `kind`, an item that is not a Kubernetes object, a
 //! pod whose fields have the wrong type (`containers` that is not a list: `invalid-field-type`),
-//! a pod without `spec`, an image metadata file that is not one. Pure: text in, report out; "now"
-//! is an argument.
+//! a pod without `spec`, an image metadata file that is not one. `kubeharden.io/ignore.*`
+//! annotations suppress findings as in `scan`. Pure: text in, report out; "now" is an argument.
 
 mod render;
 
