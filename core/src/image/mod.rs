@@ -7,7 +7,7 @@
 
 mod reference;
 
-pub use reference::{normalize_repository, ImageRef};
+pub use reference::{image_id_digest, normalize_repository, ImageRef, RefParts};
 
 use crate::api::Severity;
 use crate::location::Pos;

@@ -119,9 +119,16 @@ fn ticket(group: &[&Finding]) -> Option<Ticket> {
 /// The tickets of a report: most severe first, then in report order.
 #[must_use]
 pub fn tickets(report: &Report) -> Vec<Ticket> {
+    tickets_of(&report.findings)
+}
+
+/// The tickets of some findings (one per rule × object × container): most severe first, then in
+/// the order of the findings.
+#[must_use]
+pub fn tickets_of(findings: &[Finding]) -> Vec<Ticket> {
     let mut order: Vec<[String; 5]> = Vec::new();
     let mut groups: HashMap<[String; 5], Vec<&Finding>> = HashMap::new();
-    for f in &report.findings {
+    for f in findings {
         let k = problem_key(f);
         let entry = groups.entry(k.clone()).or_default();
         if entry.is_empty() {
@@ -141,5 +148,11 @@ pub fn render(report: &Report) -> String {
     if t.is_empty() {
         return "No findings: no tickets.\n".to_owned();
     }
-    t.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n")
+    join(&t)
+}
+
+/// Tickets as one Markdown text, separated by a horizontal rule.
+#[must_use]
+pub fn join(tickets: &[Ticket]) -> String {
+    tickets.iter().map(|t| t.markdown.as_str()).collect::<Vec<_>>().join("\n---\n\n")
 }
