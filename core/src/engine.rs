@@ -50,8 +50,8 @@ impl Checker {
     /// A checker for a configuration and an optional "now" (RFC 3339).
     ///
     /// # Errors
-    /// [`Error::Config`] for unknown rule names or bad waivers; [`Error::Request`] for a bad
-    /// `now`.
+    /// [`Error::Config`] for unknown rule names, bad waivers, or a selection that leaves no rule to
+    /// run (`select: []`); [`Error::Request`] for a bad `now`.
     pub fn new(config: &Config, now: Option<&str>) -> Result<Self, Error> {
         // A configuration read from YAML or JSON was checked while it was read; one built in code
         // is checked here.
@@ -62,6 +62,12 @@ impl Checker {
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
         let select = config.select.as_ref().map(|s| resolve_names(s, "`select`")).transpose()?;
+        if select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ConfigError::new(
+                "`select` is empty: no rule would run; name the rules to run, or remove `select` to run the default ones",
+            )
+            .into());
+        }
         let same = |a: &&'static dyn Rule, b: &&'static dyn Rule| a.meta().id == b.meta().id;
         let rules: Vec<&'static dyn Rule> = RULES
             .iter()
@@ -77,6 +83,13 @@ impl Checker {
                 on && !ignore.iter().any(|i| same(i, r))
             })
             .collect();
+        if rules.is_empty() {
+            // A check that runs no rule passes everything: never a silent pass.
+            return Err(ConfigError::new(
+                "no rule would run: `enable`, `disable`, `select` and `ignore` leave none; the check would pass anything",
+            )
+            .into());
+        }
         let mut severity = HashMap::new();
         for (name, sev) in &config.severity {
             let r =
