@@ -14,6 +14,7 @@ use crate::api::{CheckRequest, Finding, InputError, InputPolicy, Report, Severit
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
 use crate::model::{Inventory, Reads};
+use crate::report::redact::{FileSecrets, Redactions};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Rule, Sink};
 use crate::source::{ParseOptions, Source};
@@ -37,6 +38,9 @@ pub struct Findings {
     pub findings: Vec<Finding>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
+    /// The secret values of the file (its name, and the values), which the findings' messages
+    /// are already free of.
+    pub secrets: Option<(String, FileSecrets)>,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -182,8 +186,18 @@ impl Checker {
                 }
             }
         }
-        let (findings, suppressed) = sink.finish();
-        Findings { findings, suppressed }
+        let (mut findings, suppressed) = sink.finish();
+        // The file's secret values, classified once, whichever rules run: no message carries one.
+        let secrets = inventory.sources.get(file).map(|s| {
+            let secrets = crate::rules::secret::values::classify(inventory, file, &self.cx.options);
+            for f in &mut findings {
+                if let std::borrow::Cow::Owned(m) = secrets.scrub(f.document, &f.message) {
+                    f.message = m;
+                }
+            }
+            (s.name.clone(), secrets)
+        });
+        Findings { findings, suppressed, secrets }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
@@ -194,7 +208,8 @@ impl Checker {
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
-        let (cross, cross_suppressed) = sink.finish();
+        let (mut cross, cross_suppressed) = sink.finish();
+        let mut redactions = Redactions::default();
         let mut summary = Summary {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
@@ -207,7 +222,11 @@ impl Checker {
         for mut f in per_file {
             suppressed += f.suppressed;
             findings.append(&mut f.findings);
+            if let Some((file, secrets)) = f.secrets.take() {
+                redactions.add(&file, secrets);
+            }
         }
+        scrub(&redactions, &mut cross);
         findings.extend(cross);
         sort_findings(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
@@ -223,7 +242,7 @@ impl Checker {
         summary.findings = findings.len();
         summary.errors = errors.len();
         summary.suppressed = suppressed;
-        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary }
+        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, redactions }
     }
 
     /// Checks parsed files, on this thread: the inventory, every file's hooks, the report.
@@ -232,6 +251,15 @@ impl Checker {
         let inventory = Inventory::new(sources);
         let per_file = (0..sources.len()).map(|i| self.check_file(&inventory, i)).collect();
         self.report(&inventory, per_file)
+    }
+}
+
+/// Hides the secret values of `redactions` in the findings' messages.
+fn scrub(redactions: &Redactions, findings: &mut [Finding]) {
+    for f in findings {
+        if let std::borrow::Cow::Owned(m) = redactions.scrub(f.file.as_deref(), f.document, &f.message) {
+            f.message = m;
+        }
     }
 }
 
