@@ -62,14 +62,14 @@ pub fn run(a: &AuditArgs) -> u8 {
     let pods = match inputs::read(&a.pods) {
         Ok(s) => s,
         Err((name, msg)) => {
-            eprintln!("error: {name}: {msg}");
+            errln!("error: {name}: {msg}");
             return EXIT_ERROR;
         }
     };
     let images = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -78,7 +78,7 @@ pub fn run(a: &AuditArgs) -> u8 {
     let report = match audit::audit(&pods.content, &images, Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}: {e}", pods.name);
+            errln!("error: {}: {e}", pods.name);
             return EXIT_ERROR;
         }
     };
@@ -90,7 +90,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             {
                 Ok(earlier) => Some(audit::compare(&report, &earlier)),
                 Err(e) => {
-                    eprintln!("error: {}: {e}", p.display());
+                    errln!("error: {}: {e}", p.display());
                     return EXIT_ERROR;
                 }
             }
@@ -112,7 +112,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             text.push('\n');
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     let written = match &a.output {
@@ -127,7 +127,7 @@ pub fn run(a: &AuditArgs) -> u8 {
         Some(f) => std::fs::write(f, &text).map_err(|e| format!("{}: cannot write: {e}", f.display())),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     if report.errors.is_empty() {

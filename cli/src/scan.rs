@@ -232,7 +232,7 @@ pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec
     let mut items = inputs::expand(paths, follow);
     items.retain(|item| match item {
         Item::Skipped(name, reason) => {
-            eprintln!("{}", inputs::skipped_notice(name, reason));
+            errln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
@@ -275,7 +275,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     let mut config = match load_config(a.config.as_ref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -294,14 +294,14 @@ pub fn run(a: &ScanArgs) -> u8 {
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
     let checker = match Checker::new(&config, Some(&now)) {
         Ok(c) => c.with_image_files(image_map),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -319,7 +319,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
-            eprintln!("error: {}: cannot write the baseline: {e}", path.display());
+            errln!("error: {}: cannot write the baseline: {e}", path.display());
             return EXIT_ERROR;
         }
     }
@@ -334,7 +334,7 @@ pub fn run(a: &ScanArgs) -> u8 {
             let earlier = match earlier {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
+                    errln!("error: {}: {e}", path.display());
                     return EXIT_ERROR;
                 }
             };
@@ -364,15 +364,15 @@ pub fn run(a: &ScanArgs) -> u8 {
         if a.format == Format::Text {
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     if let Err(e) = emit(a, &report, &text) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     if let Some(notice) = &empty {
-        eprintln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
+        errln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
     }
     if !report.errors.is_empty() || (a.fail_on_empty && empty.is_some()) {
         EXIT_ERROR

@@ -123,3 +123,20 @@ fn deep_configuration_nesting_is_refused_in_linear_time() {
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn error_lines_escape_names() {
+    let dir = tmp("names");
+    // a configuration and an input named with an escape sequence and a line break
+    let out = run(&dir, &["scan", "pod.yaml", "--config", "cfg\u{1b}[2J\n::error::forged.yaml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("cfg\\x1b[2J\\n::error::forged.yaml"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("::error")), "{err}");
+    let out = run(&dir, &["scan", "missing\u{1b}]8;;http://evil\u{7}.yaml"]);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+    assert!(text.contains("missing\\x1b]8;;http://evil\\x07.yaml"), "{text}");
+    let _ = fs::remove_dir_all(&dir);
+}
