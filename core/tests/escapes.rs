@@ -121,3 +121,17 @@ fn baseline_text_escapes_names() {
     assert!(out.contains("Resolved since the baseline"));
     assert_clean("baseline", &out);
 }
+
+#[test]
+fn the_audit_text_and_tickets_escape_names() {
+    let pods = r#"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod",
+ "metadata": {"name": "web\u001b]8;;http://evil\u0007\r\n::error file=x::forged", "namespace": "ns\n# heading"},
+ "spec": {"containers": [{"name": "app\u001b[2J", "image": "nginx\n# heading", "securityContext": {"privileged": true, "runAsUser": 0}}]}}]}"#;
+    let r = kubeharden::audit::audit(pods, &[], Some("2026-11-22T00:00:00Z"), &Default::default()).unwrap();
+    assert!(!r.privileged.is_empty());
+    assert_clean("audit text", &kubeharden::audit::render_text(&r));
+    assert_clean("audit tickets", &kubeharden::audit::render_tickets(&r));
+    for t in kubeharden::audit::tickets(&r) {
+        assert!(!t.title.chars().any(char::is_control), "{:?}", t.title);
+    }
+}

@@ -397,7 +397,12 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
 
 fn who(c: &ContainerRef) -> String {
     let kind = if c.container_kind == "container" { String::new() } else { format!(" ({})", c.container_kind) };
-    format!("{}  container {}{kind}  [{}]", c.pod_path(), c.container, c.workload)
+    esc(&format!("{}  container {}{kind}  [{}]", c.pod_path(), c.container, c.workload))
+}
+
+/// Names from the input with their control characters made visible (issue 16).
+fn esc(s: &str) -> String {
+    crate::report::escape::escape_control(s).into_owned()
 }
 
 /// The audit as text: a header, then the four sections.
@@ -413,7 +418,7 @@ pub fn render_text(r: &AuditReport) -> String {
     );
     for e in &r.errors {
         let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-        let _ = writeln!(out, "error: {}{line}: {}", e.source, e.message);
+        let _ = writeln!(out, "error: {}{line}: {}", esc(&e.source), esc(&e.message));
     }
     let _ = writeln!(out, "\n=== Image age ({} images, oldest first) ===", r.image_age.len());
     for i in &r.image_age {
@@ -423,16 +428,16 @@ pub fn render_text(r: &AuditReport) -> String {
             }
             (None, Some(c)) => format!("built {c}"),
             _ => match &i.metadata {
-                Some(m) => format!("age unknown (`{m}` has no usable creation date)"),
+                Some(m) => format!("age unknown (`{}` has no usable creation date)", esc(m)),
                 None => "age unknown (no image metadata)".to_owned(),
             },
         };
         let mut pods: Vec<String> =
-            i.containers.iter().map(|c| format!("{} ({})", c.pod_path(), c.container)).collect();
+            i.containers.iter().map(|c| esc(&format!("{} ({})", c.pod_path(), c.container))).collect();
         let n = pods.len();
         pods.truncate(3);
         let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
-        let _ = writeln!(out, "{}  {age}\n    used by {}{more}", i.image, pods.join(", "));
+        let _ = writeln!(out, "{}  {age}\n    used by {}{more}", esc(&i.image), pods.join(", "));
     }
     let _ = writeln!(out, "\n=== Privileged containers ({}) ===", r.privileged.len());
     for c in &r.privileged {
@@ -440,7 +445,7 @@ pub fn render_text(r: &AuditReport) -> String {
     }
     let _ = writeln!(out, "\n=== Containers running as root ({}) ===", r.running_as_root.len());
     for c in &r.running_as_root {
-        let _ = writeln!(out, "{}\n    {}", who(&c.at), c.reason);
+        let _ = writeln!(out, "{}\n    {}", who(&c.at), esc(&c.reason));
     }
     let _ = writeln!(out, "\n=== Missing resource limits ({}) ===", r.missing_limits.len());
     for c in &r.missing_limits {
@@ -565,16 +570,18 @@ pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
             let mut parts = vec!["audit"];
             parts.extend(p.key.iter().copied());
             let fp = fingerprint(&parts);
-            let title = format!("[{}] {} in {}", p.severity, p.what, p.subject);
+            let title = format!("[{}] {} in {}", p.severity, p.what, esc(&p.subject));
+            let heading =
+                format!("[{}] {} in {}", p.severity, p.what, crate::report::tickets::markdown_text(&p.subject));
             let (rule, why, fix) = p.docs;
             let meta = registry::find(rule).map(|r| r.meta());
-            let mut md = format!("## {title}\n\n- **Severity:** {}\n", p.severity);
+            let mut md = format!("## {heading}\n\n- **Severity:** {}\n", p.severity);
             if let Some(m) = meta {
                 let _ = writeln!(md, "- **Rule:** {} `{}`", m.id, m.name);
             }
             let _ = write!(md, "- **Fingerprint:** `{fp}`\n\n### Where\n\n");
             for d in &p.details {
-                let _ = writeln!(md, "- {d}");
+                let _ = writeln!(md, "- {}", crate::report::tickets::markdown_message(d));
             }
             let why = meta.and_then(|m| docs_section(m, "Why is this bad?")).unwrap_or_else(|| why.to_owned());
             let fix = meta.and_then(|m| docs_section(m, "Fix")).unwrap_or_else(|| fix.to_owned());
