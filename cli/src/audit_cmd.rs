@@ -73,14 +73,14 @@ pub fn run(a: &AuditArgs) -> u8 {
     let pods = match inputs::read(&a.pods) {
         Ok(s) => s,
         Err((name, msg)) => {
-            eprintln!("error: {name}: {msg}");
+            errln!("error: {name}: {msg}");
             return EXIT_ERROR;
         }
     };
     let (images, unreadable) = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -89,7 +89,7 @@ pub fn run(a: &AuditArgs) -> u8 {
     let mut report = match audit::audit(&pods, &images, Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -99,13 +99,13 @@ pub fn run(a: &AuditArgs) -> u8 {
         None => None,
         Some(p) => match inputs::read(p) {
             Err((name, msg)) => {
-                eprintln!("error: {name}: {msg}");
+                errln!("error: {name}: {msg}");
                 return EXIT_ERROR;
             }
             Ok(file) => match audit::read_json(&file) {
                 Ok(earlier) => Some(audit::compare(&report, &earlier)),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_ERROR;
                 }
             },
@@ -128,7 +128,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             text.push('\n');
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     let written = match &a.output {
@@ -143,7 +143,7 @@ pub fn run(a: &AuditArgs) -> u8 {
         Some(f) => std::fs::write(f, &text).map_err(|e| format!("{}: cannot write: {e}", f.display())),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     if report.errors.is_empty() {

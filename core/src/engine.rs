@@ -14,6 +14,7 @@ use crate::api::{CheckRequest, Finding, InputError, InputPolicy, Report, Severit
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
 use crate::model::{Inventory, Reads};
+use crate::report::redact::{FileSecrets, Redactions};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Rule, Sink};
 use crate::source::{ParseOptions, Source};
@@ -37,6 +38,9 @@ pub struct Findings {
     pub findings: Vec<Finding>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
+    /// The secret values of the file (its name, and the values), which the findings' messages
+    /// are already free of.
+    pub secrets: Option<(String, FileSecrets)>,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -50,8 +54,8 @@ impl Checker {
     /// A checker for a configuration and an optional "now" (RFC 3339).
     ///
     /// # Errors
-    /// [`Error::Config`] for unknown rule names or bad waivers; [`Error::Request`] for a bad
-    /// `now`.
+    /// [`Error::Config`] for unknown rule names, bad waivers, or a selection that leaves no rule to
+    /// run (`select: []`); [`Error::Request`] for a bad `now`.
     pub fn new(config: &Config, now: Option<&str>) -> Result<Self, Error> {
         // A configuration read from YAML or JSON was checked while it was read; one built in code
         // is checked here.
@@ -62,6 +66,12 @@ impl Checker {
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
         let select = config.select.as_ref().map(|s| resolve_names(s, "`select`")).transpose()?;
+        if select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ConfigError::new(
+                "`select` is empty: no rule would run; name the rules to run, or remove `select` to run the default ones",
+            )
+            .into());
+        }
         let same = |a: &&'static dyn Rule, b: &&'static dyn Rule| a.meta().id == b.meta().id;
         let rules: Vec<&'static dyn Rule> = RULES
             .iter()
@@ -77,6 +87,13 @@ impl Checker {
                 on && !ignore.iter().any(|i| same(i, r))
             })
             .collect();
+        if rules.is_empty() {
+            // A check that runs no rule passes everything: never a silent pass.
+            return Err(ConfigError::new(
+                "no rule would run: `enable`, `disable`, `select` and `ignore` leave none; the check would pass anything",
+            )
+            .into());
+        }
         let mut severity = HashMap::new();
         for (name, sev) in &config.severity {
             let r =
@@ -169,8 +186,18 @@ impl Checker {
                 }
             }
         }
-        let (findings, suppressed) = sink.finish();
-        Findings { findings, suppressed }
+        let (mut findings, suppressed) = sink.finish();
+        // The file's secret values, classified once, whichever rules run: no message carries one.
+        let secrets = inventory.sources.get(file).map(|s| {
+            let secrets = crate::rules::secret::values::classify(inventory, file, &self.cx.options);
+            for f in &mut findings {
+                if let std::borrow::Cow::Owned(m) = secrets.scrub(f.document, &f.message) {
+                    f.message = m;
+                }
+            }
+            (s.name.clone(), secrets)
+        });
+        Findings { findings, suppressed, secrets }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
@@ -181,7 +208,8 @@ impl Checker {
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
-        let (cross, cross_suppressed) = sink.finish();
+        let (mut cross, cross_suppressed) = sink.finish();
+        let mut redactions = Redactions::default();
         let mut summary = Summary {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
@@ -194,7 +222,11 @@ impl Checker {
         for mut f in per_file {
             suppressed += f.suppressed;
             findings.append(&mut f.findings);
+            if let Some((file, secrets)) = f.secrets.take() {
+                redactions.add(&file, secrets);
+            }
         }
+        scrub(&redactions, &mut cross);
         findings.extend(cross);
         sort_findings(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
@@ -210,7 +242,7 @@ impl Checker {
         summary.findings = findings.len();
         summary.errors = errors.len();
         summary.suppressed = suppressed;
-        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary }
+        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, redactions }
     }
 
     /// Checks parsed files, on this thread: the inventory, every file's hooks, the report.
@@ -219,6 +251,15 @@ impl Checker {
         let inventory = Inventory::new(sources);
         let per_file = (0..sources.len()).map(|i| self.check_file(&inventory, i)).collect();
         self.report(&inventory, per_file)
+    }
+}
+
+/// Hides the secret values of `redactions` in the findings' messages.
+fn scrub(redactions: &Redactions, findings: &mut [Finding]) {
+    for f in findings {
+        if let std::borrow::Cow::Owned(m) = redactions.scrub(f.file.as_deref(), f.document, &f.message) {
+            f.message = m;
+        }
     }
 }
 

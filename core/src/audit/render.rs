@@ -12,13 +12,11 @@ use crate::model::ObjectRef;
 use crate::report::baseline::{self, Comparison};
 use crate::report::tickets::{self, Ticket};
 
-/// Text from the input with its control characters escaped (`\u{1b}`), so that nothing in a
-/// pod's name, an image or a message can drive the reader's terminal.
+/// Text from the input with its control characters made visible (`\x1b`, `\n`), so that
+/// nothing in a pod's name, an image or a message can drive the reader's terminal: the one
+/// escaping of every human-readable report.
 fn shown(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect())
+    crate::report::escape::escape_control(s)
 }
 
 fn who(c: &ContainerRef) -> String {

@@ -130,7 +130,8 @@ fn line(f: &Finding) -> String {
         Some(l) => format!("{file}:{l}"),
         None => file.to_owned(),
     };
-    format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint)
+    let line = format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint);
+    crate::report::escape::escape_control(&line).into_owned()
 }
 
 /// `Baseline: 2 new, 5 still open, 1 resolved` and the resolved findings (or tickets).
