@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kubeharden::dockerfile::{parse_dockerfile, Dockerfile};
-use kubeharden::model::{Document, K8sObject};
-use kubeharden::rules::{Context, Input, Sink};
-use kubeharden::{check, CheckRequest, Checker, Config, SourceFile};
+use kubeharden::rules::{Context, Sink};
+use kubeharden::source::{parse, ParseOptions};
+use kubeharden::{check, CheckRequest, Checker, Config, Inventory, Source, SourceFile};
 use kubeharden_benches::{dockerfile_corpus, k8s_corpus, select, total_bytes};
 
 /// The families run on the manifest corpus, as (label, id prefixes): every family of the
@@ -32,26 +32,26 @@ fn checker_for<S: AsRef<str>>(prefixes: &[S]) -> Checker {
     Checker::new(&config, Some("2026-11-22T00:00:00Z")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The rules of `checker` over parsed documents, as `Checker::analyze` and `Checker::finish` run
-/// them; returns the number of findings.
-fn run_rules(checker: &Checker, cx: &Context, docs: &[Document]) -> usize {
+/// The rules of `checker` over parsed files, as the engine runs them (the inventory, the
+/// per-object and per-pod hooks, then the cross-resource hooks); returns the number of findings.
+fn run_rules(checker: &Checker, cx: &Context, sources: &[Source]) -> usize {
     let severity = HashMap::new();
     let mut sink = Sink::new(&severity, true);
-    for doc in docs {
-        for obj in &K8sObject::extract(doc).objects {
+    let inventory = Inventory::new(sources);
+    for file in 0..sources.len() {
+        for (obj, pod) in inventory.objects_of(file) {
             for r in checker.rules() {
                 r.check_object(obj, cx, &mut sink);
             }
-            if let Some(pod) = obj.pod_spec() {
+            if let Some(pod) = pod {
                 for r in checker.rules() {
-                    r.check_pod(&pod, cx, &mut sink);
+                    r.check_pod(pod, cx, &mut sink);
                 }
             }
         }
     }
-    let input = Input::new(docs.iter().collect());
     for r in checker.rules() {
-        r.check_input(&input, cx, &mut sink);
+        r.check_inventory(&inventory, cx, &mut sink);
     }
     sink.finish().0.len()
 }
@@ -62,8 +62,7 @@ fn k8s(c: &mut Criterion) {
         panic!("no manifests under {}", kubeharden_benches::shared_dir().display());
     }
     let bytes = total_bytes(&files);
-    let parser = checker_for::<&str>(&[]);
-    let docs: Vec<Document> = files.iter().flat_map(|f| parser.parse(f).0).collect();
+    let sources: Vec<Source> = files.iter().map(|f| parse(f, &ParseOptions::default())).collect();
     let cx = Context { now: Some(1_795_305_600), ..Context::default() };
 
     let mut g = c.benchmark_group("rules-only");
@@ -71,7 +70,7 @@ fn k8s(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes));
     for (label, prefixes) in k8s_families() {
         let checker = checker_for(&prefixes);
-        g.bench_function(label, |b| b.iter(|| run_rules(&checker, &cx, &docs)));
+        g.bench_function(label, |b| b.iter(|| run_rules(&checker, &cx, &sources)));
     }
     g.finish();
 

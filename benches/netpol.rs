@@ -1,30 +1,31 @@
 #![allow(clippy::panic, reason = "benchmark set-up: a failure aborts the bench")]
 //! NetworkPolicy reachability at scale, on the deterministic synthetic cluster of
-//! `kubeharden::netpol::synthetic` (workloads and policies over labelled namespaces, selectors
+//! `kubeharden_benches::synthetic` (workloads and policies over labelled namespaces, selectors
 //! of every kind): building the model (every policy's selection), one column of the reachability
 //! matrix (who reaches one workload), and the NET rules through the full `check`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kubeharden::model::Document;
-use kubeharden::netpol::{synthetic, Endpoint, NetworkModel};
-use kubeharden::rules::Input;
-use kubeharden::{check, CheckRequest, Checker, Config, SourceFile};
+use kubeharden::netpol::{Endpoint, NetworkModel};
+use kubeharden::source::{parse, ParseOptions};
+use kubeharden::{check, CheckRequest, Config, Inventory, SourceFile};
+use kubeharden_benches::synthetic;
 
 /// (workloads, policies) of each size.
 const SIZES: &[(usize, usize)] = &[(1_000, 200), (5_000, 1_000)];
 
 fn netpol(c: &mut Criterion) {
-    let parser = Checker::new(&Config::default(), None).unwrap_or_else(|e| panic!("{e}"));
     let mut g = c.benchmark_group("netpol");
     g.sample_size(10);
     for &(workloads, policies) in SIZES {
         let file = SourceFile::new("cluster.yaml", synthetic::manifests(workloads, policies));
-        let docs: Vec<Document> = parser.parse(&file).0;
-        let input = Input::new(docs.iter().collect());
+        let sources = [parse(&file, &ParseOptions::default())];
+        let inventory = Inventory::new(&sources);
         let size = format!("{workloads}w-{policies}p");
         g.throughput(Throughput::Elements(workloads as u64));
-        g.bench_function(format!("model/{size}"), |b| b.iter(|| NetworkModel::from_input(&input).workloads.len()));
-        let model = NetworkModel::from_input(&input);
+        g.bench_function(format!("model/{size}"), |b| {
+            b.iter(|| NetworkModel::new(&inventory.objects, &inventory.pods).workloads.len())
+        });
+        let model = inventory.network();
         if model.workloads.len() != workloads {
             panic!("the synthetic cluster reads as {} workloads, not {workloads}", model.workloads.len());
         }

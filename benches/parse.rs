@@ -1,10 +1,11 @@
 #![allow(clippy::panic, reason = "benchmark set-up: a failure aborts the bench")]
 //! The floor: parsing the corpus into a generic value, with no rules. `serde_yaml` (yaml_serde,
 //! libyaml) into `serde_yaml::Value`, and `saphyr-parser` events only (the parser kubeharden uses,
-//! without building anything), and kubeharden's own spanned tree (`Checker::parse`).
+//! without building anything), and kubeharden's own spanned tree (`source::parse_documents`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kubeharden::{Checker, Config};
+use kubeharden::source::parse_documents;
+use kubeharden::syntax::Limits;
 use serde::Deserialize;
 
 fn parse(c: &mut Criterion) {
@@ -39,9 +40,9 @@ fn parse(c: &mut Criterion) {
             events
         });
     });
-    let checker = Checker::new(&Config::default(), None).unwrap_or_else(|e| panic!("{e}"));
+    let limits = Limits::default();
     g.bench_function("kubeharden-parse", |b| {
-        b.iter(|| files.iter().map(|f| checker.parse(f).0.len()).sum::<usize>());
+        b.iter(|| files.iter().map(|f| parse_documents(f, &limits).0.len()).sum::<usize>());
     });
     g.finish();
 }

@@ -17,13 +17,13 @@ fn pss(c: &mut Criterion) {
             panic!("no PSS fixtures for `{level}`");
         }
         g.throughput(Throughput::Elements(files.len() as u64));
-        let req = PssRequest { files, level: level.to_owned(), version: "latest".to_owned() };
+        let req = PssRequest { files, level: level.to_owned(), ..PssRequest::default() };
         g.bench_function(format!("fixtures-{level}-latest"), |b| b.iter(|| check_pss(&req).map(|r| r.results.len())));
     }
     let files = k8s_corpus();
     g.sample_size(10);
     g.throughput(Throughput::Bytes(total_bytes(&files)));
-    let req = PssRequest { files, level: "restricted".to_owned(), version: "latest".to_owned() };
+    let req = PssRequest { files, ..PssRequest::default() }; // restricted, latest
     g.bench_function("corpus-k8s-restricted", |b| b.iter(|| check_pss(&req).map(|r| r.results.len())));
     g.finish();
 }

@@ -9,12 +9,14 @@
 mod pod_list;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kubeharden::{check, CheckRequest, Checker, Config, SourceFile};
+use kubeharden::source::parse_documents;
+use kubeharden::syntax::Limits;
+use kubeharden::{check, CheckRequest, SourceFile};
 
 fn pod_list_10k(c: &mut Criterion) {
     let file = SourceFile::new("pods.json", pod_list::generate(10_000));
     let bytes = file.content.len() as u64;
-    let checker = Checker::new(&Config::default(), None).unwrap_or_else(|e| panic!("{e}"));
+    let limits = Limits::default();
     let req = CheckRequest { files: vec![file.clone()], ..CheckRequest::default() };
     if check(&req).map(|r| r.summary.objects).ok() != Some(10_000) {
         panic!("the generated List does not read as 10,000 objects");
@@ -22,7 +24,7 @@ fn pod_list_10k(c: &mut Criterion) {
     let mut g = c.benchmark_group("pod-list-10k");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("parse", |b| b.iter(|| checker.parse(&file).0.len()));
+    g.bench_function("parse", |b| b.iter(|| parse_documents(&file, &limits).0.len()));
     g.bench_function("check-all-rules", |b| b.iter(|| check(&req).map(|r| r.findings.len())));
     g.finish();
 }

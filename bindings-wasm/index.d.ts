@@ -1,6 +1,8 @@
-// Types of kubeharden-wasm (hand-written; checked by `tsc --noEmit` over tests/usage.ts).
-// The report is the core's JSON contract v1 (`kubeharden::api`), field names as in the CLI's
-// `--format json`.
+// Types of kubeharden-wasm (hand-written). Checked twice by `tsc --noEmit`: over tests/usage.ts
+// (how a user calls the package) and over the values the package returns for a set of inputs
+// that fill every field (tests/types.test.mjs writes them as typed declarations): a field the
+// Rust types add, drop or change fails the build. The report is the core's JSON contract v1
+// (`kubeharden::api`), field names as in the CLI's `--format json`.
 
 /** How serious a finding is, lowest first: info < low < medium < high < critical. */
 export type Severity = "info" | "low" | "medium" | "high" | "critical";
@@ -100,26 +102,44 @@ export interface Config {
   };
 }
 
+/** What an input is read as: YAML or JSON documents, or a Dockerfile. */
+export type SourceKind = "yaml" | "dockerfile";
+
+/** An input's text: a string, or its UTF-8 bytes (bytes that are not UTF-8 are an input error). */
+export type Text = string | Uint8Array;
+
+/** Options shared by the functions that read inputs. */
+export interface InputOptions {
+  /**
+   * Throw a `ParseError` for the first input error — a syntax error, bytes that are not UTF-8,
+   * a document that is no Kubernetes object (`hello`, an object without `kind`) — instead of
+   * listing it in the result's `errors`. Default `true`, as in Python.
+   */
+  strict?: boolean;
+}
+
 /** Options of {@link checkFiles}. */
-export interface CheckFilesOptions {
+export interface CheckFilesOptions extends InputOptions {
   /** A configuration object, or the text of a `.kubeharden.yaml` (errors then carry its line). */
   config?: Config | string;
-  /** "Now" for rules that compare dates, RFC 3339 (`2026-11-22T00:00:00Z`); the library has no clock. */
+  /** "Now" for rules that compare dates, RFC 3339 (`2026-11-22T00:00:00Z`). Default: the clock. */
   now?: string;
-  /** Throw a `ParseError` for the first input error instead of listing it in `Report.errors`. */
-  strict?: boolean;
 }
 
 /** Options of {@link checkManifest}. */
 export interface CheckOptions extends CheckFilesOptions {
   /** The name findings carry (default `<input>`); a `.json` name reads the text as JSON. */
   filename?: string;
+  /** What the text is; default: by `filename`, then by content (`FROM`, `ARG`, `# syntax=` start a Dockerfile). */
+  kind?: SourceKind;
 }
 
-/** One input file of {@link checkFiles}. */
+/** One input file of {@link checkFiles}, {@link pssFiles}, {@link netpolFiles}. */
 export interface SourceFile {
   name: string;
-  content: string;
+  content: Text;
+  /** What the file is; default: by name, then by content. */
+  kind?: SourceKind;
 }
 
 /** A rule, as listed by `kubeharden rules --format json`. */
@@ -151,14 +171,19 @@ export interface KubehardenError extends Error {
   column: number | null;
 }
 
-/** Checks one manifest text: YAML (several documents allowed) or JSON. A non-string `text` throws a `RequestError`. */
-export function checkManifest(text: string, options?: CheckOptions): Report;
+/**
+ * Checks one text: YAML (several documents allowed), JSON or a Dockerfile. Anything but a string
+ * or a `Uint8Array` throws a `RequestError`.
+ */
+export function checkManifest(text: Text, options?: CheckOptions): Report;
 /** Checks several files together (cross-resource rules see all of them). */
 export function checkFiles(files: SourceFile[], options?: CheckFilesOptions): Report;
 /** Every rule, sorted by id. */
 export function rules(): RuleInfo[];
 /** The version of the kubeharden core. */
 export function version(): string;
+/** What a file is read as: its `kind`, else by name, else by content. */
+export function fileKind(file: SourceFile): SourceKind;
 
 /** A Pod Security Standards level. `privileged` admits everything. */
 export type PssLevel = "privileged" | "baseline" | "restricted";
@@ -200,15 +225,121 @@ export interface PssReport {
   errors: InputError[];
 }
 
+/** Options of {@link pssFiles}. */
+export interface PssFilesOptions extends InputOptions {
+  /** Default `restricted`. */
+  level?: PssLevel;
+  /** `latest` (the default) or `v1.<minor>`, see {@link pssVersions}. */
+  version?: string;
+}
+
+/** Options of {@link pss}. */
+export interface PssOptions extends PssFilesOptions {
+  /** The name results carry (default `<input>`). */
+  filename?: string;
+}
+
 /**
  * Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
- * one manifest text (named `<input>`) at `level` and `version` (`latest` or `v1.<minor>`, see
- * {@link pssVersions}). An unknown level or version throws a `RequestError`.
+ * one text at a level and version (default `restricted`, `latest`). An unknown level or version
+ * throws a `RequestError`.
  */
-export function pss(text: string, level: PssLevel, version: string): PssReport;
+export function pss(text: Text, options?: PssOptions): PssReport;
 /** {@link pss} over several files. */
-export function pssFiles(files: SourceFile[], level: PssLevel, version: string): PssReport;
+export function pssFiles(files: SourceFile[], options?: PssFilesOptions): PssReport;
 /** The versions the core knows, newest first: `latest`, `v1.<newest>`, …, `v1.0`. */
 export function pssVersions(): string[];
 /** A report of {@link checkManifest} / {@link checkFiles} as a SARIF 2.1.0 log (JSON text). */
 export function toSarif(report: Report): string;
+
+/** A NetworkPolicy rule that allows a pair. */
+export interface NetpolRule {
+  /** The NetworkPolicy, `namespace/name`. */
+  policy: string;
+  /** `ingress[0]`, `egress[1]`. */
+  rule: string;
+  /** Index of the matching peer in the rule's `from`/`to`; `null`: the rule has no peers. */
+  peer: number | null;
+  /** The peer in words: `from[0]`, `ipBlock 10.0.0.0/8`, `any source`. */
+  peerDescription: string;
+  /** The ports this rule allows for the pair. */
+  ports: string;
+}
+
+/** One side of a path: the source's egress or the destination's ingress. */
+export interface NetpolSide {
+  /** Whether NetworkPolicies govern this side (`false` for `external`). */
+  governed: boolean;
+  /** Whether a NetworkPolicy selects the pod for this direction (if none does, all is allowed). */
+  isolated: boolean;
+  isolatedBy: string[];
+  /** Every port this side allows for the pair. */
+  ports: string;
+  /** The rules that allow the pair (on the port asked, if any). */
+  allowedBy: NetpolRule[];
+}
+
+/** Whether traffic from one endpoint to another is allowed. */
+export interface NetpolPair {
+  /** `Kind/namespace/name` or `external`. */
+  from: string;
+  to: string;
+  /** Index of `from` in {@link NetpolReport.workloads}. */
+  fromIndex: number;
+  toIndex: number;
+  /** Both the source's egress and the destination's ingress allow it (on the port asked). */
+  allowed: boolean;
+  /** The port asked (`8080/TCP`) or why it cannot be resolved; else every port allowed (`80/TCP, 443/TCP`, `all ports`, `none`). */
+  ports: string;
+  allPorts: boolean;
+  egress: NetpolSide;
+  ingress: NetpolSide;
+}
+
+/** A part of a NetworkPolicy the API server would reject: it matches nothing. */
+export interface NetpolWarning {
+  file: string;
+  document: number;
+  line: number;
+  column: number;
+  policy: string;
+  message: string;
+}
+
+/** The answer of {@link netpol} / {@link netpolFiles}. */
+export interface NetpolReport {
+  /** Every endpoint: `Kind/namespace/name` of each workload, in input order, then `external`. */
+  workloads: string[];
+  scope: "pair" | "row" | "column" | "matrix";
+  from: string | null;
+  to: string | null;
+  port: string | null;
+  pairs: NetpolPair[];
+  errors: InputError[];
+  warnings: NetpolWarning[];
+  notes: string[];
+}
+
+/** Options of {@link netpolFiles}. */
+export interface NetpolFilesOptions extends InputOptions {
+  /** Source: `name`, `namespace/name`, `Kind/namespace/name` or `external`; default every endpoint. */
+  from?: string;
+  /** Destination, as `from`. */
+  to?: string;
+  /** `8080`, `"8080/UDP"` or a port name of the destination (`"http"`); default every port. */
+  port?: number | string;
+}
+
+/** Options of {@link netpol}. */
+export interface NetpolOptions extends NetpolFilesOptions {
+  /** The name errors carry (default `<input>`). */
+  filename?: string;
+}
+
+/**
+ * NetworkPolicy reachability, offline: `from` and `to` give one pair, one of them a row or a
+ * column, neither the whole matrix. An unknown workload or a bad port throws a `RequestError`.
+ */
+export function netpol(text: Text, options?: NetpolOptions): NetpolReport;
+/** {@link netpol} over several files. */
+export function netpolFiles(files: SourceFile[], options?: NetpolFilesOptions): NetpolReport;

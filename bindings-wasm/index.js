@@ -1,7 +1,19 @@
 // kubeharden-wasm: the ES-module entry point for node and browsers. The glue in pkg/ comes from
 // `wasm-bindgen --target web` (build.sh); this file only instantiates it: node reads the .wasm
 // bytes from disk, a browser fetches them next to this file. Types: index.d.ts.
-import init, { checkFiles, checkManifest, pss, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
+import init, {
+  checkFiles,
+  checkManifest,
+  fileKind,
+  netpol,
+  netpolFiles,
+  pss,
+  pssFiles,
+  pssVersions,
+  rules,
+  toSarif,
+  version,
+} from "./pkg/kubeharden_wasm.js";
 
 const wasmUrl = new URL("./pkg/kubeharden_wasm_bg.wasm", import.meta.url);
 const isNode = typeof process === "object" && process !== null && typeof process.versions?.node === "string";
@@ -12,4 +24,4 @@ if (isNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export { checkFiles, checkManifest, pss, pssFiles, pssVersions, rules, toSarif, version };
+export { checkFiles, checkManifest, fileKind, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };

@@ -1,9 +1,12 @@
 //! Shared helpers of the benchmarks: loading the corpora of `../shared` and the vendored Pod
-//! Security Admission fixtures.
+//! Security Admission fixtures, and [`synthetic`], the generated NetworkPolicy clusters (not part
+//! of the core's API; core/tests/netpol.rs includes the file by path).
 
 use std::path::Path;
 
 use kubeharden::SourceFile;
+
+pub mod synthetic;
 
 #[path = "../../core/tests/support/pss_fixtures.rs"]
 mod pss_fixtures;

@@ -1,21 +1,26 @@
-//! `kubeharden._kubeharden`: the Python extension module. One conversion layer over the core:
-//! configurations arrive as contract JSON (`Config`), reports stay in Rust ([`RawReport`]) and
-//! are read field by field into the package's frozen dataclasses, the core runs with the GIL
-//! released, and every core error becomes a Python exception in [`to_py_err`]. No rule logic,
+//! `kubeharden._kubeharden`: the Python extension module. One conversion across the boundary,
+//! [`convert`]: serde values of the core become the package's frozen dataclasses (reports,
+//! findings, rules, PSS and netpol results) and Python mappings become the core's `Config`.
+//! Reports stay in Rust ([`RawReport`]) until a part is read; the core runs with the GIL
+//! released; every core error becomes a Python exception in [`to_py_err`]. No rule logic,
 //! filtering or formatting lives here; `python -m kubeharden` runs the command-line program
-//! itself ([`main`]).
+//! itself ([`main`]). A new result is one `#[pyfunction]`: convert the inputs, call the core,
+//! `convert::to_py` the result.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use kubeharden::pss::PssRequest;
-use kubeharden::{CheckRequest, Checker, Config, ConfigError, Error, ParseError, Report, Severity, SourceFile, RULES};
-use pyo3::exceptions::{PyException, PyValueError};
-use pyo3::intern;
+use kubeharden::{
+    CheckRequest, Checker, Config, ConfigError, Error, InputPolicy, NetpolRequest, Report, Severity, SourceFile,
+    SourceKind, RULES,
+};
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString, PyTuple, PyType};
+
+mod convert;
 
 // The command-line program's library: `python -m kubeharden` runs the very same code, and
 // `scan_paths` reads inputs with the CLI's walker (recursive .yaml/.yml/.json and Dockerfiles,
@@ -78,14 +83,14 @@ fn to_py_err(e: Error) -> PyErr {
         let made = (|| -> PyResult<PyErr> {
             let ex = exceptions(py)?;
             let (ty, attrs): (&Py<PyType>, Vec<(&str, Py<PyAny>)>) = match &e {
-                Error::Parse(p) => (
+                Error::Input(p) => (
                     &ex.parse,
                     vec![
-                        ("file", p.file().into_pyobject(py)?.into_any().unbind()),
-                        ("document", p.document().into_pyobject(py)?.unbind()),
-                        ("line", p.line().into_pyobject(py)?.unbind()),
-                        ("column", p.column().into_pyobject(py)?.unbind()),
-                        ("message", p.message().into_pyobject(py)?.into_any().unbind()),
+                        ("file", p.file.as_str().into_pyobject(py)?.into_any().unbind()),
+                        ("document", p.document.into_pyobject(py)?.unbind()),
+                        ("line", p.line.into_pyobject(py)?.unbind()),
+                        ("column", p.column.into_pyobject(py)?.unbind()),
+                        ("message", p.message.as_str().into_pyobject(py)?.into_any().unbind()),
                     ],
                 ),
                 Error::Config(c) => (
@@ -114,68 +119,55 @@ fn request_error(message: String) -> PyErr {
     to_py_err(Error::Request(message))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> PyResult<String> {
-    serde_json::to_string(v).map_err(|e| request_error(format!("cannot serialize the result: {e}")))
-}
-
-/// Reads contract JSON of a `Config` (`.kubeharden.yaml` keys). Positions in that generated text
-/// mean nothing to the caller, so they are dropped.
-fn config_from_json(json: Option<&str>) -> Result<Config, Error> {
-    match json {
-        None => Ok(Config::default()),
-        Some(t) => Config::from_yaml(t, None).map_err(|e| Error::Config(ConfigError::new(e.message()))),
+/// The configuration argument: `None`, a `.kubeharden.yaml`-shaped mapping (read by the one
+/// converter, [`convert::from_py`]), or that file's YAML text.
+fn config_from(config: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
+    let Some(c) = config.filter(|c| !c.is_none()) else { return Ok(Config::default()) };
+    if let Ok(text) = c.cast::<PyString>() {
+        return Config::from_yaml(&text.to_cow()?, None).map_err(|e| to_py_err(e.into()));
     }
+    if c.cast::<PyMapping>().is_ok() {
+        return convert::from_py::<Config>(c).map_err(|e| to_py_err(Error::Config(ConfigError::new(e.to_string()))));
+    }
+    let ty = c.get_type().name()?;
+    Err(PyTypeError::new_err(format!("config must be a mapping or YAML text, not {ty}")))
 }
 
-fn report_from_json(json: &str) -> PyResult<Report> {
-    serde_json::from_str(json).map_err(|e| request_error(format!("not a kubeharden report: {e}")))
+/// The inputs of `check_texts`, `check_pss` and `check_netpol`: `(name, text or bytes, kind)`;
+/// bytes are decoded as the command line decodes files ([`SourceFile::from_utf8`]).
+fn source_files(files: &[(String, Bound<'_, PyAny>, Option<String>)]) -> PyResult<Vec<SourceFile>> {
+    files
+        .iter()
+        .map(|(name, content, kind)| {
+            let kind = kind.as_deref().map(str::parse::<SourceKind>).transpose().map_err(request_error)?;
+            let file = if let Ok(text) = content.cast::<PyString>() {
+                SourceFile::new(name.clone(), text.to_cow()?)
+            } else if let Ok(bytes) = content.cast::<PyBytes>() {
+                SourceFile::from_utf8(name.clone(), bytes.as_bytes().to_vec())
+            } else if let Ok(bytes) = content.cast::<PyByteArray>() {
+                SourceFile::from_utf8(name.clone(), bytes.to_vec())
+            } else {
+                let ty = content.get_type().name()?;
+                return Err(PyTypeError::new_err(format!("an input is text or bytes, not {ty}")));
+            };
+            Ok(file.with_kind(kind))
+        })
+        .collect()
+}
+
+/// The inputs of the package's functions are texts it was given one by one: each must hold
+/// something to check, and `strict` raises the first input error.
+fn policy(strict: bool) -> InputPolicy {
+    InputPolicy { strict, require_content: true }
 }
 
 /// A report held in Rust: the core's `Report` and the texts it was made from (for the text
-/// renderer's excerpts). Python reads it through [`RawReport::findings`] and the other methods
-/// without a JSON round trip; renderings are the core's own.
+/// renderer's excerpts). Python reads its parts through the one converter ([`convert::to_py`]),
+/// on demand; renderings are the core's own.
 #[pyclass(frozen, module = "kubeharden._kubeharden")]
 struct RawReport {
     report: Report,
     sources: Vec<SourceFile>,
-}
-
-/// Builds instances of the package's frozen dataclasses the way `copy` and `pickle` do: an empty
-/// `object.__new__(cls)` whose `__dict__` is set at once. A dataclass `__init__` costs a
-/// `object.__setattr__` per field (frozen), about seven times more (benches/python_overhead.py).
-/// Strings that repeat (rule ids, names, files, paths, containers) are shared.
-struct Builder<'a, 'py> {
-    py: Python<'py>,
-    new: Bound<'py, PyAny>,
-    setattr: Bound<'py, PyAny>,
-    strings: HashMap<&'a str, Bound<'py, PyString>>,
-}
-
-impl<'a, 'py> Builder<'a, 'py> {
-    fn new(py: Python<'py>) -> PyResult<Self> {
-        let object = py.get_type::<PyAny>();
-        Ok(Builder {
-            py,
-            new: object.getattr(intern!(py, "__new__"))?,
-            setattr: object.getattr(intern!(py, "__setattr__"))?,
-            strings: HashMap::new(),
-        })
-    }
-
-    fn shared(&mut self, s: &'a str) -> Bound<'py, PyString> {
-        let py = self.py;
-        self.strings.entry(s).or_insert_with(|| PyString::new(py, s)).clone()
-    }
-
-    fn shared_opt(&mut self, s: Option<&'a str>) -> Option<Bound<'py, PyString>> {
-        s.map(|s| self.shared(s))
-    }
-
-    fn make(&self, cls: &Bound<'py, PyType>, fields: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-        let inst = self.new.call1((cls,))?;
-        self.setattr.call1((&inst, intern!(self.py, "__dict__"), fields))?;
-        Ok(inst)
-    }
 }
 
 #[pymethods]
@@ -183,7 +175,8 @@ impl RawReport {
     /// Reads report contract JSON (`kubeharden scan --format json`).
     #[staticmethod]
     fn from_json(json: &str) -> PyResult<Self> {
-        Ok(RawReport { report: report_from_json(json)?, sources: Vec::new() })
+        let report = serde_json::from_str(json).map_err(|e| request_error(format!("not a kubeharden report: {e}")))?;
+        Ok(RawReport { report, sources: Vec::new() })
     }
 
     /// The core's JSON rendering (`Report::to_json`).
@@ -218,145 +211,61 @@ impl RawReport {
         (r.version, r.tool.name.clone(), r.tool.version.clone(), r.suppressed)
     }
 
-    /// The summary's counts as a dict (`by_severity` maps severity names to counts).
-    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = &self.report.summary;
-        let d = PyDict::new(py);
-        d.set_item("files", s.files)?;
-        d.set_item("documents", s.documents)?;
-        d.set_item("objects", s.objects)?;
-        d.set_item("findings", s.findings)?;
-        d.set_item("errors", s.errors)?;
-        d.set_item("suppressed", s.suppressed)?;
-        let by = PyDict::new(py);
-        for (k, v) in &s.by_severity {
-            by.set_item(k.as_str(), v)?;
-        }
-        d.set_item("by_severity", by)?;
-        Ok(d)
+    /// The summary, a `Summary`.
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.report.summary)
     }
 
-    /// The findings as instances of `finding` (objects as `object_ref`, severities looked up by
-    /// name in `severities`), in report order.
-    fn findings<'py>(
-        &self,
-        py: Python<'py>,
-        finding: &Bound<'py, PyType>,
-        object_ref: &Bound<'py, PyType>,
-        severities: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let mut b = Builder::new(py)?;
-        let mut sev = HashMap::new();
-        for s in Severity::ALL {
-            let member = severities
-                .get_item(s.as_str())?
-                .ok_or_else(|| request_error(format!("no severity `{}`", s.as_str())))?;
-            sev.insert(s, member);
-        }
-        let mut objects = HashMap::new();
-        let mut out = Vec::with_capacity(self.report.findings.len());
-        for f in &self.report.findings {
-            let object = match &f.object {
-                None => None,
-                Some(o) => Some(match objects.get(o) {
-                    Some(made) => Bound::clone(made),
-                    None => {
-                        let d = PyDict::new(py);
-                        d.set_item(intern!(py, "kind"), b.shared(&o.kind))?;
-                        d.set_item(intern!(py, "api_version"), b.shared_opt(o.api_version.as_deref()))?;
-                        d.set_item(intern!(py, "namespace"), b.shared_opt(o.namespace.as_deref()))?;
-                        d.set_item(intern!(py, "name"), b.shared_opt(o.name.as_deref()))?;
-                        let made = b.make(object_ref, &d)?;
-                        objects.insert(o, made.clone());
-                        made
-                    }
-                }),
-            };
-            let d = PyDict::new(py);
-            d.set_item(intern!(py, "rule"), b.shared(&f.rule))?;
-            d.set_item(intern!(py, "name"), b.shared(&f.name))?;
-            d.set_item(intern!(py, "severity"), sev.get(&f.severity))?;
-            d.set_item(intern!(py, "message"), &f.message)?;
-            d.set_item(intern!(py, "file"), b.shared_opt(f.file.as_deref()))?;
-            d.set_item(intern!(py, "line"), f.line)?;
-            d.set_item(intern!(py, "column"), f.column)?;
-            d.set_item(intern!(py, "object"), object)?;
-            d.set_item(intern!(py, "container"), b.shared_opt(f.container.as_deref()))?;
-            d.set_item(intern!(py, "path"), b.shared_opt(f.path.as_deref()))?;
-            d.set_item(intern!(py, "fingerprint"), &f.fingerprint)?;
-            d.set_item(intern!(py, "document"), f.document)?;
-            d.set_item(intern!(py, "template"), b.shared_opt(f.template.as_deref()))?;
-            out.push(b.make(finding, &d)?);
-        }
-        PyTuple::new(py, out)
+    /// The findings, a tuple of `Finding`, in report order.
+    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.report.findings)
     }
 
-    /// The input errors as instances of `input_error`, in input order.
-    fn errors<'py>(&self, py: Python<'py>, input_error: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyTuple>> {
-        let b = Builder::new(py)?;
-        let mut out = Vec::with_capacity(self.report.errors.len());
-        for e in &self.report.errors {
-            let d = PyDict::new(py);
-            d.set_item(intern!(py, "file"), &e.file)?;
-            d.set_item(intern!(py, "message"), &e.message)?;
-            d.set_item(intern!(py, "document"), e.document)?;
-            d.set_item(intern!(py, "line"), e.line)?;
-            d.set_item(intern!(py, "column"), e.column)?;
-            out.push(b.make(input_error, &d)?);
-        }
-        PyTuple::new(py, out)
+    /// The input errors, a tuple of `InputError`, in input order.
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.report.errors)
     }
 }
 
-/// Parses `.kubeharden.yaml` text into contract JSON.
+/// Checks `(name, text or bytes, kind)` inputs; returns the report. Each input must hold
+/// something to check; with `strict`, the first input error is raised as `ParseError` instead of
+/// being reported.
 #[pyfunction]
-#[pyo3(signature = (text, file = None))]
-fn parse_config(text: &str, file: Option<&str>) -> PyResult<String> {
-    let config = Config::from_yaml(text, file).map_err(|e| to_py_err(e.into()))?;
-    to_json(&config)
-}
-
-/// Checks texts; returns the report. With `strict`, the first input error is raised as
-/// `ParseError` instead of being reported.
-#[pyfunction]
-#[pyo3(signature = (files, *, config = None, now = None, strict = false))]
+#[pyo3(signature = (files, *, config = None, now = None, strict = true))]
 fn check_texts(
     py: Python<'_>,
-    files: Vec<(String, String)>,
-    config: Option<String>,
+    files: Vec<(String, Bound<'_, PyAny>, Option<String>)>,
+    config: Option<&Bound<'_, PyAny>>,
     now: Option<String>,
     strict: bool,
 ) -> PyResult<RawReport> {
+    let config = config_from(config)?;
+    let files = source_files(&files)?;
     py.detach(move || {
-        let config = config_from_json(config.as_deref()).map_err(to_py_err)?;
-        let files = files.into_iter().map(|(name, content)| SourceFile::new(name, content)).collect();
-        let req = CheckRequest { files, config, now, ..CheckRequest::default() };
+        let req = CheckRequest { files, config, now, inputs: policy(strict), ..CheckRequest::default() };
         let report = kubeharden::check(&req).map_err(to_py_err)?;
-        if let Some(first) = report.errors.first().filter(|_| strict) {
-            return Err(to_py_err(ParseError::from(first).into()));
-        }
         Ok(RawReport { report, sources: req.files })
     })
 }
 
 /// Reads files and directories as `kubeharden scan` does (in parallel, GIL released) and checks
-/// them; returns the report.
+/// them; returns the report. Unreadable inputs are reported, as the command reports them.
 #[pyfunction]
 #[pyo3(signature = (paths, *, config = None, now = None, follow_symlinks = false))]
 fn check_paths(
     py: Python<'_>,
     paths: Vec<PathBuf>,
-    config: Option<String>,
+    config: Option<&Bound<'_, PyAny>>,
     now: Option<String>,
     follow_symlinks: bool,
 ) -> PyResult<RawReport> {
+    let config = config_from(config)?;
     py.detach(move || {
-        let config = config_from_json(config.as_deref()).map_err(to_py_err)?;
         let checker = Checker::new(&config, now.as_deref()).map_err(to_py_err)?;
-        let (sources, mut files) = cli::scan::analyze_all(&checker, &paths, follow_symlinks);
-        let report = checker.finish_in_place(&mut files);
+        let (sources, parsed) = cli::scan::read_all(&paths, follow_symlinks, checker.parse_options());
+        let report = cli::scan::check_all(&checker, &parsed);
         // Freeing the syntax trees costs about a twentieth of the scan; the caller need not wait.
-        rayon::spawn(move || drop(files));
+        rayon::spawn(move || drop(parsed));
         Ok(RawReport { report, sources })
     })
 }
@@ -369,25 +278,48 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> u8 {
     py.detach(move || cli::main(argv))
 }
 
-/// Every rule, as contract JSON (a list of `RuleInfo`).
+/// Every rule, a tuple of `Rule`, sorted by id.
 #[pyfunction]
-fn rules() -> PyResult<String> {
+fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let infos: Vec<_> = RULES.iter().map(|r| r.meta().info()).collect();
-    to_json(&infos)
+    convert::to_py(py, &infos)
 }
 
-/// Pod Security Standards for one text: `PssReport` JSON. An input error raises `ParseError`.
+/// Pod Security Standards for the inputs, a `PssResult`. An unknown level or version raises
+/// `RequestError`; with `strict`, an input error raises `ParseError`.
 #[pyfunction]
-#[pyo3(signature = (text, name, level, version))]
-fn check_pss(py: Python<'_>, text: String, name: String, level: String, version: String) -> PyResult<String> {
-    py.detach(move || {
-        let req = PssRequest { files: vec![SourceFile::new(name, text)], level, version };
-        let report = kubeharden::check_pss(&req).map_err(to_py_err)?;
-        if let Some(first) = report.errors.first() {
-            return Err(to_py_err(ParseError::from(first).into()));
-        }
-        to_json(&report)
-    })
+#[pyo3(signature = (files, *, level, version, strict = true))]
+fn check_pss<'py>(
+    py: Python<'py>,
+    files: Vec<(String, Bound<'py, PyAny>, Option<String>)>,
+    level: String,
+    version: String,
+    strict: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let files = source_files(&files)?;
+    let req = PssRequest { files, level, version, inputs: policy(strict) };
+    let report = py.detach(|| kubeharden::check_pss(&req)).map_err(to_py_err)?;
+    convert::to_py(py, &report)
+}
+
+/// NetworkPolicy reachability over the inputs, a `NetpolReport`: the pair asked about
+/// (`from_` and `to`), a row, a column or the matrix, on `port` or every port. An unknown
+/// workload or a bad port raises `RequestError`; with `strict`, an input error raises
+/// `ParseError`.
+#[pyfunction]
+#[pyo3(signature = (files, *, from_ = None, to = None, port = None, strict = true))]
+fn check_netpol<'py>(
+    py: Python<'py>,
+    files: Vec<(String, Bound<'py, PyAny>, Option<String>)>,
+    from_: Option<String>,
+    to: Option<String>,
+    port: Option<String>,
+    strict: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let files = source_files(&files)?;
+    let req = NetpolRequest { files, from: from_, to, port, inputs: policy(strict) };
+    let report = py.detach(|| kubeharden::check_netpol(&req)).map_err(to_py_err)?;
+    convert::to_py(py, &report)
 }
 
 #[pymodule(gil_used = false)]
@@ -401,11 +333,11 @@ fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("REPORT_VERSION", kubeharden::api::REPORT_VERSION)?;
     m.add_class::<RawReport>()?;
-    m.add_function(wrap_pyfunction!(parse_config, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(check_pss, m)?)?;
+    m.add_function(wrap_pyfunction!(check_netpol, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     Ok(())
 }

@@ -1,18 +1,29 @@
-//! kubeharden compiled to WebAssembly. One conversion layer and no rule logic: JS values are
-//! deserialized into the core's request types, `kubeharden::check` runs, and the report (the JSON
-//! contract v1 of `kubeharden::api`) is serialized back as plain JS objects. Errors become real
-//! JS `Error` objects (`name` = `ConfigError` / `ParseError` / `RequestError`, `message`, and
-//! `file`, `document`, `line`, `column` when known). Types: `index.d.ts`.
+//! kubeharden compiled to WebAssembly. One conversion layer and no rule logic, serde both ways
+//! and no `serde_json::Value` in between: JS values in are deserialized straight into the core's
+//! request types by serde-wasm-bindgen (through [`strict::Strict`], so that an unknown key is
+//! refused at every depth); results out (the report of the JSON contract v1, a `PssReport`, a
+//! `NetpolReport`, rules) are serialized to JSON text that the engine's `JSON.parse` turns into
+//! plain JS objects, in one function, [`to_js`].
+//! Errors become real JS `Error` objects (`name` = `ConfigError` / `ParseError` /
+//! `RequestError`, `message`, and `file`, `document`, `line`, `column` when known), in one
+//! function, [`to_js_error`]. Types: `index.d.ts` (checked against values of these types by
+//! `tests/types.test.mjs`).
 //!
-//! Also: `pss` / `pssFiles` (`kubeharden::check_pss`, Pod Security Standards as Pod Security
-//! Admission evaluates them), `pssVersions` (the versions the core knows), and `toSarif`
-//! (`kubeharden::report::sarif::render` of a report returned by `checkManifest`).
+//! Every function that reads inputs takes text (`string` or UTF-8 `Uint8Array`) and an options
+//! object; the options, their names and defaults are the Python binding's and the command
+//! line's (the README's table). A new function is one `#[wasm_bindgen]` function here: read the
+//! options ([`options`]), call the core, [`to_js`] the result.
 
-use kubeharden::pss::{PssRequest, LATEST_MINOR};
-use kubeharden::{api::Tool, CheckRequest, Config, ConfigError, Error, ParseError, SourceFile, RULES};
-use serde::de::DeserializeOwned;
+use kubeharden::netpol::NetpolRequest;
+use kubeharden::pss::{PssRequest, DEFAULT_LEVEL, DEFAULT_VERSION, LATEST_MINOR};
+use kubeharden::{
+    api::Tool, CheckRequest, Config, ConfigError, Error, InputPolicy, Report, SourceFile, SourceKind, RULES,
+};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+
+mod strict;
 
 /// The name a text gets in findings when the caller gives none.
 const DEFAULT_FILENAME: &str = "<input>";
@@ -20,31 +31,140 @@ const DEFAULT_FILENAME: &str = "<input>";
 /// The configuration file name used in the locations of errors of a YAML `config` text.
 const CONFIG_FILENAME: &str = ".kubeharden.yaml";
 
-/// Options of `checkManifest`.
+/// Options of `checkManifest` (`checkFiles`: the same without `filename` and `kind`, which each
+/// file carries). `config` is read on its own ([`config`]), so that its errors are
+/// `ConfigError`s.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
-struct ManifestOptions {
+struct CheckOptions {
     #[serde(default)]
     filename: Option<String>,
-    /// A `.kubeharden.yaml` object, or its YAML text.
     #[serde(default)]
-    config: serde_json::Value,
+    kind: Option<SourceKind>,
+    #[serde(default, rename = "config")]
+    _config: IgnoredAny,
     #[serde(default)]
     now: Option<String>,
     #[serde(default)]
-    strict: bool,
+    strict: Option<bool>,
 }
 
-/// Options of `checkFiles`: those of `checkManifest` without `filename`.
+/// Options of `checkFiles`.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object")]
-struct FilesOptions {
-    #[serde(default)]
-    config: serde_json::Value,
+struct CheckFilesOptions {
+    #[serde(default, rename = "config")]
+    _config: IgnoredAny,
     #[serde(default)]
     now: Option<String>,
     #[serde(default)]
-    strict: bool,
+    strict: Option<bool>,
+}
+
+/// Options of `pss` (`pssFiles`: without `filename`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object such as `{level: \"baseline\"}`")]
+struct PssOptions {
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    strict: Option<bool>,
+}
+
+/// Options of `netpol` (`netpolFiles`: without `filename`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object such as `{from: \"web\"}`")]
+struct NetpolOptions {
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    port: Option<Port>,
+    #[serde(default)]
+    strict: Option<bool>,
+}
+
+/// A port: `8080`, `"8080/UDP"` or a port name, as the core parses it (`--port`).
+struct Port(String);
+
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Port;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a port number or a string such as `\"8080/UDP\"` or `\"http\"`")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Port, E> {
+                Ok(Port(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Port, E> {
+                Ok(Port(v.to_string()))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Port, E> {
+                Ok(Port(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One file of `checkFiles` / `pssFiles` / `netpolFiles`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a `{name, content}` object")]
+struct JsFile {
+    name: String,
+    content: Content,
+    #[serde(default)]
+    kind: Option<SourceKind>,
+}
+
+/// A file's content: text, or UTF-8 bytes (decoded as the command line decodes files).
+enum Content {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Content;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a Uint8Array")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Content, E> {
+                Ok(Content::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Content, E> {
+                Ok(Content::Text(v))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Content, E> {
+                Ok(Content::Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Content, E> {
+                Ok(Content::Bytes(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsFile {
+    fn source(self) -> SourceFile {
+        let file = match self.content {
+            Content::Text(t) => SourceFile::new(self.name, t),
+            Content::Bytes(b) => SourceFile::from_utf8(self.name, b),
+        };
+        file.with_kind(self.kind)
+    }
 }
 
 #[wasm_bindgen]
@@ -60,21 +180,109 @@ fn start() {
     std::panic::set_hook(Box::new(|info| console_error(&format!("kubeharden panicked: {info}"))));
 }
 
-/// Checks one manifest text (YAML, multi-document, or JSON). Throws for a bad configuration or
-/// request (a `text` that is not a string included), and with `strict: true` for the first
-/// input error.
+fn request_error(message: String) -> JsValue {
+    to_js_error(&Error::Request(message))
+}
+
+/// A JS value as `T`, straight from the JS object (unknown keys refused at every depth);
+/// `undefined` and `null` give `T::default()`. Errors are `RequestError`s about `what`.
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    T::deserialize(strict::Strict(serde_wasm_bindgen::Deserializer::from(value)))
+        .map_err(|e| request_error(format!("{what}: {e}")))
+}
+
+/// The options object of a function: `undefined`/`null` → the defaults.
+fn options<T: DeserializeOwned + Default>(value: &JsValue) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(request_error(format!("options must be an object, not {}", type_of(value))));
+    }
+    from_js(value.clone(), "options")
+}
+
+/// `options.config`: a `.kubeharden.yaml` object, or its YAML text (errors then carry its line);
+/// `undefined`/`null`: the defaults. Every error is a `ConfigError`.
+fn config(options: &JsValue) -> Result<Config, JsValue> {
+    let value = if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    if value.is_undefined() || value.is_null() {
+        return Ok(Config::default());
+    }
+    if let Some(text) = value.as_string() {
+        return Config::from_yaml(&text, Some(CONFIG_FILENAME)).map_err(|e| to_js_error(&e.into()));
+    }
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        let message = "`config` must be an object or the text of a `.kubeharden.yaml`";
+        return Err(to_js_error(&Error::Config(ConfigError::new(message))));
+    }
+    Config::deserialize(strict::Strict(serde_wasm_bindgen::Deserializer::from(value)))
+        .map_err(|e| to_js_error(&Error::Config(ConfigError::new(e.to_string()))))
+}
+
+/// The one text of `checkManifest`, `pss`, `netpol`: a string or UTF-8 bytes.
+fn text_file(text: &JsValue, filename: Option<String>, kind: Option<SourceKind>) -> Result<SourceFile, JsValue> {
+    let name = filename.unwrap_or_else(|| DEFAULT_FILENAME.to_owned());
+    let file = if let Some(t) = text.as_string() {
+        SourceFile::new(name, t)
+    } else if let Some(bytes) = text.dyn_ref::<js_sys::Uint8Array>() {
+        SourceFile::from_utf8(name, bytes.to_vec())
+    } else {
+        return Err(request_error(format!(
+            "the manifest text must be a string or a Uint8Array, not {}",
+            type_of(text)
+        )));
+    };
+    Ok(file.with_kind(kind))
+}
+
+/// The files of `checkFiles`, `pssFiles`, `netpolFiles`: `{name, content, kind?}` objects.
+fn files(files: JsValue) -> Result<Vec<SourceFile>, JsValue> {
+    if !js_sys::Array::is_array(&files) {
+        return Err(request_error("files must be an array of `{name, content}` objects".to_owned()));
+    }
+    let files: Vec<JsFile> = from_js(files, "files")?;
+    Ok(files.into_iter().map(JsFile::source).collect())
+}
+
+/// `typeof`, for messages (`null` and arrays named as such).
+fn type_of(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".to_owned()
+    } else if js_sys::Array::is_array(v) {
+        "an array".to_owned()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// Texts given one by one must each hold something to check; `strict` (default `true`, as in
+/// Python) throws the first input error.
+fn policy(strict: Option<bool>) -> InputPolicy {
+    InputPolicy { strict: strict.unwrap_or(true), require_content: true }
+}
+
+/// "Now" when the caller gives none: the clock, as the command line and Python read it.
+fn now_or_clock(now: Option<String>) -> String {
+    now.unwrap_or_else(|| js_sys::Date::new_0().to_iso_string().into())
+}
+
+/// Checks one text: YAML (several documents allowed), JSON or a Dockerfile, as a string or UTF-8
+/// bytes. Throws for a bad configuration or request, and (unless `strict: false`) for the first
+/// input error, a document that is no Kubernetes object included.
 ///
 /// # Errors
 /// A JS `Error` (see the crate docs).
 #[wasm_bindgen(js_name = "checkManifest")]
 pub fn check_manifest(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    // Taken as a JsValue: wasm-bindgen's string conversion of a non-string traps the instance.
-    let Some(text) = text.as_string() else {
-        return Err(to_js_error(&Error::Request("the manifest text must be a string".to_owned())));
-    };
-    let o: ManifestOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
-    let name = o.filename.unwrap_or_else(|| DEFAULT_FILENAME.to_owned());
-    run(vec![SourceFile::new(name, text)], o.config, o.now, o.strict)
+    let o: CheckOptions = self::options(&options)?;
+    let config = config(&options)?;
+    let file = text_file(&text, o.filename, o.kind)?;
+    run(vec![file], config, o.now, o.strict)
 }
 
 /// Checks several files together (cross-resource rules see all of them).
@@ -83,12 +291,17 @@ pub fn check_manifest(text: JsValue, options: JsValue) -> Result<JsValue, JsValu
 /// A JS `Error` (see the crate docs).
 #[wasm_bindgen(js_name = "checkFiles")]
 pub fn check_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    if !js_sys::Array::is_array(&files) {
-        return Err(to_js_error(&Error::Request("files must be an array of `{name, content}` objects".to_owned())));
-    }
-    let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
-    let o: FilesOptions = from_js(options).map_err(|e| to_js_error(&Error::Request(format!("options: {e}"))))?;
-    run(files, o.config, o.now, o.strict)
+    let files = self::files(files)?;
+    let o: CheckFilesOptions = self::options(&options)?;
+    let config = config(&options)?;
+    run(files, config, o.now, o.strict)
+}
+
+fn run(files: Vec<SourceFile>, config: Config, now: Option<String>, strict: Option<bool>) -> Result<JsValue, JsValue> {
+    let req =
+        CheckRequest { files, config, now: Some(now_or_clock(now)), inputs: policy(strict), ..Default::default() };
+    let report = kubeharden::check(&req).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
 }
 
 /// Every rule: id, name, default severity, title, references, peers and Markdown docs.
@@ -108,31 +321,55 @@ pub fn version() -> String {
     Tool::default().version
 }
 
-/// Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
-/// one manifest text at `level` (`baseline`, `restricted`, `privileged`) and `version` (`latest`
-/// or `v1.<minor>`), with the violations in Kubernetes' wording. The text is named `<input>`.
+/// What the front door reads a file as, `"yaml"` or `"dockerfile"`: the `kind` given, else by
+/// name, else by content (a text starting with `FROM`, `ARG` or `# syntax=` is a Dockerfile).
+/// For the page, which shows it.
 ///
 /// # Errors
-/// A JS `Error` (`RequestError` for a bad level or version, or non-string arguments).
-#[wasm_bindgen(js_name = "pss")]
-pub fn pss(text: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
-    let Some(text) = text.as_string() else {
-        return Err(to_js_error(&Error::Request("the manifest text must be a string".to_owned())));
-    };
-    run_pss(vec![SourceFile::new(DEFAULT_FILENAME, text)], &level, &version)
+/// A JS `Error` (`RequestError`) when `file` is not a `{name, content, kind?}` object.
+#[wasm_bindgen(js_name = "fileKind")]
+pub fn file_kind(file: JsValue) -> Result<String, JsValue> {
+    let file: JsFile = from_js(file, "file")?;
+    Ok(kubeharden::source::classify(&file.source()).as_str().to_owned())
 }
 
-/// Pod Security Standards over several files (`{name, content}` objects), as [`pss`].
+/// Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
+/// one text, at `level` (`baseline`, `restricted` — the default — or `privileged`) and `version`
+/// (`latest`, the default, or `v1.<minor>`), with the violations in Kubernetes' wording.
+///
+/// # Errors
+/// A JS `Error`: `RequestError` for a bad level, version or argument; `ParseError` for an input
+/// error unless `strict: false`.
+#[wasm_bindgen(js_name = "pss")]
+pub fn pss(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let o: PssOptions = self::options(&options)?;
+    let file = text_file(&text, o.filename.clone(), None)?;
+    run_pss(vec![file], o)
+}
+
+/// Pod Security Standards over several files, as [`pss`].
 ///
 /// # Errors
 /// A JS `Error` (see [`pss`]).
 #[wasm_bindgen(js_name = "pssFiles")]
-pub fn pss_files(files: JsValue, level: JsValue, version: JsValue) -> Result<JsValue, JsValue> {
-    if !js_sys::Array::is_array(&files) {
-        return Err(to_js_error(&Error::Request("files must be an array of `{name, content}` objects".to_owned())));
+pub fn pss_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let files = self::files(files)?;
+    let o: PssOptions = self::options(&options)?;
+    if o.filename.is_some() {
+        return Err(request_error("options: `filename` is for `pss`; each file of `pssFiles` has its name".to_owned()));
     }
-    let files: Vec<SourceFile> = from_js(files).map_err(|e| to_js_error(&Error::Request(format!("files: {e}"))))?;
-    run_pss(files, &level, &version)
+    run_pss(files, o)
+}
+
+fn run_pss(files: Vec<SourceFile>, o: PssOptions) -> Result<JsValue, JsValue> {
+    let req = PssRequest {
+        files,
+        level: o.level.unwrap_or_else(|| DEFAULT_LEVEL.to_owned()),
+        version: o.version.unwrap_or_else(|| DEFAULT_VERSION.to_owned()),
+        inputs: policy(o.strict),
+    };
+    let report = kubeharden::check_pss(&req).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
 }
 
 /// The Pod Security Standards versions the core knows, newest first: `latest`, `v1.<newest>`, …,
@@ -143,73 +380,66 @@ pub fn pss_versions() -> Vec<String> {
     std::iter::once("latest".to_owned()).chain((0..=LATEST_MINOR).rev().map(|m| format!("v1.{m}"))).collect()
 }
 
+/// NetworkPolicy reachability, offline: which workloads of one text may reach which. `from` and
+/// `to` name workloads (`name`, `namespace/name`, `Kind/namespace/name` or `external`): both give
+/// one pair, one a row or a column, neither the matrix; `port` (`8080`, `"8080/UDP"`, a port
+/// name) asks about one port.
+///
+/// # Errors
+/// A JS `Error`: `RequestError` for an unknown workload, a bad port or argument; `ParseError` for
+/// an input error unless `strict: false`.
+#[wasm_bindgen(js_name = "netpol")]
+pub fn netpol(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let o: NetpolOptions = self::options(&options)?;
+    let file = text_file(&text, o.filename.clone(), None)?;
+    run_netpol(vec![file], o)
+}
+
+/// NetworkPolicy reachability over several files, as [`netpol`].
+///
+/// # Errors
+/// A JS `Error` (see [`netpol`]).
+#[wasm_bindgen(js_name = "netpolFiles")]
+pub fn netpol_files(files: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let files = self::files(files)?;
+    let o: NetpolOptions = self::options(&options)?;
+    if o.filename.is_some() {
+        return Err(request_error(
+            "options: `filename` is for `netpol`; each file of `netpolFiles` has its name".to_owned(),
+        ));
+    }
+    run_netpol(files, o)
+}
+
+fn run_netpol(files: Vec<SourceFile>, o: NetpolOptions) -> Result<JsValue, JsValue> {
+    let req = NetpolRequest { files, from: o.from, to: o.to, port: o.port.map(|p| p.0), inputs: policy(o.strict) };
+    let report = kubeharden::check_netpol(&req).map_err(|e| to_js_error(&e))?;
+    to_js(&report)
+}
+
 /// A report (as returned by `checkManifest` / `checkFiles`) as a SARIF 2.1.0 log (JSON text).
 ///
 /// # Errors
 /// A JS `Error` (`RequestError`) when `report` is not a report object.
 #[wasm_bindgen(js_name = "toSarif")]
 pub fn to_sarif(report: JsValue) -> Result<String, JsValue> {
-    let bad = |e: String| to_js_error(&Error::Request(format!("report: {e}")));
-    if !report.is_object() {
-        return Err(bad("expected a report object".to_owned()));
+    if !report.is_object() || js_sys::Array::is_array(&report) {
+        return Err(request_error("report: expected a report object".to_owned()));
     }
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(report).map_err(|e| bad(e.to_string()))?;
-    let report: kubeharden::Report = serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
+    // A report is read as serde-wasm-bindgen reads it (known fields only): the contract allows
+    // fields to be added, so a report of a newer version is still one.
+    let report: Report = serde_wasm_bindgen::from_value(report).map_err(|e| request_error(format!("report: {e}")))?;
     Ok(kubeharden::report::sarif::render(&report))
 }
 
-fn run_pss(files: Vec<SourceFile>, level: &JsValue, version: &JsValue) -> Result<JsValue, JsValue> {
-    let (Some(level), Some(version)) = (level.as_string(), version.as_string()) else {
-        return Err(to_js_error(&Error::Request("the level and the version must be strings".to_owned())));
-    };
-    let report = kubeharden::check_pss(&PssRequest { files, level, version }).map_err(|e| to_js_error(&e))?;
-    to_js(&report)
-}
-
-fn run(
-    files: Vec<SourceFile>,
-    config: serde_json::Value,
-    now: Option<String>,
-    strict: bool,
-) -> Result<JsValue, JsValue> {
-    let config = config_from_js(config).map_err(|e| to_js_error(&e))?;
-    let report = kubeharden::check(&CheckRequest { files, config, now, ..CheckRequest::default() })
-        .map_err(|e| to_js_error(&e))?;
-    if strict {
-        if let Some(first) = report.errors.first() {
-            return Err(to_js_error(&Error::Parse(ParseError::from(first))));
-        }
-    }
-    to_js(&report)
-}
-
-fn config_from_js(value: serde_json::Value) -> Result<Config, Error> {
-    match value {
-        serde_json::Value::Null => Ok(Config::default()),
-        serde_json::Value::String(text) => Ok(Config::from_yaml(&text, Some(CONFIG_FILENAME))?),
-        v @ serde_json::Value::Object(_) => {
-            serde_json::from_value(v).map_err(|e| Error::Config(ConfigError::new(e.to_string())))
-        }
-        _ => Err(Error::Config(ConfigError::new("`config` must be an object or the text of a `.kubeharden.yaml`"))),
-    }
-}
-
-/// A JS value as `T`. Through `serde_json::Value` because serde-wasm-bindgen reads only the known
-/// keys of an object, so `deny_unknown_fields` would not see a misspelt option.
-fn from_js<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, String> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
-    serde_json::from_value(json).map_err(|e| e.to_string())
-}
-
-/// A value as plain JS data, through a JSON string and `JSON.parse`: for a report of thousands of
-/// findings this measured faster than building the objects with serde-wasm-bindgen's
-/// serializer, and the result is JSON by construction (the contract's shape, nulls included).
+/// A value of the core as plain JS data (objects, arrays, `null` for `None`): its serde JSON text,
+/// read by the engine's `JSON.parse` — no intermediate Rust value. Every result leaves this way.
+/// serde-wasm-bindgen's serializer builds the same objects with a call into JS per field and per
+/// string, which measured slower on the page's 1 MB example (5 287 findings: best 70–88 ms
+/// against 55–70) and much slower on the dense one (27 522: 191–276 ms against 114–160):
+/// bindings-wasm/README.md, "Budgets".
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(value)
-        .map_err(|e| to_js_error(&Error::Request(format!("cannot convert the result: {e}"))))?;
+    let json = serde_json::to_string(value).map_err(|e| request_error(format!("cannot convert the result: {e}")))?;
     js_sys::JSON::parse(&json)
 }
 
@@ -218,7 +448,7 @@ fn to_js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let (name, file, document, line, column) = match e {
         Error::Config(c) => ("ConfigError", c.file(), None, c.line(), c.column()),
-        Error::Parse(p) => ("ParseError", Some(p.file()), p.document(), p.line(), p.column()),
+        Error::Input(p) => ("ParseError", Some(p.file.as_str()), p.document, p.line, p.column),
         _ => ("RequestError", None, None, None, None),
     };
     err.set_name(name);

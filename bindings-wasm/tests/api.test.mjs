@@ -4,7 +4,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { checkFiles, checkManifest, pss, pssFiles, pssVersions, rules, toSarif, version } from "../index.js";
+import {
+  checkFiles,
+  checkManifest,
+  fileKind,
+  netpol,
+  netpolFiles,
+  pss,
+  pssFiles,
+  pssVersions,
+  rules,
+  toSarif,
+  version,
+} from "../index.js";
 
 const data = (name) => readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8");
 const privilegedPod = data("privileged-pod.yaml");
@@ -186,9 +198,9 @@ test("arguments of the wrong type throw a RequestError and never trap the instan
   assertAlive();
 });
 
-test("a syntax error is a located input error, or a ParseError with strict", () => {
+test("a syntax error is a ParseError, or with strict: false a located input error", () => {
   const text = "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: {}\n";
-  const r = checkManifest(text, { filename: "broken.yaml" });
+  const r = checkManifest(text, { filename: "broken.yaml", strict: false });
   assert.equal(r.errors.length, 1);
   const [err] = r.errors;
   assert.equal(err.file, "broken.yaml");
@@ -196,7 +208,7 @@ test("a syntax error is a located input error, or a ParseError with strict", () 
   assert.equal(typeof err.message, "string");
   assert.equal(r.summary.errors, 1);
 
-  const e = thrown(() => checkManifest(text, { filename: "broken.yaml", strict: true }));
+  const e = thrown(() => checkManifest(text, { filename: "broken.yaml" }));
   assert.ok(e instanceof Error);
   assert.equal(e.name, "ParseError");
   assert.equal(e.file, "broken.yaml");
@@ -240,7 +252,7 @@ spec:
 `;
 
 test("pss: a privileged pod is denied at baseline, with check `privileged` located on its line", () => {
-  const r = pss(privilegedPod, "baseline", "latest");
+  const r = pss(privilegedPod, { level: "baseline", version: "latest" });
   assert.equal(r.level, "baseline");
   assert.equal(r.version, "latest");
   assert.deepEqual(r.errors, []);
@@ -258,12 +270,12 @@ test("pss: a privileged pod is denied at baseline, with check `privileged` locat
   assert.equal(privilegedPod.split("\n")[v.line - 1].trim(), "privileged: true");
   assert.equal(typeof v.column, "number");
   // the privileged level admits everything
-  assert.equal(pss(privilegedPod, "privileged", "latest").results[0].allowed, true);
+  assert.equal(pss(privilegedPod, { level: "privileged" }).results[0].allowed, true);
 });
 
 test("pss: a hardened pod is allowed at restricted; pssFiles names the files and finds controllers", () => {
   for (const version of ["latest", "v1.0", "v1.25", pssVersions()[1]]) {
-    const r = pss(hardenedPod, "restricted", version);
+    const r = pss(hardenedPod, { level: "restricted", version });
     assert.equal(r.version, version);
     assert.equal(r.results.length, 1);
     assert.equal(r.results[0].allowed, true, `${version}: ${JSON.stringify(r.results[0].violations)}`);
@@ -272,7 +284,7 @@ test("pss: a hardened pod is allowed at restricted; pssFiles names the files and
   const r = pssFiles([
     { name: "hardened.yaml", content: hardenedPod },
     { name: "app.yaml", content: data("app.yaml") },
-  ], "restricted", "latest");
+  ], { level: "restricted", version: "latest" });
   assert.deepEqual(r.results.map((x) => `${x.file} ${x.object.kind}/${x.object.name} ${x.allowed}`), [
     "hardened.yaml Pod/hardened true",
     "app.yaml Deployment/web false",
@@ -284,22 +296,24 @@ test("pss: a hardened pod is allowed at restricted; pssFiles names the files and
 });
 
 test("pss: bad level, version or arguments throw a RequestError; input errors are listed", () => {
-  const level = thrown(() => pss(privilegedPod, "strict", "latest"));
+  const level = thrown(() => pss(privilegedPod, { level: "strict" }));
   assert.ok(level instanceof Error);
   assert.equal(level.name, "RequestError");
   assert.match(level.message, /`strict`/);
-  const version = thrown(() => pss(privilegedPod, "baseline", "1.30"));
+  const version = thrown(() => pss(privilegedPod, { level: "baseline", version: "1.30" }));
   assert.ok(version instanceof Error);
   assert.equal(version.name, "RequestError");
   assert.match(version.message, /`1\.30`/);
-  for (const args of [[42, "baseline", "latest"], [privilegedPod, 1, "latest"], [privilegedPod, "baseline"]]) {
+  for (const args of [[42], [privilegedPod, 1], [privilegedPod, "baseline"], [privilegedPod, { level: 3 }], [privilegedPod, { levl: "baseline" }]]) {
     const e = thrown(() => pss(...args));
     assert.ok(e instanceof Error);
-    assert.equal(e.name, "RequestError");
+    assert.equal(e.name, "RequestError", `${args[1]}: ${e.message}`);
   }
-  const files = thrown(() => pssFiles("pod.yaml", "baseline", "latest"));
+  assert.match(thrown(() => pss(privilegedPod, "baseline")).message, /options must be an object, not string/);
+  assert.match(thrown(() => pss(privilegedPod, { levl: "baseline" })).message, /unknown field `levl`/);
+  const files = thrown(() => pssFiles("pod.yaml", { level: "baseline" }));
   assert.equal(files.name, "RequestError");
-  const broken = pssFiles([{ name: "broken.yaml", content: "kind: Pod\nmetadata: {name: x\n" }], "baseline", "latest");
+  const broken = pssFiles([{ name: "broken.yaml", content: "kind: Pod\nmetadata: {name: x\n" }], { level: "baseline", strict: false });
   assert.equal(broken.results.length, 0);
   assert.equal(broken.errors.length, 1);
   assert.equal(broken.errors[0].file, "broken.yaml");
@@ -312,7 +326,7 @@ test("pssVersions: latest, then v1.<newest> down to v1.0, each accepted by pss",
   assert.equal(versions.at(-1), "v1.0");
   const minors = versions.slice(1).map((v) => Number(/^v1\.(\d+)$/.exec(v)[1]));
   assert.deepEqual(minors, Array.from({ length: minors.length }, (_, i) => minors.length - 1 - i));
-  for (const v of versions) assert.equal(pss(privilegedPod, "baseline", v).version, v);
+  for (const v of versions) assert.equal(pss(privilegedPod, { level: "baseline", version: v }).version, v);
 });
 
 test("toSarif: a SARIF 2.1.0 log whose results are the report's findings", () => {
@@ -342,14 +356,14 @@ test("toSarif: a SARIF 2.1.0 log whose results are the report's findings", () =>
   // the same report after a JSON round trip (as the page copies it) gives the same log
   assert.equal(toSarif(JSON.parse(JSON.stringify(report))), text);
   // input errors become notifications
-  const broken = checkManifest("kind: Pod\nmetadata: {name: x\n", { filename: "broken.yaml" });
+  const broken = checkManifest("kind: Pod\nmetadata: {name: x\n", { filename: "broken.yaml", strict: false });
   const notes = JSON.parse(toSarif(broken)).runs[0].invocations[0];
   assert.equal(notes.executionSuccessful, false);
   assert.equal(notes.toolExecutionNotifications.length, 1);
 });
 
 test("toSarif: anything but a report throws a RequestError", () => {
-  for (const bad of [undefined, null, 42, "report", {}, { version: 1 }, [], pss(privilegedPod, "baseline", "latest")]) {
+  for (const bad of [undefined, null, 42, "report", {}, { version: 1 }, [], pss(privilegedPod)]) {
     const e = thrown(() => toSarif(bad));
     assert.ok(e instanceof Error, String(e));
     assert.equal(e.name, "RequestError");
@@ -405,8 +419,10 @@ test("hostile: huge inputs (a 4 MB manifest of 20k pods, a 8 MB scalar, 50k docu
 
   const scalar = hostile(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  x: "${"y".repeat(8 * 1024 * 1024)}"\n`);
   assert.ok(!(scalar instanceof Error));
-  const docs = hostile("---\na: 1\n".repeat(50_000));
-  assert.ok(!(docs instanceof Error));
+  // 50 000 documents that are no Kubernetes object: one input error each, never a clean report.
+  const docs = hostile("---\na: 1\n".repeat(50_000), { strict: false });
+  assert.equal(docs.errors.length, 50_000);
+  assert.match(docs.errors[0].message, /not a Kubernetes object/);
 });
 
 test("hostile: binary junk, NUL bytes, lone surrogates and a BOM", () => {
@@ -418,4 +434,175 @@ test("hostile: binary junk, NUL bytes, lone surrogates and a BOM", () => {
   assert.ok(bom.findings.some((f) => f.rule === "POD001"));
   hostile("", { filename: "empty.json" });
   hostile("{", { filename: "x.json" });
+});
+
+// ---- issue 16.8: never a silent pass at the boundary --------------------------------------------
+
+const dockerfile = "FROM ubuntu:latest\nRUN apt-get install -y curl\n";
+
+test("a pasted Dockerfile is recognised by its content, or named with kind", () => {
+  const sniffed = checkManifest(dockerfile);
+  assert.deepEqual(sniffed.errors, []);
+  assert.ok(sniffed.findings.some((f) => f.rule.startsWith("DKR")), JSON.stringify(sniffed.findings));
+  assert.ok(sniffed.findings.every((f) => f.file === "<input>"));
+  // A YAML name says YAML: read so, a Dockerfile is no Kubernetes object, and says so.
+  const asYaml = thrown(() => checkManifest(dockerfile, { filename: "pasted.yaml" }));
+  assert.equal(asYaml.name, "ParseError");
+  assert.match(asYaml.message, /not a Kubernetes object/);
+  const named = checkManifest(dockerfile, { filename: "pasted.yaml", kind: "dockerfile" });
+  assert.deepEqual(named.findings.map((f) => f.rule), sniffed.findings.map((f) => f.rule));
+  const files = checkFiles([{ name: "build", content: dockerfile }, { name: "x.txt", content: dockerfile, kind: "dockerfile" }]);
+  assert.deepEqual([...new Set(files.findings.map((f) => f.file))].sort(), ["build", "x.txt"]);
+  assert.equal(fileKind({ name: "pasted-1", content: dockerfile }), "dockerfile");
+  assert.equal(fileKind({ name: "pasted-1", content: privilegedPod }), "yaml");
+  assert.equal(fileKind({ name: "Dockerfile", content: "" }), "dockerfile");
+  assert.equal(fileKind({ name: "app.yaml", content: dockerfile }), "yaml");
+  assert.equal(fileKind({ name: "app.yaml", content: dockerfile, kind: "dockerfile" }), "dockerfile");
+  const kind = thrown(() => checkManifest(dockerfile, { kind: "docker" }));
+  assert.equal(kind.name, "RequestError");
+  assert.match(kind.message, /unknown variant `docker`/);
+});
+
+test("text that is no Kubernetes object is an error, not a clean report", () => {
+  for (const text of ["hello", "[1, 2, 3]", "{\"foo\": 1}", "a: 1\n"]) {
+    const e = thrown(() => checkManifest(text));
+    assert.equal(e.name, "ParseError");
+    assert.match(e.message, /not a Kubernetes object/);
+    assert.equal(e.document, 0);
+    const r = checkManifest(text, { strict: false });
+    assert.equal(r.errors.length, 1);
+    assert.deepEqual(r.findings, []);
+  }
+  // Nothing is nothing to check: no error.
+  assert.deepEqual(checkManifest("# only a comment\n").errors, []);
+  const secret = thrown(() => checkManifest("password: hunter2\n"));
+  assert.doesNotMatch(secret.message, /hunter2/);
+  assert.equal(thrown(() => pss("hello")).name, "ParseError");
+  assert.match(thrown(() => pss(dockerfile)).message, /a Dockerfile holds no Kubernetes object/);
+  assert.equal(thrown(() => netpol("hello")).name, "ParseError");
+});
+
+test("misspelt keys are refused at every depth", () => {
+  const cases = [
+    [() => checkManifest(privilegedPod, { config: { options: { nope: 1 } } }), "ConfigError", /nope/],
+    [() => checkManifest(privilegedPod, { config: { severity: { "privileged-container": "urgent" } } }), "ConfigError", /urgent/],
+    [() => checkManifest(privilegedPod, { config: { options: { "vulnerability-waivers": [{ id: "x", reason: "r", expires: "2030-01-01", pkg: "a" }] } } }), "ConfigError", /pkg/],
+    [() => checkFiles([{ name: "a.yaml", content: privilegedPod, knd: "yaml" }]), "RequestError", /knd/],
+    [() => netpol(privilegedPod, { form: "a" }), "RequestError", /form/],
+  ];
+  for (const [call, name, message] of cases) {
+    const e = thrown(call);
+    assert.equal(e.name, name, e.message);
+    assert.match(e.message, message);
+  }
+  assertAlive();
+});
+
+// ---- issue 21.10: bytes, one set of defaults ----------------------------------------------------------
+
+test("UTF-8 bytes are accepted everywhere; other bytes are the command's input error", () => {
+  const bytes = new TextEncoder().encode(privilegedPod);
+  assert.deepEqual(checkManifest(bytes), checkManifest(privilegedPod));
+  assert.deepEqual(checkFiles([{ name: "p.yaml", content: bytes }]), checkFiles([{ name: "p.yaml", content: privilegedPod }]));
+  assert.deepEqual(pss(bytes), pss(privilegedPod));
+  assert.deepEqual(netpol(bytes), netpol(privilegedPod));
+  const bad = new Uint8Array([...new TextEncoder().encode("apiVersion: v1\nkind: Pod\nmetadata: {name: "), 0xff, 0x7d, 0x0a]);
+  const e = thrown(() => checkManifest(bad, { filename: "bad.yaml" }));
+  assert.equal(e.name, "ParseError");
+  assert.equal(e.file, "bad.yaml");
+  // The message of `kubeharden scan bad.yaml` for the same bytes (cli/src/inputs.rs).
+  assert.equal(e.message, "bad.yaml: not valid UTF-8 (line 3, byte 42): YAML and JSON manifests must be UTF-8");
+  assert.equal(checkManifest(bad, { strict: false }).errors.length, 1);
+});
+
+test("one set of defaults: pss at restricted, latest; strict; now from the clock", () => {
+  const r = pss(privilegedPod);
+  assert.equal(r.level, "restricted");
+  assert.equal(r.version, "latest");
+  assert.deepEqual(pss(privilegedPod, {}), r);
+  assert.deepEqual(pssFiles([{ name: "<input>", content: privilegedPod }]), r);
+  // Without `now`, the date rules compare with the clock (as the command and Python do).
+  const old = readFileSync(new URL("../../core/src/rules/image/image_too_old/fail.json", import.meta.url), "utf8");
+  assert.ok(checkManifest(old, { filename: "img.json" }).findings.some((f) => f.name === "image-too-old"));
+  assert.ok(!checkManifest(old, { filename: "img.json", now: "2024-01-01T00:00:00Z" }).findings.some((f) => f.name === "image-too-old"));
+});
+
+// ---- netpol ---------------------------------------------------------------------------------------------------
+
+const network = data("network.yaml");
+
+test("netpol: a pair, a row, a column and the matrix", () => {
+  const pair = netpol(network, { from: "api", to: "db", port: 5432 });
+  assert.equal(pair.scope, "pair");
+  assert.equal(pair.port, "5432");
+  assert.equal(pair.pairs.length, 1);
+  const [p] = pair.pairs;
+  assert.equal(p.from, "Deployment/shop/api");
+  assert.equal(p.allowed, true);
+  assert.equal(p.ports, "5432/TCP");
+  assert.deepEqual(p.ingress.allowedBy, [{ policy: "shop/db", rule: "ingress[0]", peer: 0, peerDescription: "from[0]", ports: "5432/TCP" }]);
+  assert.deepEqual(p.ingress.isolatedBy, ["shop/db"]);
+  assert.equal(p.egress.isolated, false);
+  assert.equal(netpol(network, { from: "external", to: "db" }).pairs[0].allowed, false);
+  const row = netpol(network, { from: "api" });
+  assert.equal(row.scope, "row");
+  assert.deepEqual(row.pairs.map((x) => x.to), row.workloads);
+  const column = netpolFiles([{ name: "net.yaml", content: network }], { to: "shop/db" });
+  assert.equal(column.scope, "column");
+  assert.deepEqual(column.pairs.map((x) => x.from), column.workloads);
+  const matrix = netpol(network);
+  assert.deepEqual(matrix.workloads, ["Deployment/shop/api", "Deployment/shop/db", "external"]);
+  assert.equal(matrix.pairs.length, 8);
+  assert.equal(matrix.from, null);
+  assert.deepEqual(matrix.errors, []);
+  assert.deepEqual(JSON.parse(JSON.stringify(matrix)), matrix, "plain data");
+});
+
+test("netpol: errors", () => {
+  const cases = [
+    [{ from: "nope" }, "RequestError", /no workload `nope` in the input/],
+    [{ port: 0 }, "RequestError", /--port: port `0` is not between 1 and 65535/],
+    [{ port: "80/XYZ" }, "RequestError", /`XYZ` is not TCP, UDP or SCTP/],
+    [{ from: "external", to: "external" }, "RequestError", /does not cross the cluster/],
+    [{ port: true }, "RequestError", /a port number or a string/],
+  ];
+  for (const [options, name, message] of cases) {
+    const e = thrown(() => netpol(network, options));
+    assert.equal(e.name, name);
+    assert.match(e.message, message);
+  }
+  // An input error comes first: the workload may be in the file that could not be read.
+  assert.equal(thrown(() => netpol("kind: Deployment\nmetadata: {name: [\n", { from: "api" })).name, "ParseError");
+  const invalid = network.replace("matchLabels: {app: api}", "matchExpressions: [{key: app, operator: in, values: [api]}]");
+  const warned = netpol(invalid, { filename: "net.yaml" });
+  assert.equal(warned.warnings.length, 1);
+  assert.equal(warned.warnings[0].file, "net.yaml");
+  assert.match(warned.warnings[0].message, /`in` is not a selector operator/);
+  assert.match(thrown(() => netpolFiles([], { filename: "x" })).message, /each file of `netpolFiles` has its name/);
+  assertAlive();
+});
+
+// No secret reaches a report: the values planted in core/tests/data/leaks (shared with the
+// command's and the Python package's tests) appear in no result, JSON or SARIF.
+test("planted secrets reach no result", () => {
+  const leaks = (name) => readFileSync(new URL(`../../core/tests/data/leaks/${name}`, import.meta.url), "utf8");
+  const planted = leaks("planted.txt").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+  assert.ok(planted.length >= 15);
+  const clean = (what, text) => {
+    for (const v of planted) assert.ok(!text.includes(v), `${what} shows the planted secret ${v}`);
+    assert.ok(!text.includes("S3CR3T"), `${what} shows part of a planted secret`);
+  };
+  const files = ["manifests.yaml", "minified.json", "Dockerfile"].map((name) => ({ name, content: leaks(name) }));
+  const report = checkFiles(files, { now: "2026-11-22T00:00:00Z" });
+  const names = new Set(report.findings.map((f) => f.name));
+  for (const rule of ["literal-secret-in-env", "duplicate-key", "dockerfile-secret-in-env", "configmap-credentials"]) {
+    assert.ok(names.has(rule), `${rule} did not fire`);
+  }
+  clean("checkFiles", JSON.stringify(report));
+  clean("toSarif", toSarif(report));
+  for (const f of files.slice(0, 2)) {
+    clean(`checkManifest(${f.name})`, JSON.stringify(checkManifest(f.content, { filename: f.name, now: "2026-11-22T00:00:00Z" })));
+    clean(`pss(${f.name})`, JSON.stringify(pss(f.content, { filename: f.name })));
+    clean(`netpol(${f.name})`, JSON.stringify(netpol(f.content, { filename: f.name })));
+  }
 });

@@ -193,7 +193,7 @@ async function shownPss(page) {
 }
 
 function expectedPss(files, level, version) {
-  return pssFiles(files, level, version).results.map((r) =>
+  return pssFiles(files, { level, version }).results.map((r) =>
     `${r.allowed ? "admitted" : "denied"} ${r.object.kind}/${r.object.name} ${r.violations.map((v) => `${v.check}@${v.line}: ${v.message}`).join(" | ")}`);
 }
 
@@ -207,7 +207,7 @@ test("Pod Security Standards: level and version choices, denied objects, a viola
   assert.deepEqual(await page.$$eval("#pss-level option", (os) => os.map((o) => o.value)), ["baseline", "restricted"]);
 
   await paste(page, app);
-  const files = [{ name: "manifest.yaml", content: app }];
+  const files = [{ name: "pasted-1", content: app }];
   // baseline (the default): the privileged web Deployment is denied, the worker admitted
   assert.match(await page.textContent("#pss h2"), /baseline, latest/);
   assert.deepEqual(await shownPss(page), expectedPss(files, "baseline", "latest"));
@@ -245,6 +245,30 @@ test("Pod Security Standards: level and version choices, denied objects, a viola
   await page.context().close();
 });
 
+test("a pasted Dockerfile is recognised and checked; Read as changes what a tab is", async () => {
+  const page = await openPage("light");
+  const dockerfile = "FROM ubuntu:latest\nRUN apt-get install -y curl\n";
+  await paste(page, dockerfile);
+  assert.equal(await page.getAttribute(".tab.active", "data-kind"), "dockerfile");
+  assert.equal(await page.textContent(".tab.active .kind"), "Dockerfile");
+  assert.equal(await page.inputValue("#kind"), "auto");
+  const rules = await page.$$eval(".finding", (fs) => fs.map((f) => f.dataset.rule));
+  assert.ok(rules.length > 0 && rules.every((r) => r.startsWith("DKR")), `${rules}`);
+  assert.equal(await page.textContent("#input-errors"), "");
+  assert.match(await page.textContent("#pss"), /No pod-bearing objects/);
+  // Read as YAML, the text is no Kubernetes object: the page says so instead of "No findings".
+  await rechecked(page, () => page.selectOption("#kind", "yaml"));
+  assert.equal(await page.getAttribute(".tab.active", "data-kind"), "yaml");
+  assert.match(await page.textContent("#input-errors"), /not a Kubernetes object/);
+  assert.match(await page.textContent("#summary"), /1 input error/);
+  assert.equal(await page.locator(".finding").count(), 0);
+  // Text that is no manifest, read automatically, says so too.
+  await rechecked(page, () => page.selectOption("#kind", "auto"));
+  await paste(page, "hello\n");
+  assert.match(await page.textContent("#input-errors"), /not a Kubernetes object: the document is a string/);
+  await page.context().close();
+});
+
 test("dropped files become tabs, are checked together, and a finding opens its file", async () => {
   const page = await openPage("dark");
   await paste(page, app);
@@ -257,15 +281,15 @@ test("dropped files become tabs, are checked together, and a finding opens its f
   }, [pod, "kind: Pod\nmetadata: {name: x\n"]);
   await page.waitForFunction((n) => Number(document.getElementById("summary").dataset.checks) > n, before);
   const tabs = await page.$$eval(".tab", (ts) => ts.map((t) => t.firstChild.textContent));
-  assert.deepEqual(tabs, ["manifest.yaml", "debug-pod.yaml", "broken.yaml"]);
+  assert.deepEqual(tabs, ["pasted-1", "debug-pod.yaml", "broken.yaml"]);
   assert.match(await page.textContent("#summary"), /3 files/);
   assert.match(await page.textContent("#summary"), /1 input error/);
   assert.match(await page.textContent("#input-errors"), /broken\.yaml:\d+/);
 
   // a finding of the pasted file switches the editor back to it
-  const item = page.locator('.finding[data-file="manifest.yaml"]').first();
+  const item = page.locator('.finding[data-file="pasted-1"]').first();
   await item.click();
-  assert.equal(await page.textContent(".tab.active"), "manifest.yaml×");
+  assert.equal(await page.textContent(".tab.active"), "pasted-1YAML×");
   assert.equal(await page.inputValue("#editor"), app);
   const podItem = page.locator('.finding[data-file="debug-pod.yaml"][data-rule="POD001"]');
   await podItem.click();

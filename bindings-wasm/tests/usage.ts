@@ -3,6 +3,9 @@
 import {
   checkFiles,
   checkManifest,
+  fileKind,
+  netpol,
+  netpolFiles,
   pss,
   pssFiles,
   pssVersions,
@@ -13,12 +16,15 @@ import {
   type Config,
   type Finding,
   type KubehardenError,
+  type NetpolPair,
+  type NetpolReport,
   type PssLevel,
   type PssReport,
   type PssViolation,
   type Report,
   type RuleInfo,
   type Severity,
+  type SourceKind,
 } from "kubeharden-wasm";
 
 const config: Config = {
@@ -30,9 +36,11 @@ const config: Config = {
   "annotation-suppressions": true,
   options: { "secret-name-patterns": ["PIN"] },
 };
-const options: CheckOptions = { filename: "pod.yaml", config, now: "2026-11-22T00:00:00Z", strict: false };
+const options: CheckOptions = { filename: "pod.yaml", kind: "yaml", config, now: "2026-11-22T00:00:00Z", strict: false };
 
 const report: Report = checkManifest("kind: Pod\n", options);
+const fromBytes: Report = checkManifest(new TextEncoder().encode("FROM alpine\n"), { kind: "dockerfile" });
+const kind: SourceKind = fileKind({ name: "pasted-1", content: "FROM alpine\n" });
 const yamlConfig: Report = checkManifest("kind: Pod\n", { config: "ignore: [POD001]\n" });
 const many: Report = checkFiles([{ name: "a.yaml", content: "kind: Pod\n" }], { config: { ignore: ["POD001"] } });
 const worst: Severity | undefined = report.findings.map((f: Finding) => f.severity).sort()[0];
@@ -45,11 +53,15 @@ const onByDefault: string[] = list.filter((r) => r.enabled_by_default).map((r) =
 const v: string = version();
 
 const level: PssLevel = "restricted";
-const admission: PssReport = pss("kind: Pod\n", level, pssVersions()[0] ?? "latest");
+const admission: PssReport = pss("kind: Pod\n", { level, version: pssVersions()[0] ?? "latest", filename: "pod.yaml" });
+const byDefault: PssReport = pss(new Uint8Array());
 const denied: string[] = admission.results
   .filter((r) => !r.allowed)
   .map((r) => `${r.file}:${r.document} ${r.object.kind}/${r.object.name ?? "?"}`);
-const checks: PssViolation[] = pssFiles([{ name: "a.yaml", content: "kind: Pod\n" }], "baseline", "v1.30").results.flatMap((r) => r.violations);
+const checks: PssViolation[] = pssFiles([{ name: "a.yaml", content: "kind: Pod\n" }], { level: "baseline", version: "v1.30" }).results.flatMap((r) => r.violations);
+const reach: NetpolReport = netpol("kind: Pod\n", { from: "web", to: "external", port: 8080, strict: false });
+const denied2: NetpolPair[] = netpolFiles([{ name: "a.yaml", content: "", kind: "yaml" }], { port: "http" }).pairs.filter((p) => !p.allowed);
+const via: string[] = reach.pairs.flatMap((p) => p.ingress.allowedBy.map((a) => `${a.policy} ${a.rule} ${a.peer ?? "-"} ${a.peerDescription}`));
 const where: number[] = checks.map((c) => c.line + c.column);
 const sarif: string = toSarif(report);
 
@@ -68,10 +80,16 @@ checkManifest("", { fileName: "x.yaml" });
 // @ts-expect-error: checkFiles takes no filename
 checkFiles([], { filename: "x.yaml" });
 // @ts-expect-error: PSS levels are a closed set
-pss("", "strict", "latest");
+pss("", { level: "strict" });
+// @ts-expect-error: the level and version are options, not positional arguments
+pss("", "baseline", "latest");
+// @ts-expect-error: pssFiles takes no filename
+pssFiles([], { filename: "x.yaml" });
+// @ts-expect-error: kinds are a closed set
+checkManifest("", { kind: "docker" });
 // @ts-expect-error: toSarif takes a Report, not a PssReport
 toSarif(admission);
 // @ts-expect-error: severities are a closed set
 const bad: Config = { severity: { x: "urgent" } };
 
-console.log(worst, lines, critical, kinds, firstError, onByDefault, v, bad, denied, where, sarif.length);
+console.log(worst, lines, critical, kinds, firstError, onByDefault, v, bad, denied, where, sarif.length, fromBytes, kind, byDefault, denied2, via);

@@ -1,7 +1,7 @@
 // The manifest checker page. All checking is kubeharden's core compiled to WebAssembly (./pkg/,
 // written by ../build.sh); this file only keeps the editor's files, builds the request, renders
 // the report and copies it. No rule logic here and no request other than this site's own files.
-import init, { checkFiles, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
+import init, { checkFiles, fileKind, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -27,26 +27,38 @@ spec:
 `;
 
 // Profiles: what to check. Each builds a report from the files; the list is the one place to add
-// more (e.g. one entry per Pod Security Standards level once the core exports `pss`).
+// more. Input errors are listed on the page (`strict: false`), not thrown.
 const PROFILES = [
   {
     id: "default",
     label: "Rules on by default",
-    run: (files) => checkFiles(files, {}),
+    run: (files) => checkFiles(files, { strict: false }),
   },
   {
     id: "all",
     label: "All rules",
-    run: (files) => checkFiles(files, { config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name) } }),
+    run: (files) => checkFiles(files, {
+      strict: false,
+      config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name) },
+    }),
   },
   {
     id: "high",
     label: "Critical and high only",
     run: (files) => checkFiles(files, {
+      strict: false,
       config: { select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name) },
     }),
   },
 ];
+
+// What a tab's text is read as: the core decides by name and content ("auto"), or the user says.
+const KINDS = [
+  { id: "auto", label: "auto" },
+  { id: "yaml", label: "YAML / JSON" },
+  { id: "dockerfile", label: "Dockerfile" },
+];
+const KIND_LABEL = { yaml: "YAML", dockerfile: "Dockerfile" };
 
 // Pod Security Standards levels offered (the versions come from the core: pssVersions()).
 const PSS_LEVELS = [
@@ -66,7 +78,9 @@ const FIX = new Map(RULES.map((r) => [r.id, fixSnippet(r.docs)]));
 const TITLE = new Map(RULES.map((r) => [r.id, r.title]));
 
 const state = {
-  files: [{ name: "manifest.yaml", content: "" }],
+  // A pasted text's name says nothing about it, so the core reads its content: a Dockerfile
+  // pasted here is checked as one. Files opened or dropped keep their names.
+  files: [{ name: "pasted-1", content: "" }],
   active: 0,
   report: null,
   pss: null,
@@ -103,9 +117,15 @@ function el(tag, className, text) {
 
 // ---- checking ---------------------------------------------------------------------------------
 
+/** A tab's file as the core takes it: with its kind when the user chose one. */
+function asInput(f) {
+  return f.kind ? { name: f.name, content: f.content, kind: f.kind } : { name: f.name, content: f.content };
+}
+
 function check() {
   const profile = PROFILES.find((p) => p.id === $("profile").value) ?? PROFILES[0];
-  const files = state.files.filter((f) => f.content.trim() !== "");
+  const files = state.files.filter((f) => f.content.trim() !== "").map(asInput);
+  renderTabs();
   const t0 = performance.now();
   let report;
   let error = null;
@@ -126,13 +146,16 @@ function check() {
   renderHighlight();
 }
 
-/** The Pod Security Admission verdicts for the files at the chosen level and version. */
+/** The Pod Security Admission verdicts for the manifests at the chosen level and version. */
 function checkPss(files) {
   const level = $("pss-level").value;
   const version = $("pss-version").value;
+  // Dockerfiles have no pods to admit; their findings are the check's.
+  const manifests = files.filter((f) => fileKind(f) === "yaml");
   const t0 = performance.now();
   try {
-    return { level, version, report: pssFiles(files, level, version), error: null, ms: performance.now() - t0 };
+    const report = pssFiles(manifests, { level, version, strict: false });
+    return { level, version, report, error: null, ms: performance.now() - t0 };
   } catch (e) {
     return { level, version, report: null, error: e, ms: performance.now() - t0 };
   }
@@ -335,6 +358,11 @@ function renderTabs() {
   tabs.replaceChildren();
   state.files.forEach((f, i) => {
     const tab = el("button", `tab${i === state.active ? " active" : ""}`, f.name);
+    const kind = fileKind(asInput(f));
+    tab.dataset.kind = kind;
+    const badge = el("span", `kind${f.kind ? " chosen" : ""}`, KIND_LABEL[kind]);
+    badge.title = f.kind ? "read as you chose" : "recognised by name and content";
+    tab.append(badge);
     tab.type = "button";
     tab.setAttribute("role", "tab");
     tab.setAttribute("aria-selected", String(i === state.active));
@@ -357,6 +385,7 @@ function renderTabs() {
 function activate(i) {
   state.active = i;
   editor.value = state.files[i].content;
+  $("kind").value = state.files[i].kind ?? "auto";
   renderTabs();
   renderGutter();
   renderHighlight();
@@ -483,6 +512,17 @@ for (const v of pssVersions()) {
 }
 $("pss-level").addEventListener("change", check);
 $("pss-version").addEventListener("change", check);
+for (const k of KINDS) {
+  const o = el("option", "", k.label);
+  o.value = k.id;
+  $("kind").append(o);
+}
+$("kind").addEventListener("change", () => {
+  const f = state.files[state.active];
+  if ($("kind").value === "auto") delete f.kind;
+  else f.kind = $("kind").value;
+  check();
+});
 
 for (const x of EXPORTS) {
   const b = el("button", "", x.label);

@@ -2,6 +2,12 @@
 //! scanned directory are not followed unless asked, so a scan never leaves the tree it was given
 //! and a link loop ends.
 //!
+//! Nothing is skipped silently: hidden files and directories (`.github/`, `.deploy/`) are read;
+//! only version-control metadata (`.git`, `.hg`, `.svn`, `.bzr`, `.jj`) is left out without a
+//! word. Dependency and build directories (`node_modules`, `target`) and what is not a regular
+//! file (a FIFO, a socket, a device: reading one could block forever) are skipped with a notice
+//! ([`Item::Skipped`]); a path named on the command line is always read.
+//!
 //! The Python binding's `kubeharden.scan_paths` reads inputs with this module too, so both read
 //! the same files.
 
@@ -12,13 +18,19 @@ use std::path::{Path, PathBuf};
 use kubeharden::SourceFile;
 
 /// Whether a directory entry is a file kubeharden reads: YAML and JSON (manifests, image
-/// metadata, Trivy reports) and Dockerfiles by name.
+/// metadata, Trivy reports) and Dockerfiles by name, hidden ones included.
 pub fn is_scannable(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    (matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name))
-        && !name.starts_with('.')
+    matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name)
 }
+
+/// Version-control metadata: never scanned, without a notice.
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", ".jj"];
+
+/// Directories of dependencies and build output: skipped with a notice (name one on the command
+/// line to scan it).
+const SKIPPED_DIRS: &[&str] = &["node_modules", "target"];
 
 /// A file to read, or a problem met while listing inputs.
 pub enum Item {
@@ -26,6 +38,15 @@ pub enum Item {
     Path(PathBuf),
     /// A problem: (name, message).
     Problem(String, String),
+    /// A path left out of a directory walk, with the reason: (name, reason). Not an error, but
+    /// said on standard error.
+    Skipped(String, String),
+}
+
+/// The notice for a skipped path, as printed on standard error.
+#[must_use]
+pub fn skipped_notice(name: &str, reason: &str) -> String {
+    format!("kubeharden: skipped `{}`: {reason}", kubeharden::report::escape::escape_control(name))
 }
 
 /// Expands the command-line paths into files, in a deterministic order.
@@ -76,16 +97,34 @@ fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize, seen: &mut 
             }
             match std::fs::metadata(&p) {
                 Ok(m) if m.is_dir() => walk(&p, follow, out, depth + 1, seen),
-                Ok(_) if is_scannable(&p) => out.push(Item::Path(p)),
+                Ok(m) if m.is_file() && is_scannable(&p) => out.push(Item::Path(p)),
+                Ok(_) if is_scannable(&p) => out.push(Item::Skipped(
+                    p.display().to_string(),
+                    "not a regular file (a FIFO, socket or device; name it to read it)".to_owned(),
+                )),
                 _ => {}
             }
         } else if ft.is_dir() {
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
+            if VCS_DIRS.contains(&name) {
+                continue;
+            }
+            if SKIPPED_DIRS.contains(&name) {
+                out.push(Item::Skipped(
+                    p.display().to_string(),
+                    "a dependency or build directory (name it to scan it)".to_owned(),
+                ));
                 continue;
             }
             walk(&p, follow, out, depth + 1, seen);
+        } else if ft.is_file() {
+            if is_scannable(&p) {
+                out.push(Item::Path(p));
+            }
         } else if is_scannable(&p) {
-            out.push(Item::Path(p));
+            out.push(Item::Skipped(
+                p.display().to_string(),
+                "not a regular file (a FIFO, socket or device; name it to read it)".to_owned(),
+            ));
         }
     }
 }
@@ -114,13 +153,10 @@ pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err((name, format!("larger than {} MiB: refused", MAX_FILE_BYTES / 1024 / 1024)));
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(SourceFile::new(name, s)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = e.as_bytes();
-            let line = text.get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
-            Err((name, format!("not valid UTF-8 (line {line}, byte {at}): YAML and JSON manifests must be UTF-8")))
-        }
+    // Decoded as the bindings decode bytes: the same message for the same bad byte.
+    let file = SourceFile::from_utf8(name, bytes);
+    match file.unreadable() {
+        Some(message) => Err((file.name.clone(), message.to_owned())),
+        None => Ok(file),
     }
 }

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use kubeharden::api::InputError;
-use kubeharden::pss::{check_pss, PssReport, PssRequest};
+use kubeharden::pss::{check_pss, PssRequest, DEFAULT_LEVEL, DEFAULT_VERSION};
+use kubeharden::report::pss as render;
+use kubeharden::SourceFile;
 
 use crate::inputs::{self, Item};
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
@@ -27,10 +28,10 @@ pub struct PssArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Pod Security Standards level: baseline, restricted (or privileged: allows everything).
-    #[arg(long)]
+    #[arg(long, default_value = DEFAULT_LEVEL)]
     pub level: String,
     /// Policy version: `latest` or `v1.<minor>` (v1.0 … v1.37).
-    #[arg(long, default_value = "latest")]
+    #[arg(long, default_value = DEFAULT_VERSION)]
     pub version: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -43,32 +44,28 @@ pub struct PssArgs {
 /// Runs `pss`: exit 0 when every object is allowed, 1 when one is denied, 2 on a usage or input
 /// error.
 pub fn run(a: &PssArgs) -> u8 {
-    let mut files = Vec::new();
-    let mut unreadable = Vec::new();
-    for item in inputs::expand(&a.paths, a.follow_symlinks) {
-        let read = match item {
-            Item::Path(p) => inputs::read(&p),
-            Item::Problem(name, msg) => Err((name, msg)),
-        };
-        match read {
-            Ok(src) => files.push(src),
-            Err((file, message)) => {
-                unreadable.push(InputError { file, document: None, line: None, column: None, message })
+    let files = inputs::expand(&a.paths, a.follow_symlinks)
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Path(p) => Some(inputs::read(&p).unwrap_or_else(|(name, message)| SourceFile::failed(name, message))),
+            Item::Problem(name, message) => Some(SourceFile::failed(name, message)),
+            Item::Skipped(name, reason) => {
+                errln!("{}", inputs::skipped_notice(&name, &reason));
+                None
             }
-        }
-    }
-    let req = PssRequest { files, level: a.level.clone(), version: a.version.clone() };
-    let mut report = match check_pss(&req) {
+        })
+        .collect();
+    let req = PssRequest { files, level: a.level.clone(), version: a.version.clone(), ..PssRequest::default() };
+    let report = match check_pss(&req) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    report.errors.splice(0..0, unreadable);
     let text = match a.format {
-        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-        Format::Text => render_text(&report),
+        Format::Json => render::render_json(&report),
+        Format::Text => render::render_text(&report),
     };
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
@@ -79,37 +76,4 @@ pub fn run(a: &PssArgs) -> u8 {
     } else {
         EXIT_FINDINGS
     }
-}
-
-fn render_text(report: &PssReport) -> String {
-    let mut out = String::new();
-    for e in &report.errors {
-        let at = match (e.line, e.column) {
-            (Some(l), Some(c)) => format!(":{l}:{c}"),
-            _ => String::new(),
-        };
-        out.push_str(&format!("{}{at}: error: {}\n", e.file, e.message));
-    }
-    for r in &report.results {
-        let o = &r.object;
-        let name = match (&o.namespace, &o.name) {
-            (Some(ns), Some(n)) => format!("{ns}/{n}"),
-            (None, Some(n)) => n.clone(),
-            _ => "(unnamed)".to_owned(),
-        };
-        let verdict = if r.allowed { "allowed" } else { "denied" };
-        out.push_str(&format!("{} [document {}]: {} `{name}`: {verdict}\n", r.file, r.document, o.kind));
-        for v in &r.violations {
-            out.push_str(&format!("  {}:{}:{}: {}: {}\n", r.file, v.line, v.column, v.check, v.message));
-        }
-    }
-    let denied = report.results.iter().filter(|r| !r.allowed).count();
-    out.push_str(&format!(
-        "{} pod-bearing object(s) at {} {}: {} allowed, {denied} denied\n",
-        report.results.len(),
-        report.level,
-        report.version,
-        report.results.len() - denied
-    ));
-    out
 }

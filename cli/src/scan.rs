@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::report::{self, baseline};
-use kubeharden::{Checker, Config, FileResult, SourceFile};
+use kubeharden::{Checker, Config, FailOn, Inventory, ParseOptions, Report, Source, SourceFile};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Item};
@@ -28,6 +28,47 @@ pub enum Format {
     Tickets,
 }
 
+/// `--fail-on`: the values of the configuration's `fail-on` ([`kubeharden::FailOn`]).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOnArg {
+    /// Exit 1 on critical findings.
+    Critical,
+    /// Exit 1 on high findings or worse (the default).
+    High,
+    /// Exit 1 on medium findings or worse.
+    Medium,
+    /// Exit 1 on low findings or worse.
+    Low,
+    /// Exit 1 on any finding.
+    Info,
+    /// Exit 0 whatever the findings (2 still means errors).
+    Never,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(a: FailOnArg) -> Self {
+        match a {
+            FailOnArg::Critical => FailOn::Critical,
+            FailOnArg::High => FailOn::High,
+            FailOnArg::Medium => FailOn::Medium,
+            FailOnArg::Low => FailOn::Low,
+            FailOnArg::Info => FailOn::Info,
+            FailOnArg::Never => FailOn::Never,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    /// Colour when standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
 /// Arguments of `scan`.
 #[derive(Args, Debug)]
 pub struct ScanArgs {
@@ -37,9 +78,10 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Exit 1 when a finding is at or above this severity: critical, high, medium, low, info or never.
-    #[arg(long)]
-    pub fail_on: Option<String>,
+    /// Exit 1 when a finding is at or above this severity (default: the configuration's
+    /// `fail-on`, else high).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub fail_on: Option<FailOnArg>,
     /// Configuration file (default: .kubeharden.yaml in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -58,9 +100,14 @@ pub struct ScanArgs {
     /// Follow symbolic links inside scanned directories.
     #[arg(long)]
     pub follow_symlinks: bool,
-    /// Colour: auto (on a terminal), always, never.
-    #[arg(long, default_value = "auto")]
-    pub color: String,
+    /// Exit 2 when the paths hold no file to read, or nothing kubeharden checks (no Kubernetes
+    /// object, Dockerfile, image metadata or Trivy report); without it, that is a warning on
+    /// standard error.
+    #[arg(long)]
+    pub fail_on_empty: bool,
+    /// Colour of the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
     /// Name the image of a metadata file that names none (`skopeo inspect --config`):
     /// `REF=FILE`, repeatable; the file is scanned too.
     #[arg(long = "image", value_name = "REF=FILE")]
@@ -94,7 +141,7 @@ pub fn image_files(
         .into_iter()
         .filter_map(|i| match i {
             Item::Path(p) => Some(p),
-            Item::Problem(..) => None,
+            Item::Problem(..) | Item::Skipped(..) => None,
         })
         .collect();
     for spec in specs {
@@ -120,59 +167,107 @@ pub fn image_files(
 }
 
 /// Loads the configuration: `--config`, else `.kubeharden.yaml` in the working directory.
+///
+/// A configuration that exists but cannot be read is an error (exit 2), never the defaults in
+/// silence: not UTF-8 (UTF-16 included), larger than [`kubeharden::config::MAX_CONFIG_BYTES`], a
+/// directory, a dangling symbolic link. A `.kubeharden.yaml` that is not a regular file (a FIFO,
+/// a socket, a device) is an error without being opened, since reading a FIFO would block; a file
+/// named with `--config` is read whatever it is (`--config <(generate-config)` is a pipe).
 pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
-    let (p, required) = match path {
+    use std::io::Read as _;
+    let (p, explicit) = match path {
         Some(p) => (p.clone(), true),
         None => (PathBuf::from(".kubeharden.yaml"), false),
     };
-    match std::fs::read_to_string(&p) {
-        Ok(text) => Config::from_yaml(&text, Some(&p.display().to_string())).map_err(|e| e.to_string()),
-        Err(_) if !required => Ok(Config::default()),
-        Err(e) => Err(format!("{}: cannot read the configuration: {e}", p.display())),
+    let name = p.display().to_string();
+    let shown = kubeharden::report::escape::escape_control(&name).into_owned();
+    let fail = |why: String| format!("{shown}: cannot read the configuration: {why}");
+    if !explicit {
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) if m.is_dir() => return Err(fail("it is a directory".to_owned())),
+            Ok(_) => {
+                return Err(fail(
+                    "it is not a regular file (a FIFO, a socket or a device): not opened; remove it, or name the configuration with --config".to_owned(),
+                ))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(&p).is_ok() {
+                    return Err(fail("it is a symbolic link to nothing".to_owned()));
+                }
+                return Ok(Config::default());
+            }
+            Err(e) => return Err(fail(e.to_string())),
+        }
     }
+    let limit = kubeharden::config::MAX_CONFIG_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(&p)
+        .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() > limit {
+        return Err(fail(format!("larger than {} KiB: refused", limit / 1024)));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(fail("it is UTF-16: save it as UTF-8".to_owned()));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes().get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
+        fail(format!("not valid UTF-8 (line {line}, byte {at}): save it as UTF-8"))
+    })?;
+    Config::from_yaml(&text, Some(&shown)).map_err(|e| e.to_string())
 }
 
 /// The system clock as RFC 3339 (the library never reads the clock).
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // civil from days (Howard Hinnant)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    kubeharden::time::format_rfc3339(i64::try_from(secs).unwrap_or(i64::MAX))
 }
 
-/// Reads every input in parallel and analyses it; returns the sources (for text excerpts) too.
-pub fn analyze_all(checker: &Checker, paths: &[PathBuf], follow: bool) -> (Vec<SourceFile>, Vec<FileResult>) {
-    let items = inputs::expand(paths, follow);
+/// Reads every input in parallel and parses it through the front door
+/// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
+/// the order of the expanded paths. Paths the walk skipped are said on standard error.
+pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
+    let mut items = inputs::expand(paths, follow);
+    items.retain(|item| match item {
+        Item::Skipped(name, reason) => {
+            errln!("{}", inputs::skipped_notice(name, reason));
+            false
+        }
+        _ => true,
+    });
     let one = |item: Item| match item {
-        Item::Problem(name, msg) => (None, Checker::unreadable(&name, msg)),
+        Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
         Item::Path(p) => match inputs::read(&p) {
             Ok(src) => {
-                let r = checker.analyze(&src);
-                (Some(src), r)
+                let parsed = kubeharden::source::parse(&src, options);
+                (Some(src), parsed)
             }
-            Err((name, msg)) => (None, Checker::unreadable(&name, msg)),
+            Err((name, msg)) => (None, Source::unreadable(&name, msg)),
         },
     };
     // One file (the pre-commit case): no thread pool to start.
-    let results: Vec<(Option<SourceFile>, FileResult)> =
+    let results: Vec<(Option<SourceFile>, Source)> =
         if items.len() <= 1 { items.into_iter().map(one).collect() } else { items.into_par_iter().map(one).collect() };
-    let mut sources = Vec::new();
-    let mut files = Vec::new();
-    for (s, r) in results {
-        sources.extend(s);
-        files.push(r);
+    let mut texts = Vec::new();
+    let mut sources = Vec::with_capacity(results.len());
+    for (t, s) in results {
+        texts.extend(t);
+        sources.push(s);
     }
-    (sources, files)
+    (texts, sources)
+}
+
+/// Checks parsed files with the inventory's extraction and the per-file rules run in parallel.
+pub fn check_all(checker: &Checker, sources: &[Source]) -> Report {
+    if sources.len() <= 1 {
+        return checker.check_sources(sources);
+    }
+    let parts = sources.par_iter().map(Inventory::extract).collect();
+    let inventory = Inventory::from_parts(sources, parts);
+    let per_file = (0..sources.len()).into_par_iter().map(|i| checker.check_file(&inventory, i)).collect();
+    checker.report(&inventory, per_file)
 }
 
 /// Runs `scan`.
@@ -180,7 +275,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     let mut config = match load_config(a.config.as_ref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -188,48 +283,43 @@ pub fn run(a: &ScanArgs) -> u8 {
         config.select = Some(a.select.clone());
     }
     config.ignore.extend(a.ignore.iter().cloned());
-    if let Some(f) = &a.fail_on {
-        config.fail_on = Some(f.clone());
+    if let Some(f) = a.fail_on {
+        config.fail_on = Some(f.into());
     }
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
     }
-    let threshold = match config.fail_threshold() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
     let checker = match Checker::new(&config, Some(&now)) {
         Ok(c) => c.with_image_files(image_map),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    let (mut sources, mut files) = analyze_all(&checker, &paths, a.follow_symlinks);
+    let (mut sources, parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
     if a.format != Format::Text {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
         }
     }
-    let full = checker.finish_in_place(&mut files);
+    let full = check_all(&checker, &parsed);
+    let empty = empty_notice(&parsed, &full);
     // The syntax trees are not needed any more and the process ends soon: freeing them node by
     // node would cost a twentieth of the scan.
-    std::mem::forget(files);
+    std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
-            eprintln!("error: {}: cannot write the baseline: {e}", path.display());
+            errln!("error: {}: cannot write the baseline: {e}", path.display());
             return EXIT_ERROR;
         }
     }
@@ -244,7 +334,7 @@ pub fn run(a: &ScanArgs) -> u8 {
             let earlier = match earlier {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
+                    errln!("error: {}: {e}", path.display());
                     return EXIT_ERROR;
                 }
             };
@@ -255,10 +345,10 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let color = a.output.is_none()
-        && match a.color.as_str() {
-            "always" => true,
-            "never" => false,
-            _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        && match a.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
     let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let mut text = match a.format {
@@ -274,20 +364,42 @@ pub fn run(a: &ScanArgs) -> u8 {
         if a.format == Format::Text {
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     if let Err(e) = emit(a, &report, &text) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
-    if !report.errors.is_empty() {
+    if let Some(notice) = &empty {
+        errln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
+    }
+    if !report.errors.is_empty() || (a.fail_on_empty && empty.is_some()) {
         EXIT_ERROR
     } else if threshold.is_some_and(|t| report.fails(t)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// What to say when a scan read nothing, or nothing it checks (as ruff says "No Python files
+/// found"): a run that checked nothing must not look like a clean one.
+fn empty_notice(parsed: &[Source], report: &Report) -> Option<String> {
+    if parsed.is_empty() {
+        return Some(
+            "no file to scan under the given paths (kubeharden reads .yaml, .yml, .json and Dockerfiles)".to_owned(),
+        );
+    }
+    let checked = report.summary.objects > 0
+        || parsed.iter().any(|s| s.dockerfile.is_some() || !s.images.is_empty() || s.trivy.is_some());
+    (!checked && report.errors.is_empty()).then(|| {
+        format!(
+            "no Kubernetes object, Dockerfile, image metadata or Trivy report in the {} file{} read: nothing was checked",
+            parsed.len(),
+            if parsed.len() == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.

@@ -50,6 +50,8 @@ fn stdin_input_and_exit_codes() {
     // --fail-on never: exit 0 whatever is found
     let (code, _, _) = run(&["scan", "-", "--fail-on", "never"], Some(PRIVILEGED));
     assert_eq!(code, 0);
+    // values are read case-insensitively, as in the configuration
+    assert_eq!(run(&["scan", "-", "--fail-on", "NEVER"], Some(PRIVILEGED)).0, 0);
     // a threshold above every finding
     let (code, _, _) =
         run(&["scan", "-", "--select", "privileged-container", "--fail-on", "critical"], Some(PRIVILEGED));
@@ -59,7 +61,12 @@ fn stdin_input_and_exit_codes() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["scan"], None).0, 2);
-    assert_eq!(run(&["scan", "-", "--fail-on", "sometimes"], Some(PRIVILEGED)).0, 2);
+    let (code, _, err) = run(&["scan", "-", "--fail-on", "sometimes"], Some(PRIVILEGED));
+    assert_eq!(code, 2);
+    assert!(err.contains("[possible values: critical, high, medium, low, info, never]"), "{err}");
+    let (code, _, err) = run(&["scan", "-", "--color", "sometimes"], Some(PRIVILEGED));
+    assert_eq!(code, 2);
+    assert!(err.contains("[possible values: auto, always, never]"), "{err}");
     assert_eq!(run(&["scan", "-", "--select", "no-such-rule"], Some(PRIVILEGED)).0, 2);
     assert_eq!(run(&["scan", "/nonexistent/path.yaml"], None).0, 2);
     assert_eq!(run(&["explain", "no-such-rule"], None).0, 2);

@@ -59,3 +59,11 @@ fn exit_codes_and_formats() {
     let (code, _) = pss(&["--level", "baseline", "-"], "kind: [unclosed");
     assert_eq!(code, 2);
 }
+
+/// One set of defaults across the command line, Python and JavaScript: `restricted`, `latest`.
+#[test]
+fn level_and_version_default_to_restricted_latest() {
+    let (code, out) = pss(&["-"], DEPLOYMENT);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.ends_with("1 pod-bearing object(s) at restricted latest: 0 allowed, 1 denied\n"), "{out}");
+}

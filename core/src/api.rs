@@ -63,7 +63,47 @@ impl FromStr for Severity {
     }
 }
 
-/// One input file: a name (used in findings) and its text.
+/// What a file is read as: YAML/JSON documents, or a Dockerfile. Without one, the front door
+/// decides by name, then by content ([`crate::source::classify`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SourceKind {
+    /// YAML or JSON documents: Kubernetes manifests, image metadata, Trivy reports (`"yaml"`).
+    #[serde(rename = "yaml")]
+    Documents,
+    /// A Dockerfile or Containerfile (`"dockerfile"`).
+    #[serde(rename = "dockerfile")]
+    Dockerfile,
+}
+
+impl SourceKind {
+    /// The name in requests and options: `yaml` or `dockerfile`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Documents => "yaml",
+            SourceKind::Dockerfile => "dockerfile",
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SourceKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "yaml" => Ok(SourceKind::Documents),
+            "dockerfile" => Ok(SourceKind::Dockerfile),
+            _ => Err(format!("unknown kind `{s}` (expected `yaml` or `dockerfile`)")),
+        }
+    }
+}
+
+/// One input file: a name (used in findings), its text and, optionally, what it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFile {
@@ -71,13 +111,60 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text.
     pub content: String,
+    /// What the file is; `None`: by its name, then by its content ([`crate::source::classify`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SourceKind>,
+    /// Why the file could not be read (bytes that are not UTF-8): the front door reports it as an
+    /// input error. Never in JSON, whose strings are text.
+    #[serde(skip)]
+    unreadable: Option<String>,
 }
 
 impl SourceFile {
     /// A source file from a name and its text.
     #[must_use]
     pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
-        SourceFile { name: name.into(), content: content.into() }
+        SourceFile { name: name.into(), content: content.into(), kind: None, unreadable: None }
+    }
+
+    /// A source file from a name and its bytes, decoded as UTF-8 the way the command-line program
+    /// reads files: bytes that are not UTF-8 make a file the front door reports as an input error
+    /// (with the line and byte of the first bad one), never a lossy text.
+    #[must_use]
+    pub fn from_utf8(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceFile::new(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let line = e.as_bytes().get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
+                SourceFile::failed(
+                    name,
+                    format!("not valid UTF-8 (line {line}, byte {at}): YAML and JSON manifests must be UTF-8"),
+                )
+            }
+        }
+    }
+
+    /// A file that could not be read at all (an I/O error, a skipped path): the front door
+    /// reports `message` as its input error.
+    #[must_use]
+    pub fn failed(name: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut file = SourceFile::new(name, String::new());
+        file.unreadable = Some(message.into());
+        file
+    }
+
+    /// The same file, read as `kind` (`None`: by name, then by content).
+    #[must_use]
+    pub fn with_kind(mut self, kind: Option<SourceKind>) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Why the file could not be read, if it could not ([`SourceFile::from_utf8`]).
+    #[must_use]
+    pub fn unreadable(&self) -> Option<&str> {
+        self.unreadable.as_deref()
     }
 }
 
@@ -98,6 +185,26 @@ pub struct CheckRequest {
     /// `{"registry.example.com/app:1.0": "app-config.json"}` (`--image REF=FILE` on the CLI).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_files: BTreeMap<String, String>,
+    /// How the inputs are held to account (`{"strict": true, "require_content": true}`).
+    #[serde(default)]
+    pub inputs: InputPolicy,
+}
+
+/// How a request treats its inputs; shared by every request (`check`, `check_pss`, `netpol`).
+/// The defaults are the command line's, which reads whole directories; the Python and WASM
+/// bindings, given texts one by one, set both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputPolicy {
+    /// Fail with the first input error ([`crate::Error::Input`]) instead of reporting it.
+    #[serde(default)]
+    pub strict: bool,
+    /// Every document must be something the command reads (a Kubernetes object, or for `scan`
+    /// also image metadata or a Trivy report; a Dockerfile counts for `scan` only): a document
+    /// that is none of these (`hello`, a mapping without `kind`) is an input error instead of
+    /// being skipped, as a directory walk skips a chart's `values.yaml`.
+    #[serde(default)]
+    pub require_content: bool,
 }
 
 /// A finding: one rule violated at one place.
@@ -133,7 +240,8 @@ pub struct Finding {
 }
 
 /// An input that could not be read: a syntax error, a document that cannot be a Kubernetes
-/// object, a file of an unknown kind.
+/// object, a file of an unknown kind. Reported in [`Report::errors`] (and the other reports), or
+/// raised as [`crate::Error::Input`] by strict requests: one type for both.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputError {
     /// File name.
@@ -147,6 +255,27 @@ pub struct InputError {
     /// What is wrong.
     pub message: String,
 }
+
+impl InputError {
+    /// An error about a whole file (no document or position).
+    #[must_use]
+    pub fn in_file(file: &str, message: String) -> Self {
+        InputError { file: file.to_owned(), document: None, line: None, column: None, message }
+    }
+}
+
+/// `file:line:column: document N: message`, as the text report prints it.
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::error::location_prefix(Some(&self.file), self.line, self.column))?;
+        if let Some(d) = self.document {
+            write!(f, "document {d}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
 
 /// The tool that wrote a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +326,10 @@ pub struct Report {
     pub suppressed: usize,
     /// Counts.
     pub summary: Summary,
+    /// The input's secret values, for renderers that quote source lines (never serialized: the
+    /// messages above are already free of them).
+    #[serde(skip)]
+    pub redactions: crate::report::redact::Redactions,
 }
 
 impl Report {

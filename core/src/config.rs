@@ -18,6 +18,13 @@ use serde::{Deserialize, Serialize};
 use crate::api::Severity;
 use crate::error::ConfigError;
 
+/// Largest configuration text read: 1 MiB (a configuration is a few hundred bytes; a waiver
+/// list of thousands of entries still fits).
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
+/// Deepest nesting of a configuration (`options.vulnerability-waivers[0].id` is 3 levels).
+pub const MAX_CONFIG_DEPTH: usize = 16;
+
 fn yes() -> bool {
     true
 }
@@ -41,9 +48,9 @@ pub struct Config {
     /// Severity overrides, by rule name or id.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
-    /// The exit-code threshold of the CLI: a severity, or `never`.
+    /// The exit-code threshold of the CLI: a severity, or `never` (default `high`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<FailOn>,
     /// Whether `kubeharden.io/ignore.*` annotations suppress findings.
     #[serde(default = "yes")]
     pub annotation_suppressions: bool,
@@ -64,6 +71,91 @@ impl Default for Config {
             annotation_suppressions: true,
             options: Options::default(),
         }
+    }
+}
+
+/// `fail-on`: the lowest severity that makes a check fail (the CLI's exit code 1), or `never`.
+/// Read case-insensitively (`HIGH` is `high`); written in lowercase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Fail on critical findings.
+    Critical,
+    /// Fail on high findings or worse (the default).
+    #[default]
+    High,
+    /// Fail on medium findings or worse.
+    Medium,
+    /// Fail on low findings or worse.
+    Low,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+impl FailOn {
+    /// Every value, in the order of the docs.
+    pub const ALL: [FailOn; 6] =
+        [FailOn::Critical, FailOn::High, FailOn::Medium, FailOn::Low, FailOn::Info, FailOn::Never];
+
+    /// The severity at or above which a check fails; `None` for `never`.
+    #[must_use]
+    pub const fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    /// The lowercase name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Critical => "critical",
+            FailOn::High => "high",
+            FailOn::Medium => "medium",
+            FailOn::Low => "low",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+impl std::fmt::Display for FailOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FailOn::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown value `{s}` (expected critical, high, medium, low, info or never)"))
+    }
+}
+
+/// Read while the YAML reader is at the value, so an error carries its line and the key.
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = FailOn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("critical, high, medium, low, info or never")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<FailOn, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -94,15 +186,20 @@ pub struct Options {
     pub vulnerability_waivers: Vec<VulnerabilityWaiver>,
 }
 
-/// An accepted vulnerability: it stops failing the gate until `expires` (inclusive).
+/// An accepted vulnerability: it stops failing the gate until `expires` (inclusive). Checked
+/// while it is read (a non-empty `id` and `reason`, a date in `expires`), so the error names the
+/// file, line and key; [`VulnerabilityWaiver::check`] checks one built in code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct VulnerabilityWaiver {
     /// The vulnerability id (`CVE-2024-1234`, `GHSA-...`).
+    #[serde(deserialize_with = "waiver_id")]
     pub id: String,
     /// Why it is accepted (required, not empty).
+    #[serde(deserialize_with = "waiver_reason")]
     pub reason: String,
     /// The last day the waiver works (`2026-12-31`, or an RFC 3339 time).
+    #[serde(deserialize_with = "waiver_expires")]
     pub expires: String,
     /// Only this package (default: every package).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,14 +209,119 @@ pub struct VulnerabilityWaiver {
     pub image: Option<String>,
 }
 
+/// A check of one string value: the error says what is wrong with it.
+type Check = fn(&str) -> Result<(), String>;
+
+/// What a waiver's `id` must be: not empty.
+fn check_waiver_id(id: &str) -> Result<(), String> {
+    if id.trim().is_empty() {
+        return Err("must not be empty: name the vulnerability (`CVE-2024-1234`)".to_owned());
+    }
+    Ok(())
+}
+
+/// What a waiver's `reason` must be: not empty.
+fn check_waiver_reason(reason: &str) -> Result<(), String> {
+    if reason.trim().is_empty() {
+        return Err("must not be empty: say why the vulnerability is accepted".to_owned());
+    }
+    Ok(())
+}
+
+/// What a waiver's `expires` must be: a date (or an RFC 3339 time).
+fn check_waiver_expires(expires: &str) -> Result<(), String> {
+    if crate::time::parse_rfc3339(expires).is_none() {
+        return Err(format!("`{expires}` is not a date (`2026-12-31`)"));
+    }
+    Ok(())
+}
+
+/// Deserializes a string field and checks it while the reader is at its value.
+/// (Inside the visitor: an error raised there carries the value's line and key.)
+fn checked<'de, D: serde::Deserializer<'de>>(d: D, check: Check) -> Result<String, D::Error> {
+    struct V(Check);
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
+            (self.0)(s).map_err(E::custom)?;
+            Ok(s.to_owned())
+        }
+    }
+    d.deserialize_str(V(check))
+}
+
+fn waiver_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_id)
+}
+
+fn waiver_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_reason)
+}
+
+fn waiver_expires<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, check_waiver_expires)
+}
+
+impl VulnerabilityWaiver {
+    /// Checks a waiver built in code as reading one does: a non-empty `id` and `reason`, a date in
+    /// `expires`.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the waiver.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let fields: [(&str, &str, Check); 3] = [
+            ("id", &self.id, check_waiver_id),
+            ("reason", &self.reason, check_waiver_reason),
+            ("expires", &self.expires, check_waiver_expires),
+        ];
+        for (key, value, check) in fields {
+            check(value).map_err(|e| {
+                let which = if self.id.trim().is_empty() {
+                    "a vulnerability waiver".to_owned()
+                } else {
+                    format!("the waiver of `{}`", self.id)
+                };
+                ConfigError::new(format!("{which}: `{key}` {e}"))
+            })?;
+        }
+        Ok(())
+    }
+}
+
 impl Config {
     /// Reads a configuration from YAML text. `file` names it in errors.
     ///
     /// # Errors
-    /// A [`ConfigError`] with line and column for malformed YAML, unknown keys, or wrong types.
+    /// A [`ConfigError`] with line and column for malformed YAML, unknown keys, or wrong types;
+    /// for a text over [`MAX_CONFIG_BYTES`], nesting deeper than [`MAX_CONFIG_DEPTH`] or an alias
+    /// bomb.
     pub fn from_yaml(text: &str, file: Option<&str>) -> Result<Config, ConfigError> {
+        if text.len() > MAX_CONFIG_BYTES {
+            let message = format!(
+                "the configuration is {} bytes, larger than the limit of {} KiB: refused",
+                text.len(),
+                MAX_CONFIG_BYTES / 1024
+            );
+            return Err(ConfigError::new(message).at(file, None, None));
+        }
         if text.trim().is_empty() {
             return Ok(Config::default());
+        }
+        // Nesting and aliases first, with the manifests' reader and tighter limits (linear in the
+        // text): the YAML library behind serde is quadratic in nesting (a 100,000-deep
+        // `enable: [[[...]]]` took 29 s), and a configuration is never more than a few levels
+        // deep.
+        let limits = crate::syntax::Limits {
+            max_depth: MAX_CONFIG_DEPTH,
+            max_alias_nodes: 10_000,
+            max_alias_bytes: MAX_CONFIG_BYTES,
+            max_input_bytes: MAX_CONFIG_BYTES,
+        };
+        if let Some((_, e)) = crate::syntax::parse_yaml(text, &limits).error {
+            return Err(ConfigError::new(e.message).at(file, Some(e.line), Some(e.column)));
         }
         serde_yaml::from_str::<Config>(text).map_err(|e| {
             let (line, col) =
@@ -128,16 +330,10 @@ impl Config {
         })
     }
 
-    /// The `fail-on` threshold: `Ok(None)` for `never`, the default `high` when unset.
-    ///
-    /// # Errors
-    /// A [`ConfigError`] for an unknown value.
-    pub fn fail_threshold(&self) -> Result<Option<Severity>, ConfigError> {
-        match self.fail_on.as_deref() {
-            None => Ok(Some(Severity::High)),
-            Some("never") => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(ConfigError::new),
-        }
+    /// The `fail-on` threshold: `None` for `never`, the default `high` when unset.
+    #[must_use]
+    pub fn fail_threshold(&self) -> Option<Severity> {
+        self.fail_on.unwrap_or_default().threshold()
     }
 }
 
@@ -155,6 +351,60 @@ mod tests {
     }
 
     #[test]
+    fn fail_on_is_checked_when_read() {
+        let e = Config::from_yaml("enable: []\nfail-on: sometimes\n", Some("k.yaml")).unwrap_err();
+        assert_eq!((e.file(), e.line()), (Some("k.yaml"), Some(2)));
+        assert_eq!(
+            e.message(),
+            "fail-on: unknown value `sometimes` (expected critical, high, medium, low, info or never)"
+        );
+        let e = serde_json::from_str::<Config>(r#"{"fail-on": "sometimes"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown value `sometimes`"), "{e}");
+        let c = Config::from_yaml("fail-on: MEDIUM\n", None).unwrap();
+        assert_eq!((c.fail_on, c.fail_threshold()), (Some(FailOn::Medium), Some(Severity::Medium)));
+        assert_eq!(Config::default().fail_threshold(), Some(Severity::High));
+        let json = serde_json::to_string(&Config { fail_on: Some(FailOn::Never), ..Config::default() }).unwrap();
+        assert!(json.contains(r#""fail-on":"never""#), "{json}");
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap().fail_threshold(), None);
+    }
+
+    #[test]
+    fn waivers_are_checked_when_read() {
+        let yaml = "options:\n  vulnerability-waivers:\n    - id: CVE-1\n      reason: ok\n      expires: next year\n";
+        let e = Config::from_yaml(yaml, Some("k.yaml")).unwrap_err();
+        assert_eq!((e.file(), e.line(), e.column()), (Some("k.yaml"), Some(5), Some(16)));
+        assert_eq!(e.message(), "options.vulnerability-waivers[0].expires: `next year` is not a date (`2026-12-31`)");
+        let json = r#"{"options": {"vulnerability-waivers": [{"id": " ", "reason": "x", "expires": "2026-12-31"}]}}"#;
+        let e = serde_json::from_str::<Config>(json).unwrap_err();
+        assert!(e.to_string().starts_with("must not be empty: name the vulnerability"), "{e}");
+        let ok = "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31T12:00:00Z}\n";
+        let w = &Config::from_yaml(ok, None).unwrap().options.vulnerability_waivers;
+        assert_eq!(w.len(), 1);
+        assert!(w.iter().all(|w| w.check().is_ok()));
+    }
+
+    #[test]
+    fn size_and_nesting_are_bounded() {
+        let e = Config::from_yaml(&format!("# {}\n", "x".repeat(MAX_CONFIG_BYTES)), Some("k.yaml")).unwrap_err();
+        assert!(e.message().contains("larger than the limit of 1024 KiB"), "{e}");
+        let deep = format!("enable: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let t = std::time::Instant::now();
+        let e = Config::from_yaml(&deep, Some("k.yaml")).unwrap_err();
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        assert!(e.message().contains("nested deeper than"), "{e}");
+        assert_eq!((e.file(), e.line()), (Some("k.yaml"), Some(1)));
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        let e = Config::from_yaml(bomb, None).unwrap_err();
+        assert!(e.message().contains("alias"), "{e}");
+        // a configuration as deep as ours is read
+        let c = Config::from_yaml(
+            "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31}\n",
+            None,
+        );
+        assert!(c.is_ok(), "{c:?}");
+    }
+
+    #[test]
     fn reads_a_full_config() {
         let c = Config::from_yaml(
             "enable: [secret-in-env-var]\nseverity: {cpu-limit-missing: info}\nfail-on: never\nannotation-suppressions: false\n",
@@ -162,7 +412,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.severity.get("cpu-limit-missing"), Some(&Severity::Info));
-        assert_eq!(c.fail_threshold().unwrap(), None);
+        assert_eq!(c.fail_threshold(), None);
         assert!(!c.annotation_suppressions);
         assert!(Config::from_yaml("", None).unwrap().annotation_suppressions);
     }

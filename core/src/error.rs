@@ -1,8 +1,6 @@
 //! Errors of the public operations. Messages follow one style: one sentence, lowercase, no final
 //! period, user input in backticks.
 
-use std::fmt;
-
 use crate::api::InputError;
 
 /// An error of [`crate::check`] and the other public operations. Per-file parse problems are not
@@ -14,10 +12,10 @@ pub enum Error {
     /// The configuration is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// An input could not be read (raised by callers that want a hard error, such as bindings
-    /// checking one text).
+    /// An input could not be read: the first input error of a strict request
+    /// ([`crate::api::InputPolicy::strict`]), with file, document, line and column.
     #[error(transparent)]
-    Parse(#[from] ParseError),
+    Input(#[from] InputError),
     /// The request itself is unusable (a bad `now`, an unknown level).
     #[error("invalid request: {0}")]
     Request(String),
@@ -74,77 +72,12 @@ impl ConfigError {
     }
 }
 
-/// An input that could not be read, with file, document index and position.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location_prefix(Some(.file.as_str()), *.line, *.column))]
-pub struct ParseError {
-    file: String,
-    document: Option<usize>,
-    line: Option<u32>,
-    column: Option<u32>,
-    message: String,
-}
-
-impl ParseError {
-    /// The file name.
-    #[must_use]
-    pub fn file(&self) -> &str {
-        &self.file
-    }
-
-    /// 0-based document index, when known.
-    #[must_use]
-    pub fn document(&self) -> Option<usize> {
-        self.document
-    }
-
-    /// 1-based line, when known.
-    #[must_use]
-    pub fn line(&self) -> Option<u32> {
-        self.line
-    }
-
-    /// 1-based column, when known.
-    #[must_use]
-    pub fn column(&self) -> Option<u32> {
-        self.column
-    }
-
-    /// What is wrong.
-    #[must_use]
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl From<&InputError> for ParseError {
-    fn from(e: &InputError) -> Self {
-        ParseError {
-            file: e.file.clone(),
-            document: e.document,
-            line: e.line,
-            column: e.column,
-            message: e.message.clone(),
-        }
-    }
-}
-
-fn location_prefix(file: Option<&str>, line: Option<u32>, column: Option<u32>) -> String {
+pub(crate) fn location_prefix(file: Option<&str>, line: Option<u32>, column: Option<u32>) -> String {
     match (file, line, column) {
         (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
         (Some(f), Some(l), None) => format!("{f}:{l}: "),
         (Some(f), None, _) => format!("{f}: "),
         (None, Some(l), Some(c)) => format!("line {l} column {c}: "),
         _ => String::new(),
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&location_prefix(Some(&self.file), self.line, self.column))?;
-        if let Some(d) = self.document {
-            write!(f, "document {d}: ")?;
-        }
-        f.write_str(&self.message)
     }
 }

@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use kubeharden::model::K8sObject;
 use kubeharden::pss::{evaluate_pod, PssLevel, PssVersion};
-use kubeharden::{Checker, Config, SourceFile};
+use kubeharden::source::parse_documents;
+use kubeharden::SourceFile;
 use pss_fixtures::Fixture;
 
 /// The number of fixture files of the snapshot (README of the fixture directory).
@@ -41,7 +42,7 @@ fn pss_fixtures_agree_with_pod_security_admission() {
             }
         }
     }
-    let checker = Checker::new(&Config::default(), None).unwrap();
+    let limits = kubeharden::syntax::Limits::default();
     let start = Instant::now();
     let (mut total, mut agree) = (0usize, 0usize);
     let mut disagreements = Vec::new();
@@ -49,7 +50,7 @@ fn pss_fixtures_agree_with_pod_security_admission() {
         let lvl: PssLevel = fixture.level.parse().unwrap();
         let version: PssVersion = fixture.version.parse().unwrap();
         let expect_allowed = fixture.allowed;
-        let (docs, errors) = checker.parse(&SourceFile::new(fixture.path.clone(), fixture.text.clone()));
+        let (docs, errors) = parse_documents(&SourceFile::new(fixture.path.clone(), fixture.text.clone()), &limits);
         assert!(errors.is_empty(), "{}: {errors:?}", fixture.path);
         let doc = docs.first().unwrap();
         let objects = K8sObject::extract(doc).objects;

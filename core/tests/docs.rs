@@ -1,5 +1,6 @@
 //! Every rule's docs: the four sections, an Example that fires and a Fix that does not (as in
-//! biome), well-formed ids and names, and `docs/rules.md` generated from the metadata.
+//! biome; YAML, JSON and Dockerfile blocks, for every family), well-formed ids and names, and
+//! `docs/rules.md` generated from the metadata.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,9 +12,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+#[path = "support/fixtures.rs"]
+mod support;
+
 use kubeharden::rules::docs::rules_markdown;
 use kubeharden::rules::RuleMeta;
-use kubeharden::{check, CheckRequest, Config, SourceFile, RULES};
+use kubeharden::RULES;
+use support::check_one;
 
 const SECTIONS: [&str; 4] = ["## What it does", "## Why is this bad?", "## Example", "## Fix"];
 const PEER_TOOLS: [&str; 10] = [
@@ -53,20 +58,31 @@ fn wrap(snippet: &str) -> String {
     }
 }
 
-fn run(meta: &RuleMeta, snippet: &str) -> Vec<String> {
-    let req = CheckRequest {
-        files: vec![SourceFile::new(format!("{}.yaml", meta.id), wrap(snippet))],
-        config: Config { select: Some(vec![meta.name.to_owned()]), ..Config::default() },
-        now: None,
-        ..CheckRequest::default()
+/// The language of the first fenced block of a docs section (`yaml`, `json`, `dockerfile`).
+fn fence_lang(meta: &RuleMeta, section: &str) -> String {
+    let md = meta.docs_markdown();
+    let rest = md.get(md.find(&format!("## {section}")).unwrap()..).unwrap();
+    let open = rest.find("```").unwrap();
+    rest.get(open + 3..).unwrap().lines().next().unwrap().trim().to_owned()
+}
+
+/// The messages of `meta`'s findings on the first block of a docs section, run as the file a user
+/// would have: a Dockerfile, a JSON document (image metadata, a Trivy report), or a manifest
+/// (fragments wrapped in a Pod).
+fn run(meta: &RuleMeta, section: &str) -> Vec<String> {
+    let snippet = meta.docs_block(section).unwrap();
+    let (name, text) = match fence_lang(meta, section).as_str() {
+        "dockerfile" => ("Dockerfile".to_owned(), snippet),
+        "json" => (format!("{}.json", meta.id), snippet),
+        "yaml" => (format!("{}.yaml", meta.id), wrap(&snippet)),
+        other => panic!("{}: the `## {section}` block is ```{other}, not yaml, json or dockerfile", meta.id),
     };
-    let report = check(&req).unwrap();
+    let (_, report) = check_one(&name, &text, &[meta.name]);
     assert!(
         report.errors.is_empty(),
-        "{}: the docs snippet does not parse: {:?}\n{}",
+        "{}: the `## {section}` block does not parse: {:?}\n{text}",
         meta.id,
-        report.errors,
-        wrap(snippet)
+        report.errors
     );
     report.findings.into_iter().filter(|f| f.name == meta.name).map(|f| f.message).collect()
 }
@@ -84,26 +100,21 @@ fn docs_have_the_four_sections_in_order() {
                 .unwrap_or_else(|| panic!("{}: no `{s}` after byte {at}", m.id));
             at += pos + s.len();
         }
-        assert!(m.docs_block("Example").is_some(), "{}: `## Example` has no YAML block", m.id);
-        assert!(m.docs_block("Fix").is_some(), "{}: `## Fix` has no YAML block", m.id);
+        assert!(m.docs_block("Example").is_some(), "{}: `## Example` has no fenced block", m.id);
+        assert!(m.docs_block("Fix").is_some(), "{}: `## Fix` has no fenced block", m.id);
     }
 }
 
+/// Every rule's `## Example` fires it and its `## Fix` does not (the one docs-example test of
+/// every family).
 #[test]
 fn example_fires_and_fix_does_not() {
     for r in RULES {
         let m = r.meta();
-        // Dockerfile, image and vulnerability-report rules (DKR, IMG, SCN) have Dockerfile or JSON
-        // examples, or manifests paired with image metadata: core/tests/image_rules.rs runs them.
-        if ["DKR", "IMG", "SCN"].iter().any(|p| m.id.0.starts_with(p)) {
-            continue;
-        }
-        let example = m.docs_block("Example").unwrap();
-        let fix = m.docs_block("Fix").unwrap();
-        let fired = run(m, &example);
-        assert!(!fired.is_empty(), "{} {}: the `## Example` does not fire the rule:\n{}", m.id, m.name, wrap(&example));
-        let fixed = run(m, &fix);
-        assert!(fixed.is_empty(), "{} {}: the `## Fix` still fires: {fixed:?}\n{}", m.id, m.name, wrap(&fix));
+        let fired = run(m, "Example");
+        assert!(!fired.is_empty(), "{} {}: the `## Example` does not fire the rule", m.id, m.name);
+        let fixed = run(m, "Fix");
+        assert!(fixed.is_empty(), "{} {}: the `## Fix` still fires: {fixed:?}", m.id, m.name);
     }
 }
 

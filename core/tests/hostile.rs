@@ -145,7 +145,10 @@ fn an_input_over_the_size_limit_is_refused_with_a_clear_error() {
         .unwrap()
         .with_limits(Limits { max_input_bytes: 1024, ..Limits::default() });
     let big = POD.repeat(20);
-    let r = checker.finish(vec![checker.analyze(&SourceFile::new("big.yaml", big.as_str()))]);
+    let r = checker.check_sources(&[kubeharden::source::parse(
+        &SourceFile::new("big.yaml", big.as_str()),
+        checker.parse_options(),
+    )]);
     let e = only_error(&r);
     assert!(e.message.contains("larger than the limit of 1024 bytes"), "{e}");
     assert!(r.findings.is_empty());

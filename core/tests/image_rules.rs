@@ -1,6 +1,6 @@
-//! Image rules: the fixtures of `rules/{dockerfile,image,scan}/<rule>/{fail,pass}*.*` (every
-//! extension: Dockerfiles, JSON, YAML), the seeds' Dockerfiles, the docs examples, suppression
-//! comments, redaction, the vulnerability gate's options, and the manifest × image cross-check.
+//! Image rules beyond their fixtures (core/tests/rules.rs runs those, core/tests/docs.rs the docs
+//! examples): the seeds' Dockerfiles, suppression comments, redaction, the vulnerability gate's
+//! options, and the manifest × image cross-check.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,11 +14,6 @@ use kubeharden::{check, CheckRequest, Config, Report, Severity, SourceFile};
 mod shared;
 
 const NOW: &str = "2026-11-22T00:00:00Z";
-const FAMILIES: &[&str] = &["dockerfile", "image", "scan"];
-
-fn rules_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules")
-}
 
 fn run(files: Vec<SourceFile>, config: Config) -> Report {
     check(&CheckRequest { files, config, now: Some(NOW.to_owned()), ..Default::default() }).unwrap()
@@ -30,75 +25,6 @@ fn run_one(name: &str, text: &str) -> Report {
 
 fn names(r: &Report) -> BTreeSet<String> {
     r.findings.iter().map(|f| f.name.clone()).collect()
-}
-
-/// Every fixture: (rule name, path).
-fn fixtures() -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    for fam in FAMILIES {
-        let Ok(dirs) = std::fs::read_dir(rules_dir().join(fam)) else { continue };
-        let mut dirs: Vec<PathBuf> = dirs.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
-        dirs.sort();
-        for d in dirs {
-            let stem = d.file_name().unwrap().to_str().unwrap().replace('_', "-");
-            let rule = [format!("dockerfile-{stem}"), stem.clone()]
-                .into_iter()
-                .find(|n| registry::find(n).is_some())
-                .unwrap_or_else(|| panic!("fixture directory {} names no rule", d.display()));
-            let mut files: Vec<PathBuf> =
-                std::fs::read_dir(&d).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
-            files.sort();
-            for f in files {
-                let n = f.file_name().unwrap().to_str().unwrap().to_owned();
-                if n.starts_with("fail") || n.starts_with("pass") {
-                    out.push((rule.clone(), f));
-                }
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn fixtures_fire_or_pass() {
-    let all = fixtures();
-    assert!(all.len() >= 40, "only {} fixtures found", all.len());
-    let mut rules_with_fail = BTreeSet::new();
-    for (rule, path) in &all {
-        let text = std::fs::read_to_string(path).unwrap();
-        let name = path.strip_prefix(rules_dir()).unwrap().display().to_string();
-        let report = run_one(&name, &text);
-        assert!(report.errors.is_empty(), "{name}: input errors {:?}", report.errors);
-        let hits: Vec<_> = report.findings.iter().filter(|f| &f.name == rule).collect();
-        let file_name = path.file_name().unwrap().to_str().unwrap();
-        if file_name.starts_with("fail") {
-            assert!(!hits.is_empty(), "{name}: expected `{rule}`, got {:?}", names(&report));
-            for h in &hits {
-                assert!(h.line.is_some(), "{name}: finding without a line: {h:?}");
-            }
-            rules_with_fail.insert(rule.clone());
-            // the snapshot shows the rule under test only (manifest fixtures fire workload rules too)
-            let mut only = report.clone();
-            only.findings.retain(|f| &f.name == rule);
-            let text = kubeharden::report::text::render(&only, &[SourceFile::new(&name, &text)], false);
-            let snap = name.replace(['/', '.'], "__");
-            insta::with_settings!({ snapshot_path => "snapshots/image_rules", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(snap, text);
-            });
-        } else {
-            assert!(
-                hits.is_empty(),
-                "{name}: `{rule}` fired: {:?}",
-                hits.iter().map(|h| &h.message).collect::<Vec<_>>()
-            );
-        }
-    }
-    for r in registry::RULES {
-        let id = r.meta().id.0;
-        if ["DKR", "IMG", "SCN"].iter().any(|p| id.starts_with(p)) {
-            assert!(rules_with_fail.contains(r.meta().name), "rule {} has no fail fixture", r.meta().name);
-        }
-    }
 }
 
 /// The checklist's example Dockerfiles (`tests/data/seed-examples/`, verbatim copies of
@@ -154,41 +80,6 @@ fn seeds_give_what_a_reader_expects() {
     // nonroot-uid: the fix suggests the UID the Dockerfile created
     let r = run_one("Dockerfile.nonroot-uid", &seed("Dockerfile.nonroot-uid"));
     assert!(r.findings[0].message.contains("`USER 1001`"), "{}", r.findings[0].message);
-}
-
-fn fence_lang(md: &str, section: &str) -> Option<String> {
-    let start = md.find(&format!("## {section}"))?;
-    let rest = md.get(start..)?;
-    let open = rest.find("```")?;
-    Some(rest.get(open + 3..)?.lines().next()?.trim().to_owned())
-}
-
-#[test]
-fn docs_examples_fire_and_fixes_do_not() {
-    for r in registry::RULES {
-        let m = r.meta();
-        if !["DKR", "IMG", "SCN"].iter().any(|p| m.id.0.starts_with(p)) {
-            continue;
-        }
-        let md = m.docs_markdown();
-        for s in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
-            assert!(md.contains(s), "{}: docs lack {s}", m.name);
-        }
-        let lang = fence_lang(&md, "Example").unwrap();
-        let file = match lang.as_str() {
-            "dockerfile" => "Dockerfile",
-            "json" => "example.json",
-            _ => continue, // the cross-check needs a manifest and an image: its fixtures cover it
-        };
-        let ex = m.docs_block("Example").unwrap();
-        let fix = m.docs_block("Fix").unwrap();
-        let re = run_one(file, &ex);
-        assert!(re.errors.is_empty(), "{}: {:?}", m.name, re.errors);
-        assert!(names(&re).contains(m.name), "{}: the example does not fire", m.name);
-        let rf = run_one(file, &fix);
-        assert!(rf.errors.is_empty(), "{}: {:?}", m.name, rf.errors);
-        assert!(!names(&rf).contains(m.name), "{}: the fix fires: {:?}", m.name, rf.findings);
-    }
 }
 
 #[test]
@@ -297,19 +188,25 @@ fn vulnerability_waivers_expire() {
     );
     assert!(g[1].0.contains("`CVE-3`") && !g[1].0.contains("waiver"));
 
-    // waivers are validated with the configuration
-    let bad = Config::from_yaml(
+    // waivers are checked when the configuration is read, with the line of the bad value
+    let e = Config::from_yaml(
         "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: '', expires: 2026-12-31}\n",
-        None,
+        Some(".kubeharden.yaml"),
     )
-    .unwrap();
-    let e = check(&CheckRequest { config: bad, ..Default::default() }).unwrap_err();
-    assert!(e.to_string().contains("needs a `reason`"), "{e}");
-    let bad =
+    .unwrap_err();
+    assert_eq!((e.file(), e.line()), (Some(".kubeharden.yaml"), Some(3)));
+    assert!(e.message().contains("vulnerability-waivers[0].reason: must not be empty"), "{e}");
+    let e =
         Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: someday}\n", None)
-            .unwrap();
-    assert!(check(&CheckRequest { config: bad, ..Default::default() }).is_err());
+            .unwrap_err();
+    assert!(e.message().contains("`someday` is not a date"), "{e}");
     assert!(Config::from_yaml("options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x}\n", None).is_err());
+    // ... and when a configuration built in code reaches the checker
+    let mut bad = Config::default();
+    bad.options.vulnerability_waivers =
+        vec![VulnerabilityWaiver { reason: " ".into(), ..waiver("CVE-1", "2026-12-31", None) }];
+    let e = check(&CheckRequest { config: bad, ..Default::default() }).unwrap_err();
+    assert!(e.to_string().contains("the waiver of `CVE-1`: `reason` must not be empty"), "{e}");
     let ok = Config::from_yaml(
         "options:\n  image-max-age-days: 30\n  vulnerability-threshold: critical\n  vulnerability-ignore-unfixed: false\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31, package: openssl}\n",
         None,

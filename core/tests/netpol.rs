@@ -10,29 +10,32 @@
 use std::collections::BTreeMap;
 
 use kubeharden::location::FieldPath;
-use kubeharden::model::Document;
 use kubeharden::netpol::{Direction, Endpoint, NetworkModel, PortSet, Proto, Selector};
-use kubeharden::rules::Input;
-use kubeharden::{check, CheckRequest, Checker, Config, SourceFile};
+use kubeharden::source::{parse, ParseOptions, Source};
+use kubeharden::{check, CheckRequest, Config, Inventory, SourceFile};
+
+/// The generated clusters of the benches (`kubeharden_benches::synthetic`), by path: test input,
+/// not core API.
+#[path = "../../benches/src/synthetic.rs"]
+mod synthetic;
 
 const WORKLOADS: &str = include_str!("data/netpol/workloads-prod.yaml");
 const POLICIES: &str = include_str!("data/netpol/policies-prod.yaml");
 /// A verbatim copy of the seed's `k8s-network-policies.yaml`.
 const SEED: &str = include_str!("data/netpol/seed-k8s-network-policies.yaml");
 
-fn docs(files: &[(&str, &str)]) -> Vec<Document> {
-    let checker = Checker::new(&Config::default(), None).unwrap();
+fn docs(files: &[(&str, &str)]) -> Vec<Source> {
     let mut out = Vec::new();
     for (name, text) in files {
-        let (d, errors) = checker.parse(&SourceFile::new(*name, *text));
-        assert!(errors.is_empty(), "{name}: {errors:?}");
-        out.extend(d);
+        let s = parse(&SourceFile::new(*name, *text), &ParseOptions::default());
+        assert!(s.errors.is_empty(), "{name}: {:?}", s.errors);
+        out.push(s);
     }
     out
 }
 
 fn yaml(text: &str) -> kubeharden::syntax::Node {
-    docs(&[("s.yaml", text)]).remove(0).root
+    docs(&[("s.yaml", text)]).remove(0).documents.remove(0).root
 }
 
 fn sel(text: &str) -> (Selector, usize) {
@@ -95,10 +98,6 @@ fn selector_semantics_table() {
     assert!(!s.matches(&[("app", "api"), ("app", "web")][..]));
 }
 
-fn model_of<'a>(input: &'a Input<'a>) -> NetworkModel<'a> {
-    NetworkModel::from_input(input)
-}
-
 fn w(m: &NetworkModel<'_>, name: &str) -> Endpoint {
     m.find(name).unwrap()
 }
@@ -110,24 +109,24 @@ fn policy_names(m: &NetworkModel<'_>, v: &[usize]) -> Vec<String> {
 #[test]
 fn scenario_as_intended() {
     let d = docs(&[("workloads.yaml", WORKLOADS), ("policies.yaml", POLICIES)]);
-    let input = Input::new(d.iter().collect());
-    let m = model_of(&input);
+    let input = Inventory::new(&d);
+    let m = input.network();
     assert!(m.problems.is_empty(), "{:?}", m.problems);
-    let (nginx, api, db) = (w(&m, "nginx-ingress"), w(&m, "prod/api-service"), w(&m, "StatefulSet/prod/postgres"));
+    let (nginx, api, db) = (w(m, "nginx-ingress"), w(m, "prod/api-service"), w(m, "StatefulSet/prod/postgres"));
 
     // ingress -> api on 8080: allowed by api-service-policy (ingress) and nginx-ingress-policy
     // (egress, named port `http` resolved against the api's container ports)
     let a = m.allowed(nginx, api, Proto::Tcp, 8080);
     assert!(a.allowed, "{a:?}");
-    assert_eq!(policy_names(&m, &a.ingress_policies), ["prod/api-service-policy"]);
-    assert_eq!(policy_names(&m, &a.egress_policies), ["prod/nginx-ingress-policy"]);
+    assert_eq!(policy_names(m, &a.ingress_policies), ["prod/api-service-policy"]);
+    assert_eq!(policy_names(m, &a.egress_policies), ["prod/nginx-ingress-policy"]);
     assert_eq!(m.reach(nginx, api).ports, PortSet::Ranges(vec![(Proto::Tcp, 8080, 8080)]));
 
     // api -> postgres on 5432: allowed
     let a = m.allowed(api, db, Proto::Tcp, 5432);
     assert!(a.allowed, "{a:?}");
-    assert_eq!(policy_names(&m, &a.ingress_policies), ["prod/db-allow-api"]);
-    assert_eq!(policy_names(&m, &a.egress_policies), ["prod/api-service-policy"]);
+    assert_eq!(policy_names(m, &a.ingress_policies), ["prod/db-allow-api"]);
+    assert_eq!(policy_names(m, &a.egress_policies), ["prod/api-service-policy"]);
     assert_eq!(m.reach(api, db).ports.to_string(), "5432/TCP");
 
     // postgres -> api: denied on every port, from both sides
@@ -135,7 +134,7 @@ fn scenario_as_intended() {
     assert!(!r.any());
     assert!(!r.on(Proto::Tcp, 8080).allowed);
     assert!(r.egress.allowing.is_empty() && r.ingress.allowing.is_empty());
-    assert_eq!(policy_names(&m, &r.egress.isolating), ["prod/default-deny-all"]);
+    assert_eq!(policy_names(m, &r.egress.isolating), ["prod/default-deny-all"]);
 
     // api -> anything else: denied
     assert!(!m.allowed(api, db, Proto::Tcp, 5433).allowed);
@@ -178,15 +177,15 @@ fn seed_as_written_in_default_namespace() {
     // receive (db-allow-api is in another namespace and does not apply).
     let workloads = WORKLOADS.replace("  namespace: prod\n", "");
     let d = docs(&[("workloads.yaml", &workloads), ("seed.yaml", SEED)]);
-    let input = Input::new(d.iter().collect());
-    let m = model_of(&input);
-    let (nginx, api, db) = (w(&m, "default/nginx-ingress"), w(&m, "api-service"), w(&m, "postgres"));
+    let input = Inventory::new(&d);
+    let m = input.network();
+    let (nginx, api, db) = (w(m, "default/nginx-ingress"), w(m, "api-service"), w(m, "postgres"));
     let a = m.allowed(nginx, api, Proto::Tcp, 8080);
     assert!(!a.allowed && a.ingress_allowed && !a.egress_allowed, "{a:?}");
-    assert_eq!(policy_names(&m, &a.ingress_policies), ["default/api-service-policy"]);
+    assert_eq!(policy_names(m, &a.ingress_policies), ["default/api-service-policy"]);
     let a = m.allowed(api, db, Proto::Tcp, 5432);
     assert!(!a.allowed && !a.ingress_allowed && a.egress_allowed, "{a:?}");
-    assert_eq!(policy_names(&m, m.policies_of(db.workload(), Direction::Ingress)), ["default/default-deny-all"]);
+    assert_eq!(policy_names(m, m.policies_of(db.workload(), Direction::Ingress)), ["default/default-deny-all"]);
     assert!(!m.reach(db, api).any());
     // db-allow-api lives in prod and selects nothing there; prod has no workload: not flagged
     let report = check(&CheckRequest {
@@ -203,9 +202,9 @@ fn seed_as_written_in_prod_namespace() {
     // With the workloads in `prod`, only db-allow-api applies: it isolates postgres and admits
     // pods labelled `app: api`, which the api-service (`app: api-service`) is not.
     let d = docs(&[("workloads.yaml", WORKLOADS), ("seed.yaml", SEED)]);
-    let input = Input::new(d.iter().collect());
-    let m = model_of(&input);
-    let (nginx, api, db) = (w(&m, "nginx-ingress"), w(&m, "api-service"), w(&m, "postgres"));
+    let input = Inventory::new(&d);
+    let m = input.network();
+    let (nginx, api, db) = (w(m, "nginx-ingress"), w(m, "api-service"), w(m, "postgres"));
     assert!(m.allowed(nginx, api, Proto::Tcp, 8080).allowed);
     assert!(m.allowed(nginx, api, Proto::Tcp, 9999).allowed, "api is not isolated in prod");
     assert!(!m.allowed(api, db, Proto::Tcp, 5432).allowed);
@@ -255,9 +254,9 @@ fn policy(ns: &str, spec: &str) -> String {
 fn with<R>(parts: &[String], f: impl FnOnce(&NetworkModel<'_>) -> R) -> R {
     let text = parts.join("---\n");
     let d = docs(&[("t.yaml", &text)]);
-    let input = Input::new(d.iter().collect());
-    let m = NetworkModel::from_input(&input);
-    f(&m)
+    let input = Inventory::new(&d);
+    let m = input.network();
+    f(m)
 }
 
 #[test]
@@ -424,13 +423,13 @@ fn port_sets() {
 #[test]
 #[ignore = "scale measurement; run with --ignored --nocapture"]
 fn scale_5000_workloads_1000_policies() {
-    let text = kubeharden::netpol::synthetic::manifests(5000, 1000);
+    let text = synthetic::manifests(5000, 1000);
     let t0 = std::time::Instant::now();
     let d = docs(&[("big.yaml", &text)]);
     let parse = t0.elapsed();
-    let input = Input::new(d.iter().collect());
+    let input = Inventory::new(&d);
     let t1 = std::time::Instant::now();
-    let m = NetworkModel::from_input(&input);
+    let m = input.network();
     let build = t1.elapsed();
     assert_eq!((m.workloads.len(), m.policies.len()), (5000, 1000));
     let selections: usize = m.selected.iter().map(Vec::len).sum();
@@ -459,10 +458,10 @@ fn scale_5000_workloads_1000_policies() {
 /// The label index gives the same selection as checking every workload of the namespace.
 #[test]
 fn indexed_selection_equals_brute_force() {
-    let text = kubeharden::netpol::synthetic::manifests(1200, 300);
+    let text = synthetic::manifests(1200, 300);
     let d = docs(&[("s.yaml", &text)]);
-    let input = Input::new(d.iter().collect());
-    let m = NetworkModel::from_input(&input);
+    let input = Inventory::new(&d);
+    let m = input.network();
     let mut total = 0;
     for (p, selected) in m.policies.iter().zip(&m.selected) {
         let brute: Vec<usize> = (0..m.workloads.len())

@@ -7,7 +7,12 @@ use kubeharden::pss::{check_pss, PssLevel, PssRequest, PssVersion, PssViolation}
 use kubeharden::{Error, SourceFile};
 
 fn req(level: &str, version: &str, text: &str) -> PssRequest {
-    PssRequest { files: vec![SourceFile::new("in.yaml", text)], level: level.into(), version: version.into() }
+    PssRequest {
+        files: vec![SourceFile::new("in.yaml", text)],
+        level: level.into(),
+        version: version.into(),
+        ..PssRequest::default()
+    }
 }
 
 /// The violations of the single pod-bearing object of `text`.

@@ -283,12 +283,13 @@ fn baseline_counts_duplicate_fingerprints() {
 fn sarif_stays_valid_with_odd_names_and_errors_without_positions() {
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"we\\\"ird\", namespace: \"ns\"}\nspec:\n  containers:\n  - name: \"c\\n1\"\n    image: x\n    securityContext: {privileged: true}\n";
     let checker = kubeharden::Checker::new(&kubeharden::Config::default(), None).unwrap();
+    let parse = |name: &str| kubeharden::source::parse(&SourceFile::new(name, pod), checker.parse_options());
     let files = vec![
-        checker.analyze(&SourceFile::new("odd dir/ü'x #1.yaml", pod)),
-        checker.analyze(&SourceFile::new(".\\win\\path.yaml", pod)),
-        kubeharden::Checker::unreadable("gone.yaml", "cannot read: no such file"),
+        parse("odd dir/ü'x #1.yaml"),
+        parse(".\\win\\path.yaml"),
+        kubeharden::Source::unreadable("gone.yaml", "cannot read: no such file"),
     ];
-    let r = checker.finish(files);
+    let r = checker.check_sources(&files);
     assert!(r.findings.len() >= 2);
     let log = sarif::render(&r);
     validate_sarif(&log).unwrap();

@@ -1,7 +1,10 @@
-//! Per-rule fixtures: every `src/rules/<family>/<rule_stem>/{fail,pass}*.yaml`. The rule is the
-//! directory name with `_` read as `-`; `fail*` must give at least one finding of that rule,
-//! `pass*` none at all (explicit asserts, so a blessed empty snapshot cannot hide a miss). The
-//! snapshot is the rendered text report.
+//! The one fixture runner of every rule family. Each `src/rules/<family>/<rule>/{fail,pass}*.*`
+//! file (YAML or JSON manifests, Dockerfiles, image metadata, Trivy reports: the front door
+//! classifies a fixture as it classifies a user's file) runs once, with only the rule declared
+//! beside its directory (`<family>/<rule>.rs`) selected: `fail*` must give at least one finding of
+//! that rule, each with a line, and its text report is the snapshot; `pass*` must give nothing at
+//! all, asserted directly (no snapshot). The shared hardened manifest `src/rules/hardened.yaml`
+//! runs once against every rule. No rendering of a fixture shows a secret planted in it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,110 +13,124 @@
     reason = "test code: a failure is a panic"
 )]
 
+#[path = "support/fixtures.rs"]
+mod support;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kubeharden::report::text::render;
-use kubeharden::rules::registry;
-use kubeharden::{check, CheckRequest, Config, SourceFile, RULES};
+use kubeharden::rules::Excerpt;
+use kubeharden::RULES;
+use support::{check_one, rule_of_dir, rules_dir};
 
-fn rules_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules")
+/// Planted secret values of the fixtures (compared in lowercase): `S3CR3T`, `fixture-...` and the
+/// base64 of `fixture-`.
+const SECRET_MARKERS: [&str; 3] = ["s3cr3t", "fixture-", "zml4dhvyzs"];
+
+/// Families whose rules read Kubernetes manifests: `hardened.yaml` is their shared `pass`
+/// fixture. Rules of the other families (Dockerfiles, image metadata, Trivy reports, manifests
+/// paired with image metadata) keep `pass*` fixtures of their own input.
+const MANIFEST_FAMILIES: [&str; 4] = ["workload", "secret", "network", "namespace"];
+
+fn planted_secret(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    SECRET_MARKERS.into_iter().find(|m| lower.contains(m))
 }
 
-/// The rule a fixture belongs to: its directory's name, `_` → `-`.
-/// Families whose fixtures are not all YAML (Dockerfiles, image metadata, Trivy reports): their
-/// glob test is core/tests/image_rules.rs.
-const OTHER_FIXTURE_FAMILIES: [&str; 3] = ["dockerfile", "image", "scan"];
-
-fn is_other_family(rel: &str) -> bool {
-    OTHER_FIXTURE_FAMILIES.iter().any(|f| rel.starts_with(&format!("{f}/")))
-}
-
-fn rule_of(path: &Path) -> String {
-    let dir = path.parent().and_then(Path::file_name).and_then(|s| s.to_str()).unwrap();
-    dir.replace('_', "-")
+fn relative(path: &Path) -> String {
+    path.strip_prefix(rules_dir()).unwrap().to_string_lossy().replace('\\', "/")
 }
 
 #[test]
 fn fixtures() {
-    let root = rules_dir();
-    insta::glob!("../src/rules", "**/*.yaml", |path| {
-        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        if is_other_family(&rel) {
+    insta::glob!("../src/rules", "*/*/*", |path| {
+        let rel = relative(path);
+        let meta = rule_of_dir(path.parent().unwrap())
+            .unwrap_or_else(|| panic!("{rel}: no rule is declared in the `.rs` file beside its directory"));
+        let file = path.file_name().unwrap().to_str().unwrap();
+        let fail = match file {
+            f if f.starts_with("fail") => true,
+            f if f.starts_with("pass") => false,
+            _ => panic!("{rel}: a fixture's name starts with `fail` or `pass`"),
+        };
+        let text = fs::read_to_string(path).unwrap();
+        let (files, report) = check_one(&rel, &text, &[meta.name]);
+        assert!(report.errors.is_empty(), "{rel}: input errors {:?}", report.errors);
+        let rendered = render(&report, &files, false);
+        for out in [&rendered, &report.to_json()] {
+            if let Some(m) = planted_secret(out) {
+                panic!("{rel}: a secret value (`{m}`) is shown:\n{out}");
+            }
+        }
+        if !fail {
+            assert!(report.findings.is_empty(), "{rel}: expected no finding, got {:#?}", report.findings);
             return;
         }
-        let name = rule_of(path);
-        let rule = registry::find(&name).unwrap_or_else(|| panic!("{}: no rule named `{name}`", path.display()));
-        assert_eq!(rule.meta().name, name);
-        let file = path.file_name().unwrap().to_str().unwrap();
-        let content = fs::read_to_string(path).unwrap();
-        let req = CheckRequest {
-            files: vec![SourceFile::new(rel.clone(), content)],
-            config: Config { select: Some(vec![name.clone()]), ..Config::default() },
-            now: None,
-            ..CheckRequest::default()
-        };
-        let report = check(&req).unwrap();
-        assert!(report.errors.is_empty(), "{rel}: input errors {:?}", report.errors);
-        let own = report.findings.iter().filter(|f| f.name == name).count();
-        if file.starts_with("fail") {
-            assert!(own >= 1, "{rel}: expected at least one `{name}` finding, got none");
-        } else if file.starts_with("pass") {
-            assert!(report.findings.is_empty(), "{rel}: expected no finding, got {:#?}", report.findings);
-        } else {
-            panic!("{rel}: a fixture's name must start with `fail` or `pass`");
+        assert!(
+            report.findings.iter().any(|f| f.name == meta.name),
+            "{rel}: expected at least one `{}` finding, got none",
+            meta.name
+        );
+        for f in &report.findings {
+            assert!(f.line.is_some(), "{rel}: a finding without a line: {f:#?}");
         }
-        insta::assert_snapshot!(render(&report, &req.files, false));
+        if planted_secret(&text).is_some() {
+            assert_ne!(meta.redact, Excerpt::Full, "{rel}: `{}` fires on a secret but declares no `redact`", meta.name);
+        }
+        insta::assert_snapshot!(rendered);
     });
 }
 
 #[test]
-fn every_rule_has_fail_and_pass_fixtures() {
-    let mut fixtures: BTreeSet<(String, bool)> = BTreeSet::new();
-    let mut stack = vec![rules_dir()];
-    while let Some(dir) = stack.pop() {
-        for e in fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                let file = p.file_name().unwrap().to_str().unwrap().to_owned();
-                if file.starts_with("fail") || file.starts_with("pass") {
-                    fixtures.insert((rule_of(&p), file.starts_with("fail")));
+fn the_hardened_manifest_passes_every_rule() {
+    let text = fs::read_to_string(rules_dir().join("hardened.yaml")).unwrap();
+    let every: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+    let (_, report) = check_one("hardened.yaml", &text, &every);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.findings.is_empty(), "the hardened manifest is not hardened: {:#?}", report.findings);
+    let objects = text.lines().filter(|l| l.starts_with("kind: ")).count();
+    assert_eq!(report.summary.objects, objects, "every object of hardened.yaml is read");
+}
+
+#[test]
+fn every_rule_has_fail_and_pass_fixtures_and_every_fixture_a_rule() {
+    let hardened = fs::read_to_string(rules_dir().join("hardened.yaml")).unwrap();
+    let mut fail = BTreeSet::new();
+    let mut pass = BTreeSet::new();
+    for family in fs::read_dir(rules_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        for dir in fs::read_dir(&family).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+            let meta =
+                rule_of_dir(&dir).unwrap_or_else(|| panic!("{}: a fixture directory of no rule", relative(&dir)));
+            for f in fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+                let name = f.file_name().unwrap().to_str().unwrap().to_owned();
+                if name.starts_with("fail") {
+                    fail.insert(meta.name);
+                } else if name.starts_with("pass") {
+                    assert_ne!(
+                        fs::read_to_string(&f).unwrap(),
+                        hardened,
+                        "{} is a copy of rules/hardened.yaml, which every rule runs against: delete it",
+                        relative(&f)
+                    );
+                    pass.insert(meta.name);
+                } else {
+                    panic!("{}: a fixture's name starts with `fail` or `pass`", relative(&f));
                 }
             }
         }
     }
-    let hardened = fs::read_to_string(rules_dir().join("workload/privileged_container/pass.yaml")).unwrap();
     let mut missing = Vec::new();
     for r in RULES {
         let m = r.meta();
-        if ["DKR", "IMG", "SCN"].iter().any(|p| m.id.0.starts_with(p)) {
-            continue; // image_rules.rs checks these families' fixtures
+        if !fail.contains(m.name) {
+            missing.push(format!("{} {}: no fail* fixture", m.id, m.name));
         }
-        for (fail, what) in [(true, "fail"), (false, "pass")] {
-            if !fixtures.contains(&(m.name.to_owned(), fail)) {
-                missing.push(format!("{} {}: no {what}*.yaml fixture", m.id, m.name));
-            }
+        let family = m.source.split("src/rules/").nth(1).and_then(|p| p.split('/').next()).unwrap_or_default();
+        if !MANIFEST_FAMILIES.contains(&family) && !pass.contains(m.name) {
+            missing.push(format!("{} {}: no pass* fixture of its own input", m.id, m.name));
         }
     }
     assert!(missing.is_empty(), "{missing:#?}");
-    // Every workload and secret rule's pass set holds the shared fully hardened manifest.
-    for r in RULES {
-        let stem = r.meta().name.replace('-', "_");
-        let found = ["workload", "secret"]
-            .iter()
-            .map(|f| rules_dir().join(f).join(&stem).join("pass.yaml"))
-            .find(|p| p.exists());
-        if let Some(p) = found {
-            assert_eq!(
-                fs::read_to_string(&p).unwrap(),
-                hardened,
-                "{} is not the shared hardened manifest",
-                p.display()
-            );
-        }
-    }
 }

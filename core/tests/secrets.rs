@@ -103,4 +103,61 @@ fn a_numeric_secret_is_reported_without_its_value() {
     assert_eq!(wrong.len(), 1);
     assert!(wrong[0].contains("a number (value redacted)"), "{wrong:?}");
     assert!(!serde_json::to_string(&r).unwrap().contains("73914628"));
+    // nor in the text report's source excerpt of the wrong-type finding
+    let rendered = render(&r, &[SourceFile::new("p.yaml", text)], false);
+    assert!(!rendered.contains("73914628"), "{rendered}");
+    assert!(rendered.contains("          value: <redacted>"), "{rendered}");
+}
+
+/// Every rule whose findings may point at a secret value declares what renderers may quote of
+/// the line (`redact` in `declare_rule!`): the secret family (`SEC`), every rule named after
+/// secrets or credentials, and `invalid-field-type` (an environment value of the wrong type).
+#[test]
+fn every_rule_touching_secrets_declares_redaction() {
+    use kubeharden::rules::Excerpt;
+    let mut touching = Vec::new();
+    for r in kubeharden::RULES {
+        let m = r.meta();
+        if m.id.0.starts_with("SEC")
+            || ["secret", "credential"].iter().any(|w| m.name.contains(w))
+            || m.name == "invalid-field-type"
+        {
+            touching.push(m.name);
+            assert_ne!(m.redact, Excerpt::Full, "{} may point at a secret but declares no `redact`", m.name);
+        }
+    }
+    assert!(touching.len() >= 6, "{touching:?}");
+    // a Dockerfile line holds the secret and no key to keep: no excerpt at all
+    let m = kubeharden::rules::registry::find("dockerfile-secret-in-env").unwrap().meta();
+    assert_eq!(m.redact, Excerpt::Omit);
+}
+
+/// A finding of a rule this version does not know (a report read back from a newer version's
+/// JSON) is rendered without its source line: nothing says the line holds no secret.
+#[test]
+fn findings_of_unknown_rules_are_rendered_without_excerpt() {
+    let text = pod(&[("DB_HOST", "db.example.com")]).replace("image: registry.example.com/app:1.0.0", "image: nginx");
+    let mut r = run(&text, Config { select: Some(vec!["image-tag-mutable".into()]), ..Config::default() });
+    let files = [SourceFile::new("p.yaml", text)];
+    assert!(render(&r, &files, false).contains("image: nginx"));
+    for f in &mut r.findings {
+        f.rule = "ZZZ999".into();
+        f.name = "from-the-future".into();
+    }
+    let rendered = render(&r, &files, false);
+    assert!(rendered.contains("from-the-future") && !rendered.contains("image: nginx"), "{rendered}");
+}
+
+#[test]
+fn configmap_credentials_options() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  SIGNING_SALT: fixture-value\n  SESSION_TOKEN: fixture-value\n";
+    let run = |options: &str| {
+        let config = Config::from_yaml(&format!("select: [configmap-credentials]\noptions:\n{options}"), None).unwrap();
+        let report =
+            check(&CheckRequest { files: vec![SourceFile::new("cm.yaml", cm)], config, ..Default::default() }).unwrap();
+        report.findings.iter().map(|f| f.message.split('`').nth(3).unwrap_or("").to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(run("  secret-name-patterns: []\n"), ["SESSION_TOKEN"]);
+    assert_eq!(run("  secret-name-patterns: [salt]\n"), ["SIGNING_SALT", "SESSION_TOKEN"]);
+    assert_eq!(run("  secret-name-exclusions: [token]\n"), Vec::<String>::new());
 }

@@ -18,9 +18,19 @@ fuzz_target!(|data: &[u8]| {
             let again = serde_yaml::to_string(&config).expect("a config serialises");
             let back = Config::from_yaml(&again, None).expect("a serialised config reads back");
             assert_eq!(back, config, "config YAML round trip\n{again}");
-            if let Ok(checker) = Checker::new(&config, Some(NOW)) {
-                let report = checker.finish(vec![checker.analyze(&SourceFile::new("pod.yaml", POD))]);
-                let _ = config.fail_threshold().expect("Checker::new validated fail-on");
+            // what reading checked is what the checker checks of a config built in code
+            for w in &config.options.vulnerability_waivers {
+                assert!(w.check().is_ok(), "a waiver read from YAML fails its check: {w:?}");
+            }
+            if Checker::new(&config, Some(NOW)).is_ok() {
+                let report = kubeharden::check(&kubeharden::CheckRequest {
+                    files: vec![SourceFile::new("pod.yaml", POD)],
+                    config: config.clone(),
+                    now: Some(NOW.to_owned()),
+                    ..Default::default()
+                })
+                .expect("Checker::new accepted the config");
+                let _ = config.fail_threshold();
                 assert!(report.errors.is_empty());
             }
         }

@@ -75,11 +75,12 @@ pub fn scan_checked(name: &str, text: &str) -> Report {
     let c = checker();
     let src = SourceFile::new(name, text);
     let max = max_line(text);
-    let (docs, _) = c.parse(&src);
-    for d in &docs {
+    let sources = [kubeharden::source::parse(&src, c.parse_options())];
+    let docs = &sources[0].documents;
+    for d in docs {
         walk(&d.root, max, name);
     }
-    let report = c.finish(vec![c.analyze(&src)]);
+    let report = c.check_sources(&sources);
     for f in &report.findings {
         assert_eq!(f.file.as_deref(), Some(name));
         let line = f.line.expect("a finding has a line");

@@ -11,10 +11,12 @@ Every check runs in the Rust core (the same code as the ``kubeharden`` command);
 only converts values. A report stays in the core until it is read: its findings become frozen
 dataclasses on first access, and ``to_json``/``to_sarif``/``to_text`` are the core's renderings.
 
-Errors: ``scan`` of one text raises :class:`ParseError` when the text cannot be read (a syntax
-error, a document that cannot be a Kubernetes object), unless ``strict=False``; ``scan_paths``
-never raises for a bad file and reports it in :attr:`Report.errors`, as the command does. A bad
-configuration raises :class:`ConfigError`; a bad ``now`` raises :class:`RequestError`.
+Errors: ``scan``, ``pss`` and ``netpol`` of one input raise :class:`ParseError` when it cannot
+be read (a syntax error, bytes that are not UTF-8, a document that is no Kubernetes object),
+unless ``strict=False``; ``scan_paths`` never raises for a bad file and reports it in
+:attr:`Report.errors`, as the command does. A bad configuration raises :class:`ConfigError`; a
+bad ``now``, level, version, workload or port raises :class:`RequestError`; an argument of the
+wrong type raises ``TypeError``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ if TYPE_CHECKING:
         ConfigLike,
         Finding,
         InputError,
+        InputLike,
+        KindLike,
+        NetpolPair,
+        NetpolReport,
+        NetpolRule,
+        NetpolSide,
+        NetpolWarning,
         NowLike,
         ObjectRef,
         PssObjectResult,
@@ -49,6 +58,7 @@ if TYPE_CHECKING:
         Summary,
         Ticket,
         Tool,
+        netpol,
         pss,
         rules,
         scan,
@@ -60,7 +70,14 @@ __all__ = [
     "ConfigLike",
     "Finding",
     "InputError",
+    "InputLike",
+    "KindLike",
     "KubehardenError",
+    "NetpolPair",
+    "NetpolReport",
+    "NetpolRule",
+    "NetpolSide",
+    "NetpolWarning",
     "NowLike",
     "ObjectRef",
     "ParseError",
@@ -76,6 +93,7 @@ __all__ = [
     "Ticket",
     "Tool",
     "__version__",
+    "netpol",
     "pss",
     "rules",
     "scan",

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from . import _kubeharden
 from ._kubeharden import ParseError
@@ -23,6 +23,12 @@ StrPath = Union[str, "os.PathLike[str]", bytes, "os.PathLike[bytes]"]
 ConfigLike = Union[Mapping[str, Any], str]
 #: "Now" for date rules: an RFC 3339 string or a datetime (naive ones are local time).
 NowLike = Union[str, _dt.datetime]
+#: One input: YAML or JSON text (or a Dockerfile), its UTF-8 bytes, a manifest as a mapping, or
+#: a list of mappings (one document each).
+InputLike = Union[str, bytes, bytearray, Mapping[str, Any], Sequence[Mapping[str, Any]]]
+#: What an input is read as: ``"yaml"`` (YAML or JSON documents) or ``"dockerfile"``; ``None``:
+#: by the file name, then by the content.
+KindLike = Optional[Literal["yaml", "dockerfile"]]
 
 
 class Severity(enum.IntEnum):
@@ -106,6 +112,16 @@ class Summary:
     suppressed: int
     by_severity: Mapping[Severity, int] = dataclasses.field(default_factory=dict, hash=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # `by_severity` is read-only (a `MappingProxyType`), which pickle cannot copy as it is.
+        fields = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        return (_summary, (*fields[:-1], dict(self.by_severity)))
+
+
+def _summary(files: int, documents: int, objects: int, findings: int, errors: int, suppressed: int,
+             by_severity: dict[Severity, int]) -> Summary:
+    return Summary(files, documents, objects, findings, errors, suppressed, MappingProxyType(by_severity))
+
 
 @dataclasses.dataclass(frozen=True)
 class Ticket:
@@ -175,7 +191,7 @@ class Report:
         """The findings (built on first access, then kept)."""
         found = self._findings
         if found is None:
-            found = self._raw.findings(Finding, ObjectRef, _SEVERITY_BY_NAME)
+            found = self._raw.findings()
             object.__setattr__(self, "_findings", found)
         return found
 
@@ -184,7 +200,7 @@ class Report:
         """The inputs that could not be read, in input order."""
         errors = self._errors
         if errors is None:
-            errors = self._raw.errors(InputError)
+            errors = self._raw.errors()
             object.__setattr__(self, "_errors", errors)
         return errors
 
@@ -193,9 +209,7 @@ class Report:
         """The counts."""
         summary = self._summary
         if summary is None:
-            d = self._raw.summary()
-            d["by_severity"] = MappingProxyType({_SEVERITY_BY_NAME[k]: v for k, v in d["by_severity"].items()})
-            summary = Summary(**d)
+            summary = self._raw.summary()
             object.__setattr__(self, "_summary", summary)
         return summary
 
@@ -270,16 +284,6 @@ class Report:
 _SEVERITY_BY_NAME: dict[str, Severity] = {str(s): s for s in Severity}
 
 
-def _config_json(config: Optional[ConfigLike]) -> Optional[str]:
-    if config is None:
-        return None
-    if isinstance(config, str):
-        return _kubeharden.parse_config(config)
-    if isinstance(config, Mapping):
-        return json.dumps(dict(config))
-    raise TypeError(f"config must be a mapping or YAML text, not {type(config).__name__}")
-
-
 def _now(now: Optional[NowLike]) -> str:
     if now is None:
         now = _dt.datetime.now(_dt.timezone.utc)
@@ -296,46 +300,60 @@ def _json_default(o: object) -> Any:
     raise TypeError(f"cannot convert a {type(o).__name__} to a manifest value")
 
 
-def _to_text(obj: Any, filename: str) -> str:
+def _input(function: str, obj: object, filename: Optional[str], kind: KindLike = None) -> list[tuple[str, Any, Optional[str]]]:
+    """The one input of ``scan``/``pss``/``netpol`` as the core takes it: ``(name, text or bytes,
+    kind)``. Mappings become JSON text (so findings have lines); anything else is a TypeError."""
+    name = "<input>" if filename is None else filename
+    if isinstance(obj, (str, bytes, bytearray)):
+        return [(name, obj, kind)]
+    if isinstance(obj, Mapping):
+        docs: Sequence[object] = [obj]
+    elif isinstance(obj, Sequence):
+        docs = obj
+    else:
+        raise TypeError(f"{function}() takes text, bytes, a mapping or a list of mappings, not {type(obj).__name__}")
+    for i, d in enumerate(docs):
+        if not isinstance(d, Mapping):
+            raise TypeError(f"{function}() takes a list of mappings (manifests), but item {i} is {type(d).__name__}")
     try:
-        if isinstance(obj, Mapping):
-            return json.dumps(obj, indent=2, default=_json_default)
-        return "\n---\n".join(json.dumps(d, indent=2, default=_json_default) for d in obj)
+        text = "\n---\n".join(json.dumps(d, indent=2, default=_json_default) for d in docs)
     except RecursionError:
         message = "the object is nested too deeply to convert"
-        err = ParseError(f"{filename}: {message}")
-        err.file, err.message = filename, message
+        err = ParseError(f"{name}: {message}")
+        err.file, err.message = name, message
         raise err from None
+    return [(name, text, kind)]
 
 
 def scan(
-    text_or_obj: Union[str, Mapping[str, Any], Sequence[Mapping[str, Any]]],
+    text_or_obj: InputLike,
     *,
     filename: Optional[str] = None,
+    kind: KindLike = None,
     config: Optional[ConfigLike] = None,
     now: Optional[NowLike] = None,
     strict: bool = True,
 ) -> Report:
-    """Checks one input: YAML or JSON text (any number of documents), a manifest as a dict (such
-    as ``ApiClient().sanitize_for_serialization(pod)``), or a list of them (one document each).
+    """Checks one input: YAML or JSON text (any number of documents) or a Dockerfile, as ``str``
+    or UTF-8 ``bytes``; a manifest as a dict (such as ``ApiClient().sanitize_for_serialization(pod)``);
+    or a list of them (one document each).
 
-    ``filename`` names the input in findings (default ``<input>``; a ``.json`` name makes the
-    text strict JSON). ``config`` is a ``.kubeharden.yaml``-shaped mapping or its YAML text.
-    ``now`` (RFC 3339 or a datetime) defaults to the current time, as the command does.
+    ``filename`` names the input in findings (default ``<input>``; a ``.json`` name makes the text
+    strict JSON, a Dockerfile's name makes it a Dockerfile). ``kind`` (``"yaml"`` or
+    ``"dockerfile"``) says what the input is; by default the name decides, then the content (a
+    text that starts with ``FROM``, ``ARG`` or ``# syntax=`` is a Dockerfile). ``config`` is a
+    ``.kubeharden.yaml``-shaped mapping or its YAML text. ``now`` (RFC 3339 or a datetime)
+    defaults to the current time, as the command does.
 
     Raises :class:`ParseError` (with ``file``, ``document``, ``line``, ``column``) when the input
-    cannot be read; with ``strict=False`` such problems go to :attr:`Report.errors` instead.
+    cannot be read, or holds a document that is no Kubernetes object (``"hello"``, a dict without
+    ``kind``): never a clean report for what was not understood. With ``strict=False`` such
+    problems go to :attr:`Report.errors` instead. Raises ``TypeError`` for other argument types.
     For dicts, lines and columns refer to the JSON text the dict was converted to; ``path`` names
     the field.
     """
-    name = "<input>" if filename is None else filename
-    if isinstance(text_or_obj, str):
-        text = text_or_obj
-    elif isinstance(text_or_obj, (Mapping, Sequence)) and not isinstance(text_or_obj, (bytes, bytearray)):
-        text = _to_text(text_or_obj, name)
-    else:
-        raise TypeError(f"scan takes text, a mapping or a list of mappings, not {type(text_or_obj).__name__}")
-    return Report(_kubeharden.check_texts([(name, text)], config=_config_json(config), now=_now(now), strict=strict))
+    files = _input("scan", text_or_obj, filename, kind)
+    return Report(_kubeharden.check_texts(files, config=config, now=_now(now), strict=strict))
 
 
 def scan_paths(
@@ -346,10 +364,11 @@ def scan_paths(
     follow_symlinks: bool = False,
 ) -> Report:
     """Checks files and directories exactly as ``kubeharden scan PATH...`` does: directories
-    recursively (``.yaml``, ``.yml``, ``.json``; hidden entries skipped; symbolic links followed
-    only with ``follow_symlinks``), ``-`` for standard input. Files are read and checked in Rust,
-    in parallel, with the GIL released. A file that cannot be read is reported in
-    :attr:`Report.errors`, never raised.
+    recursively (``.yaml``, ``.yml``, ``.json``, Dockerfiles by name; hidden entries skipped;
+    symbolic links followed only with ``follow_symlinks``), ``-`` for standard input. Files are
+    read and checked in Rust, in parallel, with the GIL released. A file that cannot be read is
+    reported in :attr:`Report.errors`, never raised, and files that hold no Kubernetes object (a
+    chart's ``values.yaml``) are skipped, as the command does.
     """
     items: Iterable[StrPath]
     if isinstance(paths, (str, bytes, os.PathLike)):
@@ -359,7 +378,7 @@ def scan_paths(
     return Report(
         _kubeharden.check_paths(
             [os.fsdecode(p) for p in items],
-            config=_config_json(config),
+            config=config,
             now=_now(now),
             follow_symlinks=follow_symlinks,
         )
@@ -391,11 +410,13 @@ class PssObjectResult:
 
 @dataclasses.dataclass(frozen=True)
 class PssResult:
-    """Pod Security Standards results at one level and version, one per pod-bearing object."""
+    """Pod Security Standards results at one level and version, one per pod-bearing object;
+    ``errors`` lists the inputs that could not be read (with ``strict=False``)."""
 
     level: str
     version: str
     results: tuple[PssObjectResult, ...]
+    errors: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -404,44 +425,156 @@ class PssResult:
 
 
 def pss(
-    obj: Union[str, Mapping[str, Any], Sequence[Mapping[str, Any]]],
+    obj: InputLike,
     level: str = "restricted",
     version: str = "latest",
     *,
     filename: Optional[str] = None,
+    strict: bool = True,
 ) -> PssResult:
     """Evaluates the Pod Security Standards exactly as Pod Security Admission does, at ``level``
     (``baseline``, ``restricted`` or ``privileged``) and ``version`` (``latest`` or ``v1.N``), for
-    every pod-bearing object of ``obj`` (text, a dict or a list of dicts; controllers are judged
-    by the pods they would create).
+    every pod-bearing object of ``obj`` (text, bytes, a dict or a list of dicts; controllers are
+    judged by the pods they would create).
 
-    Raises :class:`ParseError` when the input cannot be read and :class:`RequestError` for an
-    unknown level or version.
+    Raises :class:`ParseError` when the input cannot be read or holds something other than
+    Kubernetes objects (with ``strict=False``: :attr:`PssResult.errors`), and
+    :class:`RequestError` for an unknown level or version.
     """
-    name = "<input>" if filename is None else filename
-    text = obj if isinstance(obj, str) else _to_text(obj, name)
-    d = json.loads(_kubeharden.check_pss(text, name, level, version))
-    results = []
-    for r in d["results"]:
-        o = r["object"]
-        results.append(
-            PssObjectResult(
-                file=r["file"],
-                document=r["document"],
-                object=ObjectRef(o["kind"], o["apiVersion"], o["namespace"], o["name"]),
-                allowed=r["allowed"],
-                violations=tuple(PssViolation(**v) for v in r["violations"]),
-            )
-        )
-    return PssResult(level=d["level"], version=d["version"], results=tuple(results))
+    result: PssResult = _kubeharden.check_pss(_input("pss", obj, filename), level=level, version=version, strict=strict)
+    return result
+
+
+@dataclasses.dataclass(frozen=True)
+class NetpolRule:
+    """A NetworkPolicy rule that allows a pair."""
+
+    policy: str
+    """The NetworkPolicy, ``namespace/name``."""
+    rule: str
+    """The rule: ``ingress[0]``, ``egress[1]``."""
+    peer: Optional[int]
+    """Index of the matching peer in the rule's ``from``/``to``; ``None``: the rule has no peers."""
+    peer_description: str
+    """The peer in words: ``from[0]``, ``ipBlock 10.0.0.0/8``, ``any source``."""
+    ports: str
+    """The ports this rule allows for the pair."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NetpolSide:
+    """One side of a path: the source's egress or the destination's ingress."""
+
+    governed: bool
+    """Whether NetworkPolicies govern this side (``False`` for ``external``)."""
+    isolated: bool
+    """Whether a NetworkPolicy selects the pod for this direction (if none does, all is allowed)."""
+    isolated_by: tuple[str, ...]
+    ports: str
+    """Every port this side allows for the pair."""
+    allowed_by: tuple[NetpolRule, ...]
+    """The rules that allow the pair (on the port asked, if any)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NetpolPair:
+    """Whether traffic from one endpoint to another is allowed, on which ports, by which rules."""
+
+    from_: str
+    """The source endpoint: ``Kind/namespace/name`` or ``external``."""
+    to: str
+    from_index: int
+    """The source's index in :attr:`NetpolReport.workloads`."""
+    to_index: int
+    allowed: bool
+    """Both the source's egress and the destination's ingress allow it (on the port asked)."""
+    ports: str
+    """With a port asked: that port (``8080/TCP``) or why it cannot be resolved; otherwise every
+    port both sides allow (``80/TCP, 443/TCP``, ``all ports``, ``none``)."""
+    all_ports: bool
+    egress: NetpolSide
+    ingress: NetpolSide
+
+
+@dataclasses.dataclass(frozen=True)
+class NetpolWarning:
+    """A part of a NetworkPolicy the API server would reject: it matches nothing."""
+
+    file: str
+    document: int
+    line: int
+    column: int
+    policy: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class NetpolReport:
+    """Offline NetworkPolicy reachability: the pair asked about, a row (``from_`` only), a column
+    (``to`` only) or the matrix, on ``port`` or on every port."""
+
+    workloads: tuple[str, ...]
+    """Every endpoint: ``Kind/namespace/name`` of each workload, in input order, then ``external``."""
+    scope: Literal["pair", "row", "column", "matrix"]
+    from_: Optional[str]
+    to: Optional[str]
+    port: Optional[str]
+    pairs: tuple[NetpolPair, ...]
+    errors: tuple[InputError, ...] = ()
+    warnings: tuple[NetpolWarning, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        """Whether every pair asked about is allowed."""
+        return all(p.allowed for p in self.pairs)
+
+
+def netpol(
+    obj: InputLike,
+    *,
+    from_: Optional[str] = None,
+    to: Optional[str] = None,
+    port: Union[str, int, None] = None,
+    filename: Optional[str] = None,
+    strict: bool = True,
+) -> NetpolReport:
+    """Which workloads of ``obj`` (text, bytes, a dict or a list of dicts: workloads, Namespaces
+    and NetworkPolicies) may reach which, offline, as Kubernetes' NetworkPolicy semantics say.
+    ``from_`` and ``to`` name workloads (``name``, ``namespace/name``, ``Kind/namespace/name`` or
+    ``external``): both give one pair, one gives a row or a column, neither the whole matrix.
+    ``port`` is ``8080``, ``"8080/UDP"`` or a port name of the destination (``"http"``).
+
+    Raises :class:`RequestError` for a workload that is not in the input (or is ambiguous) or a
+    bad port, and :class:`ParseError` when the input cannot be read or holds something other than
+    Kubernetes objects (with ``strict=False``: :attr:`NetpolReport.errors`).
+    """
+    files = _input("netpol", obj, filename)
+    asked = None if port is None else str(port)
+    result: NetpolReport = _kubeharden.check_netpol(files, from_=from_, to=to, port=asked, strict=strict)
+    return result
 
 
 def rules() -> list[Rule]:
     """Every rule of the checklist, sorted by id."""
-    out = []
-    for r in json.loads(_kubeharden.rules()):
-        r["severity"] = _SEVERITY_BY_NAME[r["severity"]]
-        r["references"] = tuple(r["references"])
-        r["peers"] = tuple(r["peers"])
-        out.append(Rule(**r))
-    return out
+    return list(_kubeharden.rules())
+
+
+#: The dataclasses (and enums) that the compiled core's results become, by the name of the Rust
+#: type: the one conversion (``src/convert.rs``) builds them from the core's values.
+_RUST_TYPES: dict[str, type] = {
+    "Finding": Finding,
+    "ObjectRef": ObjectRef,
+    "InputError": InputError,
+    "Summary": Summary,
+    "Severity": Severity,
+    "RuleInfo": Rule,
+    "PssReport": PssResult,
+    "PssResult": PssObjectResult,
+    "PssViolation": PssViolation,
+    "NetpolReport": NetpolReport,
+    "NetpolPair": NetpolPair,
+    "NetpolSide": NetpolSide,
+    "NetpolRule": NetpolRule,
+    "NetpolWarning": NetpolWarning,
+}

@@ -1,12 +1,20 @@
 """The compiled core of kubeharden (Rust, PyO3). Private: use the ``kubeharden`` package.
 
-Configurations cross as the core's ``Config`` JSON (``.kubeharden.yaml`` keys); reports stay in
-Rust (``RawReport``) and are read into the package's dataclasses; rules and Pod Security
-Standards results cross as contract JSON.
+One conversion crosses the boundary (``src/convert.rs``): the core's results become the
+package's dataclasses (registered in ``kubeharden._api._RUST_TYPES``), configuration mappings
+become the core's ``Config``. Reports stay in Rust (``RawReport``) until a part is read.
 """
 
 import os
-from typing import Any, Optional, final
+from collections.abc import Mapping
+from typing import Any, Optional, Union, final
+
+from ._api import Finding, InputError, NetpolReport, PssResult, Rule, Summary
+
+#: One input: ``(name, text or UTF-8 bytes, kind)``, kind ``"yaml"``, ``"dockerfile"`` or ``None``.
+_File = tuple[str, Union[str, bytes, bytearray], Optional[str]]
+#: A ``.kubeharden.yaml``-shaped mapping, or its YAML text.
+_Config = Union[Mapping[str, Any], str, None]
 
 __all__ = [
     "KubehardenError",
@@ -16,11 +24,11 @@ __all__ = [
     "__version__",
     "REPORT_VERSION",
     "RawReport",
-    "parse_config",
     "check_texts",
     "check_paths",
     "rules",
     "check_pss",
+    "check_netpol",
     "main",
 ]
 
@@ -84,28 +92,22 @@ class RawReport:
         """The name of the highest severity of any finding."""
     def header(self) -> tuple[int, str, str, int]:
         """``(version, tool name, tool version, suppressed)``."""
-    def summary(self) -> dict[str, Any]:
-        """The summary's counts; ``by_severity`` maps severity names to counts."""
-    def findings(self, finding: type, object_ref: type, severities: dict[str, Any]) -> tuple[Any, ...]:
-        """The findings as instances of the ``finding`` dataclass (built without ``__init__``)."""
-    def errors(self, input_error: type) -> tuple[Any, ...]:
-        """The input errors as instances of the ``input_error`` dataclass."""
-
-def parse_config(text: str, file: Optional[str] = None) -> str:
-    """Parses ``.kubeharden.yaml`` text into ``Config`` JSON.
-
-    Raises ``ConfigError`` (with ``file``, ``line``, ``column``) for malformed YAML, unknown keys
-    or wrong types.
-    """
+    def summary(self) -> Summary:
+        """The summary."""
+    def findings(self) -> tuple[Finding, ...]:
+        """The findings, in report order."""
+    def errors(self) -> tuple[InputError, ...]:
+        """The input errors, in input order."""
 
 def check_texts(
-    files: list[tuple[str, str]],
+    files: list[_File],
     *,
-    config: Optional[str] = None,
+    config: _Config = None,
     now: Optional[str] = None,
-    strict: bool = False,
+    strict: bool = True,
 ) -> RawReport:
-    """Checks ``(name, text)`` pairs with the GIL released.
+    """Checks ``(name, text or bytes, kind)`` inputs with the GIL released; each must hold
+    something to check.
 
     With ``strict``, the first input error raises ``ParseError`` instead of being reported.
     """
@@ -113,7 +115,7 @@ def check_texts(
 def check_paths(
     paths: list[str | os.PathLike[str]],
     *,
-    config: Optional[str] = None,
+    config: _Config = None,
     now: Optional[str] = None,
     follow_symlinks: bool = False,
 ) -> RawReport:
@@ -121,14 +123,28 @@ def check_paths(
     released). Unreadable inputs are reported, not raised.
     """
 
-def rules() -> str:
-    """Every rule as JSON: a list of ``RuleInfo`` objects, sorted by id."""
+def rules() -> tuple[Rule, ...]:
+    """Every rule, sorted by id."""
 
-def check_pss(text: str, name: str, level: str, version: str) -> str:
-    """Pod Security Standards for one text at ``level`` and ``version``: ``PssReport`` JSON.
+def check_pss(files: list[_File], *, level: str, version: str, strict: bool = True) -> PssResult:
+    """Pod Security Standards for the inputs at ``level`` and ``version``.
 
-    Raises ``ParseError`` when the text cannot be read and ``RequestError`` for an unknown level
-    or version.
+    Raises ``RequestError`` for an unknown level or version and, with ``strict``, ``ParseError``
+    for an input error.
+    """
+
+def check_netpol(
+    files: list[_File],
+    *,
+    from_: Optional[str] = None,
+    to: Optional[str] = None,
+    port: Optional[str] = None,
+    strict: bool = True,
+) -> NetpolReport:
+    """NetworkPolicy reachability over the inputs: a pair, a row, a column or the matrix.
+
+    Raises ``RequestError`` for an unknown workload or a bad port and, with ``strict``,
+    ``ParseError`` for an input error.
     """
 
 def main(argv: list[str]) -> int:

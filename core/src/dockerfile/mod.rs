@@ -11,10 +11,13 @@ mod parse;
 pub mod shell;
 mod vars;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub use parse::parse_dockerfile;
-pub use vars::expand;
+pub(crate) use parse::unquote;
+pub use vars::{expand, Budget, Exceeded, Expansion, Lookup};
 
 /// A parsed Dockerfile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,6 +146,46 @@ pub struct Stage {
     pub end: usize,
     /// The earlier stage this one is built on (`FROM builder`), if any.
     pub parent: Option<usize>,
+    /// The stage's `ARG` and `ENV` definitions, in order, values expanded.
+    pub vars: Vec<VarDef>,
+    /// For each variable name, its positions in `vars`.
+    by_name: HashMap<String, Vec<usize>>,
+    /// The variables at the end of the stage: the parent stage's, then the stage's own (shared
+    /// with the parent when the stage defines none).
+    env_end: Arc<HashMap<String, Option<String>>>,
+}
+
+/// An `ARG` or `ENV` definition of a stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarDef {
+    /// Index of the instruction in [`Dockerfile::instructions`].
+    pub instruction: usize,
+    /// Variable name.
+    pub name: String,
+    /// Its value, variables expanded; `None` for an `ARG` without a default (set by the build).
+    pub value: Option<String>,
+}
+
+/// The variables of a stage just before one of its instructions ([`Dockerfile::vars_at`]).
+#[derive(Clone, Copy, Debug)]
+pub struct VarsAt<'d> {
+    df: &'d Dockerfile,
+    stage: &'d Stage,
+    upto: usize,
+}
+
+impl Lookup for VarsAt<'_> {
+    fn var(&self, name: &str) -> Option<Option<&str>> {
+        let s = self.stage;
+        if let Some(list) = s.by_name.get(name) {
+            let before = list.partition_point(|&p| s.vars.get(p).is_some_and(|d| d.instruction < self.upto));
+            if let Some(d) = before.checked_sub(1).and_then(|k| list.get(k)).and_then(|&p| s.vars.get(p)) {
+                return Some(d.value.as_deref());
+            }
+        }
+        let parent = s.parent.and_then(|p| self.df.stages.get(p))?;
+        parent.env_end.get(name).map(Option::as_deref)
+    }
 }
 
 impl Stage {
@@ -179,11 +222,10 @@ impl Dockerfile {
         let mut out = Vec::new();
         let mut cur = self.final_stage();
         while let Some(s) = cur {
-            if out.iter().any(|o: &&Stage| o.index == s.index) {
-                break;
-            }
             out.push(s);
-            cur = s.parent.and_then(|p| self.stages.get(p));
+            // A parent is always an earlier stage (the parser looks names up among those), so
+            // the chain ends; the index check keeps it so whatever built the value.
+            cur = s.parent.filter(|&p| p < s.index).and_then(|p| self.stages.get(p));
         }
         out
     }
@@ -204,48 +246,13 @@ impl Dockerfile {
         cur
     }
 
-    /// The variables known in a stage at instruction `upto` (exclusive): `ARG` defaults (global
-    /// ones re-declared in the stage) and `ENV` values, inherited from parent stages.
+    /// The variables known in a stage just before instruction `upto` (an index into
+    /// [`Dockerfile::instructions`]): `ARG` defaults (global ones re-declared in the stage) and
+    /// `ENV` values, inherited from parent stages. Lookups take a binary search, so asking at
+    /// every instruction stays linear.
     #[must_use]
-    pub fn vars_at(&self, stage: &Stage, upto: usize) -> Vec<(String, Option<String>)> {
-        let mut vars: Vec<(String, Option<String>)> = Vec::new();
-        let chain: Vec<&Stage> = {
-            let mut c = Vec::new();
-            let mut cur = Some(stage);
-            while let Some(s) = cur {
-                if c.iter().any(|o: &&Stage| o.index == s.index) {
-                    break;
-                }
-                c.push(s);
-                cur = s.parent.and_then(|p| self.stages.get(p));
-            }
-            c.reverse();
-            c
-        };
-        for s in chain {
-            let end = if s.index == stage.index { upto.min(s.end) } else { s.end };
-            for ins in self.instructions.get(s.from..end).unwrap_or_default() {
-                match ins.keyword.as_str() {
-                    "ARG" => {
-                        for (k, v) in ins.pairs() {
-                            let v = v.or_else(|| {
-                                self.global_args.iter().rev().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone())
-                            });
-                            let v = v.map(|v| vars::expand(&v, &vars, self.escape).0);
-                            vars.push((k, v));
-                        }
-                    }
-                    "ENV" => {
-                        for (k, v) in ins.pairs() {
-                            let v = v.map(|v| vars::expand(&v, &vars, self.escape).0);
-                            vars.push((k, v));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        vars
+    pub fn vars_at<'d>(&'d self, stage: &'d Stage, upto: usize) -> VarsAt<'d> {
+        VarsAt { df: self, stage, upto }
     }
 }
 
@@ -267,6 +274,8 @@ pub enum DockerfileErrorKind {
     InvalidFrom,
     /// A bad parser directive (`# escape=x`).
     InvalidDirective,
+    /// Variables that expand beyond the budget, or defaults nested too deep.
+    ExpansionTooLarge,
 }
 
 /// A Dockerfile that cannot be read, with the 1-based line of the problem.

@@ -1,7 +1,11 @@
 //! The line-level parser.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::vars::{self, Budget, Exceeded, Lookup};
 use super::{
-    vars, Directive, Dockerfile, DockerfileError, DockerfileErrorKind as K, Flag, Form, Heredoc, Instruction, Stage,
+    Directive, Dockerfile, DockerfileError, DockerfileErrorKind as K, Flag, Form, Heredoc, Instruction, Stage, VarDef,
 };
 
 const KEYWORDS: &[&str] = &[
@@ -220,10 +224,67 @@ pub fn parse_dockerfile(text: &str) -> Result<Dockerfile, DockerfileError> {
     Ok(df)
 }
 
+/// The variables a `FROM` sees: the global `ARG`s, and BuildKit's platform arguments (unknown
+/// here: their values depend on the build platform).
+struct FromVars<'g>(&'g HashMap<String, Option<String>>);
+
+impl Lookup for FromVars<'_> {
+    fn var(&self, name: &str) -> Option<Option<&str>> {
+        if PLATFORM_ARGS.contains(&name) {
+            return Some(None);
+        }
+        self.0.var(name)
+    }
+}
+
+fn exceeded(e: Exceeded, line: u32) -> DockerfileError {
+    let message = match e {
+        Exceeded::Budget => format!(
+            "the variables of the Dockerfile take more than {} MiB once expanded and inherited by its stages (values that repeat each other double at every line): refused",
+            Budget::DEFAULT / 1024 / 1024
+        ),
+        Exceeded::Nesting => "variable defaults (`${A:-${B:-...}}`) nested too deeply: refused".to_owned(),
+    };
+    DockerfileError::new(K::ExpansionTooLarge, line, message)
+}
+
+/// The stage being read: its variables so far (the parent's, shared until the stage defines
+/// one of its own).
+struct Open {
+    env: Arc<HashMap<String, Option<String>>>,
+}
+
+impl Open {
+    /// Defines a variable; copying the parent's variables first is charged to the budget.
+    fn define(&mut self, name: String, value: Option<String>, budget: &mut Budget) -> bool {
+        if Arc::strong_count(&self.env) > 1 {
+            let bytes: usize = self.env.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len)).sum();
+            if !budget.charge(bytes) {
+                return false;
+            }
+        }
+        Arc::make_mut(&mut self.env).insert(name, value);
+        true
+    }
+}
+
+/// Ends the open stage: its variables become the stage's `env_end`.
+fn close(stages: &mut [Stage], open: Option<Open>) {
+    if let (Some(last), Some(o)) = (stages.last_mut(), open) {
+        last.env_end = o.env;
+    }
+}
+
+/// Splits the instructions into stages, expands `FROM` images with the global `ARG`s, and reads
+/// every stage's `ARG`/`ENV` definitions in one pass (one expansion [`Budget`] for the file).
 fn build_stages(df: &mut Dockerfile) -> Result<(), DockerfileError> {
     let escape = df.escape;
+    let mut budget = Budget::default();
     let mut global: Vec<(String, Option<String>)> = Vec::new();
+    let mut global_map: HashMap<String, Option<String>> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut open: Option<Open> = None;
     for (idx, ins) in df.instructions.iter_mut().enumerate() {
         if ins.keyword == "FROM" {
             let words: Vec<&str> = ins.args.split_whitespace().collect();
@@ -238,47 +299,83 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), DockerfileError> {
                     ))
                 }
             };
-            let mut env = global.clone();
-            for p in PLATFORM_ARGS {
-                env.push(((*p).to_owned(), None));
-            }
-            let (image, unresolved) = vars::expand(raw, &env, escape);
+            let expanded =
+                vars::expand(raw, &FromVars(&global_map), escape, &mut budget).map_err(|e| exceeded(e, ins.line))?;
             let platform = ins.flags.iter().find(|f| f.name == "platform").and_then(|f| f.value.clone());
-            let parent = stages
-                .iter()
-                .rev()
-                .find(|s| s.name.as_deref() == Some(image.to_ascii_lowercase().as_str()))
-                .map(|s| s.index);
+            let parent = names.get(&expanded.text.to_ascii_lowercase()).copied();
+            close(&mut stages, open.take());
             if let Some(last) = stages.last_mut() {
                 last.end = idx;
             }
+            // A stage starts with its parent stage's variables.
+            let env = parent.and_then(|p| stages.get(p)).map(|p| Arc::clone(&p.env_end)).unwrap_or_default();
+            open = Some(Open { env });
             ins.stage = Some(stages.len());
+            if let Some(n) = &name {
+                names.insert(n.clone(), stages.len());
+            }
             stages.push(Stage {
                 index: stages.len(),
                 name,
                 image_raw: raw.to_owned(),
-                image,
-                unresolved,
+                image: expanded.text,
+                unresolved: expanded.unresolved,
                 platform,
                 line: ins.line,
                 from: idx,
                 end: idx + 1,
                 parent,
+                vars: Vec::new(),
+                by_name: HashMap::new(),
+                env_end: Arc::default(),
             });
             continue;
         }
-        match stages.last_mut() {
-            Some(s) => {
+        match (stages.last_mut(), open.as_mut()) {
+            (Some(s), Some(o)) => {
                 ins.stage = Some(s.index);
                 s.end = idx + 1;
+                if ins.keyword == "ARG" || ins.keyword == "ENV" {
+                    for (k, v) in ins.pairs() {
+                        // A stage's `ARG NAME` without a value takes the global default.
+                        let v = match v {
+                            None if ins.keyword == "ARG" => global_map.get(&k).cloned().flatten(),
+                            v => v,
+                        };
+                        let v = match v {
+                            Some(v) => Some(
+                                vars::expand(&v, o.env.as_ref(), escape, &mut budget)
+                                    .map_err(|e| exceeded(e, ins.line))?
+                                    .text,
+                            ),
+                            None => None,
+                        };
+                        s.by_name.entry(k.clone()).or_default().push(s.vars.len());
+                        s.vars.push(VarDef { instruction: idx, name: k.clone(), value: v.clone() });
+                        if !o.define(k, v, &mut budget) {
+                            return Err(exceeded(Exceeded::Budget, ins.line));
+                        }
+                    }
+                } else if ins.keyword == "USER" {
+                    // Expanded by the rules later with these variables: bounded here, once.
+                    vars::expand(&ins.args, o.env.as_ref(), escape, &mut budget).map_err(|e| exceeded(e, ins.line))?;
+                }
             }
-            None if ins.keyword == "ARG" => {
+            _ if ins.keyword == "ARG" => {
                 for (k, v) in pairs("ARG", &ins.args, escape) {
-                    let v = v.map(|v| vars::expand(&v, &global, escape).0);
+                    let v = match v {
+                        Some(v) => Some(
+                            vars::expand(&v, global.as_slice(), escape, &mut budget)
+                                .map_err(|e| exceeded(e, ins.line))?
+                                .text,
+                        ),
+                        None => None,
+                    };
+                    global_map.insert(k.clone(), v.clone());
                     global.push((k, v));
                 }
             }
-            None => {
+            _ => {
                 return Err(DockerfileError::new(
                     K::InstructionBeforeFrom,
                     ins.line,
@@ -287,6 +384,7 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), DockerfileError> {
             }
         }
     }
+    close(&mut stages, open.take());
     if stages.is_empty() {
         let line = df.instructions.last().map_or(1, |i| i.line);
         return Err(DockerfileError::new(K::NoFrom, line, "the Dockerfile has no `FROM` instruction"));

@@ -99,6 +99,21 @@ impl Reader {
         }
     }
 
+    /// A user or group ID (`runAsUser`, `runAsGroup`): an integer the API server accepts, from 0
+    /// to 2147483647; a number outside that range is recorded like a wrong type, so no rule reads
+    /// `runAsUser: -1` as a non-root user.
+    pub fn id(&mut self, node: Option<&Node>, path: impl FnOnce() -> FieldPath) -> Lenient<i64> {
+        match node {
+            None => Lenient::Absent,
+            Some(n) if n.is_null() => Lenient::Absent,
+            Some(n) => match n.as_i64() {
+                Some(i) if (0..=i64::from(i32::MAX)).contains(&i) => Lenient::Valid(i),
+                Some(_) => self.bad(n, path, "integer between 0 and 2147483647"),
+                None => self.bad(n, path, "integer"),
+            },
+        }
+    }
+
     /// A string field.
     pub fn str<'a>(&mut self, node: Option<&'a Node>, path: impl FnOnce() -> FieldPath) -> Lenient<&'a str> {
         match node {

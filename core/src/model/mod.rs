@@ -6,13 +6,17 @@
 //! ([`crate::syntax::Node`]) of its document and knows the [`FieldPath`] of what it reads, so a
 //! rule can point at the exact field.
 
+mod inventory;
 mod lenient;
 mod object;
 mod pod;
+mod user;
 
+pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
-pub use object::{Document, K8sObject, ObjectRef};
+pub use object::{builtin_group, is_list_kind, item_without_kind, Document, K8sObject, ObjectRef};
 pub use pod::{
     Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
     Volume,
 };
+pub use user::{go_atoi, image_user, ImageUser};

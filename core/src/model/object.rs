@@ -54,6 +54,49 @@ const CLUSTER_SCOPED: &[&str] = &[
     "VolumeSnapshotClass",
 ];
 
+/// The built-in kinds kubeharden reads (pod-bearing kinds, and the kinds of the cross-resource
+/// rules). A kind that matches one of them only when case or surrounding spaces are ignored
+/// (`kind: pod`, `kind: "Pod "`) is an input error: the API server rejects it, and no rule would
+/// see the object.
+const BUILTIN_KINDS: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Namespace",
+    "NetworkPolicy",
+    "Secret",
+    "ConfigMap",
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "Service",
+    "List",
+];
+
+/// Whether an API group is Kubernetes' own: the core group, a group without a dot (`apps`,
+/// `batch`), or a `*.k8s.io` group. Anything else is a custom resource's group.
+#[must_use]
+pub fn builtin_group(group: &str) -> bool {
+    !group.contains('.') || group.ends_with(".k8s.io")
+}
+
+/// The built-in kind `kind` nearly is: equal once case and surrounding spaces are ignored, but
+/// not equal as written.
+fn near_builtin_kind(kind: &str) -> Option<&'static str> {
+    if BUILTIN_KINDS.contains(&kind) {
+        return None;
+    }
+    BUILTIN_KINDS.iter().copied().find(|k| k.eq_ignore_ascii_case(kind.trim()))
+}
+
 /// A Kubernetes object found in a document (the document itself, or an item of a `kind: List`).
 #[derive(Clone, Debug)]
 pub struct K8sObject<'a> {
@@ -167,15 +210,28 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     let kind = node.get("kind").and_then(Node::as_str);
     let api_version = node.get("apiVersion").and_then(Node::as_str);
     let Some(kind) = kind else {
-        // `kind: 5` in something that otherwise looks like an object is not skipped silently.
-        if let Some(k) = node.get("kind").filter(|k| !k.is_null()) {
+        // `kind: 5` or `kind: null` in something that otherwise looks like an object is not
+        // skipped silently.
+        if let Some(k) = node.get("kind") {
             if node.get("apiVersion").is_some() || node.get("metadata").is_some() {
                 out.problems.push((path.key("kind"), format!("`kind` is {}, but it must be a string", k.short())));
             }
         }
         return;
     };
-    if kind == "List" || kind.ends_with("List") {
+    if let Some(good) = near_builtin_kind(kind) {
+        let group = api_version.and_then(|v| v.rsplit_once('/')).map_or("", |(g, _)| g);
+        if builtin_group(group) {
+            out.problems.push((
+                path.key("kind"),
+                format!(
+                    "`kind: {kind:?}` is not a Kubernetes kind (kinds are exact and case-sensitive; the API server rejects it): did you mean `{good}`?"
+                ),
+            ));
+            return;
+        }
+    }
+    if is_list_kind(kind) {
         if let Some(items) = node.get("items").filter(|i| !i.is_null() && i.as_seq().is_none()) {
             out.problems.push((
                 path.key("items"),
@@ -190,7 +246,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     }
     // `kind: List` (kubectl get -o json|yaml), and `*List` kinds such as `PodList`.
     if let Some(items) = node.get("items").and_then(Node::as_seq) {
-        if kind == "List" || kind.ends_with("List") {
+        if is_list_kind(kind) {
             if depth > 32 {
                 out.problems.push((path, "lists nested deeper than 32 levels".to_owned()));
                 return;
@@ -198,14 +254,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
             let items_path = path.key("items");
             for (i, item) in items.iter().enumerate() {
                 if item.get("kind").is_none() {
-                    // kubectl refuses such an item (`Object 'Kind' is missing`): never skip it silently.
-                    out.problems.push((
-                        items_path.index(i),
-                        format!(
-                            "item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`",
-                            item.short()
-                        ),
-                    ));
+                    out.problems.push((items_path.index(i), item_without_kind(kind, i, &item.short())));
                     continue;
                 }
                 collect(doc, item, items_path.index(i), out, depth + 1);
@@ -221,4 +270,20 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     };
     let metadata = node.get("metadata").filter(|m| m.as_map().is_some());
     out.objects.push(K8sObject { doc, node, path, api_version, kind, metadata });
+}
+
+/// Whether a `kind` names a list of objects: `List` (`kubectl get -o json|yaml`) or `*List`
+/// (`PodList`).
+#[must_use]
+pub fn is_list_kind(kind: &str) -> bool {
+    kind.ends_with("List")
+}
+
+/// The problem of item `index` of a `kind: <list_kind>` that has no `kind` (`short` is the
+/// item's [`Node::short`]): kubectl refuses such an item (`Object 'Kind' is missing`), so it is
+/// an input error, never skipped silently. Shared by the inventory and the item-by-item reader
+/// ([`crate::source::read_list_items`]).
+#[must_use]
+pub fn item_without_kind(list_kind: &str, index: usize, short: &str) -> String {
+    format!("item {index} of a `kind: {list_kind}` is {short}, not a Kubernetes object with a `kind`")
 }

@@ -356,8 +356,8 @@ impl<'a> PodSpec<'a> {
         let pod_sc = PodSecurityContext {
             node: sc,
             run_as_non_root: r.bool(sc.and_then(|s| s.get("runAsNonRoot")), || sc_path.key("runAsNonRoot")),
-            run_as_user: r.int(sc.and_then(|s| s.get("runAsUser")), || sc_path.key("runAsUser")),
-            run_as_group: r.int(sc.and_then(|s| s.get("runAsGroup")), || sc_path.key("runAsGroup")),
+            run_as_user: r.id(sc.and_then(|s| s.get("runAsUser")), || sc_path.key("runAsUser")),
+            run_as_group: r.id(sc.and_then(|s| s.get("runAsGroup")), || sc_path.key("runAsGroup")),
             seccomp_type: r.str(seccomp.and_then(|s| s.get("type")), || sc_path.key("seccompProfile").key("type")),
             path: sc_path.clone(),
         };
@@ -378,8 +378,17 @@ impl<'a> PodSpec<'a> {
         for kind in [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral] {
             let lpath = path.key(kind.field());
             for (index, c) in r.seq(spec.get(kind.field()), || lpath.clone()).iter().enumerate() {
-                // A container that is not a mapping (`- nginx`) is recorded as mistyped.
-                let _ = r.map(Some(c), || lpath.index(index));
+                // A container that is not a mapping (`- nginx`, `- null`) is recorded as mistyped:
+                // the API server has no container to run there.
+                if c.is_null() {
+                    r.invalid.push(InvalidField {
+                        path: lpath.index(index),
+                        expected: "mapping",
+                        found: "null".to_owned(),
+                    });
+                } else {
+                    let _ = r.map(Some(c), || lpath.index(index));
+                }
                 containers.push(read_container(&mut r, kind, index, lpath.index(index), c, &pod_sc));
             }
         }
@@ -465,8 +474,8 @@ fn read_container<'a>(
     let caps_add = read_caps(r, caps.and_then(|c| c.get("add")), &scp.key("capabilities").key("add"));
     let caps_drop = read_caps(r, caps.and_then(|c| c.get("drop")), &scp.key("capabilities").key("drop"));
     let ranr = r.bool(get("runAsNonRoot"), || scp.key("runAsNonRoot"));
-    let rau = r.int(get("runAsUser"), || scp.key("runAsUser"));
-    let rag = r.int(get("runAsGroup"), || scp.key("runAsGroup"));
+    let rau = r.id(get("runAsUser"), || scp.key("runAsUser"));
+    let rag = r.id(get("runAsGroup"), || scp.key("runAsGroup"));
     let seccomp = r.map(get("seccompProfile"), || scp.key("seccompProfile"));
     let sct = r.str(seccomp.and_then(|s| s.get("type")), || scp.key("seccompProfile").key("type"));
 

@@ -13,6 +13,9 @@
 //!   namespaces (labels of Namespace objects plus `kubernetes.io/metadata.name`) and policies,
 //!   indexed by namespace and label so that selection is cheap, and [`NetworkModel::reach`]:
 //!   is traffic from A to B allowed, on which ports, by which policies.
+//! - [`check_netpol`] / [`answer`]: a reachability question (a pair, a row, a column or the
+//!   matrix) answered as a typed [`crate::report::netpol::NetpolReport`] (`kubeharden netpol`,
+//!   the bindings' `netpol()`).
 //!
 //! Offline limits: pod IPs are unknown, so an `ipBlock` matches [`Endpoint::External`] only;
 //! pods with `hostNetwork: true` are modelled like other pods, although most CNIs do not apply
@@ -21,8 +24,8 @@
 mod model;
 mod policy;
 mod ports;
+mod query;
 mod selector;
-pub mod synthetic;
 
 pub use model::{
     read_policies, Allowing, ContainerPort, Endpoint, Namespace, NetworkModel, PortAnswer, Reach, Side, Workload,
@@ -30,6 +33,7 @@ pub use model::{
 };
 pub use policy::{Cidr, Direction, Peer, Policy, PolicyPort, PolicyRule, PortMatch, Proto};
 pub use ports::PortSet;
+pub use query::{answer, check_netpol, NetpolRequest, EXTERNAL};
 pub use selector::{Labels, Op, Requirement, Selector};
 
 use crate::location::FieldPath;

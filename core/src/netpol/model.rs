@@ -8,7 +8,6 @@ use super::ports::PortSet;
 use super::selector::Selector;
 use super::Problem;
 use crate::model::{ContainerKind, K8sObject, PodSpec};
-use crate::rules::Input;
 use crate::syntax::Node;
 
 /// The label Kubernetes sets on every Namespace (1.21+).
@@ -28,8 +27,11 @@ pub struct ContainerPort<'a> {
 /// A pod-bearing object: the pods it creates share its template's labels and ports.
 #[derive(Clone, Debug)]
 pub struct Workload<'a> {
-    /// The pod spec (and through it the object).
-    pub pod: &'a PodSpec<'a>,
+    /// Index of its pod spec in the `pods` the model was built from
+    /// ([`crate::model::Inventory::pods`]).
+    pub pod: usize,
+    /// The object.
+    pub object: K8sObject<'a>,
     /// `kind`.
     pub kind: &'a str,
     /// Namespace (`default` when unset).
@@ -204,16 +206,11 @@ pub fn read_policies<'a>(objects: &[K8sObject<'a>]) -> Vec<(Policy<'a>, Vec<Prob
 }
 
 impl<'a> NetworkModel<'a> {
-    /// The model of an [`Input`] (what the rules and the CLI use).
+    /// The model of objects and the pod specs of the pod-bearing ones (the inventory builds it
+    /// once: [`crate::model::Inventory::network`]). Pure; cost about O(objects + Σ per namespace
+    /// of policies × candidate workloads of their selector).
     #[must_use]
-    pub fn from_input(input: &'a Input<'a>) -> Self {
-        Self::new(&input.objects, &input.pods)
-    }
-
-    /// The model of objects and the pod specs of the pod-bearing ones. Pure; cost about
-    /// O(objects + Σ per namespace of policies × candidate workloads of their selector).
-    #[must_use]
-    pub fn new(objects: &'a [K8sObject<'a>], pods: &'a [PodSpec<'a>]) -> Self {
+    pub fn new(objects: &[K8sObject<'a>], pods: &[PodSpec<'a>]) -> Self {
         let mut namespaces: BTreeMap<&'a str, Namespace<'a>> = BTreeMap::new();
         for o in objects.iter().filter(|o| o.kind == "Namespace" && o.group().is_empty()) {
             let Some(name) = o.name() else { continue };
@@ -222,7 +219,7 @@ impl<'a> NetworkModel<'a> {
             ns.object = Some(o.clone());
         }
         let mut workloads = Vec::with_capacity(pods.len());
-        for pod in pods {
+        for (index, pod) in pods.iter().enumerate() {
             let ns = pod.object.namespace().unwrap_or("default");
             let ports = pod
                 .containers
@@ -238,7 +235,8 @@ impl<'a> NetworkModel<'a> {
                 })
                 .collect();
             workloads.push(Workload {
-                pod,
+                pod: index,
+                object: pod.object.clone(),
                 kind: pod.object.kind,
                 namespace: ns,
                 name: pod.object.name().unwrap_or(""),
@@ -465,7 +463,7 @@ impl<'a> NetworkModel<'a> {
     pub fn endpoint_id(&self, e: Endpoint) -> String {
         match e {
             Endpoint::Workload(w) => self.workloads.get(w).map_or_else(|| "?".to_owned(), Workload::id),
-            Endpoint::External => "external".to_owned(),
+            Endpoint::External => super::EXTERNAL.to_owned(),
         }
     }
 
@@ -475,7 +473,7 @@ impl<'a> NetworkModel<'a> {
     /// # Errors
     /// A message when nothing or more than one workload matches.
     pub fn find(&self, spec: &str) -> Result<Endpoint, String> {
-        if spec == "external" {
+        if spec == super::EXTERNAL {
             return Ok(Endpoint::External);
         }
         let parts: Vec<&str> = spec.split('/').collect();

@@ -116,8 +116,8 @@ impl Selector {
                         match e.value.as_str() {
                             // a repeated key: the last one wins, as Kubernetes decodes it
                             Some(v) => {
-                                sel.match_labels.retain(|(k, _)| *k != e.key);
-                                sel.match_labels.push((e.key.clone(), v.to_owned()));
+                                sel.match_labels.retain(|(k, _)| k.as_str() != e.key.as_str());
+                                sel.match_labels.push((e.key.to_string(), v.to_owned()));
                             }
                             None => bad(
                                 mlp.key_owned(&e.key),

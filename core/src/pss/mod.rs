@@ -11,7 +11,7 @@
 //! use kubeharden::SourceFile;
 //!
 //! let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n";
-//! let req = PssRequest { files: vec![SourceFile::new("pod.yaml", pod)], level: "restricted".into(), version: "latest".into() };
+//! let req = PssRequest { files: vec![SourceFile::new("pod.yaml", pod)], ..PssRequest::default() }; // restricted, latest
 //! let report = check_pss(&req).unwrap();
 //! let r = &report.results[0];
 //! assert!(!r.allowed);
@@ -23,12 +23,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{InputError, SourceFile};
-use crate::config::Config;
-use crate::engine::Checker;
+use crate::api::{InputError, InputPolicy, SourceFile};
 use crate::error::Error;
 use crate::location::FieldPath;
-use crate::model::{K8sObject, ObjectRef, PodSpec};
+use crate::model::{Inventory, ObjectRef, PodSpec, Reads};
+use crate::source::{ParseOptions, Source};
 
 mod checks;
 /// The capabilities the baseline level allows to add (also the `dangerous-capabilities` rule's list).
@@ -166,16 +165,46 @@ pub fn evaluate_pod(pod: &PodSpec<'_>, level: PssLevel, version: PssVersion) -> 
         .collect()
 }
 
+/// The level evaluated when none is given: `restricted`, everywhere (CLI, Python, JavaScript).
+pub const DEFAULT_LEVEL: &str = "restricted";
+/// The version evaluated when none is given: `latest`.
+pub const DEFAULT_VERSION: &str = "latest";
+
 /// What to evaluate: files, a level and a version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PssRequest {
     /// The input files.
     pub files: Vec<SourceFile>,
-    /// `baseline`, `restricted` or `privileged`.
+    /// `baseline`, `restricted` or `privileged` (default [`DEFAULT_LEVEL`]).
+    #[serde(default = "default_level")]
     pub level: String,
-    /// `latest` or `v1.<minor>`.
+    /// `latest` or `v1.<minor>` (default [`DEFAULT_VERSION`]).
+    #[serde(default = "default_version")]
     pub version: String,
+    /// How the inputs are held to account: `require_content` makes a file with no Kubernetes
+    /// object (a Dockerfile, `hello`) an input error.
+    #[serde(default)]
+    pub inputs: InputPolicy,
+}
+
+fn default_level() -> String {
+    DEFAULT_LEVEL.to_owned()
+}
+
+fn default_version() -> String {
+    DEFAULT_VERSION.to_owned()
+}
+
+impl Default for PssRequest {
+    fn default() -> Self {
+        PssRequest {
+            files: Vec::new(),
+            level: default_level(),
+            version: default_version(),
+            inputs: InputPolicy::default(),
+        }
+    }
 }
 
 /// A violation in a report.
@@ -258,27 +287,18 @@ pub fn result_for(pod: &PodSpec<'_>, level: PssLevel, version: PssVersion) -> Ps
 ///
 /// # Errors
 /// [`Error::Request`] for an unknown level or version; unreadable files are reported in
-/// [`PssReport::errors`].
+/// [`PssReport::errors`], or returned as [`Error::Input`] by a strict request.
 pub fn check_pss(req: &PssRequest) -> Result<PssReport, Error> {
     let level: PssLevel = req.level.parse().map_err(Error::Request)?;
     let version: PssVersion = req.version.parse().map_err(Error::Request)?;
-    let checker = Checker::new(&Config::default(), None)?;
-    let mut results = Vec::new();
-    let mut errors = Vec::new();
-    for file in &req.files {
-        let (documents, errs) = checker.parse(file);
-        errors.extend(errs);
-        for doc in &documents {
-            let ex = K8sObject::extract(doc);
-            errors.extend(
-                ex.problems.into_iter().map(|(path, message)| crate::engine::problem_error(doc, &path, message)),
-            );
-            for obj in &ex.objects {
-                if let Some(pod) = obj.pod_spec() {
-                    results.push(result_for(&pod, level, version));
-                }
-            }
-        }
+    let options = ParseOptions::default();
+    let sources: Vec<Source> = req.files.iter().map(|f| crate::source::parse(f, &options)).collect();
+    let inventory = Inventory::new(&sources);
+    let results = inventory.pods.iter().map(|pod| result_for(pod, level, version)).collect();
+    let mut errors: Vec<InputError> = inventory.input_errors().cloned().collect();
+    if req.inputs.require_content {
+        errors.extend(inventory.content_errors(Reads::Objects));
     }
-    Ok(PssReport { level: req.level.clone(), version: req.version.clone(), results, errors })
+    let report = PssReport { level: req.level.clone(), version: req.version.clone(), results, errors };
+    crate::engine::strict(req.inputs, report, |r| &r.errors)
 }

@@ -1,4 +1,5 @@
-//! Baselines: compare a report with an earlier one (its JSON) by fingerprint. Findings are new,
+//! Baselines: compare a report with an earlier one (its JSON) by fingerprint — findings for
+//! `scan`, tickets for `audit` (one comparison, [`compare`], for both). Findings are new,
 //! still open, or resolved (in the earlier report, gone now). `scan --write-baseline FILE` writes
 //! the JSON report; `scan --baseline FILE` then reports only the new findings, so a repository can
 //! adopt kubeharden without fixing everything first and a weekly job opens tickets only for new
@@ -13,16 +14,52 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Finding, Report, Severity, REPORT_VERSION};
+use crate::report::tickets::Ticket;
+
+/// What a baseline matches by fingerprint: findings (`scan --baseline`) and tickets (`audit
+/// --baseline`, which compares the tickets of two audits).
+pub trait Baselined: Clone {
+    /// The identity that survives from one run to the next.
+    fn fingerprint(&self) -> &str;
+    /// One line for the list of resolved ones.
+    fn describe(&self) -> String;
+}
+
+impl Baselined for Finding {
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn describe(&self) -> String {
+        line(self)
+    }
+}
+
+impl Baselined for Ticket {
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn describe(&self) -> String {
+        format!("{} ({})", self.title, self.fingerprint)
+    }
+}
 
 /// The result of comparing a report with a baseline.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Comparison {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison<T = Finding> {
     /// In the current report, not in the baseline.
-    pub new: Vec<Finding>,
-    /// In both (the current finding, with its current location).
-    pub open: Vec<Finding>,
+    pub new: Vec<T>,
+    /// In both (the current one, with its current location).
+    pub open: Vec<T>,
     /// In the baseline, not in the current report.
-    pub resolved: Vec<Finding>,
+    pub resolved: Vec<T>,
+}
+
+impl<T> Default for Comparison<T> {
+    fn default() -> Self {
+        Comparison { new: Vec::new(), open: Vec::new(), resolved: Vec::new() }
+    }
 }
 
 /// Reads the findings of a baseline: a JSON report of kubeharden (version 1).
@@ -40,21 +77,21 @@ pub fn read(text: &str) -> Result<Vec<Finding>, String> {
     serde_json::from_value(findings.clone()).map_err(|e| format!("not a kubeharden JSON report: {e}"))
 }
 
-fn counts(findings: &[Finding]) -> HashMap<&str, usize> {
+fn counts<T: Baselined>(items: &[T]) -> HashMap<&str, usize> {
     let mut m = HashMap::new();
-    for f in findings {
-        *m.entry(f.fingerprint.as_str()).or_insert(0) += 1;
+    for f in items {
+        *m.entry(f.fingerprint()).or_insert(0) += 1;
     }
     m
 }
 
-/// Compares current findings with the baseline's.
+/// Compares current findings (or tickets) with the baseline's.
 #[must_use]
-pub fn compare(current: &[Finding], baseline: &[Finding]) -> Comparison {
+pub fn compare<T: Baselined>(current: &[T], baseline: &[T]) -> Comparison<T> {
     let mut before = counts(baseline);
     let mut out = Comparison::default();
     for f in current {
-        match before.get_mut(f.fingerprint.as_str()) {
+        match before.get_mut(f.fingerprint()) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 out.open.push(f.clone());
@@ -64,7 +101,7 @@ pub fn compare(current: &[Finding], baseline: &[Finding]) -> Comparison {
     }
     let mut now = counts(current);
     for f in baseline {
-        match now.get_mut(f.fingerprint.as_str()) {
+        match now.get_mut(f.fingerprint()) {
             Some(n) if *n > 0 => *n -= 1,
             _ => out.resolved.push(f.clone()),
         }
@@ -93,18 +130,19 @@ fn line(f: &Finding) -> String {
         Some(l) => format!("{file}:{l}"),
         None => file.to_owned(),
     };
-    format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint)
+    let line = format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint);
+    crate::report::escape::escape_control(&line).into_owned()
 }
 
-/// `Baseline: 2 new, 5 still open, 1 resolved` and the resolved findings.
+/// `Baseline: 2 new, 5 still open, 1 resolved` and the resolved findings (or tickets).
 #[must_use]
-pub fn render_text(c: &Comparison) -> String {
+pub fn render_text<T: Baselined>(c: &Comparison<T>) -> String {
     let mut out =
         format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
     if !c.resolved.is_empty() {
         out.push_str("Resolved since the baseline:\n");
         for f in &c.resolved {
-            let _ = writeln!(out, "  {}", line(f));
+            let _ = writeln!(out, "  {}", f.describe());
         }
     }
     out

@@ -7,10 +7,13 @@ use std::fmt::Write as _;
 use crate::api::{Report, Severity};
 use crate::report::sarif::object_name;
 
-/// Escapes a command's message (`%`, `\r`, `\n`), as the Actions runner reads it.
+/// Escapes a command's message as the Actions runner reads it (`%`, `\r`, `\n` percent-encoded,
+/// so no line of the input forges a command), with every other control character made visible
+/// (an escape sequence in a name cannot reach the log viewer).
 #[must_use]
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    crate::report::escape::escape_control(&s).into_owned()
 }
 
 /// Escapes a property value: also `:` and `,`, which separate properties.

@@ -11,21 +11,18 @@ use std::fmt;
 use crate::api::{Finding, Severity};
 use crate::config::Options;
 use crate::location::{FieldPath, Pos};
-use crate::model::{Container, K8sObject, ObjectRef, PodSpec};
+use crate::model::{Container, Inventory, K8sObject, ObjectRef, PodSpec};
 use crate::syntax::Node;
 
 pub mod dockerfile;
 pub mod docs;
 pub mod image;
-pub mod input;
 pub mod namespace;
 pub mod network;
 pub mod registry;
 pub mod scan;
 pub mod secret;
 pub mod workload;
-
-pub use input::Input;
 
 /// A rule's stable id (`POD001`): permanent, never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,6 +55,9 @@ pub struct RuleMeta {
     pub since: &'static str,
     /// Whether the rule runs without being enabled.
     pub enabled_by_default: bool,
+    /// What renderers may quote of the source line a finding points at: [`Excerpt::Full`]
+    /// unless the line may hold a secret.
+    pub redact: Excerpt,
     /// `file:line` of the declaration.
     pub source: &'static str,
 }
@@ -99,14 +99,29 @@ impl RuleMeta {
     }
 }
 
+/// What a renderer may quote of the source line a finding points at (the `redact` of a rule's
+/// declaration; [`crate::report::excerpt`] decides for each finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Excerpt {
+    /// The whole line.
+    Full,
+    /// The indentation and the key, the value replaced by `<redacted>` (`password: <redacted>`);
+    /// a line that is only a list item's `name:` is shown, a line without a key is not.
+    KeyOnly,
+    /// No excerpt: the line holds a secret and no key to keep (a Dockerfile `ENV`).
+    Omit,
+}
+
 /// Declares a rule: a unit struct with its [`RuleMeta`] built from the doc comment and fields.
+/// The optional fields, in this order: `enabled_by_default` (default `true`), `redact` (default
+/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
         id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
-        $(, enabled_by_default: $en:expr)? $(,)?
+        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(,)?
     }) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default)]
@@ -123,12 +138,15 @@ macro_rules! declare_rule {
                 peers: &[$($p),*],
                 since: $since,
                 enabled_by_default: $crate::declare_rule!(@en $($en)?),
+                redact: $crate::declare_rule!(@redact $($redact)?),
                 source: concat!(file!(), ":", line!()),
             };
         }
     };
     (@en) => { true };
     (@en $en:expr) => { $en };
+    (@redact) => { $crate::rules::Excerpt::Full };
+    (@redact $redact:expr) => { $redact };
 }
 
 /// What rules may read besides the input: options and "now".
@@ -152,7 +170,7 @@ pub trait Rule: Sync + Send + fmt::Debug {
     fn check_object(&self, _obj: &K8sObject<'_>, _cx: &Context, _out: &mut Sink) {}
 
     /// Called once with the whole input (cross-resource rules: namespaces, NetworkPolicies, ...).
-    fn check_input(&self, _input: &Input<'_>, _cx: &Context, _out: &mut Sink) {}
+    fn check_inventory(&self, _inventory: &Inventory<'_>, _cx: &Context, _out: &mut Sink) {}
 
     /// Called for every Dockerfile (`file` is its name in the request).
     fn check_dockerfile(&self, _file: &str, _df: &crate::dockerfile::Dockerfile, _cx: &Context, _out: &mut Sink) {}
@@ -180,6 +198,27 @@ pub struct Place {
     pub path: Option<String>,
     /// Container.
     pub container: Option<String>,
+    /// Whether `object` is unique only within its file (a Dockerfile stage): the file name then
+    /// joins the fingerprint, so two Dockerfiles' `stage[0]` differ.
+    pub file_scoped: bool,
+}
+
+/// Where a finding points: what [`Sink::report`] takes. The variant decides which suppression
+/// annotations apply, how the line is found and what the fingerprint holds.
+#[derive(Debug)]
+pub enum At<'a> {
+    /// A field of an object (the path from its document's root, as [`K8sObject::field`] gives
+    /// it); the object's `metadata.annotations` may suppress it.
+    Object(&'a K8sObject<'a>, FieldPath),
+    /// A field of a pod spec, about the pod as a whole; the object's and the pod template's
+    /// annotations may suppress it.
+    Pod(&'a PodSpec<'a>, FieldPath),
+    /// A field of one container; annotations for the object or for this container may
+    /// suppress it.
+    Container(&'a PodSpec<'a>, &'a Container<'a>, FieldPath),
+    /// Anything that is not a field of a Kubernetes object (a Dockerfile instruction, image
+    /// metadata, a report entry, a Namespace the input does not define); no annotation applies.
+    Place(Place),
 }
 
 /// Collects findings: resolves paths to lines, applies severity overrides and suppressions.
@@ -195,16 +234,44 @@ pub struct Sink<'s> {
     ignores: HashMap<NodeAt, Vec<(String, String)>>,
 }
 
-/// Rules whose findings are about secret values: renderers never show the source line of such a
-/// finding (the line may hold the secret itself), only its location.
-pub const SENSITIVE_RULES: &[&str] =
-    &["literal-secret-in-env", "secret-object-in-manifests", "configmap-credentials", "dockerfile-secret-in-env"];
-
-/// Whether findings of the rule named `name` may reveal a secret in a source excerpt.
-#[must_use]
-pub fn is_sensitive(name: &str) -> bool {
-    SENSITIVE_RULES.contains(&name)
+/// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
+/// (at the end of the statement that made it). What a rule may add besides the where and the
+/// message is set on it before that: a severity other than the rule's default
+/// ([`Diagnostic::severity`]) now; a fix and related locations are meant to join here, so no
+/// rule needs another entry point (the shape of ruff's `DiagnosticGuard`).
+#[derive(Debug)]
+pub struct Diagnostic<'r, 's> {
+    sink: &'r mut Sink<'s>,
+    pending: Option<Pending<'r>>,
 }
+
+#[derive(Debug)]
+struct Pending<'a> {
+    meta: &'static RuleMeta,
+    at: At<'a>,
+    message: String,
+    raised: Option<Severity>,
+}
+
+impl Diagnostic<'_, '_> {
+    /// A severity other than the rule's default for this finding (a configured override of the
+    /// rule still wins).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        if let Some(p) = &mut self.pending {
+            p.raised = Some(severity);
+        }
+        self
+    }
+}
+
+impl Drop for Diagnostic<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.sink.push(p);
+        }
+    }
+}
+
 /// Where a node is: (file, document, line, column).
 type NodeAt = (String, usize, u32, u32);
 
@@ -228,69 +295,42 @@ impl<'s> Sink<'s> {
         self.severity.get(meta.id.0).copied().or(raised).unwrap_or(meta.severity)
     }
 
-    /// A finding about an object (not about one container).
-    pub fn object(
-        &mut self,
+    /// Reports a finding of the rule `meta` at `at`: the one way rules report. The finding is
+    /// recorded when the returned [`Diagnostic`] is dropped, with the line of the path, the
+    /// severity override of the configuration, the suppression annotations and the fingerprint
+    /// applied; set anything else on the [`Diagnostic`] first, as in
+    /// `out.report(Self::META, At::Container(pod, c, path), message).severity(Severity::Critical);`.
+    pub fn report<'r>(
+        &'r mut self,
         meta: &'static RuleMeta,
-        obj: &K8sObject<'_>,
-        path: FieldPath,
+        at: At<'r>,
         message: impl Into<String>,
-    ) {
-        self.emit(meta, None, obj, None, None, path, message.into());
+    ) -> Diagnostic<'r, 's> {
+        Diagnostic { sink: self, pending: Some(Pending { meta, at, message: message.into(), raised: None }) }
     }
 
-    /// A finding about an object, with a severity other than the rule's default.
-    pub fn object_with(
-        &mut self,
-        meta: &'static RuleMeta,
-        severity: Severity,
-        obj: &K8sObject<'_>,
-        path: FieldPath,
-        message: impl Into<String>,
-    ) {
-        self.emit(meta, Some(severity), obj, None, None, path, message.into());
+    /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments,
+    /// vulnerability waivers).
+    pub fn count_suppressed(&mut self) {
+        self.suppressed += 1;
     }
 
-    /// A finding about a pod as a whole.
-    pub fn pod(&mut self, meta: &'static RuleMeta, pod: &PodSpec<'_>, path: FieldPath, message: impl Into<String>) {
-        self.emit(meta, None, &pod.object, pod.meta, None, path, message.into());
+    /// Records a reported finding (the end of every [`Diagnostic`]).
+    fn push(&mut self, p: Pending<'_>) {
+        let Pending { meta, at, message, raised } = p;
+        match at {
+            At::Object(obj, path) => self.push_field(meta, raised, obj, None, None, path, message),
+            At::Pod(pod, path) => self.push_field(meta, raised, &pod.object, pod.meta, None, path, message),
+            At::Container(pod, c, path) => {
+                self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message);
+            }
+            At::Place(place) => self.push_place(meta, raised, place, message),
+        }
     }
 
-    /// A finding about one container of a pod.
-    pub fn container(
-        &mut self,
-        meta: &'static RuleMeta,
-        pod: &PodSpec<'_>,
-        c: &Container<'_>,
-        path: FieldPath,
-        message: impl Into<String>,
-    ) {
-        self.emit(meta, None, &pod.object, pod.meta, Some(c.name), path, message.into());
-    }
-
-    /// A finding about one container, with a severity other than the rule's default.
-    pub fn container_with(
-        &mut self,
-        meta: &'static RuleMeta,
-        severity: Severity,
-        pod: &PodSpec<'_>,
-        c: &Container<'_>,
-        path: FieldPath,
-        message: impl Into<String>,
-    ) {
-        self.emit(meta, Some(severity), &pod.object, pod.meta, Some(c.name), path, message.into());
-    }
-
-    /// A finding at a place that is not a Kubernetes object field (no annotation suppression).
-    pub fn place(
-        &mut self,
-        meta: &'static RuleMeta,
-        severity: Option<Severity>,
-        place: Place,
-        message: impl Into<String>,
-    ) {
-        let severity = self.severity(meta, severity);
-        let fingerprint = fingerprint(&[
+    fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) {
+        let severity = self.severity(meta, raised);
+        let mut fingerprint = fingerprint(&[
             meta.id.0,
             place.object.as_ref().map_or("", |o| o.kind.as_str()),
             place.object.as_ref().and_then(|o| o.namespace.as_deref()).unwrap_or(""),
@@ -298,11 +338,14 @@ impl<'s> Sink<'s> {
             place.container.as_deref().unwrap_or(""),
             place.path.as_deref().unwrap_or(""),
         ]);
+        if place.file_scoped {
+            fingerprint = self::fingerprint(&[&fingerprint, place.file.as_deref().unwrap_or("")]);
+        }
         self.findings.push(Finding {
             rule: meta.id.0.to_owned(),
             name: meta.name.to_owned(),
             severity,
-            message: message.into(),
+            message,
             file: place.file,
             document: place.document,
             line: place.pos.map(|p| p.line),
@@ -315,30 +358,8 @@ impl<'s> Sink<'s> {
         });
     }
 
-    /// Like [`Sink::place`], for findings whose object is only unique within its file (a
-    /// Dockerfile stage): the file name joins the fingerprint.
-    pub fn place_in_file(
-        &mut self,
-        meta: &'static RuleMeta,
-        severity: Option<Severity>,
-        place: Place,
-        message: impl Into<String>,
-    ) {
-        let file = place.file.clone().unwrap_or_default();
-        let n = self.findings.len();
-        self.place(meta, severity, place, message);
-        if let Some(f) = self.findings.get_mut(n) {
-            f.fingerprint = fingerprint(&[&f.fingerprint, &file]);
-        }
-    }
-
-    /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments).
-    pub fn count_suppressed(&mut self) {
-        self.suppressed += 1;
-    }
-
-    #[expect(clippy::too_many_arguments, reason = "internal funnel of the public helpers")]
-    fn emit(
+    #[expect(clippy::too_many_arguments, reason = "the parts of the three field variants of `At`")]
+    fn push_field(
         &mut self,
         meta: &'static RuleMeta,
         raised: Option<Severity>,

@@ -1,4 +1,82 @@
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use crate::location::{FieldPath, Pos, Segment};
+
+/// The text of a key or a string value: shared, so a key written a hundred thousand times in a
+/// `kind: List` (`apiVersion`, `name`, `image`) is one allocation ([`Interner`]). Reads as a
+/// `str` (`Deref`), compares with `str` and `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// A value of the syntax tree with the position where it starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +92,7 @@ pub struct Node {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// The key text.
-    pub key: String,
+    pub key: Text,
     /// Where the key starts: the position reported for a field.
     pub key_pos: Pos,
     /// The value.
@@ -34,12 +112,40 @@ pub enum Value {
     /// A floating-point number.
     Float(f64),
     /// A string.
-    Str(String),
+    Str(Text),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Box<[Node]>),
     /// A mapping, in source order. Duplicate keys are kept; lookups take the last one, as
     /// Kubernetes' decoders do.
-    Map(Vec<Entry>),
+    Map(Box<[Entry]>),
+}
+
+/// Shares the text of keys and short strings within one input file: the readers build every
+/// key and every string of up to [`Interner::MAX_SHARED`] bytes through it, so the tree holds
+/// one copy of each distinct text (a `kind: List` repeats the same few dozen keys and values in
+/// every item).
+#[derive(Debug, Default)]
+pub struct Interner {
+    seen: HashSet<Text>,
+}
+
+impl Interner {
+    /// Longer strings (certificates, scripts, base64 data) are rarely repeated: they are not
+    /// looked up.
+    pub const MAX_SHARED: usize = 64;
+
+    /// The shared text equal to `s`.
+    pub fn text(&mut self, s: &str) -> Text {
+        if s.len() > Self::MAX_SHARED {
+            return Text::from(s);
+        }
+        if let Some(t) = self.seen.get(s) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        self.seen.insert(t.clone());
+        t
+    }
 }
 
 impl Node {

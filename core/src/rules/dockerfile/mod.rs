@@ -21,13 +21,14 @@ pub use base_image_unpinned::DockerfileBaseImageUnpinned;
 pub use build_tools_in_final_stage::DockerfileBuildToolsInFinalStage;
 pub use package_cache::DockerfilePackageCache;
 pub use runs_as_root::DockerfileRunsAsRoot;
+pub(crate) use secret_in_env::secret_pair;
 pub use secret_in_env::DockerfileSecretInEnv;
 pub use user_not_numeric::DockerfileUserNotNumeric;
 
-use crate::dockerfile::{shell, Dockerfile, Instruction, Stage};
+use crate::dockerfile::{shell, Budget, Dockerfile, Instruction, Stage};
 use crate::location::Pos;
 use crate::model::ObjectRef;
-use crate::rules::{Place, RuleMeta, Sink};
+use crate::rules::{At, Place, RuleMeta, Sink};
 
 /// The comment prefix of Dockerfile suppressions.
 pub const IGNORE_COMMENT: &str = "kubeharden ignore=";
@@ -102,19 +103,16 @@ pub(crate) fn report(
         namespace: None,
         name: Some(stage.map_or_else(|| "global".to_owned(), Stage::label)),
     };
-    out.place_in_file(
-        meta,
-        None,
-        Place {
-            file: Some(file.to_owned()),
-            document: None,
-            pos: Some(Pos::new(ins.line, ins.column)),
-            object: Some(object),
-            path: Some(path),
-            container: None,
-        },
-        message,
-    );
+    let place = Place {
+        file: Some(file.to_owned()),
+        document: None,
+        pos: Some(Pos::new(ins.line, ins.column)),
+        object: Some(object),
+        path: Some(path),
+        container: None,
+        file_scoped: true,
+    };
+    out.report(meta, At::Place(place), message);
 }
 
 fn is_last_of_kind(df: &Dockerfile, s: &Stage, idx: usize) -> bool {
@@ -158,31 +156,37 @@ fn final_image_stages(df: &Dockerfile) -> Vec<&Stage> {
     df.final_chain()
 }
 
+/// The effective `USER` of the final image.
+struct FinalUser {
+    /// Index of the `USER` instruction.
+    idx: usize,
+    /// The argument as written.
+    raw: String,
+    /// The user as the build sets it: variables expanded (a variable without a value expands to
+    /// nothing, as in BuildKit), quotes removed.
+    user: String,
+    /// Whether part of it is unknown before the build (a build argument without a default).
+    unresolved: bool,
+    /// The variables that expanded to nothing.
+    missing: Vec<String>,
+}
+
 /// The effective `USER` of the final image: the last `USER` of the final stage, else of the
-/// stage it is built from, and so on. (instruction index, user as written, user expanded, whether
-/// a variable in it has no known value).
-fn final_user(df: &Dockerfile) -> Option<(usize, String, String, bool)> {
+/// stage it is built from, and so on.
+fn final_user(df: &Dockerfile) -> Option<FinalUser> {
     for s in df.final_chain() {
         let found = df.instructions.iter().enumerate().take(s.end).skip(s.from).rfind(|(_, i)| i.keyword == "USER");
         if let Some((idx, ins)) = found {
             let raw = ins.args.trim().to_owned();
-            let vars = df.vars_at(s, idx);
-            let (expanded, unresolved) = crate::dockerfile::expand(&raw, &vars, df.escape);
-            return Some((idx, raw, expanded, unresolved));
+            // The parser expanded this `USER` within the file's budget already: a fresh budget
+            // of the same size cannot run out.
+            let e = crate::dockerfile::expand(&raw, &df.vars_at(s, idx), df.escape, &mut Budget::default())
+                .unwrap_or_default();
+            let user = crate::dockerfile::unquote(e.text.trim());
+            return Some(FinalUser { idx, raw, user, unresolved: e.unresolved, missing: e.missing });
         }
     }
     None
-}
-
-/// The user part of `user[:group]`.
-fn user_part(u: &str) -> &str {
-    u.split(':').next().unwrap_or(u).trim()
-}
-
-/// Whether a user (`user[:group]`) is root (`ContainerAdministrator` on Windows).
-fn is_root_user(u: &str) -> bool {
-    let p = user_part(u);
-    p == "root" || p.eq_ignore_ascii_case("ContainerAdministrator") || (!p.is_empty() && p.chars().all(|c| c == '0'))
 }
 
 /// Whether the final image is a Windows image (its users are names; the kubelet checks

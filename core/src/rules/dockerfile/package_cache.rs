@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::dockerfile::shell::{self, Manager};
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, Lookup};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
 use super::{cache_mount, final_image_stages, report, runs};
@@ -53,11 +53,7 @@ fn apt_dist_clean(cmd: &[String]) -> bool {
 /// Whether `PIP_NO_CACHE_DIR` is set in the stage: pip disables its cache for any boolean value,
 /// `0` and `false` included (kept for backward compatibility).
 fn pip_cache_off(df: &Dockerfile, s: &crate::dockerfile::Stage, idx: usize) -> bool {
-    df.vars_at(s, idx)
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "PIP_NO_CACHE_DIR")
-        .is_some_and(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+    df.vars_at(s, idx).var("PIP_NO_CACHE_DIR").flatten().is_some_and(|v| !v.is_empty())
 }
 
 impl Rule for DockerfilePackageCache {

@@ -4,7 +4,8 @@ use crate::dockerfile::Dockerfile;
 use crate::image::ImageRef;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, is_root_user, report, stage_words};
+use super::{final_user, report, stage_words};
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -63,11 +64,24 @@ impl Rule for DockerfileRunsAsRoot {
     fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
         let Some(last) = df.final_stage() else { return };
         match final_user(df) {
-            Some((idx, raw, expanded, unresolved)) => {
-                if !unresolved && is_root_user(&expanded) {
-                    report(out, Self::META, file, df, idx, format!(
-                        "the last `USER` of {} is `{raw}`: the container runs as root; switch to a non-root numeric user such as `USER 10001`",
-                        stage_words(df, last)
+            Some(u) => {
+                if image_user(&u.user).root {
+                    // What the build makes of it, when that is not what is written.
+                    let reads = if u.user.is_empty() && !u.missing.is_empty() {
+                        let names: Vec<String> = u.missing.iter().map(|m| format!("`{m}`")).collect();
+                        format!(
+                            " ({} {} no value there — a build argument without a default, or not declared — so it expands to nothing)",
+                            names.join(", "),
+                            if names.len() == 1 { "has" } else { "have" }
+                        )
+                    } else if u.user != u.raw {
+                        format!(" (the build reads it as `{}`)", u.user)
+                    } else {
+                        String::new()
+                    };
+                    report(out, Self::META, file, df, u.idx, format!(
+                        "the last `USER` of {} is `{}`{reads}: the container runs as root; switch to a non-root numeric user such as `USER 10001`",
+                        stage_words(df, last), u.raw
                     ));
                 }
             }

@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, is_root_user, known_uid, report, runs, user_part, windows_image};
+use super::{final_user, known_uid, report, runs, windows_image};
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -49,14 +50,13 @@ impl Rule for DockerfileUserNotNumeric {
     }
 
     fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
-        let Some((idx, raw, expanded, unresolved)) = final_user(df) else { return };
-        if unresolved || is_root_user(&expanded) || windows_image(df) {
+        let Some(u) = final_user(df) else { return };
+        let parsed = image_user(&u.user);
+        // A user that depends on a build argument is not known here; root is another rule's.
+        if u.unresolved || parsed.root || windows_image(df) || parsed.uid.is_some() {
             return;
         }
-        let user = user_part(&expanded);
-        if user.is_empty() || user.chars().all(|c| c.is_ascii_digit()) {
-            return;
-        }
+        let (idx, raw, user) = (u.idx, &u.raw, parsed.name);
         let fix = match (created_uid(df, user), known_uid(user)) {
             (Some(uid), _) => format!("`USER {uid}` (the UID the Dockerfile gives `{user}`)"),
             (None, Some(uid)) => format!("`USER {uid}` (the UID of `{user}` in common base images)"),

@@ -1,9 +1,10 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::image::ImageMeta;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 
-use super::{image_user, place};
+use super::place;
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -44,8 +45,7 @@ impl Rule for ImageRunsAsRoot {
 
     fn check_image(&self, img: &ImageMeta, _cx: &Context, out: &mut Sink) {
         let Some(user) = &img.user else { return };
-        let (_, root) = image_user(&user.value);
-        if !root {
+        if !image_user(&user.value).root {
             return;
         }
         let how = if user.value.trim().is_empty() {
@@ -53,10 +53,9 @@ impl Rule for ImageRunsAsRoot {
         } else {
             format!("sets `User: {}`", user.value)
         };
-        out.place(
+        out.report(
             Self::META,
-            None,
-            place(img, Some(user)),
+            At::Place(place(img, Some(user))),
             format!(
                 "image `{}` {how} ({}): its containers run as root; build it with a numeric non-root `USER`",
                 img.display_name(),

@@ -7,6 +7,7 @@ mod run_as_non_root_unverifiable;
 
 pub use image_runs_as_root::ImageRunsAsRoot;
 pub use image_too_old::ImageTooOld;
+pub(crate) use image_too_old::{age_days, created_secs, is_too_old, DEFAULT_MAX_AGE_DAYS};
 pub use run_as_non_root_unverifiable::RunAsNonRootUnverifiable;
 
 use crate::image::{ImageMeta, Located};
@@ -27,12 +28,6 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         }),
         path: at.map(|l| l.path.clone()),
         container: None,
+        file_scoped: false,
     }
-}
-
-/// The user part of `user[:group]`, and whether it is root (empty, `root`, `0`).
-pub(crate) fn image_user(u: &str) -> (&str, bool) {
-    let user = u.split(':').next().unwrap_or(u).trim();
-    let root = user.is_empty() || user == "root" || user.chars().all(|c| c == '0');
-    (user, root)
 }

@@ -1,10 +1,11 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::image::ImageRef;
+use crate::model::Inventory;
 use crate::model::Lenient;
-use crate::rules::{Context, Input, Rule, RuleMeta, Sink};
+use crate::rules::{At, Context, Rule, RuleMeta, Sink};
 
-use super::image_user;
+use crate::model::image_user;
 
 declare_rule! {
     /// ## What it does
@@ -23,22 +24,42 @@ declare_rule! {
     /// `USER app` and `USER nobody`.
     ///
     /// ## Example
+    /// A Pod, and its image's metadata (`docker inspect registry.example.com/app:1.0.0`, here as
+    /// YAML in a second document; any file of the scan will do):
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
-    /// containers:
-    ///   - name: app
-    ///     image: registry.example.com/app:1.0.0   # its image config says "User": "app"
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: app}
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///   containers:
+    ///     - name: app
+    ///       image: registry.example.com/app:1.0.0
+    /// ---
+    /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
+    ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Created: "2026-11-01T00:00:00Z"
+    ///   Config: {User: app}
     /// ```
     ///
     /// ## Fix
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
-    ///   runAsUser: 10001
-    /// containers:
-    ///   - name: app
-    ///     image: registry.example.com/app:1.0.0
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata: {name: app}
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///     runAsUser: 10001
+    ///   containers:
+    ///     - name: app
+    ///       image: registry.example.com/app:1.0.0
+    /// ---
+    /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
+    ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Created: "2026-11-01T00:00:00Z"
+    ///   Config: {User: app}
     /// ```
     /// or build the image with a numeric `USER 10001`.
     pub RunAsNonRootUnverifiable {
@@ -57,7 +78,7 @@ impl Rule for RunAsNonRootUnverifiable {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         if input.images.is_empty() {
             return;
         }
@@ -71,13 +92,12 @@ impl Rule for RunAsNonRootUnverifiable {
                 }
                 let Some(image) = c.image.valid() else { continue };
                 let Some(r) = ImageRef::parse(image) else { continue };
-                let Some((img, user)) = input.images.iter().find_map(|m| match &m.user {
-                    Some(u) if m.matches(&r) => Some((m, u)),
-                    _ => None,
-                }) else {
+                let Some((img, user)) = input.images_for(&r).into_iter().find_map(|m| m.user.as_ref().map(|u| (m, u)))
+                else {
                     continue;
                 };
-                let (name, root) = image_user(&user.value);
+                let parsed = image_user(&user.value);
+                let (name, root) = (parsed.name, parsed.root);
                 if !root && name.chars().all(|ch| ch.is_ascii_digit()) {
                     continue;
                 }
@@ -98,7 +118,11 @@ impl Rule for RunAsNonRootUnverifiable {
                         c.describe()
                     )
                 };
-                out.container(Self::META, pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot"), message);
+                out.report(
+                    Self::META,
+                    At::Container(pod, c, c.effective_path(c.run_as_non_root.level, "runAsNonRoot")),
+                    message,
+                );
             }
         }
     }

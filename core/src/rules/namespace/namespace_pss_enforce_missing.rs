@@ -4,7 +4,7 @@ use crate::location::FieldPath;
 use crate::model::K8sObject;
 use crate::pss::namespace::{Mode, NamespacePolicy};
 use crate::pss::PssLevel;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -74,10 +74,9 @@ impl Rule for NamespacePssEnforceMissing {
         } else {
             (labels, "has no `pod-security.kubernetes.io/enforce` label")
         };
-        out.object(
+        out.report(
             Self::META,
-            obj,
-            obj.field(&path),
+            At::Object(obj, obj.field(&path)),
             format!(
                 "namespace `{name}` {what}, so any pod is admitted; set `pod-security.kubernetes.io/enforce: restricted`{also}"
             ),

@@ -1,8 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::model::Inventory;
 use crate::pss::namespace::{Mode, ModePolicy, NamespacePolicy};
 use crate::pss::{evaluate_pod, PssLevel, Violation};
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -97,20 +98,25 @@ impl Rule for PssAdmissionRejected {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         for pod in &input.pods {
             let Some(ns_name) = pod.object.namespace() else { continue };
-            let Some(ns) = input.namespace(ns_name) else { continue };
-            let policy = NamespacePolicy::from_labels(|k| ns.label(k));
+            // Each definition of the namespace in the input (one, normally): a pod is rejected
+            // when one of them rejects it, whatever the order of the files.
+            let policies: Vec<NamespacePolicy> =
+                input.namespaces(ns_name).map(|ns| NamespacePolicy::from_labels(|k| ns.label(k))).collect();
+            let Some(policy) = policies.first() else { continue };
             let what = format!("{} `{}`", pod.object.kind, pod.object.name().unwrap_or(""));
-            let enforce = &policy.enforce;
-            let violations = evaluate_pod(pod, enforce.level, enforce.version);
-            if let Some(first) = violations.first() {
+            let rejected = policies.iter().find_map(|p| {
+                let v = evaluate_pod(pod, p.enforce.level, p.enforce.version);
+                (!v.is_empty()).then_some((&p.enforce, v))
+            });
+            if let Some((enforce, violations)) = rejected {
+                let Some(first) = violations.first() else { continue };
                 let pods = if pod.object.kind == "Pod" { "is" } else { "would have its pods" };
-                out.pod(
+                out.report(
                     Self::META,
-                    pod,
-                    first.path().clone(),
+                    At::Pod(pod, first.path().clone()),
                     format!("{what} {pods} rejected by namespace `{ns_name}`: {}", violates(enforce, &violations)),
                 );
                 continue;
@@ -126,18 +132,17 @@ impl Rule for PssAdmissionRejected {
                 if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
             let modes: Vec<&str> = flagged.iter().map(|(m, _)| m.as_str()).collect();
             let details: Vec<String> = flagged.iter().map(|(m, v)| violates(policy.mode(*m), v)).collect();
-            out.object_with(
+            out.report(
                 Self::META,
-                severity,
-                &pod.object,
-                first.path().clone(),
+                At::Object(&pod.object, first.path().clone()),
                 format!(
                     "{what} is admitted by namespace `{ns_name}` but flagged by its {} label{}: {}",
                     modes.join(" and "),
                     if modes.len() > 1 { "s" } else { "" },
                     details.join("; ")
                 ),
-            );
+            )
+            .severity(severity);
         }
     }
 }

@@ -16,7 +16,7 @@ pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
 use crate::location::FieldPath;
 use crate::model::ObjectRef;
 use crate::netpol::NetworkModel;
-use crate::rules::{Place, RuleMeta, Sink};
+use crate::rules::{At, Place, RuleMeta, Sink};
 
 /// Reports a finding about namespace `ns`: on its Namespace object when the input has one, else
 /// with `object: {kind: Namespace, name}` at the first workload of the namespace.
@@ -28,13 +28,13 @@ pub(crate) fn namespace_finding(
     message: String,
 ) {
     if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
-        out.object(meta, obj, obj.field(&FieldPath::root().key("metadata").key("name")), message);
+        out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message);
         return;
     }
     let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
     let (file, document, pos) = match first {
         Some(w) => {
-            let o = &w.pod.object;
+            let o = &w.object;
             let rel = if o.namespace_field().is_some() {
                 FieldPath::root().key("metadata").key("namespace")
             } else {
@@ -57,6 +57,7 @@ pub(crate) fn namespace_finding(
         }),
         path: None,
         container: None,
+        file_scoped: false,
     };
-    out.place(meta, None, place, message);
+    out.report(meta, At::Place(place), message);
 }

@@ -1,7 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::netpol::{Direction, NetworkModel};
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::netpol::Direction;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -63,8 +64,8 @@ impl Rule for NamespaceDefaultDenyMissing {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        let model = NetworkModel::from_input(input);
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        let model = input.network();
         for ns in model.namespaces.keys() {
             let count = model.workloads_in(ns).len();
             if count == 0 {
@@ -78,7 +79,7 @@ impl Rule for NamespaceDefaultDenyMissing {
                     };
                     super::namespace_finding(
                         Self::META,
-                        &model,
+                        model,
                         ns,
                         out,
                         format!(

@@ -1,8 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
-use crate::netpol::{read_policies, Direction, Peer, PolicyRule};
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::netpol::{Direction, Peer, PolicyRule};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -62,8 +63,8 @@ impl Rule for NetworkPolicyAllowsAll {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        for (p, _) in &read_policies(&input.objects) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        for p in &input.network().policies {
             for d in Direction::BOTH {
                 if !p.applies(d) {
                     continue;
@@ -75,10 +76,9 @@ impl Rule for NetworkPolicyAllowsAll {
                 for r in p.rules(d) {
                     let rel = FieldPath::root().key("spec").key(d.field()).index(r.index);
                     let Some(peers) = &r.peers else {
-                        out.object(
+                        out.report(
                             Self::META,
-                            &p.object,
-                            p.object.field(&rel),
+                            At::Object(&p.object, p.object.field(&rel)),
                             format!(
                                 "{} rule {} of NetworkPolicy `{}` has no `{}`: it allows every {noun} {}",
                                 d.field(),
@@ -100,10 +100,9 @@ impl Rule for NetworkPolicyAllowsAll {
                             }
                             _ => continue,
                         };
-                        out.object(
+                        out.report(
                             Self::META,
-                            &p.object,
-                            p.object.field(&prel),
+                            At::Object(&p.object, p.object.field(&prel)),
                             format!(
                                 "{} rule {} of NetworkPolicy `{}` allows every {noun} ({what}) {}",
                                 d.field(),

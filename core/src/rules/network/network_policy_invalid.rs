@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::netpol::read_policies;
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -53,13 +53,13 @@ impl Rule for NetworkPolicyInvalid {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        for (p, problems) in &read_policies(&input.objects) {
-            for problem in problems {
-                out.object(
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        let model = input.network();
+        for (i, problem) in &model.problems {
+            if let Some(p) = model.policies.get(*i) {
+                out.report(
                     Self::META,
-                    &p.object,
-                    problem.path.clone(),
+                    At::Object(&p.object, problem.path.clone()),
                     format!("{} (the API server rejects the NetworkPolicy `{}`)", problem.message, p.name),
                 );
             }

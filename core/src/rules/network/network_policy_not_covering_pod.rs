@@ -1,7 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::netpol::{Direction, NetworkModel};
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::netpol::Direction;
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -61,9 +62,10 @@ impl Rule for NetworkPolicyNotCoveringPod {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        let model = NetworkModel::from_input(input);
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        let model = input.network();
         for (i, w) in model.workloads.iter().enumerate() {
+            let Some(pod) = input.pods.get(w.pod) else { continue };
             for d in Direction::BOTH {
                 if !model.policies_of(i, d).is_empty() {
                     continue;
@@ -72,15 +74,14 @@ impl Rule for NetworkPolicyNotCoveringPod {
                     Direction::Ingress => "every source may reach them",
                     Direction::Egress => "they may reach every destination",
                 };
-                let host = if w.pod.host_network.valid() == Some(true) {
+                let host = if pod.host_network.valid() == Some(true) {
                     " (it uses `hostNetwork: true`, which most network plugins exempt from NetworkPolicies anyway)"
                 } else {
                     ""
                 };
-                out.pod(
+                out.report(
                     Self::META,
-                    w.pod,
-                    w.pod.meta_path.key("labels"),
+                    At::Pod(pod, pod.meta_path.key("labels")),
                     format!(
                         "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}{host}",
                         w.id(),

@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
-use crate::netpol::NetworkModel;
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::model::Inventory;
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -69,17 +69,16 @@ impl Rule for NetworkPolicySelectsNothing {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
-        let model = NetworkModel::from_input(input);
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+        let model = input.network();
         for (p, selected) in model.policies.iter().zip(&model.selected) {
             let count = model.workloads_in(p.namespace).len();
             if !selected.is_empty() || count == 0 || p.pod_selector.invalid {
                 continue;
             }
-            out.object(
+            out.report(
                 Self::META,
-                &p.object,
-                p.object.field(&FieldPath::root().key("spec").key("podSelector")),
+                At::Object(&p.object, p.object.field(&FieldPath::root().key("spec").key("podSelector"))),
                 format!(
                     "the NetworkPolicy `{}` (`{}`) selects no workload of namespace `{}` ({count} in the input): it has no effect",
                     p.name,

@@ -2,4 +2,4 @@
 
 mod vulnerability_gate;
 
-pub use vulnerability_gate::{validate_waivers, VulnerabilityGate};
+pub use vulnerability_gate::VulnerabilityGate;

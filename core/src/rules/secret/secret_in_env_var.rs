@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::PodSpec;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -62,6 +62,7 @@ declare_rule! {
         peers: ["checkov:CKV_K8S_35", "kube-linter:read-secret-from-env-var"],
         since: "0.1.0",
         enabled_by_default: false,
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
@@ -81,13 +82,13 @@ impl Rule for SecretInEnvVar {
                 let key = r.get("key").and_then(Node::as_str).unwrap_or("");
                 let path = c.path.key("env").index(e.index).key("valueFrom").key("secretKeyRef");
                 let m = format!("{who} reads key `{key}` of secret `{secret}` into the environment variable `{}`: mount the secret as a file instead", e.name);
-                out.container(Self::META, pod, c, path, m);
+                out.report(Self::META, At::Container(pod, c, path), m);
             }
             for s in &c.env_from {
                 let Some(secret) = s.secret_ref else { continue };
                 let path = c.path.key("envFrom").index(s.index).key("secretRef");
                 let m = format!("{who} loads every key of secret `{secret}` into its environment: mount the secret as a file instead");
-                out.container(Self::META, pod, c, path, m);
+                out.report(Self::META, At::Container(pod, c, path), m);
             }
         }
     }

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -49,6 +49,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.4.2: Consider external secret storage", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["checkov:CKV_SECRET_*", "trivy:secret"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
@@ -83,10 +84,9 @@ impl Rule for SecretObjectInManifests {
         all.retain(|k| seen.insert(*k));
         let shown: Vec<String> = all.iter().take(5).map(|k| format!("`{k}`")).collect();
         let more = if all.len() > 5 { format!(" and {} more", all.len() - 5) } else { String::new() };
-        out.object(
+        out.report(
             Self::META,
-            obj,
-            obj.field(&FieldPath::root().key(field)),
+            At::Object(obj, obj.field(&FieldPath::root().key(field))),
             format!(
                 "the Secret `{}` commits {} value{} ({}{more}; values redacted): keep secrets out of git (Vault, External Secrets, Sealed Secrets)",
                 obj.name().unwrap_or("<unnamed>"),

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, wrong_type};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -67,13 +67,13 @@ impl Rule for CapabilitiesDropAllMissing {
                     "{who} {}, so it drops no capabilities",
                     wrong_type("capabilities", &bad.found, "a mapping")
                 );
-                out.container(Self::META, pod, c, caps_path, m);
+                out.report(Self::META, At::Container(pod, c, caps_path), m);
                 continue;
             }
             if let Some(bad) = invalid_at(pod, &drop_path) {
                 let m =
                     format!("{who} {}: write `drop: [\"ALL\"]`", wrong_type("capabilities.drop", &bad.found, "a list"));
-                out.container(Self::META, pod, c, drop_path, m);
+                out.report(Self::META, At::Container(pod, c, drop_path), m);
                 continue;
             }
             if c.capabilities_drop.iter().any(|cap| cap.value.valid() == Some("ALL")) {
@@ -88,7 +88,7 @@ impl Rule for CapabilitiesDropAllMissing {
                 let m = format!(
                     "{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`"
                 );
-                out.container(Self::META, pod, c, drop_path.index(index), m);
+                out.report(Self::META, At::Container(pod, c, drop_path.index(index)), m);
                 continue;
             }
             let message = if c.capabilities_drop.is_empty() {
@@ -98,7 +98,7 @@ impl Rule for CapabilitiesDropAllMissing {
                     c.capabilities_drop.iter().map(|cap| format!("`{}`", render(&cap.value))).collect();
                 format!("{who} drops only {} instead of `ALL`", listed.join(", "))
             };
-            out.container(Self::META, pod, c, drop_path, message);
+            out.report(Self::META, At::Container(pod, c, drop_path), message);
         }
     }
 }

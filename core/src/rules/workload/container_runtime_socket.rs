@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::PodSpec;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 /// Socket file names of container runtimes.
 const SOCKETS: &[&str] = &["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock"];
@@ -92,7 +92,11 @@ impl Rule for ContainerRuntimeSocket {
             } else {
                 continue;
             };
-            out.pod(Self::META, pod, pod.path.key("volumes").index(v.index).key("hostPath").key("path"), message);
+            out.report(
+                Self::META,
+                At::Pod(pod, pod.path.key("volumes").index(v.index).key("hostPath").key("path")),
+                message,
+            );
         }
     }
 }

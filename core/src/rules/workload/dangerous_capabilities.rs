@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, type_of, wrong_type};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 use crate::pss::BASELINE_CAPABILITIES;
 
@@ -66,7 +66,7 @@ impl Rule for DangerousCapabilities {
                     "{who} {}: kubeharden cannot tell which capabilities it adds",
                     wrong_type("capabilities.add", &bad.found, "a list")
                 );
-                out.container(Self::META, pod, c, add_path.clone(), m);
+                out.report(Self::META, At::Container(pod, c, add_path.clone()), m);
             }
             for cap in &c.capabilities_add {
                 let path = add_path.index(cap.index);
@@ -77,7 +77,7 @@ impl Rule for DangerousCapabilities {
                             "{who} adds the capability {v}, {} where the Kubernetes API expects a string",
                             type_of(v)
                         );
-                        out.container(Self::META, pod, c, path, m);
+                        out.report(Self::META, At::Container(pod, c, path), m);
                         continue;
                     }
                     Lenient::Absent => continue,
@@ -90,10 +90,10 @@ impl Rule for DangerousCapabilities {
                 if name == "ALL" || name == "SYS_ADMIN" {
                     let what = if name == "ALL" { "every capability" } else { "nearly root on the node" };
                     let m = format!("{who} adds `{raw}`: {what}");
-                    out.container_with(Self::META, Severity::Critical, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::Critical);
                 } else {
                     let m = format!("{who} adds `{raw}`, outside the baseline capability set");
-                    out.container(Self::META, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m);
                 }
             }
         }

@@ -4,7 +4,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::{Node, Value};
 
 declare_rule! {
@@ -97,10 +97,9 @@ impl Rule for DuplicateKey {
                             }
                             // No line numbers in the message: the finding's position is the
                             // winning key, and messages stay the same when lines move.
-                            out.object(
+                            out.report(
                                 Self::META,
-                                obj,
-                                path_of(obj, &steps, at).key_owned(key),
+                                At::Object(obj, path_of(obj, &steps, at).key_owned(key)),
                                 format!(
                                     "`{key}` is written {n} times in this mapping: the last value, {}, is the one that counts",
                                     e.value.short()
@@ -123,10 +122,9 @@ impl Rule for DuplicateKey {
             }
         }
         if found > MAX {
-            out.object(
+            out.report(
                 Self::META,
-                obj,
-                obj.path.key("metadata"),
+                At::Object(obj, obj.path.key("metadata")),
                 format!(
                     "{} more keys are written more than once in this object (only the first {MAX} are reported)",
                     found - MAX

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -65,7 +65,7 @@ impl Rule for HostNamespaces {
                 Lenient::Invalid(v) => format!("the pod {}", wrong_type(field, v, "a boolean")),
                 Lenient::Valid(false) | Lenient::Absent => continue,
             };
-            out.pod(Self::META, pod, pod.path.key(field), message);
+            out.report(Self::META, At::Pod(pod, pod.path.key(field)), message);
         }
     }
 }

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -69,7 +69,7 @@ impl Rule for HostPathVolume {
                 }
                 Lenient::Absent => format!("volume `{}` is a hostPath volume", v.name),
             };
-            out.pod(Self::META, pod, path, message);
+            out.report(Self::META, At::Pod(pod, path), message);
         }
     }
 }

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -65,7 +65,7 @@ impl Rule for HostPort {
                     }
                     Lenient::Invalid(v) => format!("{} {}", c.describe(), wrong_type("hostPort", v, "an integer")),
                 };
-                out.container(Self::META, pod, c, path, message);
+                out.report(Self::META, At::Container(pod, c, path), message);
             }
         }
     }

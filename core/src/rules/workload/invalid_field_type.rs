@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{K8sObject, PodSpec};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -39,6 +39,7 @@ declare_rule! {
         references: ["Kubernetes API reference: PodSpec, SecurityContext"],
         peers: ["kubeconform:schema-validation"],
         since: "0.1.0",
+        redact: crate::rules::Excerpt::KeyOnly,
     }
 }
 
@@ -54,10 +55,9 @@ impl Rule for InvalidFieldType {
                 crate::location::Segment::Key(k) => k.to_string(),
                 crate::location::Segment::Index(i) => format!("[{i}]"),
             });
-            out.object(
+            out.report(
                 Self::META,
-                obj,
-                f.path.clone(),
+                At::Object(obj, f.path.clone()),
                 format!(
                     "`{field}` is {}, but the Kubernetes API expects a mapping: the pod of this `{}` cannot be checked",
                     f.found, obj.kind
@@ -79,10 +79,9 @@ impl Rule for InvalidFieldType {
             } else {
                 f.found.clone()
             };
-            out.pod(
+            out.report(
                 Self::META,
-                pod,
-                f.path.clone(),
+                At::Pod(pod, f.path.clone()),
                 format!(
                     "`{field}` is {found}, but the Kubernetes API expects {} {}",
                     if f.expected.starts_with('i') { "an" } else { "a" },

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
 use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -55,7 +55,7 @@ impl Rule for MemoryRequestMissing {
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
             if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "memory") {
-                out.container(Self::META, pod, c, path, message);
+                out.report(Self::META, At::Container(pod, c, path), message);
             }
         }
     }

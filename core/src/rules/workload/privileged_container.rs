@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::PodSpec;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +48,11 @@ impl Rule for PrivilegedContainer {
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
         for c in &pod.containers {
             if c.privileged.valid() == Some(true) {
-                out.container(Self::META, pod, c, c.sc_path("privileged"), format!("{} runs privileged", c.describe()));
+                out.report(
+                    Self::META,
+                    At::Container(pod, c, c.sc_path("privileged")),
+                    format!("{} runs privileged", c.describe()),
+                );
             }
         }
     }

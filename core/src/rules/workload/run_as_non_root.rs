@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, Level, PodSpec};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -68,7 +68,7 @@ impl Rule for RunAsNonRoot {
                     c.describe()
                 ),
             };
-            out.container(Self::META, pod, c, c.effective_path(eff.level, "runAsNonRoot"), message);
+            out.report(Self::META, At::Container(pod, c, c.effective_path(eff.level, "runAsNonRoot")), message);
         }
     }
 }

@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, Level, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -68,7 +68,7 @@ impl Rule for RunAsRootUser {
                 (Lenient::Invalid(v), _) => format!("{who} {}", wrong_type("runAsUser", v, "an integer")),
                 _ => continue,
             };
-            out.container(Self::META, pod, c, c.effective_path(eff.level, "runAsUser"), message);
+            out.report(Self::META, At::Container(pod, c, c.effective_path(eff.level, "runAsUser")), message);
         }
     }
 }

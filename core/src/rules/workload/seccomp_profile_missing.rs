@@ -2,7 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{Lenient, Level, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 
 const LEGACY_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 
@@ -72,15 +72,15 @@ impl Rule for SeccompProfileMissing {
                 Lenient::Valid("Unconfined") => {
                     let m =
                         format!("{who} runs with seccomp profile `Unconfined`{from_pod}: every system call is allowed");
-                    out.container_with(Self::META, Severity::High, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::High);
                 }
                 Lenient::Valid(other) => {
                     let m = format!("{who} has seccomp profile type `{other}`{from_pod}, which is not `RuntimeDefault` or `Localhost`");
-                    out.container(Self::META, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m);
                 }
                 Lenient::Invalid(v) => {
                     let m = format!("{who} {}", wrong_type("seccompProfile.type", v, "a string"));
-                    out.container(Self::META, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m);
                 }
                 Lenient::Absent => {
                     let mut m = format!(
@@ -89,7 +89,7 @@ impl Rule for SeccompProfileMissing {
                     if pod.annotation(LEGACY_POD_ANNOTATION).is_some() {
                         m.push_str(&format!(" (the `{LEGACY_POD_ANNOTATION}` annotation is no longer read)"));
                     }
-                    out.container(Self::META, pod, c, path, m);
+                    out.report(Self::META, At::Container(pod, c, path), m);
                 }
             }
         }

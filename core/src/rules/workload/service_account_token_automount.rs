@@ -1,8 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::model::Inventory;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
-use crate::rules::{Context, Input, Rule, Sink};
+use crate::rules::{At, Context, Rule, Sink};
 use crate::syntax::Node;
 
 declare_rule! {
@@ -50,14 +51,14 @@ impl Rule for ServiceAccountTokenAutomount {
         Self::META
     }
 
-    fn check_input(&self, input: &Input<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         for pod in &input.pods {
             check(pod, input, out);
         }
     }
 }
 
-fn check(pod: &PodSpec<'_>, input: &Input<'_>, out: &mut Sink) {
+fn check(pod: &PodSpec<'_>, input: &Inventory<'_>, out: &mut Sink) {
     let meta = ServiceAccountTokenAutomount::META;
     let path = pod.path.key("automountServiceAccountToken");
     let message = match &pod.automount_service_account_token {
@@ -69,18 +70,30 @@ fn check(pod: &PodSpec<'_>, input: &Input<'_>, out: &mut Sink) {
                 .iter()
                 .find_map(|k| pod.node.get(k).and_then(Node::as_str).filter(|s| !s.is_empty()))
                 .unwrap_or("default");
-            let ns = pod.object.namespace();
-            let sa = input.of_kind("ServiceAccount").find(|o| o.name() == Some(sa_name) && o.namespace() == ns);
-            match sa.map(|o| o.node.get("automountServiceAccountToken").and_then(Node::as_bool)) {
-                Some(Some(false)) => return,
-                Some(_) => format!(
-                    "the pod does not set `automountServiceAccountToken: false`, nor does its ServiceAccount `{sa_name}`"
-                ),
-                None => format!(
+            // Every definition of the ServiceAccount in the input (one, normally): the token stays
+            // unmounted only if each of them says so, whatever the order of the files.
+            let sas: Vec<_> = input.get("ServiceAccount", pod.object.namespace(), sa_name).collect();
+            let off = |o: &&crate::model::K8sObject<'_>| {
+                o.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
+            };
+            let unset = sas.iter().filter(|o| !off(o)).count();
+            if sas.is_empty() {
+                format!(
                     "the pod does not set `automountServiceAccountToken: false`, so the token of service account `{sa_name}` is mounted"
-                ),
+                )
+            } else if unset == 0 {
+                return;
+            } else if unset == sas.len() {
+                format!(
+                    "the pod does not set `automountServiceAccountToken: false`, nor does its ServiceAccount `{sa_name}`"
+                )
+            } else {
+                format!(
+                    "the pod does not set `automountServiceAccountToken: false`, and {unset} of the {} definitions of its ServiceAccount `{sa_name}` in the input leave the token on",
+                    sas.len()
+                )
             }
         }
     };
-    out.pod(meta, pod, path, message);
+    out.report(meta, At::Pod(pod, path), message);
 }

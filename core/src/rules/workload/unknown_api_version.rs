@@ -1,7 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::K8sObject;
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{builtin_group, K8sObject};
+use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -74,12 +74,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     ("CronJob", &["batch/v1", "batch/v1beta1", "batch/v2alpha1"]),
 ];
 
-/// Whether an API group is Kubernetes' own: the core group, a group without a dot (`apps`,
-/// `batch`), or a `*.k8s.io` group. Anything else is a custom resource's group.
-fn builtin_group(group: &str) -> bool {
-    !group.contains('.') || group.ends_with(".k8s.io")
-}
-
 impl Rule for UnknownApiVersion {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         Self::META
@@ -90,10 +84,9 @@ impl Rule for UnknownApiVersion {
         if versions.contains(&obj.api_version) || !builtin_group(obj.group()) {
             return;
         }
-        out.object(
+        out.report(
             Self::META,
-            obj,
-            obj.path.key("apiVersion"),
+            At::Object(obj, obj.path.key("apiVersion")),
             format!(
                 "`apiVersion: {}` is not a version of `{}` (known: {})",
                 obj.api_version,
