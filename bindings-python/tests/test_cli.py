@@ -126,12 +126,14 @@ def test_unreadable_config_file(tmp_path: Path, native_cli: Path) -> None:
     ours, theirs = py(*args), run([str(native_cli), *args])
     assert ours.returncode == theirs.returncode == 2
     assert ours.stderr == theirs.stderr
-    # The optional working-directory file is ignored when unreadable, natively too.
+    # The working-directory file, when it exists but cannot be read, is an error too, never the
+    # defaults in silence (natively too).
     (tmp_path / ".kubeharden.yaml").write_bytes(b"select: [caf\xe9]\n")
     args = ["scan", str(DATA / "app"), "--format", "json", "--now", "2026-11-22T00:00:00Z"]
     ours, theirs = py(*args, cwd=tmp_path), run([str(native_cli), *args], cwd=tmp_path)
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
-    assert '"POD001"' in ours.stdout
+    assert ours.returncode == 2 and ours.stdout == ""
+    assert ".kubeharden.yaml" in ours.stderr
 
 
 def test_stdin(native_cli: Path) -> None:
