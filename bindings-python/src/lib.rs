@@ -197,7 +197,8 @@ impl RawReport {
 
     /// The core's tickets (`report::tickets`, as `scan --format tickets` renders them) as JSON.
     fn tickets(&self) -> PyResult<String> {
-        to_json(&kubeharden::report::tickets::tickets(&self.report))
+        serde_json::to_string(&kubeharden::report::tickets::tickets(&self.report))
+            .map_err(|e| request_error(format!("the tickets cannot be written as JSON: {e}")))
     }
 
     /// The highest severity of any finding, by name.
