@@ -42,14 +42,24 @@ names=$(echo "$publishable" | cut -d' ' -f1 | xargs)
 [ "$names" = "kubeharden kubeharden-cli" ] || fail "publishable crates: $names (expected kubeharden kubeharden-cli)"
 # --allow-dirty: this checks what would be packaged, committed or not.
 args=(); for p in $names; do args+=(-p "$p"); done
-cargo package --locked --allow-dirty "${args[@]}" 2>&1 | tee "$PKG/cargo-package.log" | grep -vE '^ +(Compiling|Checking|Updating|Unpacking) '
+# Cargo verifies kubeharden-cli against the kubeharden of a temporary local registry, and takes
+# a registry crate of the same version as unchanged: an earlier run's build (in the target
+# directory) or extraction (in $CARGO_HOME/registry/src/-<hash>/, which holds only such local
+# registries' crates; crates.io's is index.crates.io-*) would be verified instead of this one.
+# So the packages build in a target directory of their own, without kubeharden's old artifacts.
+PKG_TARGET=$PKG/package-target
+rm -rf "$PKG_TARGET"/debug/.fingerprint/kubeharden-* "$PKG_TARGET"/debug/deps/*kubeharden* "$PKG_TARGET/package"
+for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/kubeharden-*; do
+  [ -e "$d" ] && rm -rf "$d"
+done
+CARGO_TARGET_DIR=$PKG_TARGET cargo package --locked --allow-dirty "${args[@]}" 2>&1 | tee "$PKG/cargo-package.log" | grep -vE '^ +(Compiling|Checking|Updating|Unpacking) '
 # Cargo says which targets stay out of the .crate (the tests read the rest of the repository);
 # any other warning fails.
 if grep '^warning:' "$PKG/cargo-package.log" | grep -vq 'is not included in the published package$'; then
   fail "cargo package warned (see above)"
 fi
 echo "$publishable" | while read -r p version; do
-  crate=${CARGO_TARGET_DIR:-target}/package/$p-$version.crate
+  crate=$PKG_TARGET/package/$p-$version.crate
   tar -tzf "$crate" >"$PKG/crate-files.txt"
   for f in README.md LICENSE Cargo.toml; do
     grep -qx "$p-$version/$f" "$PKG/crate-files.txt" || fail "$crate has no $f"
@@ -125,12 +135,9 @@ user=$PKG/pre-commit-user
 rm -rf "$user" && mkdir -p "$user"
 git -C "$user" init -q
 cp examples/manifests/legacy-worker.yaml "$user/bad.yaml"
-# The rules' fully hardened workload, in a namespace whose pods a default-deny policy covers.
-{
-  cat core/src/rules/workload/privileged_container/pass.yaml
-  printf -- '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\n'
-  printf 'spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n'
-} >"$user/hardened.yaml"
+# The rules' fully hardened manifest (with its Namespace and NetworkPolicies), which every rule
+# passes (core/tests/rules.rs).
+cp core/src/rules/hardened.yaml "$user/hardened.yaml"
 git -C "$user" add -A
 export PRE_COMMIT_HOME=$PKG/pre-commit-home CARGO_TARGET_DIR=$PKG/pre-commit-target
 rm -rf "$PRE_COMMIT_HOME"
