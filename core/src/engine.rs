@@ -229,6 +229,7 @@ impl Checker {
         scrub(&redactions, &mut cross);
         findings.extend(cross);
         sort_findings(&mut findings);
+        unique_fingerprints(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
         if self.inputs.require_content {
             errors.extend(inventory.content_errors(Reads::Everything));
@@ -260,6 +261,56 @@ fn scrub(redactions: &Redactions, findings: &mut [Finding]) {
         if let std::borrow::Cow::Owned(m) = redactions.scrub(f.file.as_deref(), f.document, &f.message) {
             f.message = m;
         }
+    }
+}
+
+/// Makes every finding's fingerprint unique within the report, keeping it stable across re-runs
+/// and line moves. A finding's fingerprint names the rule, the object's identity (kind,
+/// namespace, name), the container and the field, not the file, so that it survives a file
+/// being renamed or an object moving between files. Two findings can share it: the same object
+/// identity in two files (a base and an overlay, `install.yaml` and `ha/install.yaml`), or twice
+/// in one file. Those that several files share, and only those, get the file added (without a
+/// leading `./`); findings that still share one (in one file) get their occurrence (the second,
+/// the third, in the report's order) added, so a baseline never hides a finding it did not
+/// contain. Linear: a few passes with hash maps.
+pub fn unique_fingerprints(findings: &mut [Finding]) {
+    // fingerprint -> (the file of its first finding, whether another file shares it)
+    let mut files: HashMap<String, (Option<&str>, bool)> = HashMap::with_capacity(findings.len());
+    for f in findings.iter() {
+        let e = files.entry(f.fingerprint.clone()).or_insert((f.file.as_deref(), false));
+        e.1 |= e.0 != f.file.as_deref();
+    }
+    if files.len() == findings.len() {
+        return;
+    }
+    let across: std::collections::HashSet<String> =
+        files.into_iter().filter(|(_, (_, shared))| *shared).map(|(fp, _)| fp).collect();
+    for f in findings.iter_mut() {
+        if across.contains(&f.fingerprint) {
+            let file = f.file.as_deref().unwrap_or("");
+            f.fingerprint = crate::rules::fingerprint(&[&f.fingerprint, file.strip_prefix("./").unwrap_or(file)]);
+        }
+    }
+    // The same identity twice in one file, or (astronomically rarely) a hash collision: the
+    // occurrence decides, the first one keeping its fingerprint.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(findings.len());
+    for f in findings.iter() {
+        seen.insert(f.fingerprint.clone(), 0);
+    }
+    for f in findings.iter_mut() {
+        let Some(n) = seen.get_mut(&f.fingerprint) else { continue };
+        *n += 1;
+        if *n == 1 {
+            continue;
+        }
+        let mut k = *n - 1;
+        let mut fp = crate::rules::fingerprint(&[&f.fingerprint, &k.to_string()]);
+        while seen.contains_key(&fp) {
+            k += 1;
+            fp = crate::rules::fingerprint(&[&f.fingerprint, &format!("#{k}")]);
+        }
+        seen.insert(fp.clone(), 1);
+        f.fingerprint = fp;
     }
 }
 
