@@ -25,6 +25,17 @@ pub fn is_scannable(path: &Path) -> bool {
     matches!(ext, "yaml" | "yml" | "json") || kubeharden::dockerfile::is_dockerfile_name(name)
 }
 
+/// Whether a directory walk reads `path`: a file kubeharden reads ([`is_scannable`]) outside
+/// version-control metadata and the directories a walk skips (`node_modules`, `target`). For
+/// files that change after a walk (`kubeharden server`'s index).
+pub fn walk_reads(path: &Path) -> bool {
+    is_scannable(path)
+        && !path.components().any(|c| {
+            let c = c.as_os_str();
+            VCS_DIRS.iter().chain(SKIPPED_DIRS).any(|d| c == *d)
+        })
+}
+
 /// Version-control metadata: never scanned, without a notice.
 const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", ".jj"];
 

@@ -50,6 +50,7 @@ pub mod netpol_cmd;
 pub mod pss_cmd;
 pub mod rules_cmd;
 pub mod scan;
+pub mod server_cmd;
 
 /// Exit code: nothing at or above the threshold.
 pub const EXIT_OK: u8 = 0;
@@ -83,6 +84,8 @@ enum Command {
     Audit(audit_cmd::AuditArgs),
     /// Would Pod Security Admission admit the pods? (Pod Security Standards, by level and version.)
     Pss(pss_cmd::PssArgs),
+    /// The language server (LSP over stdio): findings, docs and fixes in your editor.
+    Server(server_cmd::ServerArgs),
 }
 
 /// Runs the command line `args` (the program name first) and returns the exit code. Output goes
@@ -103,6 +106,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
         Command::Netpol(a) => netpol_cmd::run(&a),
         Command::Audit(a) => audit_cmd::run(&a),
         Command::Pss(a) => pss_cmd::run(&a),
+        Command::Server(a) => server_cmd::run(&a),
     };
     {
         use std::io::Write as _;

@@ -174,16 +174,22 @@ pub fn image_files(
 /// a socket, a device) is an error without being opened, since reading a FIFO would block; a file
 /// named with `--config` is read whatever it is (`--config <(generate-config)` is a pipe).
 pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
+    match path {
+        Some(p) => load_config_file(p, true),
+        None => load_config_file(std::path::Path::new(".kubeharden.yaml"), false),
+    }
+}
+
+/// Loads the configuration at `p`: named with `--config` (`explicit`: read whatever it is), or
+/// the `.kubeharden.yaml` of a directory (the defaults when there is none; `kubeharden server`
+/// reads each workspace folder's this way).
+pub fn load_config_file(p: &std::path::Path, explicit: bool) -> Result<Config, String> {
     use std::io::Read as _;
-    let (p, explicit) = match path {
-        Some(p) => (p.clone(), true),
-        None => (PathBuf::from(".kubeharden.yaml"), false),
-    };
     let name = p.display().to_string();
     let shown = kubeharden::report::escape::escape_control(&name).into_owned();
     let fail = |why: String| format!("{shown}: cannot read the configuration: {why}");
     if !explicit {
-        match std::fs::metadata(&p) {
+        match std::fs::metadata(p) {
             Ok(m) if m.is_file() => {}
             Ok(m) if m.is_dir() => return Err(fail("it is a directory".to_owned())),
             Ok(_) => {
@@ -192,7 +198,7 @@ pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
                 ))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if std::fs::symlink_metadata(&p).is_ok() {
+                if std::fs::symlink_metadata(p).is_ok() {
                     return Err(fail("it is a symbolic link to nothing".to_owned()));
                 }
                 return Ok(Config::default());
@@ -202,7 +208,7 @@ pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
     }
     let limit = kubeharden::config::MAX_CONFIG_BYTES;
     let mut bytes = Vec::new();
-    std::fs::File::open(&p)
+    std::fs::File::open(p)
         .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| fail(e.to_string()))?;
     if bytes.len() > limit {

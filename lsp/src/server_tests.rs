@@ -1,0 +1,350 @@
+use super::*;
+
+use std::sync::Mutex;
+
+use lsp_types::Position;
+
+/// A workspace in memory.
+#[derive(Default)]
+struct Memory {
+    files: Mutex<BTreeMap<PathBuf, String>>,
+    config: Mutex<Option<String>>,
+}
+
+impl Host for Memory {
+    fn list(&self, roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
+        let files =
+            self.files.lock().map(|f| f.keys().filter(|p| roots.iter().any(|r| p.starts_with(r))).cloned().collect());
+        (files.unwrap_or_default(), Vec::new())
+    }
+    fn wants(&self, _: &Path) -> bool {
+        true
+    }
+    fn read(&self, path: &Path) -> Result<SourceFile, String> {
+        let files = self.files.lock().map_err(|e| e.to_string())?;
+        let text = files.get(path).ok_or("no such file")?;
+        Ok(SourceFile::new(path.display().to_string(), text.clone()))
+    }
+    fn config(&self, _: &Path) -> Result<Config, String> {
+        match self.config.lock().map_err(|e| e.to_string())?.as_deref() {
+            Some(t) => Config::from_yaml(t, Some(CONFIG_FILE)).map_err(|e| e.to_string()),
+            None => Ok(Config::default()),
+        }
+    }
+    fn now(&self) -> Option<String> {
+        None
+    }
+}
+
+const ROOT: &str = "/workspace";
+
+fn uri(name: &str) -> Url {
+    Url::parse(&format!("file://{ROOT}/{name}")).unwrap()
+}
+
+fn server_with(host: Arc<Memory>, options: Option<serde_json::Value>) -> Server {
+    let params = serde_json::json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": {},
+        "workspaceFolders": [{"uri": format!("file://{ROOT}"), "name": "w"}],
+        "initializationOptions": options,
+    });
+    let params: InitializeParams = serde_json::from_value(params).unwrap();
+    let mut s = Server::new(host, None, &params);
+    s.handle(note("initialized", serde_json::json!({})));
+    s
+}
+
+fn note(method: &str, params: serde_json::Value) -> Message {
+    Message::Notification(Notification::new(method.to_owned(), params))
+}
+
+fn open(s: &mut Server, name: &str, language: &str, text: &str) -> Vec<Message> {
+    s.handle(note(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": uri(name), "languageId": language, "version": 1, "text": text}}),
+    ))
+}
+
+/// The diagnostics published for `name` in `out`.
+fn diagnostics(out: &[Message], name: &str) -> Vec<Diagnostic> {
+    out.iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                serde_json::from_value::<PublishDiagnosticsParams>(n.params.clone()).ok()
+            }
+            _ => None,
+        })
+        .rfind(|p| p.uri == uri(name))
+        .map(|p| p.diagnostics)
+        .unwrap_or_default()
+}
+
+fn codes(d: &[Diagnostic]) -> Vec<String> {
+    d.iter()
+        .map(|d| match &d.code {
+            Some(NumberOrString::String(s)) => s.clone(),
+            _ => "-".to_owned(),
+        })
+        .collect()
+}
+
+const PRIVILEGED: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: app
+      image: nginx:1.25
+      securityContext:
+        privileged: true
+";
+
+#[test]
+fn a_finding_is_a_diagnostic_with_code_docs_severity_and_the_field_range() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    let out = open(&mut s, "pod.yaml", "yaml", PRIVILEGED);
+    let d = diagnostics(&out, "pod.yaml");
+    let privileged = d.iter().find(|d| d.message.contains("(privileged-container)")).unwrap();
+    assert_eq!(privileged.code, Some(NumberOrString::String("POD001".to_owned())));
+    assert_eq!(privileged.severity, Some(DiagnosticSeverity::ERROR));
+    assert_eq!(privileged.range, Range { start: Position::new(10, 8), end: Position::new(10, 18) });
+    let href = privileged.code_description.as_ref().unwrap().href.as_str();
+    assert!(href.ends_with("/docs/rules.md#pod001"), "{href}");
+    assert_eq!(privileged.source.as_deref(), Some("kubeharden"));
+}
+
+#[test]
+fn a_syntax_error_mid_typing_is_a_diagnostic_and_the_other_documents_keep_their_findings() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    let text = format!("{PRIVILEGED}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: [\n");
+    let out = open(&mut s, "pod.yaml", "yaml", &text);
+    let d = diagnostics(&out, "pod.yaml");
+    assert!(codes(&d).contains(&"POD001".to_owned()), "{d:?}");
+    let syntax = d.iter().find(|d| d.code.is_none()).unwrap();
+    assert_eq!(syntax.severity, Some(DiagnosticSeverity::ERROR));
+    assert!(syntax.range.start.line >= 14, "{syntax:?}");
+}
+
+#[test]
+fn incremental_changes_update_the_diagnostics() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    open(&mut s, "pod.yaml", "yaml", PRIVILEGED);
+    let out = s.handle(note(
+        "textDocument/didChange",
+        serde_json::json!({
+            "textDocument": {"uri": uri("pod.yaml"), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 10, "character": 20}, "end": {"line": 10, "character": 24}}, "text": "false"}],
+        }),
+    ));
+    let d = diagnostics(&out, "pod.yaml");
+    assert!(!d.is_empty());
+    assert!(!codes(&d).contains(&"POD001".to_owned()), "{d:?}");
+}
+
+#[test]
+fn the_workspace_index_lets_cross_file_rules_see_other_files() {
+    let host = Arc::new(Memory::default());
+    let policy = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+";
+    host.files.lock().unwrap().insert(PathBuf::from(format!("{ROOT}/policy.yaml")), policy.to_owned());
+    let mut s = server_with(host, None);
+    // Before the index: the pod is covered by no NetworkPolicy.
+    let out = open(&mut s, "pod.yaml", "yaml", PRIVILEGED);
+    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET002".to_owned()));
+    let job = s.take_index_job().unwrap();
+    let out = s.index_loaded(job.run());
+    let after = codes(&diagnostics(&out, "pod.yaml"));
+    assert!(!after.contains(&"NET002".to_owned()), "{after:?}");
+    assert!(after.contains(&"POD001".to_owned()));
+    // Deleted on disk: the policy no longer counts.
+    let out = s.handle(note(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": uri("policy.yaml"), "type": 3}]}),
+    ));
+    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET002".to_owned()));
+}
+
+#[test]
+fn settings_and_the_workspace_configuration_select_rules() {
+    let host = Arc::new(Memory::default());
+    *host.config.lock().unwrap() = Some("disable: [NET002]\n".to_owned());
+    let mut s = server_with(host.clone(), Some(serde_json::json!({"kubeharden": {"ignore": ["POD001"]}})));
+    let d = codes(&diagnostics(&open(&mut s, "pod.yaml", "yaml", PRIVILEGED), "pod.yaml"));
+    assert!(!d.contains(&"POD001".to_owned()) && !d.contains(&"NET002".to_owned()), "{d:?}");
+    assert!(!d.is_empty());
+    let out =
+        s.handle(note("workspace/didChangeConfiguration", serde_json::json!({"settings": {"select": ["POD001"]}})));
+    assert_eq!(codes(&diagnostics(&out, "pod.yaml")), ["POD001"]);
+    // The configuration file changes on disk: reloaded.
+    *host.config.lock().unwrap() = Some("enable: [nonsense-rule]\n".to_owned());
+    let out = s.handle(note(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": uri(CONFIG_FILE), "type": 2}]}),
+    ));
+    let d = diagnostics(&out, "pod.yaml");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("nonsense-rule"), "{d:?}");
+    // Edited in the editor: its text counts, and its error is shown on it.
+    let out = open(&mut s, CONFIG_FILE, "yaml", "disable: [no-such-rule]\n");
+    assert!(diagnostics(&out, CONFIG_FILE)[0].message.contains("no-such-rule"));
+    assert!(diagnostics(&out, "pod.yaml")[0].message.contains("nothing was checked"));
+}
+
+fn request(s: &mut Server, method: &str, params: serde_json::Value) -> serde_json::Value {
+    let out = s.handle(Message::Request(Request::new(RequestId::from(7), method.to_owned(), params)));
+    match out.as_slice() {
+        [Message::Response(r)] => r.result.clone().unwrap_or(serde_json::Value::Null),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn suppress_with_a_reason_inserts_the_annotation_that_silences_the_finding() {
+    for (text, container_key) in [
+        (PRIVILEGED.to_owned(), true),
+        (PRIVILEGED.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    team: web\n"), true),
+    ] {
+        let mut s = server_with(Arc::new(Memory::default()), None);
+        open(&mut s, "pod.yaml", "yaml", &text);
+        let line = text.lines().position(|l| l.contains("privileged: true")).unwrap();
+        let actions = request(
+            &mut s,
+            "textDocument/codeAction",
+            serde_json::json!({
+                "textDocument": {"uri": uri("pod.yaml")},
+                "range": {"start": {"line": line, "character": 10}, "end": {"line": line, "character": 10}},
+                "context": {"diagnostics": []},
+            }),
+        );
+        let actions: Vec<CodeAction> = serde_json::from_value(actions).unwrap();
+        let suppress =
+            actions.iter().find(|a| a.title.starts_with("Suppress POD001")).unwrap_or_else(|| panic!("{actions:?}"));
+        assert_eq!(suppress.title.contains(".app`"), container_key);
+        let edits = &suppress.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")];
+        let mut fixed = text.clone();
+        for e in edits {
+            crate::text::apply_change(
+                &mut fixed,
+                lsp_types::TextDocumentContentChangeEvent {
+                    range: Some(e.range),
+                    range_length: None,
+                    text: e.new_text.clone(),
+                },
+            );
+        }
+        assert!(fixed.contains("kubeharden.io/ignore.POD001.app: \"TODO"), "{fixed}");
+        let out = open(&mut s, "pod.yaml", "yaml", &fixed);
+        let d = codes(&diagnostics(&out, "pod.yaml"));
+        assert!(!d.contains(&"POD001".to_owned()), "{fixed}\n{d:?}");
+        assert!(!d.is_empty());
+    }
+}
+
+#[test]
+fn no_suppression_edit_for_json() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    let json = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+ "spec": {"containers": [{"name": "app", "image": "nginx:1.25", "securityContext": {"privileged": true}}]}}"#;
+    open(&mut s, "pod.json", "json", json);
+    let actions = request(
+        &mut s,
+        "textDocument/codeAction",
+        serde_json::json!({"textDocument": {"uri": uri("pod.json")}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions, serde_json::json!([]));
+}
+
+#[test]
+fn hover_on_a_rule_id_shows_its_docs() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    let text = PRIVILEGED
+        .replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    kubeharden.io/ignore.POD002: \"x\"\n");
+    open(&mut s, "pod.yaml", "yaml", &text);
+    let hover = |s: &mut Server, line: u32, character: u32| {
+        request(
+            s,
+            "textDocument/hover",
+            serde_json::json!({"textDocument": {"uri": uri("pod.yaml")}, "position": {"line": line, "character": character}}),
+        )
+    };
+    let h = hover(&mut s, 6, 30);
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("**POD002**"), "{value}");
+    assert!(value.contains("## What it does"));
+    // On a finding's field: the finding's rule.
+    let value = hover(&mut s, 12, 10)["contents"]["value"].as_str().unwrap().to_owned();
+    assert!(value.starts_with("**POD001**"), "{value}");
+    assert_eq!(hover(&mut s, 0, 0), serde_json::Value::Null);
+}
+
+#[test]
+fn a_fix_provider_plugs_in_as_quick_fixes_and_fix_all() {
+    struct Flip;
+    impl FixProvider for Flip {
+        fn fixes(&self, text: &str, _: &Source, f: &Finding) -> Vec<crate::Fix> {
+            if f.rule != "POD001" {
+                return Vec::new();
+            }
+            let at = text.find("privileged: true").unwrap() + "privileged: ".len();
+            vec![crate::Fix {
+                title: "Set privileged: false".to_owned(),
+                edits: vec![Edit { start: at, end: at + 4, text: "false".to_owned() }],
+                safe: true,
+            }]
+        }
+    }
+    let params: InitializeParams = serde_json::from_value(serde_json::json!({"capabilities": {}})).unwrap();
+    let mut s = Server::new(Arc::new(Memory::default()), Some(Arc::new(Flip)), &params);
+    let kinds = serde_json::to_value(s.initialize_result()).unwrap();
+    assert!(kinds.to_string().contains(FIX_ALL));
+    open(&mut s, "pod.yaml", "yaml", PRIVILEGED);
+    let actions: Vec<CodeAction> = serde_json::from_value(request(
+        &mut s,
+        "textDocument/codeAction",
+        serde_json::json!({"textDocument": {"uri": uri("pod.yaml")}, "range": {"start": {"line": 10, "character": 9}, "end": {"line": 10, "character": 9}}, "context": {"diagnostics": []}}),
+    ))
+    .unwrap();
+    let titles: Vec<_> = actions.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles.first(), Some(&"Set privileged: false"), "{titles:?}");
+    assert!(titles.contains(&"Fix all safe kubeharden findings"));
+    let only: Vec<CodeAction> = serde_json::from_value(request(
+        &mut s,
+        "textDocument/codeAction",
+        serde_json::json!({"textDocument": {"uri": uri("pod.yaml")}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    ))
+    .unwrap();
+    assert_eq!(only.len(), 1);
+    let edit = &only[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")][0];
+    assert_eq!((edit.range.start, edit.new_text.as_str()), (Position::new(10, 20), "false"));
+}
+
+#[test]
+fn bad_requests_get_errors_not_a_crash() {
+    let mut s = server_with(Arc::new(Memory::default()), None);
+    let out = s.handle(Message::Request(Request::new(
+        RequestId::from(1),
+        "textDocument/hover".to_owned(),
+        serde_json::json!(3),
+    )));
+    assert!(matches!(out.as_slice(), [Message::Response(Response { error: Some(_), .. })]));
+    let out = s.handle(Message::Request(Request::new(RequestId::from(2), "no/such".to_owned(), serde_json::json!({}))));
+    assert!(
+        matches!(out.as_slice(), [Message::Response(Response { error: Some(e), .. })] if e.code == ErrorCode::MethodNotFound as i32)
+    );
+    let out = s.handle(note(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": uri("x.yaml"), "version": 1}, "contentChanges": []}),
+    ));
+    assert!(matches!(out.as_slice(), [Message::Notification(n)] if n.method == "window/logMessage"));
+}
