@@ -4,34 +4,11 @@
 //!
 //! `cargo bench -p kubeharden-lsp --bench change`
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kubeharden::{Config, SourceFile};
-use kubeharden_lsp::{Host, Server};
+use kubeharden_lsp::{Detached, Server};
 use lsp_server::{Message, Notification};
-
-/// No workspace folder: only the open document.
-struct NoFiles;
-
-impl Host for NoFiles {
-    fn list(&self, _: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
-        (Vec::new(), Vec::new())
-    }
-    fn wants(&self, _: &Path) -> bool {
-        false
-    }
-    fn read(&self, _: &Path) -> Result<SourceFile, String> {
-        Err("no files".to_owned())
-    }
-    fn config(&self, _: &Path) -> Result<Config, String> {
-        Ok(Config::default())
-    }
-    fn now(&self) -> Option<String> {
-        None
-    }
-}
 
 /// A 1,025-line manifest: 25 Deployments, each with findings (no limits, root, a
 /// mutable tag), each with a Service.
@@ -96,7 +73,7 @@ fn bench(c: &mut Criterion) {
     assert!((1000..=1030).contains(&lines), "{lines} lines");
     let replicas = text.lines().enumerate().filter(|(_, l)| *l == "  replicas: 2").nth(12).map_or(0, |(i, _)| i);
     let params = serde_json::from_value(serde_json::json!({"capabilities": {}})).unwrap_or_default();
-    let mut server = Server::new(Arc::new(NoFiles), None, &params);
+    let mut server = Server::new(Arc::new(Detached), None, &params);
     let uri = "file:///bench/manifest.yaml";
     let opened = server.handle(note(
         "textDocument/didOpen",

@@ -41,6 +41,28 @@ pub trait Host: Send + Sync {
     fn now(&self) -> Option<String>;
 }
 
+/// A [`Host`] without a file system: no workspace to index, only the open documents, the default
+/// configuration, no clock (for embedding the server, and for its bench).
+pub struct Detached;
+
+impl Host for Detached {
+    fn list(&self, _: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
+        (Vec::new(), Vec::new())
+    }
+    fn wants(&self, _: &Path) -> bool {
+        false
+    }
+    fn read(&self, path: &Path) -> Result<SourceFile, String> {
+        Err(format!("`{}`: no file system", path.display()))
+    }
+    fn config(&self, _: &Path) -> Result<Config, String> {
+        Ok(Config::default())
+    }
+    fn now(&self) -> Option<String> {
+        None
+    }
+}
+
 /// Runs the server on `connection` until the client says `exit`: the initialize handshake, then
 /// every message, with the workspace index built on a thread of its own.
 ///

@@ -348,3 +348,118 @@ fn bad_requests_get_errors_not_a_crash() {
     ));
     assert!(matches!(out.as_slice(), [Message::Notification(n)] if n.method == "window/logMessage"));
 }
+
+/// Nothing a client sends crashes the server: any sequence of messages, of known methods with
+/// parameters of the right shape and of any shape, positions and ranges anywhere, texts of any
+/// characters, gets an answer to each request and never a panic.
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const METHODS: &[&str] = &[
+        "textDocument/didOpen",
+        "textDocument/didChange",
+        "textDocument/didSave",
+        "textDocument/didClose",
+        "textDocument/hover",
+        "textDocument/codeAction",
+        "workspace/didChangeConfiguration",
+        "workspace/didChangeWatchedFiles",
+        "initialized",
+        "initialize",
+        "shutdown",
+        "$/cancelRequest",
+        "no/such",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just(PRIVILEGED.to_owned()),
+            Just("---\n".to_owned()),
+            Just("metadata: {name: [\n".to_owned()),
+            Just("FROM alpine\nUSER root\n".to_owned()),
+            Just("  annotations:\n    kubeharden.io/ignore.POD001: \"\"\n".to_owned()),
+            Just("{\"kind\": \"Pod\", \"spec\": [".to_owned()),
+            Just("𝄞é\r\n\t".to_owned()),
+            "\\PC{0,40}",
+        ];
+        prop::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+    }
+
+    fn position() -> impl Strategy<Value = serde_json::Value> {
+        (prop_oneof![0u32..20, Just(u32::MAX)], prop_oneof![0u32..30, Just(u32::MAX)])
+            .prop_map(|(line, character)| serde_json::json!({"line": line, "character": character}))
+    }
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "\\PC{0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                prop::collection::btree_map("[a-zA-Z]{1,12}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn params() -> impl Strategy<Value = serde_json::Value> {
+        let doc = prop_oneof![Just("pod.yaml"), Just("Dockerfile"), Just(CONFIG_FILE), Just("x.json")];
+        let language = prop_oneof![Just("yaml"), Just("dockerfile"), Just("json"), Just("plaintext")];
+        prop_oneof![
+            (doc.clone(), language, text(), any::<i32>()).prop_map(|(d, l, t, v)| serde_json::json!({
+                "textDocument": {"uri": uri(d), "languageId": l, "version": v, "text": t}
+            })),
+            (doc.clone(), position(), position(), text(), prop::bool::ANY).prop_map(|(d, a, b, t, full)| {
+                let change = if full {
+                    serde_json::json!({"text": t})
+                } else {
+                    serde_json::json!({"range": {"start": a, "end": b}, "text": t})
+                };
+                serde_json::json!({"textDocument": {"uri": uri(d), "version": 2}, "contentChanges": [change]})
+            }),
+            (doc.clone(), position(), position()).prop_map(|(d, a, b)| serde_json::json!({
+                "textDocument": {"uri": uri(d)}, "position": a, "range": {"start": a, "end": b},
+                "context": {"diagnostics": [], "only": ["quickfix", "source"]}
+            })),
+            (doc, 1i32..4).prop_map(|(d, t)| serde_json::json!({"changes": [{"uri": uri(d), "type": t}]})),
+            any_json().prop_map(|s| serde_json::json!({"settings": s})),
+            any_json(),
+        ]
+    }
+
+    fn message() -> impl Strategy<Value = Message> {
+        (prop::sample::select(METHODS), params(), any::<bool>(), any::<i32>()).prop_map(|(m, p, request, id)| {
+            if request {
+                Message::Request(Request::new(RequestId::from(id), m.to_owned(), p))
+            } else {
+                note(m, p)
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn any_message_sequence_is_answered_without_a_crash(messages in prop::collection::vec(message(), 1..12)) {
+            let host = Arc::new(Memory::default());
+            host.files.lock().unwrap().insert(PathBuf::from(format!("{ROOT}/pod.yaml")), PRIVILEGED.to_owned());
+            let mut s = server_with(host, None);
+            if let Some(job) = s.take_index_job() {
+                s.index_loaded(job.run());
+            }
+            for m in messages {
+                let request = match &m { Message::Request(r) => Some(r.id.clone()), _ => None };
+                let out = s.handle(m);
+                if let Some(id) = request {
+                    let answers = out.iter().filter(|o| matches!(o, Message::Response(r) if r.id == id)).count();
+                    prop_assert_eq!(answers, 1);
+                }
+            }
+        }
+    }
+}
