@@ -7,6 +7,8 @@
 #                wasm-opt from npm binaryen (never Debian's binaryen)
 #   (B) browser: Debian chromium + chromium-driver, npm playwright-core and typescript
 #   (C) Python:  maturin, pytest, mypy, jsonschema (pip; a venv if python3 is externally managed)
+#   (D) editor:  the language server's real clients: Debian neovim; pygls and lsprotocol (pip,
+#                into (C)'s Python)
 #
 # Everything not from apt goes under /opt/kubeharden-tools (PREFIX). To use the tools, source
 # the env file this script writes (the ONE mechanism; nothing is linked into /usr/local):
@@ -17,10 +19,12 @@
 # wasm-opt, tsc; no cargo/rustc there, so host builds keep rustup's stable toolchain) and
 # PREFIX/npm/node_modules in NODE_PATH (require('playwright-core') works from anywhere).
 #
-# Usage: install-toolchains.sh [--lockfile PATH] [--no-wasm] [--no-chromium] [--no-python] [-h]
+# Usage: install-toolchains.sh [--lockfile PATH] [--no-wasm] [--no-chromium] [--no-python]
+#                              [--no-editor] [-h]
 #   --lockfile PATH  Cargo.lock whose wasm-bindgen version wasm-bindgen-cli must match
 #                    (default ./Cargo.lock, else the repo's; else 0.2.130, the project's pin)
 #   --no-wasm        skip (A)        --no-chromium  skip (B)        --no-python  skip (C)
+#   --no-editor      skip (D)
 # Environment: KH_TOOLS_PREFIX (default /opt/kubeharden-tools), PYTHON (default python3).
 # See scripts/README.md.
 set -euo pipefail
@@ -31,12 +35,14 @@ BINARYEN_VERSION=132.0.0        # wasm-opt; Debian's binaryen 108 breaks wasm-bi
 PLAYWRIGHT_CORE_VERSION=1.65.1
 TYPESCRIPT_VERSION=7.0.2
 MATURIN_VERSION=1.16.0
+PYGLS_VERSION=2.1.1
+LSPROTOCOL_VERSION=2025.0.0
 RUST_WEB_DEBS=(rustc-web cargo-web rust-web-src rust-web-llvm)   # must share one Debian version
 PREFIX=${KH_TOOLS_PREFIX:-/opt/kubeharden-tools}
 ENV_FILE=$PREFIX/env.sh
 
 # ---- options --------------------------------------------------------------------------------
-WASM=1 CHROMIUM=1 PY=1 LOCKFILE=""
+WASM=1 CHROMIUM=1 PY=1 EDITOR=1 LOCKFILE=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,6 +51,7 @@ while [ $# -gt 0 ]; do
     --no-wasm) WASM=0 ;;
     --no-chromium) CHROMIUM=0 ;;
     --no-python) PY=0 ;;
+    --no-editor) EDITOR=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install-toolchains: unknown option: $1 (see -h)" >&2; exit 2 ;;
   esac
@@ -235,6 +242,7 @@ if [ "$PY" = 1 ]; then
     PYTHON=$VENV/bin/python
   fi
   pip_want=("maturin==$MATURIN_VERSION" pytest mypy jsonschema)
+  [ "$EDITOR" = 0 ] || pip_want+=("pygls==$PYGLS_VERSION" "lsprotocol==$LSPROTOCOL_VERSION")
   pip_missing=$("$PYTHON" - "${pip_want[@]}" <<'EOF'
 import sys, importlib.metadata as md
 for spec in sys.argv[1:]:
@@ -255,6 +263,12 @@ EOF
     PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install -q --disable-pip-version-check $pip_missing || die "pip install failed"
     if command -v pyenv >/dev/null; then pyenv rehash; fi
   fi
+fi
+
+# ---- (D) editor ------------------------------------------------------------------------------
+# (D)'s Python packages are installed with (C)'s above; an editor suite declares both parts.
+if [ "$EDITOR" = 1 ]; then
+  ensure_debs neovim
 fi
 
 # ---- env file -------------------------------------------------------------------------------

@@ -76,9 +76,22 @@ pub fn run(
     let (id, params) = connection.initialize_start()?;
     let params: lsp_types::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let mut server = Server::new(host, fixes, &params);
+    // `initialize_finish` answers and waits for the client's `initialized`, which it consumes:
+    // the server is handed it here.
     connection.initialize_finish(id, serde_json::to_value(server.initialize_result())?)?;
+    let initialized = lsp_server::Notification::new("initialized".to_owned(), serde_json::json!({}));
+    let mut pending = Some(server.handle(lsp_server::Message::Notification(initialized)));
     let (index_tx, index_rx) = crossbeam_channel::unbounded();
     loop {
+        if let Some(job) = server.take_index_job() {
+            let tx = index_tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(job.run());
+            });
+        }
+        for m in pending.take().into_iter().flatten() {
+            connection.sender.send(m)?;
+        }
         let out = crossbeam_channel::select! {
             recv(connection.receiver) -> msg => {
                 let Ok(msg) = msg else { break };
@@ -94,15 +107,7 @@ pub fn run(
                 Err(_) => Vec::new(),
             },
         };
-        for m in out {
-            connection.sender.send(m)?;
-        }
-        if let Some(job) = server.take_index_job() {
-            let tx = index_tx.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(job.run());
-            });
-        }
+        pending = Some(out);
     }
     Ok(())
 }
