@@ -100,6 +100,8 @@ pub struct Server {
     settings: Settings,
     checker: Result<Checker, String>,
     index_job: Option<IndexJob>,
+    /// Initialization options that could not be read, said after `initialized`.
+    settings_error: Option<String>,
     shutdown: bool,
     next_request: i32,
     watch_files: bool,
@@ -179,14 +181,18 @@ impl Server {
             findings: HashMap::new(),
             settings: Settings::default(),
             index_job: None,
+            settings_error: None,
             shutdown: false,
             next_request: 0,
             watch_files,
         };
         if let Some(options) = &params.initialization_options {
-            // A bad setting is said once the client listens (after `initialized`): here the
-            // defaults stand.
-            server.settings = Self::read_settings(options).unwrap_or_default();
+            // A bad setting is said once the client listens (after `initialized`); until it is
+            // corrected, the other settings stand.
+            match Self::read_settings(options) {
+                Ok(s) => server.settings = s.unwrap_or_default(),
+                Err(e) => server.settings_error = Some(e),
+            }
         }
         server.reload_config();
         server
@@ -268,12 +274,14 @@ impl Server {
         }
     }
 
-    fn read_settings(value: &serde_json::Value) -> Result<Settings, String> {
+    /// The settings in `value` (under `kubeharden`, or at the top); `None` when it holds none
+    /// (`null`, `{}`: clients send that without being configured), which leaves them as they are.
+    fn read_settings(value: &serde_json::Value) -> Result<Option<Settings>, String> {
         let v = value.get("kubeharden").unwrap_or(value);
-        if v.is_null() {
-            return Ok(Settings::default());
+        if v.is_null() || v.as_object().is_some_and(serde_json::Map::is_empty) {
+            return Ok(None);
         }
-        serde_json::from_value(v.clone()).map_err(|e| format!("kubeharden: settings not applied: {e}"))
+        serde_json::from_value(v.clone()).map(Some).map_err(|e| format!("kubeharden: settings not applied: {e}"))
     }
 
     /// Reads the first workspace folder's `.kubeharden.yaml` (or the open one's text) and builds
@@ -400,7 +408,8 @@ impl Server {
             },
             notification::DidChangeConfiguration::METHOD => match params::<DidChangeConfigurationParams>(n) {
                 Ok(p) => match Self::read_settings(&p.settings) {
-                    Ok(s) => {
+                    Ok(None) => Vec::new(),
+                    Ok(Some(s)) => {
                         self.settings = s;
                         self.rebuild_checker();
                         self.publish()
@@ -446,6 +455,9 @@ impl Server {
         if !self.roots.is_empty() {
             self.index_job =
                 Some(IndexJob { host: self.host.clone(), roots: self.roots.clone(), options: self.options() });
+        }
+        if let Some(e) = self.settings_error.take() {
+            out.push(show(lsp_types::MessageType::ERROR, e));
         }
         if let Err(e) = &self.checker {
             out.push(show(lsp_types::MessageType::ERROR, format!("kubeharden: {e}")));

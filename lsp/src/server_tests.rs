@@ -183,6 +183,8 @@ fn settings_and_the_workspace_configuration_select_rules() {
     let d = codes(&diagnostics(&open(&mut s, "pod.yaml", "yaml", PRIVILEGED), "pod.yaml"));
     assert!(!d.contains(&"POD001".to_owned()) && !d.contains(&"NET002".to_owned()), "{d:?}");
     assert!(!d.is_empty());
+    // Clients send empty settings when they have none: nothing changes.
+    assert!(s.handle(note("workspace/didChangeConfiguration", serde_json::json!({"settings": {}}))).is_empty());
     let out =
         s.handle(note("workspace/didChangeConfiguration", serde_json::json!({"settings": {"select": ["POD001"]}})));
     assert_eq!(codes(&diagnostics(&out, "pod.yaml")), ["POD001"]);
@@ -327,6 +329,21 @@ fn a_fix_provider_plugs_in_as_quick_fixes_and_fix_all() {
     assert_eq!(only.len(), 1);
     let edit = &only[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")][0];
     assert_eq!((edit.range.start, edit.new_text.as_str()), (Position::new(10, 20), "false"));
+}
+
+#[test]
+fn settings_that_cannot_be_read_are_said() {
+    let host = Arc::new(Memory::default());
+    let params: InitializeParams = serde_json::from_value(serde_json::json!({
+        "capabilities": {}, "initializationOptions": {"kubeharden": {"selec": ["POD001"]}},
+    }))
+    .unwrap();
+    let mut s = Server::new(host, None, &params);
+    let out = s.handle(note("initialized", serde_json::json!({})));
+    let shown = format!("{out:?}");
+    assert!(shown.contains("window/showMessage") && shown.contains("selec"), "{shown}");
+    let out = s.handle(note("workspace/didChangeConfiguration", serde_json::json!({"settings": {"ignore": "POD001"}})));
+    assert!(format!("{out:?}").contains("settings not applied"), "{out:?}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packages a user could publish today, and the `kubeharden` command from every channel:
-#  1. `cargo package` of the publishable crates (kubeharden, kubeharden-cli): description, licence,
+#  1. `cargo package` of the publishable crates (kubeharden, kubeharden-cli, kubeharden-lsp, the
+#     language server the CLI runs as `kubeharden server`): description, licence,
 #     readme, repository, keywords; README.md and LICENSE in each .crate; no path-only dependency
 #     (cargo refuses those); each .crate builds on its own (cargo's verification). Sizes printed.
 #  2. `cargo install --path cli` into target/pkg/cargo-root: the installed `kubeharden` runs.
@@ -39,7 +40,7 @@ for p in json.load(open(sys.argv[1]))["packages"]:
 EOF
 )
 names=$(echo "$publishable" | cut -d' ' -f1 | xargs)
-[ "$names" = "kubeharden kubeharden-cli" ] || fail "publishable crates: $names (expected kubeharden kubeharden-cli)"
+[ "$names" = "kubeharden kubeharden-cli kubeharden-lsp" ] || fail "publishable crates: $names (expected kubeharden kubeharden-cli kubeharden-lsp)"
 # --allow-dirty: this checks what would be packaged, committed or not.
 args=(); for p in $names; do args+=(-p "$p"); done
 # Cargo verifies kubeharden-cli against the kubeharden of a temporary local registry, and takes
