@@ -331,14 +331,15 @@ pub fn run(a: &ScanArgs) -> u8 {
     let report = match &a.baseline {
         None => full,
         Some(path) => {
-            let earlier = match std::fs::read_to_string(path) {
-                Ok(text) => baseline::read(&text),
-                Err(e) => Err(format!("cannot read: {e}")),
+            // Read as an input is (size limit, UTF-8 as the bindings decode it), then checked.
+            let earlier = match inputs::read(path) {
+                Ok(file) => baseline::read(&file.content).map_err(|e| (file.name.clone(), e)),
+                Err(e) => Err(e),
             };
             let earlier = match earlier {
                 Ok(f) => f,
-                Err(e) => {
-                    errln!("error: {}: {e}", path.display());
+                Err((name, e)) => {
+                    errln!("error: {name}: {e}");
                     return EXIT_ERROR;
                 }
             };
