@@ -105,6 +105,10 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Keep at most this many findings; beyond it the report says how many it did not keep (an
+    /// input error: exit 2), so memory stays bounded whatever the input.
+    #[arg(long, value_name = "N", default_value_t = kubeharden::engine::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
     /// Colour of the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -305,7 +309,7 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let checker = match Checker::new(&config, Some(&now)) {
-        Ok(c) => c.with_image_files(image_map),
+        Ok(c) => c.with_image_files(image_map).with_max_findings(a.max_findings),
         Err(e) => {
             errln!("error: {e}");
             return EXIT_ERROR;
@@ -333,14 +337,15 @@ pub fn run(a: &ScanArgs) -> u8 {
     let report = match &a.baseline {
         None => full,
         Some(path) => {
-            let earlier = match std::fs::read_to_string(path) {
-                Ok(text) => baseline::read(&text),
-                Err(e) => Err(format!("cannot read: {e}")),
+            // Read as an input is (size limit, UTF-8 as the bindings decode it), then checked.
+            let earlier = match inputs::read(path) {
+                Ok(file) => baseline::read(&file.content).map_err(|e| (file.name.clone(), e)),
+                Err(e) => Err(e),
             };
             let earlier = match earlier {
                 Ok(f) => f,
-                Err(e) => {
-                    errln!("error: {}: {e}", path.display());
+                Err((name, e)) => {
+                    errln!("error: {name}: {e}");
                     return EXIT_ERROR;
                 }
             };

@@ -29,7 +29,13 @@ pub struct Checker {
     cx: Context,
     parse: ParseOptions,
     inputs: InputPolicy,
+    max_findings: usize,
 }
+
+/// How many findings a report keeps by default ([`Checker::with_max_findings`]): memory stays
+/// bounded (about 70 MB of findings) whatever the input; the report says how many it did not
+/// keep, as an input error. The public corpus gives about 7,200.
+pub const DEFAULT_MAX_FINDINGS: usize = 100_000;
 
 /// The findings of some rules over part of the input, before the report merges them.
 #[derive(Debug, Default)]
@@ -41,6 +47,8 @@ pub struct Findings {
     /// The secret values of the file (its name, and the values), which the findings' messages
     /// are already free of.
     pub secrets: Option<(String, FileSecrets)>,
+    /// Findings reported beyond the report's maximum, not kept.
+    pub cut: usize,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -114,7 +122,16 @@ impl Checker {
             cx: Context { options: config.options.clone(), now },
             parse: ParseOptions::default(),
             inputs: InputPolicy::default(),
+            max_findings: DEFAULT_MAX_FINDINGS,
         })
+    }
+
+    /// The same checker keeping at most `max` findings per report (default
+    /// [`DEFAULT_MAX_FINDINGS`]); the others are counted and reported as an input error.
+    #[must_use]
+    pub fn with_max_findings(mut self, max: usize) -> Self {
+        self.max_findings = max;
+        self
     }
 
     /// Names the image of metadata files that name none (`--image REF=FILE`): reference → file.
@@ -158,7 +175,8 @@ impl Checker {
     /// Trivy report.
     #[must_use]
     pub fn check_file(&self, inventory: &Inventory<'_>, file: usize) -> Findings {
-        let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
+        let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
+            .with_budget(&inventory.findings_kept, self.max_findings);
         for (obj, pod) in inventory.objects_of(file) {
             for r in &self.rules {
                 r.check_object(obj, &self.cx, &mut sink);
@@ -186,6 +204,7 @@ impl Checker {
                 }
             }
         }
+        let cut = sink.cut();
         let (mut findings, suppressed) = sink.finish();
         // The file's secret values, classified once, whichever rules run: no message carries one.
         let secrets = inventory.sources.get(file).map(|s| {
@@ -197,17 +216,21 @@ impl Checker {
             }
             (s.name.clone(), secrets)
         });
-        Findings { findings, suppressed, secrets }
+        Findings { findings, suppressed, secrets, cut }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
     /// them and the per-file findings ([`Checker::check_file`] of every file, in any order).
     #[must_use]
     pub fn report(&self, inventory: &Inventory<'_>, per_file: Vec<Findings>) -> Report {
-        let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
+        let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
+            .with_budget(&inventory.findings_kept, self.max_findings);
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
+        // Findings not kept (`with_max_findings`): how many, and the first file that had some.
+        let mut cut = sink.cut();
+        let mut cut_file = None;
         let (mut cross, cross_suppressed) = sink.finish();
         let mut redactions = Redactions::default();
         let mut summary = Summary {
@@ -221,6 +244,10 @@ impl Checker {
         let mut suppressed = cross_suppressed;
         for mut f in per_file {
             suppressed += f.suppressed;
+            if f.cut > 0 {
+                cut += f.cut;
+                cut_file = cut_file.or_else(|| f.secrets.as_ref().map(|(name, _)| name.clone()));
+            }
             findings.append(&mut f.findings);
             if let Some((file, secrets)) = f.secrets.take() {
                 redactions.add(&file, secrets);
@@ -234,6 +261,10 @@ impl Checker {
         if self.inputs.require_content {
             errors.extend(inventory.content_errors(Reads::Everything));
         }
+        if cut > 0 {
+            let first = inventory.sources.first().map_or("", |s| s.name.as_str());
+            errors.push(self.cut_error(cut_file.as_deref().unwrap_or(first), cut));
+        }
         for s in Severity::ALL {
             summary.by_severity.insert(s, 0);
         }
@@ -244,6 +275,17 @@ impl Checker {
         summary.errors = errors.len();
         summary.suppressed = suppressed;
         Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, redactions }
+    }
+
+    /// The input error saying that `n` findings were not kept (`file`: the first that had some).
+    fn cut_error(&self, file: &str, n: usize) -> InputError {
+        InputError::in_file(
+            file,
+            format!(
+                "{n} more findings were not kept: the report stops at {} findings, so it is incomplete (narrow the input or the rules, or raise the maximum: --max-findings)",
+                self.max_findings
+            ),
+        )
     }
 
     /// Checks parsed files, on this thread: the inventory, every file's hooks, the report.

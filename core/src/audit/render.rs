@@ -143,6 +143,8 @@ pub fn render_tickets(r: &AuditReport) -> String {
 /// # Errors
 /// [`Error::Parse`] (file, line, column) when the text is not an audit of this version.
 pub fn read_json(file: &SourceFile) -> Result<AuditReport, Error> {
+    baseline::check_size(file.content.len(), baseline::MAX_BASELINE_BYTES)
+        .map_err(|e| input_error(&file.name, None, None, e))?;
     let r: AuditReport = serde_json::from_str(&file.content).map_err(|e| {
         let at = u32::try_from(e.line()).ok().filter(|&l| l > 0);
         let col = u32::try_from(e.column()).ok().filter(|&c| c > 0);
