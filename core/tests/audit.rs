@@ -185,3 +185,65 @@ fn baseline_of_an_earlier_audit() {
     assert!(audit::render_comparison(&c).starts_with("Baseline: 1 new,"));
     assert!(audit::read_json("{}").is_err());
 }
+
+/// Two tags of one repository in use: `docker inspect`-shaped metadata (what `audit --registry`
+/// fetches) is matched by tag, and an image the registry could not give has no age at all (not
+/// the other tag's by repository) and is counted.
+#[test]
+fn registry_metadata_matched_by_tag_and_unreachable_images_have_no_age() {
+    let pod = |name: &str, image: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{name}","namespace":"ns"}},"spec":{{"containers":[{{"name":"c","image":"{image}"}}]}}}}"#
+        )
+    };
+    let pods = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{},{},{}]}}"#,
+        pod("a", "reg.example/app:1.0"),
+        pod("b", "reg.example/app:2.0"),
+        pod("c", "reg.example/app:3.0")
+    );
+    let meta = |tag: &str, digest: &str, created: &str| {
+        SourceFile::new(
+            format!("registry:{tag}.json"),
+            format!(
+                r#"[{{"Id":"sha256:c{tag}","RepoTags":["reg.example/app:{tag}"],"RepoDigests":["reg.example/app@{digest}"],"Created":"{created}","Config":{{"User":""}},"RootFS":{{}}}}]"#
+            ),
+        )
+    };
+    let images = [meta("1.0", "sha256:1", "2020-01-01T00:00:00Z"), meta("2.0", "sha256:2", "2026-11-01T00:00:00Z")];
+    let fetched = |image: &str, error: Option<&str>| audit::RegistryImage {
+        image: image.to_owned(),
+        used: Some("tag".to_owned()),
+        error_kind: error.map(|_| "not-found".to_owned()),
+        error: error.map(str::to_owned),
+        ..audit::RegistryImage::default()
+    };
+    let registry = [
+        fetched("reg.example/app:1.0", None),
+        fetched("reg.example/app:2.0", None),
+        fetched("reg.example/app:3.0", Some("tag `3.0`: manifest unknown")),
+    ];
+    let r = audit::audit_with_registry(&pods, &images, Some(&registry), Some(NOW), &AuditOptions::default()).unwrap();
+    let age = |image: &str| r.image_age.iter().find(|i| i.image == image).unwrap();
+    assert_eq!(
+        (age("reg.example/app:1.0").age_days, age("reg.example/app:1.0").matched_by.as_deref()),
+        (Some(2517), Some("tag"))
+    );
+    assert_eq!(
+        (age("reg.example/app:2.0").age_days, age("reg.example/app:2.0").digest.as_deref()),
+        (Some(21), Some("sha256:2"))
+    );
+    let missing = age("reg.example/app:3.0");
+    assert_eq!((missing.age_days, missing.created.as_deref(), missing.metadata.as_deref()), (None, None, None));
+    assert_eq!(r.images_unreachable, Some(1));
+    let text = audit::render_text(&r);
+    assert!(text.contains("1 not fetched") && text.contains("not fetched: not-found: tag `3.0`"), "{text}");
+    // without registry outcomes, the same metadata still matches by tag, and 3.0 by repository
+    let plain = audit::audit(&pods, &images, Some(NOW), &AuditOptions::default()).unwrap();
+    let by = |image: &str| plain.image_age.iter().find(|i| i.image == image).unwrap().matched_by.as_deref();
+    assert_eq!(
+        [by("reg.example/app:1.0"), by("reg.example/app:2.0"), by("reg.example/app:3.0")],
+        [Some("tag"), Some("tag"), Some("repository")]
+    );
+    assert_eq!(plain.images_unreachable, None);
+}

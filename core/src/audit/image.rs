@@ -15,6 +15,10 @@ pub struct ImageMeta {
     pub digest: Option<String>,
     /// `Created`, as written.
     pub created: Option<String>,
+    /// Tags of `RepoTags` written as whole references of this repository (`docker inspect`'s
+    /// `nginx:1.25`); skopeo's bare tag names (every tag of the repository) are not read.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl ImageMeta {
@@ -41,12 +45,31 @@ impl ImageMeta {
                 digest = digest.or_else(|| Some(d.to_owned()));
             }
         }
+        let tag_refs: Vec<ImageRef> = obj
+            .get("RepoTags")
+            .and_then(|r| r.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .filter(|t| t.rsplit('/').next().is_some_and(|last| last.contains(':')))
+                    .map(ImageRef::parse)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if name.is_none() {
+            name = tag_refs.first().map(|r| r.repository.clone());
+        }
+        let tags = tag_refs
+            .into_iter()
+            .filter(|r| name.as_deref() == Some(r.repository.as_str()))
+            .filter_map(|r| r.tag)
+            .collect();
         if name.is_none() && digest.is_none() {
             return Err(
                 "names no image: neither `Name` nor `Digest` (an image config needs `--image REF=FILE`)".to_owned()
             );
         }
-        Ok(ImageMeta { source: source.to_owned(), name, digest, created: s("Created") })
+        Ok(ImageMeta { source: source.to_owned(), name, digest, created: s("Created"), tags })
     }
 
     /// `Created` as Unix seconds; `None` when absent, unparsable, or at/before the Unix epoch
@@ -146,5 +169,13 @@ mod tests {
         assert_eq!(epoch.created_secs(), None);
         assert!(ImageMeta::from_json("c.json", r#"{"config":{"User":""}}"#).unwrap_err().contains("names no image"));
         assert!(ImageMeta::from_json("x.json", "nope").is_err());
+        // skopeo's bare tag names are every tag of the repository: not this image's
+        assert!(m.tags.is_empty());
+        let d = ImageMeta::from_json(
+            "d.json",
+            r#"[{"Id":"sha256:c","RepoTags":["nginx:1.25","other/x:2","localhost:5000/y"],"RepoDigests":["nginx@sha256:2"],"Config":{}}]"#,
+        )
+        .unwrap();
+        assert_eq!((d.name.as_deref(), d.tags.as_slice()), (Some("docker.io/library/nginx"), &["1.25".to_owned()][..]));
     }
 }

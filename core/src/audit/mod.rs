@@ -89,10 +89,44 @@ pub struct ImageAge {
     pub digest: Option<String>,
     /// The metadata file that matched.
     pub metadata: Option<String>,
-    /// `digest` or `repository`: how the metadata was matched.
+    /// `digest`, `tag` or `repository`: how the metadata was matched.
     pub matched_by: Option<String>,
     /// Every container that runs it.
     pub containers: Vec<ContainerRef>,
+    /// With metadata from registries (`audit --registry`): what was fetched, or why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryImage>,
+}
+
+/// What the registry client did for one image in use (`audit --registry`); the CLI fetches, the
+/// audit only reports. An image with an `error` has no metadata: its age is unknown, never young.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryImage {
+    /// The reference as the pod spec writes it.
+    pub image: String,
+    /// What identified the image fetched: `running digest`
+    /// (`status.containerStatuses[].imageID`), `reference digest` or `tag`.
+    pub used: Option<String>,
+    /// The digest fetched (of the index, for a multi-platform image).
+    pub digest: Option<String>,
+    /// The platform picked from a multi-platform index.
+    pub platform: Option<String>,
+    /// Whether the manifests and config came from the cache.
+    pub cached: bool,
+    /// Why it could not be fetched (`denied`, `not-found`, `timeout`, ...).
+    pub error_kind: Option<String>,
+    /// The reason, one sentence.
+    pub error: Option<String>,
+}
+
+/// An image in use: the reference as written and the digests the pods report running
+/// (`status.*containerStatuses[].imageID`), sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInUse {
+    /// The reference as the pod spec writes it.
+    pub image: String,
+    /// Running digests, sorted.
+    pub running: Vec<String>,
 }
 
 /// A container that runs, or may run, as root.
@@ -151,6 +185,10 @@ pub struct AuditReport {
     pub errors: Vec<AuditError>,
     /// The age above which an image gets a ticket.
     pub max_image_age_days: i64,
+    /// With `--registry`: images whose metadata could not be fetched (each says why in
+    /// `image_age[].registry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images_unreachable: Option<usize>,
 }
 
 #[derive(Default)]
@@ -283,18 +321,37 @@ fn line_at(text: &str, offset: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX).saturating_add(1)
 }
 
-fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<ImageAge> {
+fn image_ages(
+    acc: &mut Acc,
+    metas: &[ImageMeta],
+    registry: Option<&[RegistryImage]>,
+    now: Option<i64>,
+) -> Vec<ImageAge> {
     let by_digest: HashMap<&str, &ImageMeta> =
         metas.iter().rev().filter_map(|m| Some((m.digest.as_deref()?, m))).collect();
+    let by_tag: HashMap<(&str, &str), &ImageMeta> = metas
+        .iter()
+        .rev()
+        .flat_map(|m| m.tags.iter().filter_map(move |t| Some(((m.name.as_deref()?, t.as_str()), m))))
+        .collect();
     let by_name: HashMap<&str, &ImageMeta> = metas.iter().rev().filter_map(|m| Some((m.name.as_deref()?, m))).collect();
+    let fetched: HashMap<&str, &RegistryImage> =
+        registry.unwrap_or_default().iter().map(|f| (f.image.as_str(), f)).collect();
     let mut out: Vec<ImageAge> = std::mem::take(&mut acc.images)
         .into_iter()
         .map(|(image, u)| {
             let r = ImageRef::parse(&image);
+            let fetch = fetched.get(image.as_str()).map(|f| (*f).clone());
             let digest_match = r.digest.iter().chain(u.digests.iter()).find_map(|d| by_digest.get(d.as_str()).copied());
-            let (meta, how) = match digest_match {
-                Some(m) => (Some(m), Some("digest")),
-                None => match by_name.get(r.repository.as_str()) {
+            let tag = r.tag.as_deref().or(if r.digest.is_none() { Some("latest") } else { None });
+            let (meta, how) = match (digest_match, tag.and_then(|t| by_tag.get(&(r.repository.as_str(), t)))) {
+                // an image the registry could not give has no metadata: not another tag's
+                _ if fetch.as_ref().is_some_and(|f| f.error.is_some()) => (None, None),
+                (Some(m), _) => (Some(m), Some("digest")),
+                (None, Some(m)) => (Some(*m), Some("tag")),
+                // with registries every image has its own metadata: no guess by repository
+                (None, None) if registry.is_some() => (None, None),
+                (None, None) => match by_name.get(r.repository.as_str()) {
                     Some(m) => (Some(*m), Some("repository")),
                     None => (None, None),
                 },
@@ -310,6 +367,7 @@ fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<Image
                 metadata: meta.map(|m| m.source.clone()),
                 matched_by: how.map(str::to_owned),
                 containers,
+                registry: fetch,
             }
         })
         .collect();
@@ -326,17 +384,8 @@ fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<Image
     out
 }
 
-/// Audits `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with image metadata files
-/// (`skopeo inspect` JSON) and "now" (RFC 3339).
-///
-/// # Errors
-/// A message when `now` is not RFC 3339 or the pods input is not a list at all; problems of one
-/// item or one metadata file are reported in [`AuditReport::errors`] instead.
-pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditOptions) -> Result<AuditReport, String> {
-    let now_secs = match now {
-        Some(n) => Some(parse_rfc3339(n).ok_or_else(|| format!("`{n}` is not an RFC 3339 date-time"))?),
-        None => None,
-    };
+/// Reads the pods: every pod into `acc`, problems of one item into the errors.
+fn read_pods(pods: &str) -> Result<(Acc, Vec<AuditError>), String> {
     let limits = Limits::default();
     let mut acc = Acc::default();
     let mut errors = Vec::new();
@@ -369,6 +418,52 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
             return Err("no pods: expected the output of `kubectl get pods -A -o json`".to_owned());
         }
     }
+    Ok((acc, errors))
+}
+
+/// The images the pods run, as written, with the digests their nodes pulled: what
+/// `audit --registry` fetches.
+///
+/// # Errors
+/// As [`audit`].
+pub fn images_in_use(pods: &str) -> Result<Vec<ImageInUse>, String> {
+    let (acc, _) = read_pods(pods)?;
+    Ok(acc
+        .images
+        .into_iter()
+        .map(|(image, u)| ImageInUse { image, running: u.digests.into_iter().collect() })
+        .collect())
+}
+
+/// Audits `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with image metadata files
+/// (`skopeo inspect` JSON) and "now" (RFC 3339).
+///
+/// # Errors
+/// A message when `now` is not RFC 3339 or the pods input is not a list at all; problems of one
+/// item or one metadata file are reported in [`AuditReport::errors`] instead.
+pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditOptions) -> Result<AuditReport, String> {
+    audit_with_registry(pods, images, None, now, opts)
+}
+
+/// [`audit`] with the outcome of fetching each image in use from its registry (`registry`: one
+/// entry per image, the metadata of those fetched in `images`). An image that could not be
+/// fetched has an unknown age and is counted in [`AuditReport::images_unreachable`]; no image is
+/// matched by repository alone.
+///
+/// # Errors
+/// As [`audit`].
+pub fn audit_with_registry(
+    pods: &str,
+    images: &[SourceFile],
+    registry: Option<&[RegistryImage]>,
+    now: Option<&str>,
+    opts: &AuditOptions,
+) -> Result<AuditReport, String> {
+    let now_secs = match now {
+        Some(n) => Some(parse_rfc3339(n).ok_or_else(|| format!("`{n}` is not an RFC 3339 date-time"))?),
+        None => None,
+    };
+    let (mut acc, mut errors) = read_pods(pods)?;
     let mut metas = Vec::new();
     for f in images {
         match ImageMeta::from_json(&f.name, &f.content) {
@@ -376,7 +471,9 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
             Err(message) => errors.push(AuditError { source: f.name.clone(), line: None, message }),
         }
     }
-    let image_age = image_ages(&mut acc, &metas, now_secs);
+    let image_age = image_ages(&mut acc, &metas, registry, now_secs);
+    let images_unreachable =
+        registry.map(|_| image_age.iter().filter(|i| i.registry.as_ref().is_some_and(|f| f.error.is_some())).count());
     acc.privileged.sort();
     acc.root.sort_by(|a, b| a.at.cmp(&b.at));
     acc.limits.sort_by(|a, b| a.at.cmp(&b.at));
@@ -392,6 +489,7 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
         missing_limits: acc.limits,
         errors,
         max_image_age_days: opts.max_image_age_days,
+        images_unreachable,
     })
 }
 
@@ -415,24 +513,38 @@ pub fn render_text(r: &AuditReport) -> String {
         let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
         let _ = writeln!(out, "error: {}{line}: {}", e.source, e.message);
     }
-    let _ = writeln!(out, "\n=== Image age ({} images, oldest first) ===", r.image_age.len());
+    let unreachable = r.images_unreachable.map(|n| format!(", {n} not fetched")).unwrap_or_default();
+    let _ = writeln!(out, "\n=== Image age ({} images{unreachable}, oldest first) ===", r.image_age.len());
     for i in &r.image_age {
-        let age = match (i.age_days, &i.created) {
-            (Some(d), Some(c)) => {
+        let age = match (i.age_days, &i.created, &i.registry) {
+            (_, _, Some(RegistryImage { error: Some(e), error_kind, .. })) => {
+                format!("age unknown (not fetched: {}: {e})", error_kind.as_deref().unwrap_or("error"))
+            }
+            (Some(d), Some(c), _) => {
                 format!("built {c}, {d} days old{}", if d > r.max_image_age_days { " (too old)" } else { "" })
             }
-            (None, Some(c)) => format!("built {c}"),
+            (None, Some(c), _) => format!("built {c}"),
             _ => match &i.metadata {
                 Some(m) => format!("age unknown (`{m}` has no usable creation date)"),
                 None => "age unknown (no image metadata)".to_owned(),
             },
+        };
+        let fetched = match &i.registry {
+            Some(f @ RegistryImage { error: None, .. }) => format!(
+                "\n    fetched by {} {}{}{}",
+                f.used.as_deref().unwrap_or("reference"),
+                f.digest.as_deref().unwrap_or(""),
+                f.platform.as_deref().map(|p| format!(" ({p})")).unwrap_or_default(),
+                if f.cached { ", from the cache" } else { "" }
+            ),
+            _ => String::new(),
         };
         let mut pods: Vec<String> =
             i.containers.iter().map(|c| format!("{} ({})", c.pod_path(), c.container)).collect();
         let n = pods.len();
         pods.truncate(3);
         let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
-        let _ = writeln!(out, "{}  {age}\n    used by {}{more}", i.image, pods.join(", "));
+        let _ = writeln!(out, "{}  {age}{fetched}\n    used by {}{more}", i.image, pods.join(", "));
     }
     let _ = writeln!(out, "\n=== Privileged containers ({}) ===", r.privileged.len());
     for c in &r.privileged {
