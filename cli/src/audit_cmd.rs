@@ -47,6 +47,9 @@ pub struct AuditArgs {
     /// text output counts new, still open and resolved problems.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Image metadata from the registries (`--registry` and its options).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 fn read_images(dir: &Path) -> Result<Vec<SourceFile>, String> {
@@ -66,7 +69,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let images = match a.images.as_deref().map(read_images).transpose() {
+    let mut images = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
             eprintln!("error: {e}");
@@ -75,7 +78,23 @@ pub fn run(a: &AuditArgs) -> u8 {
     };
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let opts = AuditOptions { max_image_age_days: a.max_image_age_days };
-    let report = match audit::audit(&pods.content, &images, Some(&now), &opts) {
+    let mut fetched = None;
+    if a.registry.registry {
+        let fetch = audit::images_in_use(&pods.content)
+            .map_err(|e| format!("{}: {e}", pods.name))
+            .and_then(|in_use| crate::registry_cmd::fetch_for_audit(&a.registry, &in_use));
+        match fetch {
+            Ok((files, outcomes)) => {
+                images.extend(files);
+                fetched = Some(outcomes);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let report = match audit::audit_with_registry(&pods.content, &images, fetched.as_deref(), Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {}: {e}", pods.name);
@@ -128,6 +147,11 @@ pub fn run(a: &AuditArgs) -> u8 {
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    let unreachable = report.images_unreachable.unwrap_or(0);
+    if a.registry.fail_on_unreachable && unreachable > 0 {
+        eprintln!("error: {unreachable} images could not be fetched from their registries (--fail-on-unreachable)");
         return EXIT_ERROR;
     }
     if report.errors.is_empty() {
