@@ -253,6 +253,40 @@ fn parse_manifest(bytes: &[u8], digest: &str) -> Result<Parsed, Failure> {
     }
 }
 
+/// `host[:port]/component/...` with the Distribution API's repository grammar: components of
+/// lowercase letters and digits joined by `.`, `_`, `__` or dashes (so never `..` or an empty
+/// component: a reference cannot walk out of `/v2/<name>/`).
+fn valid_repository(repository: &str) -> bool {
+    let mut parts = repository.split('/');
+    let host = parts.next().unwrap_or_default();
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        && !host.contains("..");
+    let component = |c: &str| {
+        let b = c.as_bytes();
+        let alnum = |x: &u8| x.is_ascii_lowercase() || x.is_ascii_digit();
+        b.first().is_some_and(alnum)
+            && b.last().is_some_and(alnum)
+            && b.iter().all(|x| alnum(x) || matches!(x, b'.' | b'_' | b'-'))
+            && !c.contains("..")
+            && !c.contains("___")
+    };
+    let mut n = 0;
+    let path_ok = parts.all(|c| {
+        n += 1;
+        component(c)
+    });
+    host_ok && path_ok && n > 0
+}
+
+/// A tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+fn valid_tag(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    b.len() <= 128
+        && b.first().is_some_and(|x| x.is_ascii_alphanumeric() || *x == b'_')
+        && b.iter().all(|x| x.is_ascii_alphanumeric() || matches!(x, b'_' | b'.' | b'-'))
+}
+
 impl Fetcher {
     pub(crate) fn new(options: Options) -> Result<Self, SetupError> {
         // reqwest's rustls without a built-in provider: ring, installed once per process (an
@@ -293,6 +327,15 @@ impl Fetcher {
             (None, None) => (None, Pin::Tag),
         };
         let tag = parsed.tag.clone().or_else(|| parsed.effective_tag().map(str::to_owned));
+        if !valid_repository(&parsed.repository) {
+            return Err(bad(format!(
+                "`{}` is not a repository the Distribution API can name (lowercase letters, digits, `.`, `_`, `-` between them)",
+                escape_control(&parsed.repository)
+            )));
+        }
+        if let Some(t) = tag.as_deref().filter(|t| !valid_tag(t)) {
+            return Err(bad(format!("`{}` is not a tag (at most 128 of `A-Za-z0-9_.-`)", escape_control(t))));
+        }
         let platform = r.platform.clone().unwrap_or_else(|| self.options.platform.clone());
         Ok(Job { repository: parsed.repository, tag, digest, pin, platform })
     }
@@ -645,6 +688,18 @@ mod tests {
         assert_eq!((j.pin, j.tag), (Pin::Reference, None));
         assert_eq!(f.job(&Request::new("app@sha256:../../x")).unwrap_err().0, ErrorKind::InvalidReference);
         assert_eq!(f.job(&Request::new("${IMAGE}")).unwrap_err().0, ErrorKind::InvalidReference);
+        for bad in [
+            "reg.example/../v2/x:1",
+            "reg.example/a//b:1",
+            "reg.example/-a:1",
+            "reg.example/a:-x",
+            "reg.example/a?b=1:2",
+        ] {
+            assert_eq!(f.job(&Request::new(bad)).unwrap_err().0, ErrorKind::InvalidReference, "{bad}");
+        }
+        for good in ["reg.example:5000/team/app_x.y-z:v1.2_3", "[::1]:5000/a/b", "nginx", "a__b/c--d"] {
+            assert!(f.job(&Request::new(good)).is_ok(), "{good}");
+        }
         assert_eq!(api_host("docker.io"), "registry-1.docker.io");
     }
 }
