@@ -41,8 +41,126 @@ pub struct LocalRegistry {
     pub addr: String,
     /// The CA (self-signed certificate) to trust, when the registry speaks HTTPS.
     pub ca: Option<PathBuf>,
-    /// The user and password of its htpasswd auth, if any.
+    /// The user and password of its htpasswd or token auth, if any.
     pub credentials: Option<(String, String)>,
+    token_server: Option<TokenServer>,
+}
+
+/// How a [`LocalRegistry`] authenticates.
+#[derive(Clone, Copy, Debug)]
+pub enum Auth<'a> {
+    /// Anonymous access.
+    None,
+    /// htpasswd basic auth with this user and password.
+    Htpasswd(&'a str, &'a str),
+    /// The bearer-token flow: the registry answers `WWW-Authenticate: Bearer realm=...` naming a
+    /// token server started here, which gives a JWT (RS256, signed by `openssl` with a key whose
+    /// certificate is the registry's `rootcertbundle`) to this user and password, for these
+    /// repositories, and 401 to anyone else. The registry verifies the token as for any issuer.
+    Token(&'a str, &'a str, &'a [&'a str]),
+}
+
+/// The token server of [`Auth::Token`]: one pre-signed token, given for the right basic
+/// credentials (loopback, one connection at a time).
+struct TokenServer {
+    addr: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TokenServer {
+    fn start(token: String, user: &str, password: &str) -> Result<Self, String> {
+        use base64::Engine as _;
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?.to_string();
+        let expected =
+            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut c) = conn else { continue };
+                let _ = c.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(buf.get(..n).unwrap_or_default()),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let authorized = head.lines().any(|l| {
+                    l.split_once(':')
+                        .is_some_and(|(k, v)| k.eq_ignore_ascii_case("authorization") && v.trim() == expected)
+                });
+                let (status, body) = if authorized {
+                    (
+                        "200 OK",
+                        serde_json::json!({"token": token, "access_token": token, "expires_in": 3600}).to_string(),
+                    )
+                } else {
+                    (
+                        "401 Unauthorized",
+                        r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#.to_owned(),
+                    )
+                };
+                let _ = write!(
+                    c,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        Ok(TokenServer { addr, stop, thread: Some(thread) })
+    }
+}
+
+impl Drop for TokenServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // wake the accept loop
+        let _ = std::net::TcpStream::connect(&self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A JWT for distribution's token auth, signed RS256 by `openssl dgst` with `key`, carrying
+/// `cert` (DER) in `x5c`.
+fn sign_token(dir: &Path, key: &Path, cert_der: &[u8], user: &str, repos: &[&str]) -> Result<String, String> {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs();
+    let header = serde_json::json!({
+        "typ": "JWT", "alg": "RS256",
+        "x5c": [base64::engine::general_purpose::STANDARD.encode(cert_der)],
+    });
+    let access: Vec<serde_json::Value> = repos
+        .iter()
+        .map(|r| serde_json::json!({"type": "repository", "name": r, "actions": ["pull", "push"]}))
+        .collect();
+    let claims = serde_json::json!({
+        "iss": "kubeharden-test-issuer", "sub": user, "aud": "kubeharden-test",
+        "exp": now + 3600, "nbf": now.saturating_sub(60), "iat": now, "jti": format!("kh-{now}"),
+        "access": access,
+    });
+    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let (input_file, sig_file) = (dir.join("token.input"), dir.join("token.sig"));
+    std::fs::write(&input_file, &input).map_err(|e| e.to_string())?;
+    run(Command::new("openssl")
+        .args(["dgst", "-sha256", "-sign"])
+        .arg(key)
+        .arg("-out")
+        .arg(&sig_file)
+        .arg(&input_file))?;
+    let sig = std::fs::read(&sig_file).map_err(|e| e.to_string())?;
+    Ok(format!("{input}.{}", b64(&sig)))
 }
 
 impl LocalRegistry {
@@ -52,6 +170,17 @@ impl LocalRegistry {
     /// # Errors
     /// A message when a tool is missing or the registry does not start.
     pub fn start(tls: bool, credentials: Option<(&str, &str)>) -> Result<Self, String> {
+        match credentials {
+            Some((u, p)) => Self::start_with(tls, Auth::Htpasswd(u, p)),
+            None => Self::start_with(tls, Auth::None),
+        }
+    }
+
+    /// Starts a registry with any [`Auth`].
+    ///
+    /// # Errors
+    /// A message when a tool is missing or the registry does not start.
+    pub fn start_with(tls: bool, auth: Auth<'_>) -> Result<Self, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let d = dir.path();
         let mut config = format!(
@@ -108,11 +237,49 @@ impl LocalRegistry {
             let _ = writeln!(config, "  tls:\n    certificate: {}\n    key: {}", cert.display(), key.display());
             ca = Some(p("ca.crt"));
         }
-        if let Some((user, password)) = credentials {
-            let htpasswd = run(Command::new("htpasswd").args(["-Bbn", user, password]))?;
-            let path = d.join("htpasswd");
-            std::fs::write(&path, htpasswd).map_err(|e| e.to_string())?;
-            let _ = writeln!(config, "auth:\n  htpasswd:\n    realm: kubeharden-test\n    path: {}", path.display());
+        let mut credentials = None;
+        let mut token_server = None;
+        match auth {
+            Auth::None => {}
+            Auth::Htpasswd(user, password) => {
+                let htpasswd = run(Command::new("htpasswd").args(["-Bbn", user, password]))?;
+                let path = d.join("htpasswd");
+                std::fs::write(&path, htpasswd).map_err(|e| e.to_string())?;
+                let _ =
+                    writeln!(config, "auth:\n  htpasswd:\n    realm: kubeharden-test\n    path: {}", path.display());
+                credentials = Some((user.to_owned(), password.to_owned()));
+            }
+            Auth::Token(user, password, repos) => {
+                let (key, cert, der) = (d.join("token.key"), d.join("token.crt"), d.join("token.der"));
+                run(Command::new("openssl")
+                    .args([
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=kubeharden test token issuer",
+                        "-keyout",
+                    ])
+                    .arg(&key)
+                    .arg("-out")
+                    .arg(&cert))?;
+                run(Command::new("openssl").args(["x509", "-outform", "DER", "-in"]).arg(&cert).arg("-out").arg(&der))?;
+                let der = std::fs::read(&der).map_err(|e| e.to_string())?;
+                let token = sign_token(d, &key, &der, user, repos)?;
+                let server = TokenServer::start(token, user, password)?;
+                let _ = writeln!(
+                    config,
+                    "auth:\n  token:\n    realm: http://{}/token\n    service: kubeharden-test\n    issuer: kubeharden-test-issuer\n    rootcertbundle: {}",
+                    server.addr,
+                    cert.display()
+                );
+                token_server = Some(server);
+                credentials = Some((user.to_owned(), password.to_owned()));
+            }
         }
         let config_path = d.join("config.yml");
         std::fs::write(&config_path, config).map_err(|e| e.to_string())?;
@@ -137,13 +304,7 @@ impl LocalRegistry {
                 }
             });
         }
-        let mut me = LocalRegistry {
-            child: Some(child),
-            dir,
-            addr: String::new(),
-            ca,
-            credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
-        };
+        let mut me = LocalRegistry { child: Some(child), dir, addr: String::new(), ca, credentials, token_server };
         match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(addr) if addr.starts_with("127.0.0.1:") => me.addr = addr,
             Ok(addr) => return Err(format!("docker-registry listens on `{addr}`, not on loopback")),
@@ -158,6 +319,7 @@ impl LocalRegistry {
             let _ = c.kill();
             let _ = c.wait();
         }
+        self.token_server = None;
     }
 
     /// A directory of the registry's temporary directory (for a test's files).

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use kubeharden::source::{parse, ParseOptions};
-use kubeharden_registry::testing::{ImageSpec, Layout, LocalRegistry, Written};
+use kubeharden_registry::testing::{Auth, ImageSpec, Layout, LocalRegistry, Written};
 use kubeharden_registry::{ErrorKind, Fetched, Options, Pin, Platform, Registry, Request};
 
 const OLD: &str = "2020-01-02T03:04:05Z";
@@ -247,6 +247,41 @@ fn tls_registry_with_basic_auth() {
     let (k, m) = err(&untrusted.fetch(&requests[..1]).results[0]);
     assert_eq!(k, ErrorKind::Tls, "{m}");
     assert!(m.to_lowercase().contains("certificate"), "{m}");
+}
+
+#[test]
+#[ignore = "real registry: needs docker-registry, skopeo, htpasswd, openssl (scripts/install-toolchains.sh)"]
+fn token_auth_registry_bearer_flow() {
+    // the registry answers 401 with `WWW-Authenticate: Bearer realm=...,service=...,scope=...`;
+    // the client asks the realm for a token with the Docker config's credentials
+    let repos = ["team/app", "multi", "bare"];
+    let reg = LocalRegistry::start_with(false, Auth::Token("bob", "t0ken-pw", &repos)).unwrap();
+    let (layout, img) = build(&reg.scratch("layout"));
+    push_all(&reg, &layout);
+    let a = reg.addr.clone();
+    let docker = |auth: &str| {
+        let p = reg.scratch(&format!("docker-{}.json", auth.len()));
+        std::fs::write(&p, format!(r#"{{"auths":{{"{a}":{{"auth":"{auth}"}}}}}}"#)).unwrap();
+        p
+    };
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let base = fast(Options { insecure: vec![a.clone()], ..Options::default() });
+    let requests = [Request::new(format!("{a}/team/app:1.0")), Request::new(format!("{a}/multi"))];
+
+    let good = Registry::new(Options { docker_config: Some(docker(&b64("bob:t0ken-pw"))), ..base.clone() }).unwrap();
+    let out = good.fetch(&requests);
+    assert_eq!(ok(&out.results[0]).created.as_deref(), Some(OLD));
+    assert_eq!(ok(&out.results[1]).digest, img.multi.digest);
+
+    let wrong = Registry::new(Options { docker_config: Some(docker(&b64("bob:nope-pw"))), ..base.clone() }).unwrap();
+    for r in &wrong.fetch(&requests).results {
+        let (k, m) = err(r);
+        assert_eq!(k, ErrorKind::Denied, "{m}");
+        assert!(!m.contains("nope-pw"), "{m}");
+    }
+    let anonymous = Registry::new(base).unwrap();
+    assert_eq!(err(&anonymous.fetch(&requests[..1]).results[0]).0, ErrorKind::Denied);
 }
 
 #[test]
