@@ -467,6 +467,30 @@ impl Layout {
         Ok(Written { digest: digest.clone(), manifests: vec![(digest, config)] })
     }
 
+    /// Writes an image manifest named `name` whose config blob is `config` with `media_type`
+    /// as given (an artifact that is no container image, a config that is not JSON).
+    ///
+    /// # Errors
+    /// An I/O message.
+    pub fn add_raw(&mut self, name: &str, media_type: &str, config: &[u8]) -> Result<Written, String> {
+        let layer = self.blob(&EMPTY_TAR)?;
+        let config_digest = self.blob(config)?;
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": media_type, "digest": config_digest, "size": config.len()},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer, "size": EMPTY_TAR.len()}],
+        });
+        let bytes = manifest.to_string().into_bytes();
+        let digest = self.blob(&bytes)?;
+        self.refs.push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": bytes.len(),
+            "annotations": {"org.opencontainers.image.ref.name": name},
+        }));
+        self.write_index()?;
+        Ok(Written { digest: digest.clone(), manifests: vec![(digest, config_digest)] })
+    }
+
     /// Writes a multi-platform image index named `name`, one manifest per spec (in order).
     ///
     /// # Errors

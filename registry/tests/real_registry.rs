@@ -40,13 +40,20 @@ fn build(dir: &Path) -> (Layout, Images) {
         )
         .unwrap();
     let no_user = l.add_image("no-user", &ImageSpec { created: None, user: None, platform: "linux/amd64" }).unwrap();
+    l.add_raw("helm", "application/vnd.cncf.helm.config.v1+json", br#"{"name":"chart"}"#).unwrap();
+    l.add_raw("not-json", "application/vnd.oci.image.config.v1+json", b"this is not JSON").unwrap();
     (l, Images { old, new, multi, no_user })
 }
 
 fn push_all(reg: &LocalRegistry, l: &Layout) {
-    for (name, dest) in
-        [("old", "team/app:1.0"), ("new", "team/app:2.0"), ("multi", "multi:latest"), ("no-user", "bare:1")]
-    {
+    for (name, dest) in [
+        ("old", "team/app:1.0"),
+        ("new", "team/app:2.0"),
+        ("multi", "multi:latest"),
+        ("no-user", "bare:1"),
+        ("helm", "bare:helm"),
+        ("not-json", "bare:not-json"),
+    ] {
         reg.push(l, name, dest).unwrap();
     }
 }
@@ -96,6 +103,9 @@ fn plain_registry_tags_digests_indexes_cache_and_errors() {
         Request::new("not a reference"),
         // the same image twice: fetched once
         Request::new(format!("{a}/team/app:1.0")),
+        // malformed: an artifact that is not a container image, a config that is not JSON
+        Request::new(format!("{a}/bare:helm")),
+        Request::new(format!("{a}/bare:not-json")),
     ];
     let first = registry.fetch(&requests);
     let r = &first.results;
@@ -144,6 +154,12 @@ fn plain_registry_tags_digests_indexes_cache_and_errors() {
     assert!(err(&r[7]).1.contains("9.9"), "{}", err(&r[7]).1);
     assert_eq!(err(&r[10]).0, ErrorKind::InvalidReference);
     assert_eq!(ok(&r[11]).digest, img.old.digest);
+    let (k, m) = err(&r[12]);
+    assert_eq!(k, ErrorKind::Malformed, "{m}");
+    assert!(m.contains("not a container image") && m.contains("helm"), "{m}");
+    let (k, m) = err(&r[13]);
+    assert_eq!(k, ErrorKind::Malformed);
+    assert!(m.contains("not JSON"), "{m}");
 
     // the metadata is image metadata for the core: created, user, and the digests to match by
     for (i, created, user) in [(0, Some(OLD), ""), (3, Some(NEW), "root"), (6, None, "")] {
@@ -160,9 +176,9 @@ fn plain_registry_tags_digests_indexes_cache_and_errors() {
     assert!(keys.contains(&format!("digest:{}", img.multi.manifests[0].0)), "{keys:?}");
     assert!(keys.contains(&format!("tag:{a}/multi:latest")), "{keys:?}");
 
-    // distinct images: 10 (the repeated request and the invalid reference cost nothing);
+    // distinct images: 12 (the repeated request and the invalid reference cost nothing);
     // every manifest and config was fetched once and stored
-    assert_eq!(first.stats.images, 10);
+    assert_eq!(first.stats.images, 12);
     assert!(first.stats.cache_misses >= 9, "{:?}", first.stats);
     assert!(first.stats.cache_warnings.is_empty(), "{:?}", first.stats.cache_warnings);
 
@@ -174,8 +190,10 @@ fn plain_registry_tags_digests_indexes_cache_and_errors() {
         assert_eq!(f, &Fetched { cached: true, ..ok(&r[i]).clone() });
     }
     // tag resolutions: app:1.0, multi (twice: two platforms), multi windows, bare:1, app:9.9,
-    // nothing/here:1 -> 7 HEADs; digests absent from the registry: app@000.. -> 1 GET
-    assert_eq!(second.stats.requests, 8, "{:?}", second.stats);
+    // nothing/here:1, bare:helm, bare:not-json -> 9 HEADs; digests absent from the registry:
+    // app@000.. -> 1 GET; the config that is not JSON is cached (it matches its digest) and
+    // read again, the helm artifact's config is never fetched
+    assert_eq!(second.stats.requests, 10, "{:?}", second.stats);
     assert_eq!(second.stats.cache_misses, 0, "{:?}", second.stats);
 
     // --no-cache: everything from the registry again
