@@ -224,6 +224,15 @@ fn registry_metadata_matched_by_tag_and_unreachable_images_have_no_age() {
         fetched("reg.example/app:3.0", Some("tag `3.0`: manifest unknown")),
     ];
     let r = audit::audit_with_registry(&pods, &images, Some(&registry), Some(NOW), &AuditOptions::default()).unwrap();
+    // the file the registry gave for an image is its metadata, whatever shares its tag or digest
+    // (one index, two platforms: two files with one tag)
+    let directed = [audit::RegistryImage {
+        metadata: Some("registry:2.0.json".to_owned()),
+        ..fetched("reg.example/app:1.0", None)
+    }];
+    let d = audit::audit_with_registry(&pods, &images, Some(&directed), Some(NOW), &AuditOptions::default()).unwrap();
+    let one = d.image_age.iter().find(|i| i.image == "reg.example/app:1.0").unwrap();
+    assert_eq!((one.age_days, one.matched_by.as_deref()), (Some(21), Some("tag")));
     let age = |image: &str| r.image_age.iter().find(|i| i.image == image).unwrap();
     assert_eq!(
         (age("reg.example/app:1.0").age_days, age("reg.example/app:1.0").matched_by.as_deref()),
@@ -246,4 +255,30 @@ fn registry_metadata_matched_by_tag_and_unreachable_images_have_no_age() {
         [Some("tag"), Some("tag"), Some("repository")]
     );
     assert_eq!(plain.images_unreachable, None);
+}
+
+/// What `audit --registry` fetches: each image once, with the digests its pods run and the
+/// platform their `nodeSelector` names.
+#[test]
+fn images_in_use_with_running_digests_and_node_platforms() {
+    let pods = r#"{"kind":"List","items":[
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"n"},
+       "spec":{"nodeSelector":{"kubernetes.io/arch":"arm64"},"containers":[{"name":"c","image":"app:1"}]},
+       "status":{"containerStatuses":[{"name":"c","imageID":"docker.io/library/app@sha256:2"}]}},
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b","namespace":"n"},
+       "spec":{"containers":[{"name":"c","image":"app:1"},{"name":"d","image":"db:2"}]},
+       "status":{"containerStatuses":[{"name":"c","imageID":"docker-pullable://app@sha256:1"},{"name":"d","imageID":"sha256:ffff"}]}}]}"#;
+    let used = audit::images_in_use(pods).unwrap();
+    assert_eq!(
+        used,
+        [
+            audit::ImageInUse {
+                image: "app:1".to_owned(),
+                running: vec!["sha256:1".to_owned(), "sha256:2".to_owned()],
+                platforms: vec!["linux/arm64".to_owned()],
+            },
+            audit::ImageInUse { image: "db:2".to_owned(), running: vec![], platforms: vec![] },
+        ]
+    );
+    assert!(audit::images_in_use("[]").is_err());
 }

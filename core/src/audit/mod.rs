@@ -111,6 +111,10 @@ pub struct RegistryImage {
     pub digest: Option<String>,
     /// The platform picked from a multi-platform index.
     pub platform: Option<String>,
+    /// The name of the metadata file it gave (one of the audit's image files): the image's
+    /// metadata, whatever other images share its digest or tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
     /// Whether the manifests and config came from the cache.
     pub cached: bool,
     /// Why it could not be fetched (`denied`, `not-found`, `timeout`, ...).
@@ -119,14 +123,16 @@ pub struct RegistryImage {
     pub error: Option<String>,
 }
 
-/// An image in use: the reference as written and the digests the pods report running
-/// (`status.*containerStatuses[].imageID`), sorted.
+/// An image in use: the reference as written, the digests the pods report running
+/// (`status.*containerStatuses[].imageID`), sorted, and the platforms their `nodeSelector`s name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageInUse {
     /// The reference as the pod spec writes it.
     pub image: String,
     /// Running digests, sorted.
     pub running: Vec<String>,
+    /// `os/arch` of the pods' `nodeSelector` (`kubernetes.io/arch`), sorted.
+    pub platforms: Vec<String>,
 }
 
 /// A container that runs, or may run, as root.
@@ -194,7 +200,18 @@ pub struct AuditReport {
 #[derive(Default)]
 struct ImageUse {
     digests: BTreeSet<String>,
+    /// `os/arch` of the pods' `nodeSelector` (`kubernetes.io/os`, `kubernetes.io/arch`), if any.
+    platforms: BTreeSet<String>,
     containers: Vec<ContainerRef>,
+}
+
+/// `os/arch` from a pod's `nodeSelector` (`kubernetes.io/arch`, with `kubernetes.io/os` or
+/// `linux`): the platform its nodes run.
+fn node_platform(pod: &PodSpec<'_>) -> Option<String> {
+    let sel = pod.node.get("nodeSelector")?;
+    let arch = sel.get("kubernetes.io/arch").and_then(Node::as_str)?;
+    let os = sel.get("kubernetes.io/os").and_then(Node::as_str).unwrap_or("linux");
+    Some(format!("{os}/{arch}"))
 }
 
 #[derive(Default)]
@@ -271,6 +288,7 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>) {
     let name = obj.name().unwrap_or("<unnamed>").to_owned();
     let owner = workload(obj, &name);
     let digests = status_digests(obj.node);
+    let platform = node_platform(pod);
     for c in &pod.containers {
         acc.containers += 1;
         let at = ContainerRef {
@@ -285,6 +303,7 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>) {
             if let Some(d) = digests.get(c.name) {
                 u.digests.insert((*d).to_owned());
             }
+            u.platforms.extend(platform.clone());
             u.containers.push(at.clone());
         }
         if c.privileged.valid() == Some(true) {
@@ -335,6 +354,7 @@ fn image_ages(
         .flat_map(|m| m.tags.iter().filter_map(move |t| Some(((m.name.as_deref()?, t.as_str()), m))))
         .collect();
     let by_name: HashMap<&str, &ImageMeta> = metas.iter().rev().filter_map(|m| Some((m.name.as_deref()?, m))).collect();
+    let by_source: HashMap<&str, &ImageMeta> = metas.iter().map(|m| (m.source.as_str(), m)).collect();
     let fetched: HashMap<&str, &RegistryImage> =
         registry.unwrap_or_default().iter().map(|f| (f.image.as_str(), f)).collect();
     let mut out: Vec<ImageAge> = std::mem::take(&mut acc.images)
@@ -344,9 +364,15 @@ fn image_ages(
             let fetch = fetched.get(image.as_str()).map(|f| (*f).clone());
             let digest_match = r.digest.iter().chain(u.digests.iter()).find_map(|d| by_digest.get(d.as_str()).copied());
             let tag = r.tag.as_deref().or(if r.digest.is_none() { Some("latest") } else { None });
+            let fetched_meta = fetch.as_ref().and_then(|f| f.metadata.as_deref());
             let (meta, how) = match (digest_match, tag.and_then(|t| by_tag.get(&(r.repository.as_str(), t)))) {
                 // an image the registry could not give has no metadata: not another tag's
                 _ if fetch.as_ref().is_some_and(|f| f.error.is_some()) => (None, None),
+                // the metadata fetched for this very reference (and platform)
+                _ if fetched_meta.is_some() => (
+                    fetched_meta.and_then(|n| by_source.get(n).copied()),
+                    Some(if fetch.as_ref().and_then(|f| f.used.as_deref()) == Some("tag") { "tag" } else { "digest" }),
+                ),
                 (Some(m), _) => (Some(m), Some("digest")),
                 (None, Some(m)) => (Some(*m), Some("tag")),
                 // with registries every image has its own metadata: no guess by repository
@@ -431,7 +457,11 @@ pub fn images_in_use(pods: &str) -> Result<Vec<ImageInUse>, String> {
     Ok(acc
         .images
         .into_iter()
-        .map(|(image, u)| ImageInUse { image, running: u.digests.into_iter().collect() })
+        .map(|(image, u)| ImageInUse {
+            image,
+            running: u.digests.into_iter().collect(),
+            platforms: u.platforms.into_iter().collect(),
+        })
         .collect())
 }
 
