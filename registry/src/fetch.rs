@@ -630,8 +630,9 @@ impl Fetcher {
             config_digest: config_desc.digest.clone(),
             created: d.created,
             user: d.user,
+            // named by the platform's manifest: one file per image and platform
             metadata: SourceFile {
-                name: format!("registry:{}@{}.json", job.repository, digest.as_str()),
+                name: format!("registry:{}@{}.json", job.repository, manifest_digest.as_str()),
                 content: d.json,
             },
             cached: all_cached,
