@@ -96,6 +96,7 @@ fn outcome(image: &str, r: &Result<Fetched, FetchError>) -> RegistryImage {
             used: Some(f.pin.describe().to_owned()),
             digest: Some(f.digest.clone()),
             platform: f.platform.clone(),
+            metadata: Some(f.metadata.name.clone()),
             cached: f.cached,
             error_kind: None,
             error: None,
@@ -105,6 +106,7 @@ fn outcome(image: &str, r: &Result<Fetched, FetchError>) -> RegistryImage {
             used: None,
             digest: None,
             platform: None,
+            metadata: None,
             cached: false,
             error_kind: Some(e.kind.as_str().to_owned()),
             error: Some(e.message.clone()),
@@ -113,8 +115,9 @@ fn outcome(image: &str, r: &Result<Fetched, FetchError>) -> RegistryImage {
 }
 
 /// For `audit --registry`: one request per image in use, for the digest its pods run (the first,
-/// sorted, when they run several), else its reference. Returns the metadata files and the
-/// per-image outcomes for [`kubeharden::audit::audit_with_registry`].
+/// sorted, when they run several), else its reference; on the platform of the pods'
+/// `nodeSelector` when they name exactly one, else `--platform`. Returns the metadata files and
+/// the per-image outcomes for [`kubeharden::audit::audit_with_registry`].
 ///
 /// # Errors
 /// A message when the client cannot start (Docker config, CA file, platform).
@@ -124,7 +127,14 @@ pub fn fetch_for_audit(
 ) -> Result<(Vec<SourceFile>, Vec<RegistryImage>), String> {
     let requests: Vec<Request> = in_use
         .iter()
-        .map(|i| Request { digest: i.running.first().cloned(), ..Request::new(i.image.clone()) })
+        .map(|i| Request {
+            digest: i.running.first().cloned(),
+            platform: match i.platforms.as_slice() {
+                [one] => one.parse::<Platform>().ok(),
+                _ => None,
+            },
+            ..Request::new(i.image.clone())
+        })
         .collect();
     let out = a.fetch(&requests)?;
     let mut files = Vec::new();

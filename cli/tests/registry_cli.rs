@@ -96,6 +96,9 @@ fn audit_registry_running_digests_errors_and_cache() {
         pod("drift", &format!("{a}/team/app:2.0"), Some(&format!("{a}/team/app@{}", img.old.digest))),
         pod("pinned", &format!("{a}/team/app@{}", img.new.digest), None),
         pod("multi", &format!("{a}/multi"), None),
+        // pods pinned to arm64 nodes: the index's arm64 manifest
+        pod("arm", &format!("{a}/multi:latest"), None)
+            .replace(r#""spec":{"#, r#""spec":{"nodeSelector":{"kubernetes.io/arch":"arm64"},"#),
         pod("missing", &format!("{a}/team/app:9.9"), None),
         pod("gone", &format!("{dead}/x/y:1"), None),
     ]);
@@ -133,14 +136,16 @@ fn audit_registry_running_digests_errors_and_cache() {
     let e = entry(&r, &format!("{a}/team/app@{}", img.new.digest));
     assert_eq!((e["age_days"].as_i64(), e["registry"]["used"].as_str()), (Some(1), Some("reference digest")));
     let e = entry(&r, &format!("{a}/multi"));
-    assert_eq!((e["created"].as_str(), e["registry"]["platform"].as_str()), (Some(NEW), Some("linux/amd64")));
+    assert_eq!((e["created"].as_str(), e["registry"]["platform"].as_str()), (Some(NEW), Some("linux/amd64")), "{e:#}");
     assert_eq!(e["registry"]["digest"], img.multi.digest.as_str());
+    let e = entry(&r, &format!("{a}/multi:latest"));
+    assert_eq!((e["created"].as_str(), e["registry"]["platform"].as_str()), (Some(OLD), Some("linux/arm64/v8")));
     // unreachable: no age, the reason
     let e = entry(&r, &format!("{a}/team/app:9.9"));
     assert_eq!((e["age_days"].as_i64(), e["registry"]["error_kind"].as_str()), (None, Some("not-found")));
     let e = entry(&r, &format!("{dead}/x/y:1"));
     assert_eq!((e["created"].as_str(), e["registry"]["error_kind"].as_str()), (None, Some("unreachable")));
-    assert!(err.contains("registry: 6 images"), "{err}");
+    assert!(err.contains("registry: 7 images"), "{err}");
 
     // the text report says which digest was used and why an image has no age
     let (_, text, _) =
@@ -153,11 +158,13 @@ fn audit_registry_running_digests_errors_and_cache() {
     let (code, out, err) = kubeharden(home.path(), &args, None);
     assert_eq!(code, 0, "{err}");
     let again: Value = serde_json::from_str(&out).unwrap();
-    for image in [format!("{a}/team/app:1.0"), format!("{a}/team/app:2.0"), format!("{a}/multi")] {
+    for image in
+        [format!("{a}/team/app:1.0"), format!("{a}/team/app:2.0"), format!("{a}/multi"), format!("{a}/multi:latest")]
+    {
         assert_eq!(entry(&again, &image)["registry"]["cached"], true, "{image}");
     }
-    assert!(err.contains("registry: 6 images, "), "{err}");
-    assert!(err.contains(" 9 manifests and configs from the cache, 2 not fetched"), "{err}");
+    assert!(err.contains("registry: 7 images, "), "{err}");
+    assert!(err.contains(" 12 manifests and configs from the cache, 2 not fetched"), "{err}");
 
     // --no-cache: fetched again; --fail-on-unreachable: exit 2
     let mut strict = args.to_vec();
