@@ -43,6 +43,10 @@ pub struct RegistryArgs {
     /// refused connections and 5xx answers).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "registry")]
     pub registry_timeout: u64,
+    /// No summary or warnings on standard error (the Python binding's `audit`, which returns the
+    /// same facts in the report).
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 impl RegistryArgs {
@@ -52,7 +56,7 @@ impl RegistryArgs {
             None
         } else {
             let dir = Options::default_cache_dir();
-            if dir.is_none() {
+            if dir.is_none() && !self.quiet {
                 eprintln!("warning: registry: no cache directory on this system: fetching without a cache");
             }
             dir
@@ -73,6 +77,9 @@ impl RegistryArgs {
     /// Fetches the requests, says what it cost on standard error.
     fn fetch(&self, requests: &[Request]) -> Result<Outcome, String> {
         let out = self.client()?.fetch(requests);
+        if self.quiet {
+            return Ok(out);
+        }
         let s = &out.stats;
         let failed = out.results.iter().filter(|r| r.is_err()).count();
         eprintln!(
