@@ -385,6 +385,59 @@ fn check_pss(py: Python<'_>, text: String, name: String, level: String, version:
     })
 }
 
+/// The weekly audit of `kubectl get pods -A -o json` (`kubeharden audit --format json`): image
+/// metadata files as (name, text) pairs and, with `registry`, every image's metadata fetched from
+/// its registry — the GIL released meanwhile. A pods text that is no list raises `ParseError`;
+/// a bad `now`, platform, CA file or Docker config raises `RequestError`.
+#[pyfunction]
+#[pyo3(signature = (pods, images, now, max_image_age_days, registry, platform, insecure_registries, registry_ca, cache, timeout, concurrency))]
+#[allow(clippy::too_many_arguments, reason = "keyword arguments of the Python function")]
+fn audit(
+    py: Python<'_>,
+    pods: String,
+    images: Vec<(String, String)>,
+    now: String,
+    max_image_age_days: i64,
+    registry: bool,
+    platform: String,
+    insecure_registries: Vec<String>,
+    registry_ca: Vec<PathBuf>,
+    cache: bool,
+    timeout: u64,
+    concurrency: usize,
+) -> PyResult<String> {
+    use kubeharden::audit as core_audit;
+    py.detach(move || {
+        let pods_error = |m: String| to_py_err(ParseError::from(&kubeharden::InputError::in_file("pods", m)).into());
+        if kubeharden::time::parse_rfc3339(&now).is_none() {
+            return Err(request_error(format!("`{now}` is not an RFC 3339 date-time")));
+        }
+        let mut files: Vec<SourceFile> = images.into_iter().map(|(n, t)| SourceFile::new(n, t)).collect();
+        let mut fetched = None;
+        if registry {
+            let in_use = core_audit::images_in_use(&pods).map_err(pods_error)?;
+            let args = cli::registry_cmd::RegistryArgs {
+                registry: true,
+                platform,
+                insecure_registry: insecure_registries,
+                registry_ca,
+                no_cache: !cache,
+                fail_on_unreachable: false,
+                registry_concurrency: concurrency,
+                registry_timeout: timeout,
+                quiet: true,
+            };
+            let (metadata, outcomes) = cli::registry_cmd::fetch_for_audit(&args, &in_use).map_err(request_error)?;
+            files.extend(metadata);
+            fetched = Some(outcomes);
+        }
+        let opts = core_audit::AuditOptions { max_image_age_days };
+        let report = core_audit::audit_with_registry(&pods, &files, fetched.as_deref(), Some(&now), &opts)
+            .map_err(pods_error)?;
+        Ok(core_audit::to_json(&report))
+    })
+}
+
 #[pymodule(gil_used = false)]
 fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -401,6 +454,7 @@ fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(check_pss, m)?)?;
+    m.add_function(wrap_pyfunction!(audit, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     Ok(())
 }

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._api import (
+        AuditReport,
         ConfigLike,
         Finding,
         InputError,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
         StrPath,
         Summary,
         Tool,
+        audit,
         pss,
         rules,
         scan,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AuditReport",
     "ConfigError",
     "ConfigLike",
     "Finding",
@@ -74,6 +77,7 @@ __all__ = [
     "Summary",
     "Tool",
     "__version__",
+    "audit",
     "pss",
     "rules",
     "scan",

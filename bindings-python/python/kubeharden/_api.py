@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypedDict, Union
 
 from . import _kubeharden
 from ._kubeharden import ParseError
@@ -424,3 +424,134 @@ def rules() -> list[Rule]:
         r["peers"] = tuple(r["peers"])
         out.append(Rule(**r))
     return out
+
+
+class AuditContainer(TypedDict):
+    """A container of a running pod, as the audit names it."""
+
+    namespace: str
+    pod: str
+    container: str
+    container_kind: str
+    """``container``, ``init container`` or ``ephemeral container``."""
+    workload: str
+    """``Deployment/web``, ``StatefulSet/db``..., ``Pod/<name>`` for a bare pod."""
+
+
+class AuditRegistryImage(TypedDict):
+    """What ``registry=True`` fetched for one image, or why it could not."""
+
+    image: str
+    used: Optional[str]
+    """``running digest`` (``status.containerStatuses[].imageID``), ``reference digest`` or ``tag``."""
+    digest: Optional[str]
+    platform: Optional[str]
+    cached: bool
+    error_kind: Optional[str]
+    """``denied``, ``not-found``, ``timeout``, ``unreachable``, ``tls``, ``malformed``..."""
+    error: Optional[str]
+
+
+class _AuditImageAgeBase(TypedDict):
+    image: str
+    created: Optional[str]
+    age_days: Optional[int]
+    digest: Optional[str]
+    metadata: Optional[str]
+    matched_by: Optional[str]
+    containers: list[AuditContainer]
+
+
+class AuditImageAge(_AuditImageAgeBase, total=False):
+    """An image in use and its age; ``registry`` only with ``registry=True``."""
+
+    registry: AuditRegistryImage
+
+
+class AuditRootContainer(AuditContainer):
+    """A container that runs, or may run, as root, and why."""
+
+    reason: str
+
+
+class AuditMissingLimits(AuditContainer):
+    """A container without CPU or memory limits."""
+
+    missing: list[str]
+
+
+class AuditError(TypedDict):
+    """An input the audit could not read."""
+
+    source: str
+    line: Optional[int]
+    message: str
+
+
+class _AuditReportBase(TypedDict):
+    version: int
+    now: Optional[str]
+    pods: int
+    containers: int
+    skipped: int
+    image_age: list[AuditImageAge]
+    privileged: list[AuditContainer]
+    running_as_root: list[AuditRootContainer]
+    missing_limits: list[AuditMissingLimits]
+    errors: list[AuditError]
+    max_image_age_days: int
+
+
+class AuditReport(_AuditReportBase, total=False):
+    """The audit, exactly as ``kubeharden audit --format json`` writes it;
+    ``images_unreachable`` only with ``registry=True``."""
+
+    images_unreachable: int
+
+
+def audit(
+    pods: Union[str, Mapping[str, Any]],
+    *,
+    images: Optional[Mapping[str, str]] = None,
+    registry: bool = False,
+    platform: str = "linux/amd64",
+    insecure_registries: Sequence[str] = (),
+    registry_ca: Sequence[StrPath] = (),
+    cache: bool = True,
+    timeout: int = 30,
+    concurrency: int = 8,
+    now: Optional[NowLike] = None,
+    max_image_age_days: int = 90,
+) -> AuditReport:
+    """The weekly audit of ``kubectl get pods -A -o json`` (its text or the parsed dict): image
+    age, privileged containers, containers running as root, missing limits — the report of
+    ``kubeharden audit --format json``.
+
+    ``images`` maps names to image metadata texts (``skopeo inspect`` or ``docker inspect`` JSON).
+    With ``registry=True`` every image's manifest and config is fetched from its registry (the
+    digest its pods run when they report one), with the Docker config's credentials, HTTPS except
+    for ``insecure_registries`` (``host:port``), extra CA files ``registry_ca``, the cache under
+    the user's cache directory unless ``cache=False``; the GIL is released meanwhile. An image that
+    cannot be fetched has ``image_age[i]["registry"]["error"]`` and is counted in
+    ``images_unreachable``.
+
+    Raises :class:`ParseError` when ``pods`` is not a list of pods and :class:`RequestError` for
+    a bad ``now``, platform, CA file or Docker config.
+    """
+    text = pods if isinstance(pods, str) else json.dumps(pods, default=_json_default)
+    report: AuditReport = json.loads(
+        _kubeharden.audit(
+            text,
+            list((images or {}).items()),
+            _now(now),
+            max_image_age_days,
+            registry,
+            platform,
+            list(insecure_registries),
+            [os.fsdecode(p) for p in registry_ca],
+            cache,
+            timeout,
+            concurrency,
+        )
+    )
+    return report

@@ -21,6 +21,7 @@ __all__ = [
     "check_paths",
     "rules",
     "check_pss",
+    "audit",
     "main",
 ]
 
@@ -132,3 +133,19 @@ def check_pss(text: str, name: str, level: str, version: str) -> str:
 def main(argv: list[str]) -> int:
     """Runs the ``kubeharden`` command line ``argv`` (program name first) in this process, GIL
     released; returns the exit code. Writes to the process's stdout and stderr."""
+
+def audit(
+    pods: str,
+    images: list[tuple[str, str]],
+    now: str,
+    max_image_age_days: int,
+    registry: bool,
+    platform: str,
+    insecure_registries: list[str],
+    registry_ca: list[str],
+    cache: bool,
+    timeout: int,
+    concurrency: int,
+) -> str:
+    """``kubeharden audit --format json`` of a pods text, image metadata (name, text) pairs and,
+    with ``registry``, metadata fetched from the registries (the GIL released meanwhile)."""
