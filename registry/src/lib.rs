@@ -293,7 +293,9 @@ impl Registry {
     }
 
     /// Fetches every request's metadata (the same image once), at most
-    /// [`Options::concurrency`] at a time. Blocks until all are done.
+    /// [`Options::concurrency`] at a time. Blocks until all are done, on the registry's own
+    /// single-threaded runtime: from async code, call it in `spawn_blocking` (tokio refuses to
+    /// block a runtime's worker thread on another runtime).
     #[must_use]
     pub fn fetch(&self, requests: &[Request]) -> Outcome {
         self.inner.fetch_all(requests)
