@@ -78,14 +78,14 @@ pub fn run(a: &AuditArgs) -> u8 {
     let pods = match inputs::read(&a.pods) {
         Ok(s) => s,
         Err((name, msg)) => {
-            eprintln!("error: {name}: {msg}");
+            errln!("error: {name}: {msg}");
             return EXIT_ERROR;
         }
     };
     let (mut images, unreadable) = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -94,7 +94,7 @@ pub fn run(a: &AuditArgs) -> u8 {
     let read = match audit::read_pods(&pods, Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -118,13 +118,13 @@ pub fn run(a: &AuditArgs) -> u8 {
         None => None,
         Some(p) => match inputs::read(p) {
             Err((name, msg)) => {
-                eprintln!("error: {name}: {msg}");
+                errln!("error: {name}: {msg}");
                 return EXIT_ERROR;
             }
             Ok(file) => match audit::read_json(&file) {
                 Ok(earlier) => Some(audit::compare(&report, &earlier)),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_ERROR;
                 }
             },
@@ -147,7 +147,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             text.push('\n');
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     let written = match &a.output {
@@ -162,7 +162,7 @@ pub fn run(a: &AuditArgs) -> u8 {
         Some(f) => std::fs::write(f, &text).map_err(|e| format!("{}: cannot write: {e}", f.display())),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     let unreachable = report.images_unreachable.unwrap_or(0);

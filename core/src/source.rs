@@ -234,20 +234,28 @@ fn syntax_error(file: &str, doc: usize, e: &SyntaxError) -> InputError {
 }
 
 /// Image metadata and Trivy reports among the documents, with the references `--image REF=FILE`
-/// gives them.
+/// gives them; a document recognised as one but not readable whole is an input error naming the
+/// field ([`crate::image::Problem`]).
 fn recognise_artifacts(source: &mut Source, options: &ParseOptions) {
     for doc in &source.documents {
-        let (images, trivy) = crate::image::recognise(&source.name, &doc.root);
-        source.images.extend(images.into_iter().map(|mut m| {
+        let found = crate::image::recognise(&source.name, &doc.root);
+        source.images.extend(found.images.into_iter().map(|mut m| {
             m.document = doc.index;
             m
         }));
         if source.trivy.is_none() {
-            source.trivy = trivy.map(|mut t| {
+            source.trivy = found.trivy.map(|mut t| {
                 t.document = doc.index;
                 t
             });
         }
+        source.errors.extend(found.problems.into_iter().map(|p| InputError {
+            file: source.name.clone(),
+            document: Some(doc.index),
+            line: Some(p.pos.line),
+            column: Some(p.pos.column),
+            message: p.message,
+        }));
     }
     let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
     for (reference, f) in &options.image_files {

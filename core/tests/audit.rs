@@ -365,7 +365,7 @@ fn control_characters_do_not_reach_the_terminal() {
     let text = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\\u001b[31m\"},\"spec\":{\"containers\":[{\"name\":\"c\\u0007\",\"image\":\"x\\u001b]0;t\\u0007\",\"securityContext\":{\"privileged\":true}}]}}]}";
     let out = audit::render_text(&audit_of("pods.json", text));
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
-    assert!(out.contains("a\\u{1b}[31m"), "{out}");
+    assert!(out.contains("a\\x1b[31m"), "{out}");
 }
 
 #[test]
@@ -526,7 +526,7 @@ fn registry_metadata_matched_by_tag_and_unreachable_images_have_no_age() {
     assert!(!tickets.iter().any(|t| t.markdown.contains("app:3.0")));
     let text = audit::render_text(&r);
     assert!(text.contains("3 images, 1 not fetched"), "{text}");
-    assert!(text.contains("age unknown (not fetched: not-found: tag `3.0`: manifest unknown\\u{1b}[2J)"), "{text}");
+    assert!(text.contains("age unknown (not fetched: not-found: tag `3.0`: manifest unknown\\x1b[2J)"), "{text}");
     // the JSON reads back
     assert_eq!(audit::read_json(&SourceFile::new("last.json", audit::to_json(&r))).unwrap(), r);
     // without registry outcomes, the same metadata still matches by tag, 3.0 by the digest its

@@ -12,13 +12,11 @@ use crate::model::ObjectRef;
 use crate::report::baseline::{self, Comparison};
 use crate::report::tickets::{self, Ticket};
 
-/// Text from the input with its control characters escaped (`\u{1b}`), so that nothing in a
-/// pod's name, an image or a message can drive the reader's terminal.
+/// Text from the input with its control characters made visible (`\x1b`, `\n`), so that
+/// nothing in a pod's name, an image or a message can drive the reader's terminal: the one
+/// escaping of every human-readable report.
 fn shown(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect())
+    crate::report::escape::escape_control(s)
 }
 
 fn who(c: &ContainerRef) -> String {
@@ -69,9 +67,9 @@ pub fn render_text(r: &AuditReport) -> String {
         };
         let fetched = match &i.registry {
             Some(f @ RegistryImage { error: None, .. }) => format!(
-                "\n    fetched by {} {}{}{}",
+                "\n    fetched by {}{}{}{}",
                 shown(f.used.as_deref().unwrap_or("reference")),
-                shown(f.digest.as_deref().unwrap_or("")),
+                f.digest.as_deref().map(|d| format!(" {}", shown(d))).unwrap_or_default(),
                 f.platform.as_deref().map(|p| format!(" ({})", shown(p))).unwrap_or_default(),
                 if f.cached { ", from the cache" } else { "" }
             ),
@@ -159,6 +157,8 @@ pub fn render_tickets(r: &AuditReport) -> String {
 /// # Errors
 /// [`Error::Parse`] (file, line, column) when the text is not an audit of this version.
 pub fn read_json(file: &SourceFile) -> Result<AuditReport, Error> {
+    baseline::check_size(file.content.len(), baseline::MAX_BASELINE_BYTES)
+        .map_err(|e| input_error(&file.name, None, None, e))?;
     let r: AuditReport = serde_json::from_str(&file.content).map_err(|e| {
         let at = u32::try_from(e.line()).ok().filter(|&l| l > 0);
         let col = u32::try_from(e.column()).ok().filter(|&c| c > 0);

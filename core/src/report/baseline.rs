@@ -16,6 +16,24 @@ use serde::{Deserialize, Serialize};
 use crate::api::{Finding, Report, Severity, REPORT_VERSION};
 use crate::report::tickets::Ticket;
 
+/// The largest baseline file read (`scan --baseline`, `audit --baseline`): twice what a report of
+/// the most findings a scan keeps takes.
+pub const MAX_BASELINE_BYTES: usize = 128 * 1024 * 1024;
+
+/// A baseline of `len` bytes is refused when over `max`, with a message that says why.
+///
+/// # Errors
+/// The message, when `len > max`.
+pub fn check_size(len: usize, max: usize) -> Result<(), String> {
+    if len <= max {
+        return Ok(());
+    }
+    Err(format!(
+        "{len} bytes, larger than the {max} bytes a baseline may have (a report of {} findings, the most a scan keeps, takes about 60 MiB): refused",
+        crate::engine::DEFAULT_MAX_FINDINGS
+    ))
+}
+
 /// What a baseline matches by fingerprint: findings (`scan --baseline`) and tickets (`audit
 /// --baseline`, which compares the tickets of two audits).
 pub trait Baselined: Clone {
@@ -67,14 +85,25 @@ impl<T> Default for Comparison<T> {
 /// # Errors
 /// A message when the text is not such a report.
 pub fn read(text: &str) -> Result<Vec<Finding>, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    if let Some(ver) = v.get("version").and_then(serde_json::Value::as_u64) {
+    check_size(text.len(), MAX_BASELINE_BYTES)?;
+    // The version first (serde skips the rest without keeping it), then the findings, read
+    // straight into their type: no intermediate JSON tree, no copy.
+    #[derive(Deserialize)]
+    struct Version {
+        version: Option<serde_json::Value>,
+    }
+    #[derive(Deserialize)]
+    struct Findings {
+        findings: Option<Vec<Finding>>,
+    }
+    let v: Version = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if let Some(ver) = v.version.as_ref().and_then(serde_json::Value::as_u64) {
         if ver != u64::from(REPORT_VERSION) {
             return Err(format!("report version `{ver}` is not supported (expected {REPORT_VERSION})"));
         }
     }
-    let findings = v.get("findings").ok_or("not a kubeharden JSON report: no `findings`")?;
-    serde_json::from_value(findings.clone()).map_err(|e| format!("not a kubeharden JSON report: {e}"))
+    let f: Findings = serde_json::from_str(text).map_err(|e| format!("not a kubeharden JSON report: {e}"))?;
+    f.findings.ok_or_else(|| "not a kubeharden JSON report: no `findings`".to_owned())
 }
 
 fn counts<T: Baselined>(items: &[T]) -> HashMap<&str, usize> {
@@ -130,7 +159,8 @@ fn line(f: &Finding) -> String {
         Some(l) => format!("{file}:{l}"),
         None => file.to_owned(),
     };
-    format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint)
+    let line = format!("{at}: {} [{}] {}  {} ({})", f.rule, f.severity, f.name, f.message, f.fingerprint);
+    crate::report::escape::escape_control(&line).into_owned()
 }
 
 /// `Baseline: 2 new, 5 still open, 1 resolved` and the resolved findings (or tickets).
@@ -145,4 +175,19 @@ pub fn render_text<T: Baselined>(c: &Comparison<T>) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_size, read};
+
+    #[test]
+    fn baselines_over_the_limit_are_refused() {
+        assert!(check_size(10, 10).is_ok());
+        let e = check_size(11, 10).unwrap_err();
+        assert!(e.starts_with("11 bytes, larger than the 10 bytes"), "{e}");
+        assert_eq!(read("{\"version\": 1, \"findings\": []}").unwrap().len(), 0);
+        assert!(read("{\"version\": 9, \"findings\": []}").unwrap_err().contains("not supported"));
+        assert!(read("{\"nothing\": 1}").unwrap_err().contains("no `findings`"));
+    }
 }

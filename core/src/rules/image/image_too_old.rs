@@ -31,7 +31,10 @@ declare_rule! {
     /// Flags image metadata whose creation time is more than `image-max-age-days` (default 90)
     /// before the request's "now" (`--now` on the CLI, the clock by default). A creation time at
     /// the Unix epoch (reproducible builds set `SOURCE_DATE_EPOCH=0`) or Go's zero time means
-    /// unknown, not old. Without a "now" the rule cannot judge and stays silent.
+    /// unknown, not old. A creation time more than a day after "now" cannot be judged either and
+    /// is a finding, since the image's age is unknown. Without a "now" the rule cannot judge and
+    /// stays silent. (Image metadata without a creation time, or with one that is no RFC 3339
+    /// time, is an input error.)
     ///
     /// ## Why is this bad?
     /// An old image carries the vulnerabilities fixed since it was built: its base packages are
@@ -69,10 +72,19 @@ impl Rule for ImageTooOld {
         let (Some(now), Some(created)) = (cx.now, &img.created) else { return };
         let Some(age_days) = age_days(&created.value, now) else { return };
         let max = i64::from(cx.options.image_max_age_days.unwrap_or(DEFAULT_MAX_AGE_DAYS));
+        let day = created.value.get(..10).unwrap_or(&created.value);
+        if age_days < -1 {
+            // A day of clock skew is tolerated; beyond it the age is unknown, not young.
+            out.report(Self::META, At::Place(place(img, Some(created))), format!(
+                "image `{}` was created on `{day}`, {} days after now: its age cannot be checked (is the metadata or the clock wrong?)",
+                img.display_name(),
+                -age_days
+            ));
+            return;
+        }
         if !is_too_old(age_days, max) {
             return;
         }
-        let day = created.value.get(..10).unwrap_or(&created.value);
         out.report(Self::META, At::Place(place(img, Some(created))), format!(
             "image `{}` was created on `{day}`, {age_days} days ago, more than the maximum of {max} days: rebuild it on an up-to-date base image",
             img.display_name()
