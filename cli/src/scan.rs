@@ -16,6 +16,8 @@ use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 pub enum Format {
     /// Human-readable, with source excerpts.
     Text,
+    /// Per file, then per object, then per container: one short line per finding.
+    Grouped,
     /// The version-1 JSON contract.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
@@ -105,6 +107,10 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Print how many findings each rule gave (highest first) instead of the findings: a table,
+    /// or with `--format json` a JSON list. The exit code is the scan's.
+    #[arg(long)]
+    pub statistics: bool,
     /// Colour of the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -249,6 +255,11 @@ pub fn run(a: &ScanArgs) -> u8 {
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
     }
+    if a.statistics && !matches!(a.format, Format::Text | Format::Grouped | Format::Json) {
+        let name = a.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        eprintln!("error: `--statistics` prints a table, or JSON with `--format json`: not `--format {name}`");
+        return EXIT_ERROR;
+    }
     let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
@@ -266,7 +277,7 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let (mut sources, parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
-    if a.format != Format::Text {
+    if a.format != Format::Text || a.statistics {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
@@ -312,6 +323,9 @@ pub fn run(a: &ScanArgs) -> u8 {
         };
     let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let mut text = match a.format {
+        _ if a.statistics && a.format == Format::Json => report::statistics::render_json(&report),
+        _ if a.statistics => report::statistics::render_text(&report),
+        Format::Grouped => report::grouped::render(&report, color),
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
         Format::Json => report.to_json() + "\n",
         Format::Sarif => report::sarif::render(&report),
@@ -321,7 +335,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     };
     if let Some(c) = &comparison {
         let summary = baseline::render_text(c);
-        if a.format == Format::Text {
+        if matches!(a.format, Format::Text | Format::Grouped) && !a.statistics {
             text.push_str(&summary);
         } else {
             eprint!("{summary}");

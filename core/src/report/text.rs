@@ -7,19 +7,19 @@ use std::fmt::Write as _;
 use crate::api::{Report, Severity, SourceFile};
 
 /// ANSI colours, only when asked (the CLI asks when stdout is a terminal).
-struct Paint {
-    on: bool,
+pub(crate) struct Paint {
+    pub(crate) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    pub(crate) fn wrap(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
         }
     }
-    fn sev(&self, s: Severity) -> String {
+    pub(crate) fn sev(&self, s: Severity) -> String {
         let code = match s {
             Severity::Critical => "1;31",
             Severity::High => "31",
