@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::{ConfigError, Error};
 use crate::model::{Inventory, Reads};
 use crate::rules::registry::{self, RULES};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
 use crate::source::{ParseOptions, Source};
 use crate::syntax::Limits;
 
@@ -37,6 +37,9 @@ pub struct Findings {
     pub findings: Vec<Finding>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
+    /// For findings that make another rule's finding redundant ([`crate::rules::Diagnostic::implies`]):
+    /// the index in `findings` and the implied rule.
+    pub implies: Vec<(usize, &'static RuleMeta)>,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -169,8 +172,8 @@ impl Checker {
                 }
             }
         }
-        let (findings, suppressed) = sink.finish();
-        Findings { findings, suppressed }
+        let (findings, suppressed, implies) = sink.finish_with_implications();
+        Findings { findings, suppressed, implies }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
@@ -181,7 +184,7 @@ impl Checker {
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
-        let (cross, cross_suppressed) = sink.finish();
+        let (cross, cross_suppressed, cross_implies) = sink.finish_with_implications();
         let mut summary = Summary {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
@@ -191,11 +194,17 @@ impl Checker {
         // Sized once: growing by doubling would hold up to twice the findings at the peak.
         let mut findings = Vec::with_capacity(per_file.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len());
         let mut suppressed = cross_suppressed;
+        let mut implies = Vec::new();
         for mut f in per_file {
             suppressed += f.suppressed;
+            let offset = findings.len();
+            implies.extend(f.implies.into_iter().map(|(i, m)| (offset + i, m)));
             findings.append(&mut f.findings);
         }
+        let offset = findings.len();
+        implies.extend(cross_implies.into_iter().map(|(i, m)| (offset + i, m)));
         findings.extend(cross);
+        drop_implied(&mut findings, &implies);
         sort_findings(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
         if self.inputs.require_content {
@@ -220,6 +229,49 @@ impl Checker {
         let per_file = (0..sources.len()).map(|i| self.check_file(&inventory, i)).collect();
         self.report(&inventory, per_file)
     }
+}
+
+/// What "the same object and container" is for [`drop_implied`].
+type Subject<'f> = (Option<&'f str>, Option<usize>, Option<&'f crate::model::ObjectRef>, Option<&'f str>);
+
+fn subject(f: &Finding) -> Subject<'_> {
+    (f.file.as_deref(), f.document, f.object.as_ref(), f.container.as_deref())
+}
+
+/// One finding per problem: drops each finding that another finding on the same object and
+/// container implies ([`crate::rules::Diagnostic::implies`]), and gives the implying finding the
+/// higher severity of the two. Linear: one hash map of the implications.
+fn drop_implied(findings: &mut Vec<Finding>, implies: &[(usize, &'static RuleMeta)]) {
+    if implies.is_empty() {
+        return;
+    }
+    let mut by: HashMap<(&str, Subject<'_>), usize> = HashMap::with_capacity(implies.len());
+    for &(i, other) in implies {
+        if let Some(f) = findings.get(i) {
+            by.insert((other.id.0, subject(f)), i);
+        }
+    }
+    // (implying finding, severity of a finding it implies), and which findings go.
+    let mut raise: Vec<(usize, Severity)> = Vec::new();
+    let mut gone = vec![false; findings.len()];
+    for (j, f) in findings.iter().enumerate() {
+        if let Some(&i) = by.get(&(f.rule.as_str(), subject(f))) {
+            if i != j {
+                raise.push((i, f.severity));
+                if let Some(g) = gone.get_mut(j) {
+                    *g = true;
+                }
+            }
+        }
+    }
+    drop(by);
+    for (i, sev) in raise {
+        if let Some(f) = findings.get_mut(i) {
+            f.severity = f.severity.max(sev);
+        }
+    }
+    let mut flags = gone.into_iter();
+    findings.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// Sorts findings by (file, document, line, column, rule, message): the report's order.

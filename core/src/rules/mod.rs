@@ -228,6 +228,9 @@ pub struct Sink<'s> {
     annotation_suppressions: bool,
     findings: Vec<Finding>,
     suppressed: usize,
+    /// Implications of recorded findings: (index in `findings`, the rule whose finding on the same
+    /// object and container the finding makes redundant); see [`Diagnostic::implies`].
+    implies: Vec<(usize, &'static RuleMeta)>,
     /// The `kubeharden.io/ignore.*` annotations of each metadata node seen, by (file, document,
     /// line, column) of the node: read once per object, so an object with many annotations and
     /// many findings stays linear.
@@ -237,8 +240,9 @@ pub struct Sink<'s> {
 /// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
 /// (at the end of the statement that made it). What a rule may add besides the where and the
 /// message is set on it before that: a severity other than the rule's default
-/// ([`Diagnostic::severity`]) now; a fix and related locations are meant to join here, so no
-/// rule needs another entry point (the shape of ruff's `DiagnosticGuard`).
+/// ([`Diagnostic::severity`]), the finding of another rule it makes redundant
+/// ([`Diagnostic::implies`]); a fix and related locations are meant to join here, so no rule
+/// needs another entry point (the shape of ruff's `DiagnosticGuard`).
 #[derive(Debug)]
 pub struct Diagnostic<'r, 's> {
     sink: &'r mut Sink<'s>,
@@ -251,6 +255,7 @@ struct Pending<'a> {
     at: At<'a>,
     message: String,
     raised: Option<Severity>,
+    implies: Option<&'static RuleMeta>,
 }
 
 impl Diagnostic<'_, '_> {
@@ -259,6 +264,18 @@ impl Diagnostic<'_, '_> {
     pub fn severity(mut self, severity: Severity) -> Self {
         if let Some(p) = &mut self.pending {
             p.raised = Some(severity);
+        }
+        self
+    }
+
+    /// This finding says what a finding of `other` on the same object and container would say
+    /// (one finding per problem: a mutable tag implies a missing digest; no request and no limit
+    /// is one finding, not two). When both are reported, the report keeps this one, at the higher
+    /// severity of the two, and drops the other ([`crate::engine::Checker::report`]); when
+    /// `other` runs alone, or this finding is suppressed, `other` is reported as usual.
+    pub fn implies(mut self, other: &'static RuleMeta) -> Self {
+        if let Some(p) = &mut self.pending {
+            p.implies = Some(other);
         }
         self
     }
@@ -282,13 +299,27 @@ impl<'s> Sink<'s> {
     /// A sink with severity overrides (by rule id).
     #[must_use]
     pub fn new(severity: &'s HashMap<&'static str, Severity>, annotation_suppressions: bool) -> Self {
-        Sink { severity, annotation_suppressions, findings: Vec::new(), suppressed: 0, ignores: HashMap::new() }
+        Sink {
+            severity,
+            annotation_suppressions,
+            findings: Vec::new(),
+            suppressed: 0,
+            implies: Vec::new(),
+            ignores: HashMap::new(),
+        }
     }
 
     /// The findings and the count of suppressed ones.
     #[must_use]
     pub fn finish(self) -> (Vec<Finding>, usize) {
         (self.findings, self.suppressed)
+    }
+
+    /// The findings, the count of suppressed ones and the implications of findings
+    /// ([`Diagnostic::implies`]: index in the findings, the implied rule).
+    #[must_use]
+    pub fn finish_with_implications(self) -> (Vec<Finding>, usize, Vec<(usize, &'static RuleMeta)>) {
+        (self.findings, self.suppressed, self.implies)
     }
 
     fn severity(&self, meta: &RuleMeta, raised: Option<Severity>) -> Severity {
@@ -306,7 +337,10 @@ impl<'s> Sink<'s> {
         at: At<'r>,
         message: impl Into<String>,
     ) -> Diagnostic<'r, 's> {
-        Diagnostic { sink: self, pending: Some(Pending { meta, at, message: message.into(), raised: None }) }
+        Diagnostic {
+            sink: self,
+            pending: Some(Pending { meta, at, message: message.into(), raised: None, implies: None }),
+        }
     }
 
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments,
@@ -317,7 +351,8 @@ impl<'s> Sink<'s> {
 
     /// Records a reported finding (the end of every [`Diagnostic`]).
     fn push(&mut self, p: Pending<'_>) {
-        let Pending { meta, at, message, raised } = p;
+        let Pending { meta, at, message, raised, implies } = p;
+        let before = self.findings.len();
         match at {
             At::Object(obj, path) => self.push_field(meta, raised, obj, None, None, path, message),
             At::Pod(pod, path) => self.push_field(meta, raised, &pod.object, pod.meta, None, path, message),
@@ -325,6 +360,9 @@ impl<'s> Sink<'s> {
                 self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message);
             }
             At::Place(place) => self.push_place(meta, raised, place, message),
+        }
+        if let Some(other) = implies.filter(|_| self.findings.len() > before) {
+            self.implies.push((before, other));
         }
     }
 

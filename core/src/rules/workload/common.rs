@@ -53,9 +53,11 @@ pub fn require_container_bool(
 
 /// Checks every container's `image`: `judge(who, image, reference)` returns the message of a
 /// finding, or `None`; an `image` that is not a string is a finding too. A missing `image` is
-/// left to the input checks.
+/// left to the input checks. Each finding implies the finding of `implies` on the same
+/// container, if given ([`crate::rules::Diagnostic::implies`]).
 pub fn check_container_images(
     meta: &'static crate::rules::RuleMeta,
+    implies: Option<&'static crate::rules::RuleMeta>,
     pod: &PodSpec<'_>,
     out: &mut crate::rules::Sink<'_>,
     judge: impl Fn(&str, &str, &ImageRef<'_>) -> Option<String>,
@@ -71,7 +73,10 @@ pub fn check_container_images(
                 None => continue,
             },
         };
-        out.report(meta, At::Container(pod, c, c.path.key("image")), message);
+        let d = out.report(meta, At::Container(pod, c, c.path.key("image")), message);
+        if let Some(other) = implies {
+            let _ = d.implies(other);
+        }
     }
 }
 
@@ -100,15 +105,18 @@ impl ResourceSide {
 }
 
 /// Why a container lacks `resources.<side>.<name>`: `None` when it has a usable value, else the
-/// path to report and a message. Ephemeral containers (which may not set resources) are skipped
-/// by the callers.
+/// path to report, a message, and whether the value is absent (not of a wrong type). A missing
+/// request is no finding when the container sets the limit: Kubernetes copies the limit into the
+/// request (a limit of a wrong type is the limit rule's finding); so a missing request always
+/// means a missing limit too, and its message says both. Ephemeral containers (which may not set
+/// resources) are skipped by the callers.
 #[must_use]
 pub fn missing_resource(
     pod: &PodSpec<'_>,
     c: &Container<'_>,
     side: ResourceSide,
     name: &'static str,
-) -> Option<(FieldPath, String)> {
+) -> Option<(FieldPath, String, bool)> {
     let map = match side {
         ResourceSide::Requests => c.resources.requests,
         ResourceSide::Limits => c.resources.limits,
@@ -122,6 +130,10 @@ pub fn missing_resource(
     // The common case first, before any path or message is built: a quantity is there (so
     // `resources` and its side are mappings too).
     if value.is_some_and(quantity) {
+        return None;
+    }
+    let limit = c.resources.limits.and_then(|m| m.get(name)).filter(|n| !n.is_null());
+    if side == ResourceSide::Requests && value.is_none() && limit.is_some() {
         return None;
     }
     let res_path = c.path.key("resources");
@@ -138,6 +150,7 @@ pub fn missing_resource(
                     wrong_type(&field, &bad.found, "a mapping"),
                     side.field()
                 ),
+                false,
             ));
         }
     }
@@ -152,16 +165,36 @@ pub fn missing_resource(
                     "a quantity such as `500m` or `256Mi`"
                 )
             ),
+            false,
         )),
-        None => {
-            let mut msg = format!("{who} has no `resources.{}.{name}`", side.field());
-            if side == ResourceSide::Requests {
-                if let Some(limit) = c.resources.limits.and_then(|m| m.get(name)).filter(|n| !n.is_null()) {
-                    let shown = limit.as_str().map_or_else(|| limit.short(), str::to_owned);
-                    msg.push_str(&format!(" (Kubernetes then uses the limit `{shown}` as the request)"));
-                }
+        None if side == ResourceSide::Requests => Some((
+            path,
+            format!(
+                "{who} has neither `resources.requests.{name}` nor `resources.limits.{name}` (a limit alone sets both)"
+            ),
+            true,
+        )),
+        None => Some((path, format!("{who} has no `resources.limits.{name}`"), true)),
+    }
+}
+
+/// The check of a request rule (`cpu-request-missing`, ...): every init and regular container
+/// without `resources.requests.<name>` and without the limit Kubernetes would copy into it. Such
+/// a finding implies the finding of the limit rule `limit` on the same container (no request and
+/// no limit is one problem, one finding).
+pub fn check_request(
+    meta: &'static crate::rules::RuleMeta,
+    limit: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    out: &mut crate::rules::Sink<'_>,
+    name: &'static str,
+) {
+    for c in pod.containers.iter().filter(|c| c.kind != crate::model::ContainerKind::Ephemeral) {
+        if let Some((path, message, absent)) = missing_resource(pod, c, ResourceSide::Requests, name) {
+            let d = out.report(meta, At::Container(pod, c, path), message);
+            if absent {
+                let _ = d.implies(limit);
             }
-            Some((path, msg))
         }
     }
 }
