@@ -93,11 +93,12 @@ impl Checker {
             ),
             None => None,
         };
+        let running = rules.iter().map(|r| r.meta().id).collect();
         Ok(Checker {
             rules,
             severity,
             annotation_suppressions: config.annotation_suppressions,
-            cx: Context { options: config.options.clone(), now },
+            cx: Context { options: config.options.clone(), now, running },
             parse: ParseOptions::default(),
             inputs: InputPolicy::default(),
         })

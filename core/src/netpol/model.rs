@@ -352,6 +352,12 @@ impl<'a> NetworkModel<'a> {
         })
     }
 
+    /// Whether any NetworkPolicy of a namespace applies to `d` (its effective `policyTypes`).
+    #[must_use]
+    pub fn has_policy_for(&self, ns: &str, d: Direction) -> bool {
+        self.policies_in(ns).iter().any(|&i| self.policies.get(i).is_some_and(|p| p.applies(d)))
+    }
+
     fn ns_labels(&self, ns: &str) -> Option<&BTreeMap<&'a str, &'a str>> {
         self.namespaces.get(ns).map(|n| &n.labels)
     }

@@ -149,13 +149,25 @@ macro_rules! declare_rule {
     (@redact $redact:expr) => { $redact };
 }
 
-/// What rules may read besides the input: options and "now".
+/// What rules may read besides the input: options, "now" and which rules run.
 #[derive(Debug, Default)]
 pub struct Context {
     /// Rule options from the configuration.
     pub options: Options,
     /// "Now" as Unix seconds, when the request gave it.
     pub now: Option<i64>,
+    /// The ids of the rules that run (empty: none known, as when a rule is called alone).
+    pub running: Vec<RuleId>,
+}
+
+impl Context {
+    /// Whether the rule `meta` runs in this check: a rule leaves a problem to another rule's
+    /// finding only when that rule runs (one finding per problem, nothing lost when the other
+    /// rule is off).
+    #[must_use]
+    pub fn runs(&self, meta: &RuleMeta) -> bool {
+        self.running.contains(&meta.id)
+    }
 }
 
 /// A rule. Each hook has a default that does nothing; a rule implements the ones for its target.
