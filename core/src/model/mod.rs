@@ -10,6 +10,7 @@ mod inventory;
 mod lenient;
 mod object;
 mod pod;
+pub mod rbac;
 mod user;
 
 pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
