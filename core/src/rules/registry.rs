@@ -29,6 +29,7 @@ pub static RULES: &[&dyn Rule] = &[
     &NetworkPolicyInvalid,
     &NamespacePssEnforceMissing,
     &PssAdmissionRejected,
+    &PssAdmissionWarning,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
