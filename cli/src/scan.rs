@@ -96,6 +96,13 @@ pub struct ScanArgs {
     /// Ignore `kubeharden.io/ignore.*` suppression annotations.
     #[arg(long)]
     pub no_annotation_suppressions: bool,
+    /// Treat every input as one cluster: NetworkPolicies, Namespaces, ServiceAccounts and RBAC of
+    /// any input apply to the workloads of any other, and every object without
+    /// `metadata.namespace` is in one `default` namespace. Default: each directory argument (and
+    /// the directory of each file argument) is its own cluster, and objects without a namespace
+    /// share `default` with those of their directory only.
+    #[arg(long)]
+    pub one_cluster: bool,
     /// "Now" for date rules (RFC 3339); default: the system clock.
     #[arg(long)]
     pub now: Option<String>,
@@ -193,25 +200,33 @@ pub fn now_rfc3339() -> String {
 
 /// Reads every input in parallel and parses it through the front door
 /// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
-/// the order of the expanded paths. Paths the walk skipped are said on standard error.
+/// the order of the expanded paths, each with its input ([`inputs::expand_rooted`]: a cluster of
+/// its own, unless [`ParseOptions::one_cluster`]). Paths the walk skipped are said on standard
+/// error.
 pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
-    let mut items = inputs::expand(paths, follow);
-    items.retain(|item| match item {
+    let mut items = inputs::expand_rooted(paths, follow);
+    items.retain(|(_, item)| match item {
         Item::Skipped(name, reason) => {
             eprintln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
     });
-    let one = |item: Item| match item {
-        Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
-        Item::Path(p) => match inputs::read(&p) {
-            Ok(src) => {
-                let parsed = kubeharden::source::parse(&src, options);
-                (Some(src), parsed)
-            }
-            Err((name, msg)) => (None, Source::unreadable(&name, msg)),
-        },
+    let one = |(root, item): (String, Item)| {
+        let (text, mut source) = match item {
+            Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
+            Item::Path(p) => match inputs::read(&p) {
+                Ok(src) => {
+                    let parsed = kubeharden::source::parse(&src, options);
+                    (Some(src), parsed)
+                }
+                Err((name, msg)) => (None, Source::unreadable(&name, msg)),
+            },
+        };
+        if !options.one_cluster {
+            source.scope.input = Some(root);
+        }
+        (text, source)
     };
     // One file (the pre-commit case): no thread pool to start.
     let results: Vec<(Option<SourceFile>, Source)> =
@@ -254,6 +269,9 @@ pub fn run(a: &ScanArgs) -> u8 {
     }
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
+    }
+    if a.one_cluster {
+        config.one_cluster = true;
     }
     if a.statistics && !matches!(a.format, Format::Text | Format::Grouped | Format::Json) {
         let name = a.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();

@@ -7,6 +7,7 @@
 //!   cpu-limit-missing: info
 //! fail-on: high                        # critical|high|medium|low|info|never
 //! annotation-suppressions: true        # honour kubeharden.io/ignore.* annotations
+//! one-cluster: false                   # every input one cluster, one `default` namespace
 //! options:
 //!   secret-name-patterns: [PIN, PASSPHRASE]   # extra env-var name fragments that look secret
 //! ```
@@ -47,6 +48,12 @@ pub struct Config {
     /// Whether `kubeharden.io/ignore.*` annotations suppress findings.
     #[serde(default = "yes")]
     pub annotation_suppressions: bool,
+    /// Treat every input as one cluster, and every object without `metadata.namespace` as in
+    /// its one `default` namespace (`--one-cluster`). Default: each input is its own cluster, and
+    /// such objects share `default` with those of their directory only (ARCHITECTURE.md,
+    /// "Clusters").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_cluster: bool,
     /// Options of rule families.
     #[serde(default)]
     pub options: Options,
@@ -62,6 +69,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             fail_on: None,
             annotation_suppressions: true,
+            one_cluster: false,
             options: Options::default(),
         }
     }

@@ -99,7 +99,7 @@ impl Checker {
             severity,
             annotation_suppressions: config.annotation_suppressions,
             cx: Context { options: config.options.clone(), now, running },
-            parse: ParseOptions::default(),
+            parse: ParseOptions { one_cluster: config.one_cluster, ..ParseOptions::default() },
             inputs: InputPolicy::default(),
         })
     }
@@ -220,7 +220,8 @@ impl Checker {
         summary.findings = findings.len();
         summary.errors = errors.len();
         summary.suppressed = suppressed;
-        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary }
+        let clusters = inventory.clusters().to_vec();
+        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, clusters }
     }
 
     /// Checks parsed files, on this thread: the inventory, every file's hooks, the report.

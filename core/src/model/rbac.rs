@@ -7,7 +7,7 @@
 //! API server rejects) is read as a list of that string, so a mistyped wildcard still counts;
 //! items that are not strings are skipped.
 
-use super::K8sObject;
+use super::{K8sObject, NsKey};
 use crate::location::FieldPath;
 use crate::syntax::Node;
 
@@ -116,6 +116,9 @@ pub struct Subject<'a> {
     /// `namespace` of a ServiceAccount; for a RoleBinding's ServiceAccount without one, the
     /// binding's namespace (as the authorizer reads it).
     pub namespace: Option<&'a str>,
+    /// The namespace of a ServiceAccount across inputs: the binding's own namespace when the
+    /// subject names none, else the namespace named in the binding's cluster.
+    pub ns_key: Option<NsKey<'a>>,
 }
 
 impl Subject<'_> {
@@ -174,10 +177,12 @@ pub fn binding<'a>(obj: &K8sObject<'a>) -> Option<Binding<'a>> {
             let kind = s.get("kind").and_then(Node::as_str)?;
             let name = s.get("name").and_then(Node::as_str)?;
             let mut namespace = s.get("namespace").and_then(Node::as_str).filter(|n| !n.is_empty());
+            let mut ns_key = namespace.map(|n| NsKey::named(obj.cluster, n));
             if namespace.is_none() && namespaced && kind == "ServiceAccount" {
                 namespace = obj.namespace();
+                ns_key = obj.ns_key();
             }
-            Some(Subject { index, kind, name, namespace })
+            Some(Subject { index, kind, name, namespace, ns_key })
         })
         .collect();
     Some(Binding { role_kind, role_name, subjects })

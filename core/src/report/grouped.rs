@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::escape::escape_control as esc;
-use super::text::{summary_line, Paint};
+use super::text::{clusters_line, summary_line, Paint};
 use crate::api::{Finding, Report};
 
 /// One object of a file and its findings: object-level first, then per container.
@@ -73,6 +73,9 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", summary_line(report));
+    if let Some(line) = clusters_line(report) {
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 

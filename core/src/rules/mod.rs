@@ -210,9 +210,10 @@ pub struct Place {
     pub path: Option<String>,
     /// Container.
     pub container: Option<String>,
-    /// Whether `object` is unique only within its file (a Dockerfile stage): the file name then
-    /// joins the fingerprint, so two Dockerfiles' `stage[0]` differ.
-    pub file_scoped: bool,
+    /// What `object` is unique only within, joined to the fingerprint: the file of a Dockerfile
+    /// stage (two Dockerfiles' `stage[0]` differ), the directory of the `default` namespace of
+    /// objects without a namespace (there is one per directory).
+    pub scope: Option<String>,
 }
 
 /// Where a finding points: what [`Sink::report`] takes. The variant decides which suppression
@@ -388,8 +389,8 @@ impl<'s> Sink<'s> {
             place.container.as_deref().unwrap_or(""),
             place.path.as_deref().unwrap_or(""),
         ]);
-        if place.file_scoped {
-            fingerprint = self::fingerprint(&[&fingerprint, place.file.as_deref().unwrap_or("")]);
+        if let Some(scope) = &place.scope {
+            fingerprint = self::fingerprint(&[&fingerprint, scope]);
         }
         self.findings.push(Finding {
             rule: meta.id.0.to_owned(),

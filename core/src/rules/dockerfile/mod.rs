@@ -109,7 +109,7 @@ pub(crate) fn report(
         object: Some(object),
         path: Some(path),
         container: None,
-        file_scoped: true,
+        scope: Some(file.to_owned()),
     };
     out.report(meta, At::Place(place), message);
 }

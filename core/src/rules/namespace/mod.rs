@@ -12,16 +12,14 @@ use crate::model::{Inventory, PodSpec};
 use crate::pss::namespace::{ModePolicy, NamespacePolicy};
 use crate::pss::Violation;
 
-/// The namespace of a pod and the Pod Security policy of each definition of that Namespace in
-/// the input (one, normally); `None` when the input has no Namespace object for it.
-pub(crate) fn namespace_policies<'a>(
-    input: &Inventory<'a>,
-    pod: &PodSpec<'a>,
-) -> Option<(&'a str, Vec<NamespacePolicy>)> {
-    let ns_name = pod.object.namespace()?;
+/// The namespace of a pod, described for messages ([`Inventory::describe_ns`]), and the Pod
+/// Security policy of each definition of that Namespace in the pod's cluster (one, normally);
+/// `None` when the input has no Namespace object for it.
+pub(crate) fn namespace_policies(input: &Inventory<'_>, pod: &PodSpec<'_>) -> Option<(String, Vec<NamespacePolicy>)> {
+    let key = pod.object.ns_key()?;
     let policies: Vec<NamespacePolicy> =
-        input.namespaces(ns_name).map(|ns| NamespacePolicy::from_labels(|k| ns.label(k))).collect();
-    (!policies.is_empty()).then_some((ns_name, policies))
+        input.namespaces(key).map(|ns| NamespacePolicy::from_labels(|k| ns.label(k))).collect();
+    (!policies.is_empty()).then(|| (input.describe_ns(key), policies))
 }
 
 /// Kubernetes' own wording: `violates PodSecurity "restricted:latest": <violation>, <violation>`.

@@ -105,7 +105,7 @@ impl Rule for PssAdmissionRejected {
             out.report(
                 Self::META,
                 At::Pod(pod, first.path().clone()),
-                format!("{what} {pods} rejected by namespace `{ns_name}`: {}", violates(enforce, &violations)),
+                format!("{what} {pods} rejected by namespace {ns_name}: {}", violates(enforce, &violations)),
             );
         }
     }

@@ -118,7 +118,7 @@ impl Rule for PssAdmissionWarning {
                 Self::META,
                 At::Pod(pod, first.path().clone()),
                 format!(
-                    "{what} is admitted by namespace `{ns_name}` but flagged by its {} label{}: {}",
+                    "{what} is admitted by namespace {ns_name} but flagged by its {} label{}: {}",
                     modes.join(" and "),
                     if modes.len() > 1 { "s" } else { "" },
                     details.join("; ")

@@ -69,7 +69,7 @@ impl Rule for NamespaceDefaultDenyMissing {
 
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         let model = input.network();
-        for ns in model.namespaces.keys() {
+        for &ns in model.namespaces.keys() {
             let count = model.workloads_in(ns).len();
             if count == 0 {
                 continue;
@@ -97,11 +97,12 @@ impl Rule for NamespaceDefaultDenyMissing {
             };
             super::namespace_finding(
                 Self::META,
-                model,
+                input,
                 ns,
                 out,
                 format!(
-                    "namespace `{ns}` ({count} workload{}) has no default-deny NetworkPolicy for {dirs} (`podSelector: {{}}` with `policyTypes: [{types}]`): pods that no policy selects {what}{open}",
+                    "namespace {} ({count} workload{}) has no default-deny NetworkPolicy for {dirs} (`podSelector: {{}}` with `policyTypes: [{types}]`): pods that no policy selects {what}{open}",
+                    input.describe_ns(ns),
                     if count == 1 { "" } else { "s" },
                 ),
             );

@@ -74,7 +74,7 @@ impl Rule for NetworkPolicyNotCoveringPod {
             let open: Vec<Direction> = Direction::BOTH
                 .into_iter()
                 .filter(|&d| model.policies_of(i, d).is_empty())
-                .filter(|&d| !namespace_speaks || model.has_policy_for(w.namespace, d))
+                .filter(|&d| !namespace_speaks || model.has_policy_for(w.ns, d))
                 .collect();
             if open.is_empty() {
                 continue;
@@ -97,9 +97,9 @@ impl Rule for NetworkPolicyNotCoveringPod {
                 Self::META,
                 At::Pod(pod, pod.meta_path.key("labels")),
                 format!(
-                    "the pods of `{}` are selected by no NetworkPolicy for {dirs} in namespace `{}`: {what}{host}",
+                    "the pods of `{}` are selected by no NetworkPolicy for {dirs} in namespace {}: {what}{host}",
                     w.id(),
-                    w.namespace
+                    input.describe_ns(w.ns)
                 ),
             );
         }

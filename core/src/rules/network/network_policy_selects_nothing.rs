@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::location::FieldPath;
 use std::collections::HashMap;
 
-use crate::model::{builtin_group, Inventory};
+use crate::model::{builtin_group, Inventory, NsKey};
 use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
@@ -79,18 +79,18 @@ impl Rule for NetworkPolicySelectsNothing {
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         let model = input.network();
         // The first custom resource of each namespace: an operator may create pods for it.
-        let mut custom: HashMap<&str, String> = HashMap::new();
+        let mut custom: HashMap<NsKey<'_>, String> = HashMap::new();
         for o in input.objects.iter().filter(|o| !builtin_group(o.group())) {
-            if let Some(ns) = o.namespace() {
+            if let Some(ns) = o.ns_key() {
                 custom.entry(ns).or_insert_with(|| format!("{} `{}`", o.kind, o.name().unwrap_or("<unnamed>")));
             }
         }
         for (p, selected) in model.policies.iter().zip(&model.selected) {
-            let count = model.workloads_in(p.namespace).len();
+            let count = model.workloads_in(p.ns).len();
             if !selected.is_empty() || count == 0 || p.pod_selector.invalid {
                 continue;
             }
-            let unless = match custom.get(p.namespace) {
+            let unless = match custom.get(&p.ns) {
                 Some(cr) => format!(
                     "check its labels, unless it is meant for pods an operator creates (the namespace has custom resources, such as {cr})"
                 ),
@@ -100,10 +100,10 @@ impl Rule for NetworkPolicySelectsNothing {
                 Self::META,
                 At::Object(&p.object, p.object.field(&FieldPath::root().key("spec").key("podSelector"))),
                 format!(
-                    "the NetworkPolicy `{}` (`{}`) selects no workload of the scanned input in namespace `{}` ({count} there): {unless}",
+                    "the NetworkPolicy `{}` (`{}`) selects no workload of the scanned input in namespace {} ({count} there): {unless}",
                     p.name,
                     p.pod_selector.describe(),
-                    p.namespace,
+                    input.describe_ns(p.ns),
                 ),
             );
         }

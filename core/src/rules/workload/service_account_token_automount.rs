@@ -3,7 +3,7 @@ use crate::declare_rule;
 use std::collections::HashMap;
 
 use crate::model::rbac;
-use crate::model::Inventory;
+use crate::model::{Inventory, K8sObject, NsKey};
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
@@ -19,9 +19,10 @@ declare_rule! {
     /// Two kinds of pods need the token, and are reported at `info` with the reason, so that what
     /// holds API credentials stays visible without asking for a fix: a pod that sets
     /// `automountServiceAccountToken: true` on purpose, and a pod whose ServiceAccount a
-    /// RoleBinding or ClusterRoleBinding of the input binds (directly, or through the groups
-    /// `system:serviceaccounts` and `system:serviceaccounts:<namespace>`): a controller that calls
-    /// the API. Such a pod's token carries the bound role: review that role, not the mount.
+    /// RoleBinding or ClusterRoleBinding of its cluster names as a subject: a controller that
+    /// calls the API. Such a pod's token carries the bound role: review that role, not the mount.
+    /// Bindings of groups (`system:serviceaccounts`) and of roles the input shows to grant only
+    /// `use` (a PodSecurityPolicy's) do not count: they say nothing about one pod's need.
     ///
     /// ## Why is this bad?
     /// Kubernetes mounts a token for the pod's service account into every container by default.
@@ -69,13 +70,13 @@ impl Rule for ServiceAccountTokenAutomount {
     }
 }
 
-/// The service accounts that a binding of the input binds: (namespace, name) → the first
-/// binding; and the bindings of the groups of every service account, or of a namespace's.
+/// The service accounts that a RoleBinding or ClusterRoleBinding of the input binds by name:
+/// (namespace, name) → the first binding. Groups (`system:serviceaccounts`) say nothing about one
+/// pod's need for the API, and neither does a role known to grant only `use` (a
+/// PodSecurityPolicy's): neither counts.
 #[derive(Default)]
 struct Bound<'a> {
-    accounts: HashMap<&'a str, HashMap<&'a str, String>>,
-    all: Option<String>,
-    namespaces: HashMap<&'a str, String>,
+    accounts: HashMap<NsKey<'a>, HashMap<&'a str, String>>,
 }
 
 impl<'a> Bound<'a> {
@@ -83,48 +84,52 @@ impl<'a> Bound<'a> {
         let mut b = Bound::default();
         for obj in input.of_kind("RoleBinding").chain(input.of_kind("ClusterRoleBinding")) {
             let Some(binding) = rbac::binding(obj) else { continue };
-            let what = || {
-                format!(
-                    "{} `{}` binds it to {} `{}`",
-                    obj.kind,
-                    obj.name().unwrap_or("<unnamed>"),
-                    binding.role_kind,
-                    binding.role_name
-                )
-            };
+            if only_use(input, obj, &binding) {
+                continue;
+            }
             for s in &binding.subjects {
-                match (s.kind, s.namespace) {
-                    ("ServiceAccount", Some(ns)) => {
-                        b.accounts.entry(ns).or_default().entry(s.name).or_insert_with(what);
-                    }
-                    ("Group", _) if s.name == "system:serviceaccounts" => {
-                        b.all.get_or_insert_with(what);
-                    }
-                    ("Group", _) => {
-                        if let Some(ns) = s.name.strip_prefix("system:serviceaccounts:") {
-                            b.namespaces.entry(ns).or_insert_with(what);
-                        }
-                    }
-                    _ => {}
-                }
+                let (true, Some(ns)) = (s.kind == "ServiceAccount", s.ns_key) else { continue };
+                b.accounts.entry(ns).or_default().entry(s.name).or_insert_with(|| {
+                    format!(
+                        "{} `{}` binds it to {} `{}`",
+                        obj.kind,
+                        obj.name().unwrap_or("<unnamed>"),
+                        binding.role_kind,
+                        binding.role_name
+                    )
+                });
             }
         }
         b
     }
 
-    fn binding_of(&self, ns: &str, name: &str) -> Option<&String> {
-        self.accounts.get(ns).and_then(|a| a.get(name)).or_else(|| self.namespaces.get(ns)).or(self.all.as_ref())
+    fn binding_of(&self, ns: NsKey<'a>, name: &str) -> Option<&String> {
+        self.accounts.get(&ns).and_then(|a| a.get(name))
     }
 }
 
-fn check(pod: &PodSpec<'_>, input: &Inventory<'_>, bound: &Bound<'_>, out: &mut Sink) {
+/// Whether the role of a binding is in the input and grants nothing but `use`.
+fn only_use<'a>(input: &Inventory<'a>, obj: &K8sObject<'a>, binding: &rbac::Binding<'a>) -> bool {
+    let roles: Vec<&K8sObject<'a>> = match (binding.role_kind, obj.ns_key()) {
+        ("Role", Some(ns)) => input.get("Role", ns, binding.role_name).collect(),
+        ("ClusterRole", _) => input.get_cluster_scoped("ClusterRole", obj.cluster, binding.role_name).collect(),
+        _ => Vec::new(),
+    };
+    !roles.is_empty()
+        && roles.iter().all(|r| {
+            rbac::role_rules(r).is_some_and(|rules| rules.iter().all(|rule| rule.verbs.iter().all(|v| *v == "use")))
+        })
+}
+
+fn check<'a>(pod: &PodSpec<'a>, input: &Inventory<'a>, bound: &Bound<'a>, out: &mut Sink) {
     let meta = ServiceAccountTokenAutomount::META;
     let path = pod.path.key("automountServiceAccountToken");
     let sa_name = ["serviceAccountName", "serviceAccount"]
         .iter()
         .find_map(|k| pod.node.get(k).and_then(Node::as_str).filter(|s| !s.is_empty()))
         .unwrap_or("default");
-    let binding = pod.object.namespace().and_then(|ns| bound.binding_of(ns, sa_name));
+    let Some(ns) = pod.object.ns_key() else { return };
+    let binding = bound.binding_of(ns, sa_name);
     let message = match &pod.automount_service_account_token {
         Lenient::Valid(false) => return,
         Lenient::Valid(true) => {
@@ -142,7 +147,7 @@ fn check(pod: &PodSpec<'_>, input: &Inventory<'_>, bound: &Bound<'_>, out: &mut 
         Lenient::Absent => {
             // Every definition of the ServiceAccount in the input (one, normally): the token stays
             // unmounted only if each of them says so, whatever the order of the files.
-            let sas: Vec<_> = input.get("ServiceAccount", pod.object.namespace(), sa_name).collect();
+            let sas: Vec<_> = input.get("ServiceAccount", ns, sa_name).collect();
             let off = |o: &&crate::model::K8sObject<'_>| {
                 o.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
             };
