@@ -244,6 +244,48 @@ impl<'a> ImageRef<'a> {
     }
 }
 
+/// One control of the Pod Security Standards' baseline level at `latest`, evaluated with the PSS
+/// checks' own code (so `scan` and `pss` never disagree) and split into findings: one about the
+/// pod (its `securityContext`, its annotations), one per container (init, regular, ephemeral)
+/// that violates it on its own. `container_field` is where a container's violation is, for when
+/// the pod's violation hides it in the check's own answer.
+pub(crate) fn pss_baseline_control(
+    meta: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    out: &mut crate::rules::Sink<'_>,
+    check: crate::pss::checks::CheckFn,
+    container_field: fn(&Container<'_>) -> FieldPath,
+) {
+    let minor = crate::pss::LATEST_MINOR;
+    if check(pod, minor).is_none() {
+        return;
+    }
+    let violates = |who: &str, f: &crate::pss::Fail, detail: &str| {
+        format!("{who} violates PodSecurity \"baseline:latest\": {} ({detail})", f.reason)
+    };
+    // The pod without its containers: what the pod itself sets.
+    let mut alone = pod.clone();
+    alone.containers.clear();
+    alone.volumes.clear();
+    if let Some(f) = check(&alone, minor) {
+        out.report(meta, At::Pod(pod, f.path.clone()), violates("the pod", &f, &f.detail));
+    }
+    // Each container with the pod's `securityContext` but not its annotations (the pod's finding
+    // says them): a violation other than the pod's own is the container's.
+    alone.meta = None;
+    let pod_own = check(&alone, minor);
+    for c in &pod.containers {
+        alone.containers = vec![c.clone()];
+        let Some(f) = check(&alone, minor) else { continue };
+        if pod_own.as_ref().is_some_and(|p| p.detail == f.detail) {
+            continue;
+        }
+        let path = if pod_own.is_some() { container_field(c) } else { f.path.clone() };
+        let detail = f.detail.strip_prefix("pod and ").unwrap_or(&f.detail);
+        out.report(meta, At::Container(pod, c, path), violates(&c.describe(), &f, detail));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ImageRef;
