@@ -19,6 +19,7 @@ pub mod docs;
 pub mod image;
 pub mod namespace;
 pub mod network;
+pub mod rbac;
 pub mod registry;
 pub mod scan;
 pub mod secret;
@@ -268,7 +269,7 @@ struct Pending<'a> {
     at: At<'a>,
     message: String,
     raised: Option<Severity>,
-    implies: Option<&'static RuleMeta>,
+    implies: Vec<&'static RuleMeta>,
 }
 
 impl Diagnostic<'_, '_> {
@@ -285,10 +286,11 @@ impl Diagnostic<'_, '_> {
     /// (one finding per problem: a mutable tag implies a missing digest; no request and no limit
     /// is one finding, not two). When both are reported, the report keeps this one, at the higher
     /// severity of the two, and drops the other ([`crate::engine::Checker::report`]); when
-    /// `other` runs alone, or this finding is suppressed, `other` is reported as usual.
+    /// `other` runs alone, or this finding is suppressed, `other` is reported as usual. Called
+    /// again, the finding implies each rule given.
     pub fn implies(mut self, other: &'static RuleMeta) -> Self {
         if let Some(p) = &mut self.pending {
-            p.implies = Some(other);
+            p.implies.push(other);
         }
         self
     }
@@ -352,7 +354,7 @@ impl<'s> Sink<'s> {
     ) -> Diagnostic<'r, 's> {
         Diagnostic {
             sink: self,
-            pending: Some(Pending { meta, at, message: message.into(), raised: None, implies: None }),
+            pending: Some(Pending { meta, at, message: message.into(), raised: None, implies: Vec::new() }),
         }
     }
 
@@ -374,8 +376,8 @@ impl<'s> Sink<'s> {
             }
             At::Place(place) => self.push_place(meta, raised, place, message),
         }
-        if let Some(other) = implies.filter(|_| self.findings.len() > before) {
-            self.implies.push((before, other));
+        if self.findings.len() > before {
+            self.implies.extend(implies.into_iter().map(|other| (before, other)));
         }
     }
 

@@ -4,6 +4,7 @@ use super::dockerfile::*;
 use super::image::*;
 use super::namespace::*;
 use super::network::*;
+use super::rbac::*;
 use super::scan::*;
 use super::secret::*;
 use super::workload::*;
@@ -57,6 +58,11 @@ pub static RULES: &[&dyn Rule] = &[
     &HostProcess,
     &ProcMountUnmasked,
     &CapabilityAdded,
+    &RbacClusterAdminBinding,
+    &RbacWildcardPermission,
+    &RbacSecretsRead,
+    &RbacPodExec,
+    &RbacPrivilegeEscalationVerbs,
     &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,
