@@ -10,6 +10,7 @@
 //! one-cluster: false                   # every input one cluster, one `default` namespace
 //! options:
 //!   secret-name-patterns: [PIN, PASSPHRASE]   # extra env-var name fragments that look secret
+//!   trusted-registries: [registry.example.com] # image-registry-untrusted: where images may come from
 //! ```
 
 use std::collections::BTreeMap;
@@ -185,6 +186,11 @@ pub struct Options {
     /// `vulnerability-gate`: accepted vulnerabilities, each with a reason and an expiry date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vulnerability_waivers: Vec<VulnerabilityWaiver>,
+    /// `image-registry-untrusted`: the registries (`registry.example.com`, `docker.io`) or
+    /// repository prefixes (`ghcr.io/acme`, `docker.io/library`) images may come from. Unset, the
+    /// rule does nothing; set (even empty), every other image is a finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_registries: Option<Vec<String>>,
 }
 
 /// An accepted vulnerability: it stops failing the gate until `expires` (inclusive). Checked

@@ -61,6 +61,7 @@ pub static RULES: &[&dyn Rule] = &[
     &HostProcess,
     &ProcMountUnmasked,
     &CapabilityAdded,
+    &ImageRegistryUntrusted,
     &RbacClusterAdminBinding,
     &RbacWildcardPermission,
     &RbacSecretsRead,
