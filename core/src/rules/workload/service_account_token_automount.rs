@@ -52,7 +52,7 @@ declare_rule! {
         severity: Severity::Low,
         title: "Pod mounts a service account token",
         references: ["CIS Kubernetes Benchmark 5.1.6", "Kubernetes documentation: Configure Service Accounts for Pods"],
-        peers: ["checkov:CKV_K8S_38", "trivy:KSV-0036 (partial: explicit values only)"],
+        peers: ["checkov:CKV_K8S_38", "trivy:KSV-0036 (partial: an explicit `true`, or a mount at the token path)"],
         since: "0.1.0",
     }
 }
