@@ -12,7 +12,9 @@
 #     whose object is the workload: container, pod and object findings; namespace-level findings
 #     are on the Namespace and counted apart), and their distribution;
 #   - the count of every rule over all findings, highest first (as `scan --statistics`).
-# The PATHs are given to both commands as they are, so a directory is one input (one cluster).
+# The PATHs are given to both commands as they are: each is one input (one cluster), in which
+# objects without a namespace share `default` with their directory only (ARCHITECTURE.md,
+# "Clusters"; revisions before it read the whole input as one `default`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
