@@ -347,6 +347,10 @@ pub struct Report {
     /// Which inputs were treated as one cluster, in input order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<Cluster>,
+    /// The input's secret values, for renderers that quote source lines (never serialized: the
+    /// messages above are already free of them).
+    #[serde(skip)]
+    pub redactions: crate::report::redact::Redactions,
 }
 
 impl Report {

@@ -87,6 +87,8 @@ pub struct Inventory<'a> {
     clusters: Vec<Cluster>,
     /// For each `default` namespace of a directory (scope id − 1): its cluster and directory.
     scopes: Vec<(u32, String)>,
+    /// The findings kept so far by the checks of this inventory (`Checker::with_max_findings`).
+    pub(crate) findings_kept: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Inventory<'a> {
@@ -138,6 +140,7 @@ impl<'a> Inventory<'a> {
             network: OnceLock::new(),
             clusters: Vec::new(),
             scopes: Vec::new(),
+            findings_kept: std::sync::atomic::AtomicUsize::new(0),
         };
         let mut cluster_ids: HashMap<Option<&str>, u32> = HashMap::new();
         let mut scope_ids: HashMap<(u32, &str), u32> = HashMap::new();

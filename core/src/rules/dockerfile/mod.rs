@@ -25,6 +25,7 @@ pub use build_tools_in_final_stage::DockerfileBuildToolsInFinalStage;
 pub use package_cache::DockerfilePackageCache;
 pub use remote_script_piped_to_shell::DockerfileRemoteScriptPipedToShell;
 pub use runs_as_root::DockerfileRunsAsRoot;
+pub(crate) use secret_in_env::secret_pair;
 pub use secret_in_env::DockerfileSecretInEnv;
 pub use sudo::DockerfileSudo;
 pub use untrusted_packages::DockerfileUntrustedPackages;

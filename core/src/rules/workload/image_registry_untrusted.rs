@@ -86,14 +86,13 @@ impl Rule for ImageRegistryUntrusted {
         };
         check_container_images(Self::META, None, pod, out, |who, image, r| {
             let image = image.trim();
-            if image.is_empty() || image.contains(char::is_whitespace) || image.contains('$') || r.repository.is_empty()
-            {
+            if image.is_empty() || image.contains(char::is_whitespace) || image.contains('$') || r.name.is_empty() {
                 return Some(format!(
                     "{who} uses `{image}`: kubeharden cannot tell its registry, and `trusted-registries` is set ({})",
                     listed()
                 ));
             }
-            let repo = normalize_repository(r.repository);
+            let repo = normalize_repository(r.name);
             let ok = trusted
                 .iter()
                 .any(|t| repo == *t || repo.strip_prefix(t.as_str()).is_some_and(|rest| rest.starts_with('/')));
