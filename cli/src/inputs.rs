@@ -51,19 +51,46 @@ pub fn skipped_notice(name: &str, reason: &str) -> String {
 
 /// Expands the command-line paths into files, in a deterministic order.
 pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
+    expand_rooted(paths, follow_symlinks).into_iter().map(|(_, item)| item).collect()
+}
+
+/// Expands the command-line paths into files, each with its input: a directory argument is one
+/// input (everything under it), a file argument's input is its directory (so the files of one
+/// directory named one by one, as pre-commit names them, are one input), standard input is
+/// `<stdin>`. Each input is a cluster of its own ([`kubeharden::SourceScope::input`]).
+pub fn expand_rooted(paths: &[PathBuf], follow_symlinks: bool) -> Vec<(String, Item)> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Item::Path(p.clone()));
+            out.push(("<stdin>".to_owned(), Item::Path(p.clone())));
             continue;
         }
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, follow_symlinks, &mut out, 0, &mut HashSet::new()),
-            Ok(_) => out.push(Item::Path(p.clone())),
-            Err(e) => out.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}"))),
-        }
+        let mut items = Vec::new();
+        let root = match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                walk(p, follow_symlinks, &mut items, 0, &mut HashSet::new());
+                p.display().to_string()
+            }
+            Ok(_) => {
+                items.push(Item::Path(p.clone()));
+                directory_of(p)
+            }
+            Err(e) => {
+                items.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}")));
+                directory_of(p)
+            }
+        };
+        out.extend(items.into_iter().map(|i| (root.clone(), i)));
     }
     out
+}
+
+/// The directory of a file argument, as written (`.` for a bare name).
+fn directory_of(p: &Path) -> String {
+    match p.parent().map(Path::as_os_str).filter(|d| !d.is_empty()) {
+        Some(d) => Path::new(d).display().to_string(),
+        None => ".".to_owned(),
+    }
 }
 
 fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize, seen: &mut HashSet<PathBuf>) {

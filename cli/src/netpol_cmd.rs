@@ -43,12 +43,17 @@ pub struct NetpolArgs {
     /// Follow symbolic links inside scanned directories.
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Treat every input as one cluster (as `scan --one-cluster`): policies of any input select
+    /// the workloads of any other, and objects without a namespace share one `default`.
+    #[arg(long)]
+    pub one_cluster: bool,
 }
 
 /// Runs `netpol`: exit 0 when answered (for a pair: allowed), 1 when a pair asked about is
 /// denied, 2 on a usage or input error.
 pub fn run(a: &NetpolArgs) -> u8 {
-    let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &ParseOptions::default());
+    let options = ParseOptions { one_cluster: a.one_cluster, ..ParseOptions::default() };
+    let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &options);
     let inventory = Inventory::new(&sources);
     let report = match kubeharden::netpol::answer(&inventory, a.from.as_deref(), a.to.as_deref(), a.port.as_deref()) {
         Ok(r) => r,

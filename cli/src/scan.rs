@@ -16,6 +16,8 @@ use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 pub enum Format {
     /// Human-readable, with source excerpts.
     Text,
+    /// Per file, then per object, then per container: one short line per finding.
+    Grouped,
     /// The version-1 JSON contract.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
@@ -94,6 +96,13 @@ pub struct ScanArgs {
     /// Ignore `kubeharden.io/ignore.*` suppression annotations.
     #[arg(long)]
     pub no_annotation_suppressions: bool,
+    /// Treat every input as one cluster: NetworkPolicies, Namespaces, ServiceAccounts and RBAC of
+    /// any input apply to the workloads of any other, and every object without
+    /// `metadata.namespace` is in one `default` namespace. Default: each directory argument (and
+    /// the directory of each file argument) is its own cluster, and objects without a namespace
+    /// share `default` with those of their directory only.
+    #[arg(long)]
+    pub one_cluster: bool,
     /// "Now" for date rules (RFC 3339); default: the system clock.
     #[arg(long)]
     pub now: Option<String>,
@@ -105,6 +114,10 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Print how many findings each rule gave (highest first) instead of the findings: a table,
+    /// or with `--format json` a JSON list. The exit code is the scan's.
+    #[arg(long)]
+    pub statistics: bool,
     /// Keep at most this many findings; beyond it the report says how many it did not keep (an
     /// input error: exit 2), so memory stays bounded whatever the input.
     #[arg(long, value_name = "N", default_value_t = kubeharden::engine::DEFAULT_MAX_FINDINGS)]
@@ -234,25 +247,33 @@ pub fn now_rfc3339() -> String {
 
 /// Reads every input in parallel and parses it through the front door
 /// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
-/// the order of the expanded paths. Paths the walk skipped are said on standard error.
+/// the order of the expanded paths, each with its input ([`inputs::expand_rooted`]: a cluster of
+/// its own, unless [`ParseOptions::one_cluster`]). Paths the walk skipped are said on standard
+/// error.
 pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
-    let mut items = inputs::expand(paths, follow);
-    items.retain(|item| match item {
+    let mut items = inputs::expand_rooted(paths, follow);
+    items.retain(|(_, item)| match item {
         Item::Skipped(name, reason) => {
             errln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
     });
-    let one = |item: Item| match item {
-        Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
-        Item::Path(p) => match inputs::read(&p) {
-            Ok(src) => {
-                let parsed = kubeharden::source::parse(&src, options);
-                (Some(src), parsed)
-            }
-            Err((name, msg)) => (None, Source::unreadable(&name, msg)),
-        },
+    let one = |(root, item): (String, Item)| {
+        let (text, mut source) = match item {
+            Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
+            Item::Path(p) => match inputs::read(&p) {
+                Ok(src) => {
+                    let parsed = kubeharden::source::parse(&src, options);
+                    (Some(src), parsed)
+                }
+                Err((name, msg)) => (None, Source::unreadable(&name, msg)),
+            },
+        };
+        if !options.one_cluster {
+            source.scope.input = Some(root);
+        }
+        (text, source)
     };
     // One file (the pre-commit case): no thread pool to start.
     let results: Vec<(Option<SourceFile>, Source)> =
@@ -296,6 +317,14 @@ pub fn run(a: &ScanArgs) -> u8 {
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
     }
+    if a.one_cluster {
+        config.one_cluster = true;
+    }
+    if a.statistics && !matches!(a.format, Format::Text | Format::Grouped | Format::Json) {
+        let name = a.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        eprintln!("error: `--statistics` prints a table, or JSON with `--format json`: not `--format {name}`");
+        return EXIT_ERROR;
+    }
     let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
@@ -325,7 +354,7 @@ pub fn run(a: &ScanArgs) -> u8 {
             }
         }
     }
-    if a.format != Format::Text {
+    if a.format != Format::Text || a.statistics {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
@@ -372,6 +401,9 @@ pub fn run(a: &ScanArgs) -> u8 {
         };
     let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let mut text = match a.format {
+        _ if a.statistics && a.format == Format::Json => report::statistics::render_json(&report),
+        _ if a.statistics => report::statistics::render_text(&report),
+        Format::Grouped => report::grouped::render(&report, color),
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
         Format::Json => report.to_json() + "\n",
         Format::Sarif => report::sarif::render(&report),
@@ -381,7 +413,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     };
     if let Some(c) = &comparison {
         let summary = baseline::render_text(c);
-        if a.format == Format::Text {
+        if matches!(a.format, Format::Text | Format::Grouped) && !a.statistics {
             text.push_str(&summary);
         } else {
             errlines!(summary);

@@ -311,6 +311,24 @@ pub struct Summary {
     pub suppressed: usize,
 }
 
+/// One cluster of a check: the files whose objects the cross-resource rules relate to each other
+/// (NetworkPolicies, Namespaces, ServiceAccounts, RBAC). Each input is its own cluster unless the
+/// configuration's `one-cluster` merges them; within one, objects without `metadata.namespace`
+/// share a `default` namespace with those of their directory only (ARCHITECTURE.md, "Clusters").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The input: a directory given on the command line, or the directory of files given there;
+    /// `None` for a request's files (the Python and WASM functions given texts), or when
+    /// `one-cluster` merges every input.
+    pub input: Option<String>,
+    /// How many files it has.
+    pub files: usize,
+    /// The directories whose objects without `metadata.namespace` were each treated as a
+    /// `default` namespace of their own, in input order; empty when no object lacks a namespace,
+    /// or with `one-cluster`.
+    pub default_namespaces: Vec<String>,
+}
+
 /// The result of a check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -326,6 +344,9 @@ pub struct Report {
     pub suppressed: usize,
     /// Counts.
     pub summary: Summary,
+    /// Which inputs were treated as one cluster, in input order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<Cluster>,
     /// The input's secret values, for renderers that quote source lines (never serialized: the
     /// messages above are already free of them).
     #[serde(skip)]

@@ -30,7 +30,8 @@ use crate::location::Pos;
 use crate::model::{is_list_kind, item_without_kind, Document};
 use crate::syntax::{parse_json, parse_json_list, parse_yaml, parse_yaml_list, Limits, Node, SyntaxError};
 
-/// How files are read: the input limits, and the images named by `--image REF=FILE`.
+/// How files are read: the input limits, the images named by `--image REF=FILE`, and whether
+/// every input is one cluster.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
     /// Nesting depth, alias budgets, input size (docs/input-handling.md).
@@ -38,6 +39,43 @@ pub struct ParseOptions {
     /// Image metadata files that name no image (`skopeo inspect --config`), by reference:
     /// reference → file name.
     pub image_files: BTreeMap<String, String>,
+    /// Every input is one cluster, and every object without `metadata.namespace` is in its one
+    /// `default` namespace (the configuration's `one-cluster`): [`Source::scope`] says nothing.
+    pub one_cluster: bool,
+}
+
+/// Which cluster a file's objects belong to, and which `default` namespace its objects without
+/// `metadata.namespace` are in (ARCHITECTURE.md, "Clusters"). Cross-resource rules relate objects
+/// of one cluster only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SourceScope {
+    /// The input the file was found under (the command line gives each directory argument, and
+    /// the directory of each file argument): files of different inputs are different clusters.
+    /// `None`: the request's one input. Set by the caller after [`parse`]; never with
+    /// [`ParseOptions::one_cluster`].
+    pub input: Option<String>,
+    /// The file's directory (its name up to the last `/` or `\`; `.` for a bare name): objects
+    /// without `metadata.namespace` share a `default` namespace with those of the same directory
+    /// only, since the namespace they land in is chosen when they are applied. `None` with
+    /// [`ParseOptions::one_cluster`]: the cluster's one `default`.
+    pub directory: Option<String>,
+}
+
+impl SourceScope {
+    /// The scope [`parse`] gives a file named `name`.
+    #[must_use]
+    pub fn of(name: &str, options: &ParseOptions) -> Self {
+        if options.one_cluster {
+            return SourceScope::default();
+        }
+        let dir = name.rfind(['/', '\\']).and_then(|i| name.get(..i)).filter(|d| !d.is_empty());
+        let dir = match dir {
+            Some(d) => d,
+            None if name.starts_with(['/', '\\']) => "/",
+            None => ".",
+        };
+        SourceScope { input: None, directory: Some(dir.to_owned()) }
+    }
 }
 
 /// One input file, parsed.
@@ -57,6 +95,8 @@ pub struct Source {
     pub trivy: Option<TrivyReport>,
     /// What could not be read.
     pub errors: Vec<InputError>,
+    /// The cluster and the `default` namespace of its objects.
+    pub scope: SourceScope,
 }
 
 impl Source {
@@ -69,6 +109,7 @@ impl Source {
             images: Vec::new(),
             trivy: None,
             errors: Vec::new(),
+            scope: SourceScope::default(),
         }
     }
 
@@ -148,6 +189,7 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
     }
     let kind = classify(file);
     let mut source = Source::empty(&file.name, kind);
+    source.scope = SourceScope::of(&file.name, options);
     if let Some(e) = too_large(file, &options.limits) {
         source.errors.push(e);
         return source;

@@ -189,7 +189,9 @@ fn tickets_group_replicas() {
     let t = audit::tickets(&run());
     let root_app: Vec<_> = t
         .iter()
-        .filter(|t| t.title == "[high] Container may run as root in Deployment prod/web (container app)")
+        .filter(|t| {
+            t.title == "[high] Container does not require a non-root user in Deployment prod/web (container app)"
+        })
         .collect();
     assert_eq!(root_app.len(), 1);
     assert_eq!(root_app[0].markdown.matches("pod `prod/web-7d4b9c8f5-").count(), 2);

@@ -276,8 +276,16 @@ fn namespace_label_note(model: &NetworkModel<'_>) -> Option<String> {
             })
         })
     });
-    let unknown: Vec<String> =
-        model.namespaces.iter().filter(|(_, n)| n.object.is_none()).map(|(name, _)| format!("`{name}`")).collect();
+    let described = |k: &crate::model::NsKey<'_>| {
+        model.namespaces.get(&crate::model::NsKey::named(k.cluster, k.name)).is_some_and(|n| n.object.is_some())
+    };
+    let unknown: std::collections::BTreeSet<String> = model
+        .namespaces
+        .iter()
+        .filter(|(k, n)| n.object.is_none() && !described(k))
+        .map(|(k, _)| format!("`{}`", k.name))
+        .collect();
+    let unknown: Vec<String> = unknown.into_iter().collect();
     (reads_labels && !unknown.is_empty()).then(|| {
         format!(
             "namespaces without a Namespace object in the input ({}) are known only by their `kubernetes.io/metadata.name` label; add their Namespace manifests for namespaceSelectors on other labels",

@@ -29,7 +29,7 @@ use crate::location::FieldPath;
 use crate::model::{Inventory, ObjectRef, PodSpec, Reads};
 use crate::source::{ParseOptions, Source};
 
-mod checks;
+pub(crate) mod checks;
 /// The capabilities the baseline level allows to add (also the `dangerous-capabilities` rule's list).
 pub use checks::BASELINE_CAPABILITIES;
 pub mod namespace;

@@ -9,19 +9,19 @@ use super::SourceLine;
 use crate::api::{Report, Severity, SourceFile};
 
 /// ANSI colours, only when asked (the CLI asks when stdout is a terminal).
-struct Paint {
-    on: bool,
+pub(crate) struct Paint {
+    pub(crate) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    pub(crate) fn wrap(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
         }
     }
-    fn sev(&self, s: Severity) -> String {
+    pub(crate) fn sev(&self, s: Severity) -> String {
         let code = match s {
             Severity::Critical => "1;31",
             Severity::High => "31",
@@ -121,7 +121,47 @@ pub fn render_to(out: &mut impl Write, report: &Report, sources: &[SourceFile], 
     if !report.findings.is_empty() {
         out.write_char('\n')?;
     }
-    writeln!(out, "{}", summary_line(report))
+    writeln!(out, "{}", summary_line(report))?;
+    if let Some(line) = clusters_line(report) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Which inputs were treated as one cluster, when the scan had more than one, or split the
+/// `default` namespace of objects without a namespace by directory (escaped); `None` otherwise.
+#[must_use]
+pub fn clusters_line(report: &Report) -> Option<String> {
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let split = |c: &crate::api::Cluster| {
+        let n = c.default_namespaces.len();
+        if n > 1 {
+            format!(", {} `default` namespaces", n)
+        } else {
+            String::new()
+        }
+    };
+    match report.clusters.as_slice() {
+        [] => None,
+        [one] if one.default_namespaces.len() <= 1 => None,
+        [one] => Some(format!(
+            "Objects without a namespace: one `default` namespace per directory ({} directories; `--one-cluster` merges them)",
+            one.default_namespaces.len()
+        )),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|c| {
+                    let name = c.input.as_deref().map_or_else(|| "<input>".to_owned(), |i| escape_control(i).into_owned());
+                    format!("`{name}` ({}{})", plural(c.files, "file"), split(c))
+                })
+                .collect();
+            Some(format!(
+                "Clusters: {}; cross-resource rules relate the objects of one cluster only (`--one-cluster` merges them)",
+                each.join(", ")
+            ))
+        }
+    }
 }
 
 /// `Found 3 findings (1 critical, 2 high) in 2 files, 1 suppressed, 1 error`.

@@ -40,7 +40,7 @@ declare_rule! {
         severity: Severity::Low,
         title: "Package manager cache left in the image",
         references: ["Docker docs: Dockerfile best practices, apt-get"],
-        peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0017"],
+        peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0025 (partial: `apk add` only)"],
         since: "0.1.0",
     }
 }

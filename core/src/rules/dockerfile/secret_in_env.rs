@@ -42,7 +42,7 @@ declare_rule! {
         severity: Severity::High,
         title: "Secret in ENV or ARG",
         references: ["CIS Docker Benchmark 4.10", "Docker docs: Build secrets"],
-        peers: ["trivy:DS-0031", "checkov:CKV_DOCKER_10"],
+        peers: ["trivy:DS-0031"],
         since: "0.1.0",
         redact: crate::rules::Excerpt::Omit,
     }

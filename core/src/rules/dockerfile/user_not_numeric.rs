@@ -39,7 +39,7 @@ declare_rule! {
         severity: Severity::Low,
         title: "The final USER is a name, not a numeric UID",
         references: ["Kubernetes: SecurityContext runAsNonRoot", "kubelet: verifyRunAsNonRoot"],
-        peers: [],
+        peers: ["hadolint:DL3066"],
         since: "0.1.0",
     }
 }

@@ -28,6 +28,6 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         }),
         path: at.map(|l| l.path.clone()),
         container: None,
-        file_scoped: false,
+        scope: None,
     }
 }

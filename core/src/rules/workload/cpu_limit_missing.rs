@@ -8,6 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags every init and regular container without `resources.limits.cpu`. Ephemeral
     /// containers are exempt: Kubernetes does not let them declare resources.
+    /// A container that sets neither the request nor the limit is reported once, by
+    /// `cpu-request-missing`, whose message says both.
     ///
     /// ## Why is this bad?
     /// Without a CPU limit one container can use every idle core of its node and starve
@@ -54,7 +56,7 @@ impl Rule for CpuLimitMissing {
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Limits, "cpu") {
+            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "cpu") {
                 out.report(Self::META, At::Container(pod, c, path), message);
             }
         }

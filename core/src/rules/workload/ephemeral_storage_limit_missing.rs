@@ -8,6 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags every init and regular container without `resources.limits.ephemeral-storage`. Ephemeral
     /// containers are exempt: Kubernetes does not let them declare resources.
+    /// A container that sets neither the request nor the limit is reported once, by
+    /// `ephemeral-storage-request-missing`, whose message says both.
     ///
     /// ## Why is this bad?
     /// Without an ephemeral-storage limit a container can fill the node's disk with logs,
@@ -54,7 +56,7 @@ impl Rule for EphemeralStorageLimitMissing {
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
+            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
                 out.report(Self::META, At::Container(pod, c, path), message);
             }
         }

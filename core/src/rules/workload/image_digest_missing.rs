@@ -7,7 +7,9 @@ use crate::rules::{Context, Rule, Sink};
 declare_rule! {
     /// ## What it does
     /// Flags every container whose image is not pinned by an `@sha256:` digest (64 hexadecimal
-    /// digits). Informational by default.
+    /// digits). Informational by default. A container that `image-tag-mutable` reports (no tag or
+    /// `latest`, and no digest) is not reported again: a moving tag without a digest is one
+    /// problem, and that finding says both.
     ///
     /// ## Why is this bad?
     /// Tags are mutable: whoever can push to the repository can change what `app:1.4.2` means,
@@ -46,7 +48,7 @@ impl Rule for ImageDigestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        check_container_images(Self::META, pod, out, |who, image, r| {
+        check_container_images(Self::META, None, pod, out, |who, image, r| {
             if r.has_sha256_digest() {
                 return None;
             }
