@@ -412,10 +412,19 @@ test("hostile: 100k-deep nesting in YAML flow, YAML block and JSON", () => {
 
 test("hostile: huge inputs (a 4 MB manifest of 20k pods, a 8 MB scalar, 50k documents)", () => {
   const pods = Array(Math.ceil((4 * 1024 * 1024) / (privilegedPod.length + 4))).fill(privilegedPod);
-  const big = hostile(pods.join("---\n"), { filename: "big.yaml" });
+  // One rule: a finding per pod, under the report's maximum of 100,000 findings.
+  const big = hostile(pods.join("---\n"), { filename: "big.yaml", config: { select: ["POD001"] } });
   assert.ok(!(big instanceof Error));
   assert.equal(big.summary.objects, pods.length);
   assert.equal(big.findings.filter((f) => f.rule === "POD001").length, pods.length);
+  // Every rule: more findings than a report keeps. Never cut in silence: strict, an Error that
+  // says so; otherwise the report keeps 100,000 and its errors say how many it did not keep.
+  const all = hostile(pods.join("---\n"), { filename: "big.yaml" });
+  assert.ok(all instanceof Error);
+  assert.match(all.message, /more findings were not kept/);
+  const lenient = hostile(pods.join("---\n"), { filename: "big.yaml", strict: false });
+  assert.equal(lenient.findings.length, 100_000);
+  assert.match(lenient.errors.at(-1).message, /more findings were not kept/);
 
   const scalar = hostile(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  x: "${"y".repeat(8 * 1024 * 1024)}"\n`);
   assert.ok(!(scalar instanceof Error));
