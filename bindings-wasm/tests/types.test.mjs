@@ -62,6 +62,10 @@ function coverage(values) {
   return {
     "a finding with a template": findings.some((f) => typeof f.template === "string"),
     "a finding without one": findings.some((f) => !("template" in f)),
+    "a finding with an end, help and url": findings.some((f) => f.end_line && f.end_column && f.help && f.url),
+    "a finding with an end line only, and one without an end": findings.some((f) => f.end_line && !("end_column" in f))
+      && findings.some((f) => !("end_line" in f)),
+    "a summary with Dockerfiles": values.Report.summary.dockerfiles > 0 && values.Report.summary.stages > 0,
     "a finding with an object and a container": findings.some((f) => f.object && f.container),
     "a finding without a container": findings.some((f) => f.container === null),
     "an input error": values.Report.errors.length > 0 && values.PssReport.errors.length > 0,

@@ -12,6 +12,10 @@
 //!   knows image metadata (`skopeo inspect`, OCI configs, `docker inspect`) and Trivy reports by
 //!   content → [`Source::images`], [`Source::trivy`].
 //!
+//! - a file often given as an input that is none ([`crate::wrong_input`]): an unrendered Helm
+//!   template → one input error saying to render it; a kustomization, a JSON Patch, a Helm values
+//!   file or a report kubeharden wrote → [`Source::not_input`], not checked.
+//!
 //! Kubernetes objects are not extracted here: that is the inventory's job
 //! ([`crate::model::Inventory`]), done once for every file.
 
@@ -51,6 +55,12 @@ pub struct Source {
     pub trivy: Option<TrivyReport>,
     /// What could not be read.
     pub errors: Vec<InputError>,
+    /// Why the file is not checked, when it is none of kubeharden's inputs but a file often given
+    /// as one ([`crate::wrong_input`]: a kustomization, a JSON Patch, a Helm values file, a report
+    /// kubeharden wrote), with what to run instead. Its documents are then dropped; a command
+    /// lists it as skipped (with a notice), or as an input error when every input must hold
+    /// content (the bindings, standard input).
+    pub not_input: Option<InputError>,
 }
 
 impl Source {
@@ -63,6 +73,7 @@ impl Source {
             images: Vec::new(),
             trivy: None,
             errors: Vec::new(),
+            not_input: None,
         }
     }
 
@@ -154,9 +165,27 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
         },
         SourceKind::Documents => {
             let (documents, errors) = parse_documents(file, &options.limits);
-            source.documents = documents;
-            source.errors = errors;
-            recognise_artifacts(&mut source, options);
+            // An unrendered Helm template is an input error that says to render it (its YAML
+            // failed to parse); a kustomization, a JSON Patch, a values file or a report
+            // kubeharden wrote is left out, saying why and what to run instead.
+            match errors.first() {
+                Some(e) => {
+                    if let Some(t) =
+                        crate::wrong_input::helm_template(&file.name, &file.content, e.line.unwrap_or(u32::MAX))
+                    {
+                        source.errors = vec![t];
+                    }
+                }
+                None => {
+                    source.not_input = crate::wrong_input::among_documents(&file.name, &documents)
+                        .or_else(|| crate::wrong_input::own_report(&file.name, &documents));
+                }
+            }
+            if source.errors.is_empty() && source.not_input.is_none() {
+                source.documents = documents;
+                source.errors = errors;
+                recognise_artifacts(&mut source, options);
+            }
         }
     }
     source
@@ -170,6 +199,11 @@ pub fn parse_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Ve
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     let first = text.trim_start().as_bytes().first().copied();
+    if first.is_none() {
+        // Nothing but white space holds nothing, in JSON as in YAML: a `.json` file the shell
+        // created empty for this very run's output (`scan . --format json > report.json`).
+        return (docs, errors);
+    }
     let looks_json = file.name.ends_with(".json") || matches!(first, Some(b'{' | b'['));
     if looks_json {
         match parse_json(text, limits) {
