@@ -204,6 +204,11 @@ export function rules(): RuleInfo[];
 export function version(): string;
 /** What a file is read as: its `kind`, else by name, else by content. */
 export function fileKind(file: SourceFile): SourceKind;
+/** What a file holds, by content: Kubernetes objects, a Dockerfile, image metadata, a Trivy
+ * report, a file often given as an input that is none (`other`), an input error, or nothing. */
+export type FileContents = "manifest" | "dockerfile" | "image" | "trivy" | "other" | "unreadable" | "empty";
+/** What a file holds, as the front door reads it (its `kind`, name and content). */
+export function fileContents(file: SourceFile): FileContents;
 
 /** A Pod Security Standards level. `privileged` admits everything. */
 export type PssLevel = "privileged" | "baseline" | "restricted";
@@ -243,6 +248,8 @@ export interface PssReport {
   results: PssResult[];
   /** Inputs that could not be read. */
   errors: InputError[];
+  /** Files that are none of kubeharden's inputs, left out (empty here: the functions report them as input errors). */
+  skipped: InputError[];
 }
 
 /** Options of {@link pssFiles}. */
@@ -336,6 +343,8 @@ export interface NetpolReport {
   port: string | null;
   pairs: NetpolPair[];
   errors: InputError[];
+  /** Files that are none of kubeharden's inputs, left out (empty here: the functions report them as input errors). */
+  skipped: InputError[];
   warnings: NetpolWarning[];
   notes: string[];
 }

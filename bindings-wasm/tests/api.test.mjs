@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import {
   checkFiles,
   checkManifest,
+  fileContents,
   fileKind,
   netpol,
   netpolFiles,
@@ -458,6 +459,13 @@ test("a pasted Dockerfile is recognised by its content, or named with kind", () 
   assert.equal(fileKind({ name: "Dockerfile", content: "" }), "dockerfile");
   assert.equal(fileKind({ name: "app.yaml", content: dockerfile }), "yaml");
   assert.equal(fileKind({ name: "app.yaml", content: dockerfile, kind: "dockerfile" }), "dockerfile");
+  // what a file holds, by content (the page labels its tabs with it)
+  const skopeo = JSON.stringify({ Name: "registry.example.com/app", Digest: `sha256:${"0".repeat(64)}`, RepoTags: ["1.0"], Created: "2026-01-01T00:00:00Z", Architecture: "amd64", Os: "linux", Layers: [] });
+  const holds = (content, kind) => fileContents(kind ? { name: "pasted-1", content, kind } : { name: "pasted-1", content });
+  assert.deepEqual(
+    [holds(privilegedPod), holds(dockerfile), holds(skopeo), holds("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"), holds("a: [\n"), holds("# nothing\n"), holds(dockerfile, "yaml")],
+    ["manifest", "dockerfile", "image", "other", "unreadable", "empty", "unreadable"],
+  );
   const kind = thrown(() => checkManifest(dockerfile, { kind: "docker" }));
   assert.equal(kind.name, "RequestError");
   assert.match(kind.message, /unknown variant `docker`/);
@@ -480,6 +488,19 @@ test("text that is no Kubernetes object is an error, not a clean report", () => 
   assert.equal(thrown(() => pss("hello")).name, "ParseError");
   assert.match(thrown(() => pss(dockerfile)).message, /a Dockerfile holds no Kubernetes object/);
   assert.equal(thrown(() => netpol("hello")).name, "ParseError");
+});
+
+test("wrong inputs are input errors that say what to run instead, as on the command line", () => {
+  const kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [base]\n";
+  const k = thrown(() => checkManifest(kustomization));
+  assert.equal(k.name, "ParseError");
+  assert.match(k.message, /`kustomize build DIR \| kubeharden scan -`/);
+  const t = thrown(() => pss("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"));
+  assert.match(t.message, /unrendered Helm template/);
+  assert.equal(t.line, 4);
+  const own = checkManifest(JSON.stringify(checkManifest(privilegedPod, { strict: false })), { filename: "report.json", strict: false });
+  assert.deepEqual(own.findings, []);
+  assert.match(own.errors[0].message, /a report kubeharden wrote/);
 });
 
 test("misspelt keys are refused at every depth", () => {

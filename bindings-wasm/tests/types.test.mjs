@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { checkFiles, checkManifest, fileKind, netpol, pss, pssFiles, rules } from "../index.js";
+import { checkFiles, checkManifest, fileContents, fileKind, netpol, pss, pssFiles, rules } from "../index.js";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const out = here("../../test-output/wasm-types/");
@@ -51,6 +51,7 @@ function samples() {
     NetpolReport: netpol(network, { strict: false }),
     "NetpolReport[]": [netpol(network, { from: "api", to: "external", port: "http" }), netpol(network, { to: "api" })],
     SourceKind: fileKind({ name: "pasted-1", content: "FROM alpine\n" }),
+    FileContents: fileContents({ name: "pasted-1", content: "FROM alpine\n" }),
   };
   return { values, report };
 }

@@ -413,6 +413,9 @@ class PssResult:
     version: str
     results: tuple[PssObjectResult, ...]
     errors: tuple[InputError, ...] = ()
+    # files that are none of kubeharden's inputs, left out; always empty here (the functions
+    # report them as input errors), present as in the command line's JSON
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -519,6 +522,8 @@ class NetpolReport:
     errors: tuple[InputError, ...] = ()
     warnings: tuple[NetpolWarning, ...] = ()
     notes: tuple[str, ...] = ()
+    # always empty here, as in PssResult
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:

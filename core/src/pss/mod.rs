@@ -249,7 +249,7 @@ pub struct PssReport {
     /// Inputs that could not be read.
     pub errors: Vec<InputError>,
     /// Files that are none of kubeharden's inputs, left out (see [`crate::api::Report::skipped`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub skipped: Vec<InputError>,
 }
 

@@ -54,7 +54,7 @@ pub struct NetpolReport {
     /// What the answer cannot know (namespaces known only by name, ...).
     pub notes: Vec<String>,
     /// Files that are none of kubeharden's inputs, left out (see [`crate::api::Report::skipped`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub skipped: Vec<InputError>,
 }
 
