@@ -336,8 +336,8 @@ pub fn file_kind(file: JsValue) -> Result<String, JsValue> {
 /// What a file holds, as the front door reads it: `"manifest"` (Kubernetes objects),
 /// `"dockerfile"`, `"image"` (image metadata: `docker inspect`, `skopeo inspect`, an OCI config),
 /// `"trivy"` (a Trivy report), `"other"` (a file often given as an input that is none: a
-/// kustomization, a values file, a report kubeharden wrote), `"unreadable"` (an input error) or
-/// `"empty"`. For the page, which labels each tab with it.
+/// kustomization, a values file, a report kubeharden wrote), `"unreadable"` (a syntax error, or
+/// no document that is a Kubernetes object) or `"empty"`. For the page, which labels each tab with it.
 ///
 /// # Errors
 /// A JS `Error` (`RequestError`) when `file` is not a `{name, content, kind?}` object.
@@ -353,12 +353,13 @@ pub fn file_contents(file: JsValue) -> Result<String, JsValue> {
         "image"
     } else if s.not_input.is_some() {
         "other"
-    } else if !s.errors.is_empty() {
-        "unreadable"
-    } else if s.documents.is_empty() {
+    } else if s.documents.is_empty() && s.errors.is_empty() {
         "empty"
-    } else {
+    } else if s.errors.is_empty() && s.documents.iter().any(|d| d.root.get("kind").is_some()) {
         "manifest"
+    } else {
+        // a syntax error, or documents of which none is a Kubernetes object
+        "unreadable"
     };
     Ok(what.to_owned())
 }
