@@ -602,3 +602,28 @@ test("netpol: errors", () => {
   assert.match(thrown(() => netpolFiles([], { filename: "x" })).message, /each file of `netpolFiles` has its name/);
   assertAlive();
 });
+
+// No secret reaches a report: the values planted in core/tests/data/leaks (shared with the
+// command's and the Python package's tests) appear in no result, JSON or SARIF.
+test("planted secrets reach no result", () => {
+  const leaks = (name) => readFileSync(new URL(`../../core/tests/data/leaks/${name}`, import.meta.url), "utf8");
+  const planted = leaks("planted.txt").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+  assert.ok(planted.length >= 15);
+  const clean = (what, text) => {
+    for (const v of planted) assert.ok(!text.includes(v), `${what} shows the planted secret ${v}`);
+    assert.ok(!text.includes("S3CR3T"), `${what} shows part of a planted secret`);
+  };
+  const files = ["manifests.yaml", "minified.json", "Dockerfile"].map((name) => ({ name, content: leaks(name) }));
+  const report = checkFiles(files, { now: "2026-11-22T00:00:00Z" });
+  const names = new Set(report.findings.map((f) => f.name));
+  for (const rule of ["literal-secret-in-env", "duplicate-key", "dockerfile-secret-in-env", "configmap-credentials"]) {
+    assert.ok(names.has(rule), `${rule} did not fire`);
+  }
+  clean("checkFiles", JSON.stringify(report));
+  clean("toSarif", toSarif(report));
+  for (const f of files.slice(0, 2)) {
+    clean(`checkManifest(${f.name})`, JSON.stringify(checkManifest(f.content, { filename: f.name, now: "2026-11-22T00:00:00Z" })));
+    clean(`pss(${f.name})`, JSON.stringify(pss(f.content, { filename: f.name })));
+    clean(`netpol(${f.name})`, JSON.stringify(netpol(f.content, { filename: f.name })));
+  }
+});

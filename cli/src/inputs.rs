@@ -67,7 +67,7 @@ pub fn report_not_inputs(skipped: &mut Vec<kubeharden::InputError>, errors: &mut
         if e.file == STDIN {
             errors.push(e);
         } else {
-            eprintln!("{}", not_input_notice(&e));
+            errln!("{}", not_input_notice(&e));
             skipped.push(e);
         }
     }
