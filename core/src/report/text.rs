@@ -129,7 +129,14 @@ pub fn render_to(out: &mut impl Write, report: &Report, sources: &[SourceFile], 
             writeln!(out, "  {}", p.wrap("2", &format!("= {}", escape_control(&context.join(", ")))))?;
         }
         if let Some(help) = &f.help {
-            let _ = writeln!(out, "  = {} {help} — kubeharden explain {}", p.wrap("1;36", "help:"), f.rule);
+            // escaped too: a report read back from JSON (`Report.from_json`) brings its own text
+            let _ = writeln!(
+                out,
+                "  = {} {} — kubeharden explain {}",
+                p.wrap("1;36", "help:"),
+                escape_control(help),
+                escape_control(&f.rule)
+            );
         }
     }
     if !report.findings.is_empty() {
