@@ -26,7 +26,7 @@ from kubeharden import (
     Severity,
 )
 from kubeharden._api import _RUST_TYPES
-from conftest import DATA
+from conftest import DATA, ROOT
 
 POD = """\
 apiVersion: v1
@@ -42,6 +42,11 @@ spec:
 DOCKERFILE = "FROM ubuntu:latest\nRUN apt-get install -y curl\n"
 
 NETWORK = (DATA / "network.yaml").read_text()
+
+
+# An audit with every part (image ages with their `image-too-old` findings, what a registry
+# fetched and did not, every section): the core's snapshot of `kubeharden audit --format json`.
+REGISTRY_AUDIT = (ROOT / "core/tests/snapshots/audit__snapshot_registry_json.snap").read_text().split("---\n", 2)[2]
 
 
 # `in` is not a selector operator: the API server would reject the peer, which matches nothing.
@@ -253,6 +258,7 @@ def test_every_result_is_built_with_exactly_its_fields() -> None:
         kubeharden.pss("kind: Pod\nmetadata: {name: [\n", strict=False),
         kubeharden.netpol(NETWORK),
         kubeharden.netpol(INVALID_POLICY, from_="api", to="db", port="http"),
+        kubeharden.AuditReport.from_json(REGISTRY_AUDIT),
     ]
     seen: set[type] = set()
     for r in results:

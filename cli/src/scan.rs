@@ -127,6 +127,9 @@ pub struct ScanArgs {
     /// directory gets one `<fingerprint>.md` per ticket).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Image metadata from the registries (`--registry` and its options).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 /// Resolves `--image REF=FILE` options: the map reference → input name, and the paths to scan
@@ -317,7 +320,19 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (mut sources, parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
+    let (mut sources, mut parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
+    if a.registry.registry {
+        match crate::registry_cmd::fetch_for_scan(&a.registry, &parsed, checker.parse_options()) {
+            Ok((texts, metadata)) => {
+                sources.extend(texts);
+                parsed.extend(metadata);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     if a.format != Format::Text {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
