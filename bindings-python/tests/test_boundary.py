@@ -141,6 +141,19 @@ def test_pss_refuses_what_it_cannot_evaluate() -> None:
     assert lenient.results == () and len(lenient.errors) == 1 and isinstance(lenient.errors[0], InputError)
 
 
+def test_wrong_inputs_are_input_errors_that_say_what_to_run() -> None:
+    # the same advice as the command line, where a directory walk leaves these files out
+    kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [base]\n"
+    with pytest.raises(ParseError, match=r"`kustomize build DIR \| kubeharden scan -`"):
+        kubeharden.scan(kustomization)
+    template = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"
+    with pytest.raises(ParseError, match="unrendered Helm template") as info:
+        kubeharden.pss(template)
+    assert info.value.line == 4
+    report = kubeharden.scan(kubeharden.scan(POD).to_json(), filename="report.json", strict=False)
+    assert report.findings == () and "a report kubeharden wrote" in report.errors[0].message
+
+
 def test_config_mappings_are_read_strictly() -> None:
     bad: list[tuple[dict[Any, Any], str]] = [
         ({"select": "privileged-container"}, "`select`: invalid type: string \"privileged-container\", expected a sequence"),

@@ -49,6 +49,33 @@ pub fn skipped_notice(name: &str, reason: &str) -> String {
     format!("kubeharden: skipped `{}`: {reason}", kubeharden::report::escape::escape_control(name))
 }
 
+/// The notice for a file left out because it is none of kubeharden's inputs
+/// ([`kubeharden::Source::not_input`]: a kustomization, a values file, a report it wrote, ...).
+#[must_use]
+pub fn not_input_notice(e: &kubeharden::InputError) -> String {
+    let at = match e.line {
+        Some(l) => format!("{}:{l}", e.file),
+        None => e.file.clone(),
+    };
+    skipped_notice(&at, &e.message)
+}
+
+/// Says which files were left out as none of kubeharden's inputs, on standard error; one read
+/// from standard input is an input error instead (piped in, it was meant to be checked).
+pub fn report_not_inputs(skipped: &mut Vec<kubeharden::InputError>, errors: &mut Vec<kubeharden::InputError>) {
+    for e in std::mem::take(skipped) {
+        if e.file == STDIN {
+            errors.push(e);
+        } else {
+            errln!("{}", not_input_notice(&e));
+            skipped.push(e);
+        }
+    }
+}
+
+/// The name of standard input in reports.
+pub const STDIN: &str = "<stdin>";
+
 /// Expands the command-line paths into files, in a deterministic order.
 pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
     expand_rooted(paths, follow_symlinks).into_iter().map(|(_, item)| item).collect()
@@ -161,7 +188,7 @@ pub const MAX_FILE_BYTES: u64 = kubeharden::syntax::MAX_INPUT_BYTES as u64;
 
 /// Reads one input into a [`SourceFile`], or an error message.
 pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
-    let name = if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() };
+    let name = if path.as_os_str() == "-" { STDIN.to_owned() } else { path.display().to_string() };
     let mut bytes = Vec::new();
     let res = if path.as_os_str() == "-" {
         std::io::stdin().lock().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::report::netpol::{self as render, NetpolScope};
-use kubeharden::{Inventory, ParseOptions};
+use kubeharden::{InputPolicy, Inventory, NetpolReport, ParseOptions};
 
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
@@ -56,7 +56,8 @@ pub fn run(a: &NetpolArgs) -> u8 {
     let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &options);
     let inventory = Inventory::new(&sources);
     let report = match kubeharden::netpol::answer(&inventory, a.from.as_deref(), a.to.as_deref(), a.port.as_deref()) {
-        Ok(r) => r,
+        // the notices of what was left out were said while reading
+        Ok(r) => NetpolReport { skipped: inventory.skipped(InputPolicy::default()), ..r },
         Err(e) => {
             // The inputs first: a workload not found may be in a file that could not be read.
             print_input_errors(inventory.input_errors());

@@ -248,8 +248,8 @@ pub fn now_rfc3339() -> String {
 /// Reads every input in parallel and parses it through the front door
 /// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
 /// the order of the expanded paths, each with its input ([`inputs::expand_rooted`]: a cluster of
-/// its own, unless [`ParseOptions::one_cluster`]). Paths the walk skipped are said on standard
-/// error.
+/// its own, unless [`ParseOptions::one_cluster`]). Paths the walk skipped, and files that are
+/// none of kubeharden's inputs ([`kubeharden::Source::not_input`]), are said on standard error.
 pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
     let mut items = inputs::expand_rooted(paths, follow);
     items.retain(|(_, item)| match item {
@@ -280,7 +280,14 @@ pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec
         if items.len() <= 1 { items.into_iter().map(one).collect() } else { items.into_par_iter().map(one).collect() };
     let mut texts = Vec::new();
     let mut sources = Vec::with_capacity(results.len());
-    for (t, s) in results {
+    for (t, mut s) in results {
+        // A file that is none of kubeharden's inputs is left out with a notice (a directory walk
+        // over a Helm chart goes on); piped in on standard input, it is an input error.
+        if let Some(n) = s.not_input.take() {
+            let mut skipped = vec![n];
+            inputs::report_not_inputs(&mut skipped, &mut s.errors);
+            s.not_input = skipped.pop();
+        }
         texts.extend(t);
         sources.push(s);
     }
@@ -366,7 +373,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     // node would cost a twentieth of the scan.
     std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
-        if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
+        if let Err(e) = write_json(&full, Some(path)) {
             errln!("error: {}: cannot write the baseline: {e}", path.display());
             return EXIT_ERROR;
         }
@@ -405,7 +412,7 @@ pub fn run(a: &ScanArgs) -> u8 {
         _ if a.statistics => report::statistics::render_text(&report),
         Format::Grouped => report::grouped::render(&report, color),
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
-        Format::Json => report.to_json() + "\n",
+        Format::Json => String::new(), // written by `emit`, straight from the report
         Format::Sarif => report::sarif::render(&report),
         Format::Junit => report::junit::render(&report, &names),
         Format::Github => report::github::render(&report),
@@ -454,8 +461,32 @@ fn empty_notice(parsed: &[Source], report: &Report) -> Option<String> {
     })
 }
 
+/// Writes a report's JSON and a final line break to `path` (standard output when `None`),
+/// without building the text in memory. A closed standard output is no error.
+fn write_json(report: &Report, path: Option<&std::path::Path>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let result = match path {
+        Some(p) => {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(p)?);
+            report.write_json(&mut w).and_then(|()| w.write_all(b"\n")).and_then(|()| w.flush())
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            report.write_json(&mut w).and_then(|()| w.write_all(b"\n")).and_then(|()| w.flush())
+        }
+    };
+    match result {
+        Err(e) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 /// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.
 fn emit(a: &ScanArgs, report: &kubeharden::Report, text: &str) -> Result<(), String> {
+    if a.format == Format::Json {
+        return write_json(report, a.output.as_deref())
+            .map_err(|e| format!("{}: cannot write: {e}", a.output.as_deref().unwrap_or("-".as_ref()).display()));
+    }
     let Some(path) = &a.output else {
         out!("{text}");
         return Ok(());

@@ -241,6 +241,10 @@ impl Checker {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
             objects: inventory.objects.len(),
+            dockerfiles: inventory.sources.iter().filter(|s| s.dockerfile.is_some()).count(),
+            stages: inventory.sources.iter().filter_map(|s| s.dockerfile.as_ref()).map(|d| d.stages.len()).sum(),
+            images: inventory.sources.iter().map(|s| s.images.len()).sum(),
+            reports: inventory.sources.iter().filter(|s| s.trivy.is_some()).count(),
             ..Summary::default()
         };
         // Sized once: growing by doubling would hold up to twice the findings at the peak.
@@ -285,11 +289,13 @@ impl Checker {
         summary.errors = errors.len();
         summary.suppressed = suppressed;
         let clusters = inventory.clusters().to_vec();
+        let skipped = inventory.skipped(self.inputs);
         Report {
             version: REPORT_VERSION,
             tool: Tool::default(),
             findings,
             errors,
+            skipped,
             suppressed,
             summary,
             clusters,

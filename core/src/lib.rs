@@ -29,6 +29,7 @@ pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod time;
+pub mod wrong_input;
 
 pub use api::{
     CheckRequest, Cluster, Finding, InputError, InputPolicy, Report, RuleInfo, Severity, SourceFile, SourceKind,

@@ -12,6 +12,10 @@
 //!   knows image metadata (`skopeo inspect`, OCI configs, `docker inspect`) and Trivy reports by
 //!   content → [`Source::images`], [`Source::trivy`].
 //!
+//! - a file often given as an input that is none ([`crate::wrong_input`]): an unrendered Helm
+//!   template → one input error saying to render it; a kustomization, a JSON Patch, a Helm values
+//!   file or a report kubeharden wrote → [`Source::not_input`], not checked.
+//!
 //! Kubernetes objects are not extracted here: that is the inventory's job
 //! ([`crate::model::Inventory`]), done once for every file.
 //!
@@ -97,6 +101,12 @@ pub struct Source {
     pub errors: Vec<InputError>,
     /// The cluster and the `default` namespace of its objects.
     pub scope: SourceScope,
+    /// Why the file is not checked, when it is none of kubeharden's inputs but a file often given
+    /// as one ([`crate::wrong_input`]: a kustomization, a JSON Patch, a Helm values file, a report
+    /// kubeharden wrote), with what to run instead. Its documents are then dropped; a command
+    /// lists it as skipped (with a notice), or as an input error when every input must hold
+    /// content (the bindings, standard input).
+    pub not_input: Option<InputError>,
 }
 
 impl Source {
@@ -110,6 +120,7 @@ impl Source {
             trivy: None,
             errors: Vec::new(),
             scope: SourceScope::default(),
+            not_input: None,
         }
     }
 
@@ -207,9 +218,27 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
         },
         SourceKind::Documents => {
             let (documents, errors) = parse_documents(file, &options.limits);
-            source.documents = documents;
-            source.errors = errors;
-            recognise_artifacts(&mut source, options);
+            // An unrendered Helm template is an input error that says to render it (its YAML
+            // failed to parse); a kustomization, a JSON Patch, a values file or a report
+            // kubeharden wrote is left out, saying why and what to run instead.
+            match errors.first() {
+                Some(e) => {
+                    if let Some(t) =
+                        crate::wrong_input::helm_template(&file.name, &file.content, e.line.unwrap_or(u32::MAX))
+                    {
+                        source.errors = vec![t];
+                    }
+                }
+                None => {
+                    source.not_input = crate::wrong_input::among_documents(&file.name, &documents)
+                        .or_else(|| crate::wrong_input::own_report(&file.name, &documents));
+                }
+            }
+            if source.errors.is_empty() && source.not_input.is_none() {
+                source.documents = documents;
+                source.errors = errors;
+                recognise_artifacts(&mut source, options);
+            }
         }
     }
     source
@@ -240,6 +269,11 @@ pub fn parse_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Ve
     let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
     let mut docs = Vec::new();
     let mut errors = Vec::new();
+    if text.trim_start().is_empty() {
+        // Nothing but white space holds nothing, in JSON as in YAML: a `.json` file the shell
+        // created empty for this very run's output (`scan . --format json > report.json`).
+        return (docs, errors);
+    }
     if looks_json(&file.name, text) {
         match parse_json(text, limits) {
             Ok(root) => {

@@ -64,7 +64,11 @@ class ObjectRef:
 
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """One rule violated at one place. ``line``/``column`` are 1-based, ``document`` 0-based."""
+    """One rule violated at one place. ``line``/``column`` are 1-based, ``document`` 0-based.
+
+    ``end_line``/``end_column`` (exclusive) say where the field ends, so an editor can underline
+    it; ``help`` says what to do in one sentence and ``url`` links the rule's documentation.
+    """
 
     rule: str
     name: str
@@ -79,6 +83,10 @@ class Finding:
     fingerprint: str
     document: Optional[int] = None
     template: Optional[str] = None
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+    help: Optional[str] = None
+    url: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +110,9 @@ class Tool:
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """Counts of a report; ``by_severity`` has every severity, zeros included."""
+    """Counts of a report; ``by_severity`` has every severity, zeros included. ``objects`` are
+    Kubernetes objects; ``dockerfiles`` (with their build ``stages``), ``images`` (image
+    metadata) and ``reports`` (Trivy reports) count what else was checked."""
 
     files: int
     documents: int
@@ -110,6 +120,10 @@ class Summary:
     findings: int
     errors: int
     suppressed: int
+    dockerfiles: int = 0
+    stages: int = 0
+    images: int = 0
+    reports: int = 0
     by_severity: Mapping[Severity, int] = dataclasses.field(default_factory=dict, hash=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -119,8 +133,9 @@ class Summary:
 
 
 def _summary(files: int, documents: int, objects: int, findings: int, errors: int, suppressed: int,
-             by_severity: dict[Severity, int]) -> Summary:
-    return Summary(files, documents, objects, findings, errors, suppressed, MappingProxyType(by_severity))
+             dockerfiles: int, stages: int, images: int, reports: int, by_severity: dict[Severity, int]) -> Summary:
+    return Summary(files, documents, objects, findings, errors, suppressed, dockerfiles, stages, images, reports,
+                   MappingProxyType(by_severity))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,6 +162,8 @@ class Rule:
     references: tuple[str, ...]
     peers: tuple[str, ...]
     docs: str
+    help: str = ""
+    url: str = ""
 
 
 class Report:
@@ -417,6 +434,9 @@ class PssResult:
     version: str
     results: tuple[PssObjectResult, ...]
     errors: tuple[InputError, ...] = ()
+    # files that are none of kubeharden's inputs, left out; always empty here (the functions
+    # report them as input errors), present as in the command line's JSON
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -523,6 +543,8 @@ class NetpolReport:
     errors: tuple[InputError, ...] = ()
     warnings: tuple[NetpolWarning, ...] = ()
     notes: tuple[str, ...] = ()
+    # always empty here, as in PssResult
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -586,6 +608,9 @@ class AuditFinding:
     column: Optional[int]
     path: Optional[str]
     fingerprint: str
+    # where the field ends, as in Finding (absent from reports written before they were kept)
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -203,6 +203,12 @@ pub struct AuditFinding {
     pub line: Option<u32>,
     /// 1-based column.
     pub column: Option<u32>,
+    /// Where the field ends (see [`Finding::end_line`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    /// Just after the field's last character (see [`Finding::end_column`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     /// Field path, relative to the pod (`spec.containers[0].securityContext.runAsNonRoot`).
     pub path: Option<String>,
     /// The finding's fingerprint (`scan`'s for the same pod).
@@ -218,6 +224,8 @@ impl AuditFinding {
             document: f.document,
             line: f.line,
             column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
             path: f.path.clone(),
             fingerprint: f.fingerprint.clone(),
         }
@@ -227,8 +235,8 @@ impl AuditFinding {
     /// pod, where the whole List's would start with `items[N].`).
     #[must_use]
     pub fn to_finding(&self, file: &str, at: &ContainerRef) -> Finding {
-        let name =
-            crate::rules::registry::find(&self.rule).map_or_else(|| self.rule.clone(), |r| r.meta().name.to_owned());
+        let meta = crate::rules::registry::find(&self.rule).map(|r| r.meta());
+        let name = meta.map_or_else(|| self.rule.clone(), |m| m.name.to_owned());
         Finding {
             rule: self.rule.clone(),
             name,
@@ -248,6 +256,10 @@ impl AuditFinding {
             path: self.path.clone(),
             fingerprint: self.fingerprint.clone(),
             template: None,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            help: meta.map(|m| std::borrow::Cow::Borrowed(m.help)),
+            url: meta.map(|m| std::borrow::Cow::Borrowed(m.url())),
         }
     }
 }

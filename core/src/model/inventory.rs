@@ -343,10 +343,17 @@ impl<'a> Inventory<'a> {
     /// or a Trivy report — and, for [`Reads::Objects`], each Dockerfile and each document of image
     /// metadata or a Trivy report. An empty input (no document: `""`, comments only) holds nothing
     /// and is no error. Messages never quote the document's values.
+    /// A file the front door recognised as none of kubeharden's inputs
+    /// ([`Source::not_input`](crate::source::Source::not_input): a kustomization, a values file, a
+    /// report kubeharden wrote, ...) is an input error too.
     #[must_use]
     pub fn content_errors(&self, reads: Reads) -> Vec<InputError> {
         let mut out = Vec::new();
         for (source, span) in self.sources.iter().zip(&self.files) {
+            if let Some(e) = &source.not_input {
+                out.push(e.clone());
+                continue;
+            }
             if !source.errors.is_empty() {
                 continue;
             }
@@ -378,6 +385,17 @@ impl<'a> Inventory<'a> {
             }
         }
         out
+    }
+
+    /// The files left out because they are none of kubeharden's inputs, with why and what to run
+    /// instead ([`Source::not_input`](crate::source::Source::not_input)): a command's `skipped`
+    /// list, unless every input must hold content ([`Inventory::content_errors`] then has them).
+    #[must_use]
+    pub fn skipped(&self, inputs: crate::api::InputPolicy) -> Vec<InputError> {
+        if inputs.require_content {
+            return Vec::new();
+        }
+        self.sources.iter().filter_map(|s| s.not_input.clone()).collect()
     }
 
     /// The NetworkPolicy model of the input: built on first use, then shared.

@@ -64,6 +64,7 @@ pub fn check_netpol(req: &NetpolRequest) -> Result<NetpolReport, Error> {
         if req.inputs.require_content {
             r.errors.extend(inventory.content_errors(Reads::Objects));
         }
+        r.skipped = inventory.skipped(req.inputs);
     }
     // A strict request fails on its inputs first: a workload not found may be in a file that
     // could not be read.
@@ -155,6 +156,7 @@ pub fn answer(
         errors: inventory.input_errors().cloned().collect(),
         warnings: warnings(model),
         notes: namespace_label_note(model).into_iter().collect(),
+        skipped: Vec::new(),
     })
 }
 

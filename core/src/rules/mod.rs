@@ -5,6 +5,7 @@
 //! (`workload/privileged_container/{pass,fail}*.yaml`) and registered with one line in
 //! [`registry`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -46,6 +47,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// One line, sentence case, no period.
     pub title: &'static str,
+    /// What to do about a finding, one short sentence in the style of messages (lowercase, no
+    /// final period, values in backticks): the `= help:` line of the text report and a finding's
+    /// `help` in JSON.
+    pub help: &'static str,
     /// Markdown docs with the sections What it does / Why is this bad? / Example / Fix.
     pub docs: &'static str,
     /// PSS controls, CIS benchmark items, ...
@@ -84,6 +89,13 @@ impl RuleMeta {
         Some(body.get(..close)?.to_owned())
     }
 
+    /// The address of the rule's documentation: [`docs::RULES_DOCS_URL`] and the rule's anchor
+    /// (`…/docs/rules.md#pod003`); SARIF's `helpUri` and a finding's `url`.
+    #[must_use]
+    pub fn url(&self) -> &'static str {
+        docs::rule_url(self.id)
+    }
+
     /// The rule as listed by `kubeharden rules --format json`.
     #[must_use]
     pub fn info(&self) -> crate::api::RuleInfo {
@@ -92,6 +104,8 @@ impl RuleMeta {
             name: self.name.to_owned(),
             severity: self.severity,
             title: self.title.to_owned(),
+            help: self.help.to_owned(),
+            url: self.url().to_owned(),
             enabled_by_default: self.enabled_by_default,
             references: self.references.iter().map(|s| (*s).to_owned()).collect(),
             peers: self.peers.iter().map(|s| (*s).to_owned()).collect(),
@@ -120,7 +134,7 @@ pub enum Excerpt {
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
-        id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
+        id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal, help: $help:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
         $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(,)?
     }) => {
@@ -134,6 +148,7 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $sev,
                 title: $title,
+                help: $help,
                 docs: concat!($($doc, "\n"),*),
                 references: &[$($r),*],
                 peers: &[$($p),*],
@@ -205,6 +220,9 @@ pub struct Place {
     pub document: Option<usize>,
     /// Position.
     pub pos: Option<Pos>,
+    /// The line where what the finding points at ends (a Dockerfile instruction's last line,
+    /// continuations included), when known; the end column is then the end of that line.
+    pub end_line: Option<u32>,
     /// Object identity (a Namespace that is not in the input, a Dockerfile stage, an image).
     pub object: Option<ObjectRef>,
     /// Field path or other logical location.
@@ -436,11 +454,15 @@ impl<'s> Sink<'s> {
             document: place.document,
             line: place.pos.map(|p| p.line),
             column: place.pos.map(|p| p.column),
+            end_line: place.end_line.filter(|_| place.pos.is_some()),
+            end_column: None,
             object: place.object,
             container: place.container,
             path: place.path,
             fingerprint,
             template: None,
+            help: Some(Cow::Borrowed(meta.help)),
+            url: Some(Cow::Borrowed(meta.url())),
         });
     }
 
@@ -480,7 +502,7 @@ impl<'s> Sink<'s> {
             return;
         }
         let severity = self.severity(meta, raised);
-        let (pos, _exact) = obj.doc.root.resolve(&path);
+        let (pos, end, _exact) = obj.doc.root.resolve_span(&path);
         let full = path.render();
         // The path relative to the object: the full path for a document's own object (the common
         // case, no second rendering), the part after `items[i]` for an item of a List.
@@ -511,11 +533,15 @@ impl<'s> Sink<'s> {
             document: Some(obj.doc.index),
             line: Some(pos.line),
             column: Some(pos.column),
+            end_line: Some(end.line),
+            end_column: Some(end.column),
             object: Some(r),
             container: container.map(str::to_owned),
             path: Some(full),
             fingerprint,
             template: obj.doc.source.clone(),
+            help: Some(Cow::Borrowed(meta.help)),
+            url: Some(Cow::Borrowed(meta.url())),
         });
     }
 }

@@ -113,6 +113,7 @@ pub(crate) fn report(
         file: Some(file.to_owned()),
         document: None,
         pos: Some(Pos::new(ins.line, ins.column)),
+        end_line: Some(ins.end_line),
         object: Some(object),
         path: Some(path),
         container: None,

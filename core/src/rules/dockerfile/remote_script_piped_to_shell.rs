@@ -41,6 +41,7 @@ declare_rule! {
         name: "dockerfile-remote-script-piped-to-shell",
         severity: Severity::Medium,
         title: "RUN pipes a download into a shell",
+        help: "download the script, check its checksum or signature, then run the file",
         references: ["Docker docs: Dockerfile best practices, RUN"],
         peers: [],
         since: "0.1.0",

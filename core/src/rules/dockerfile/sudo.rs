@@ -35,6 +35,7 @@ declare_rule! {
         name: "dockerfile-sudo",
         severity: Severity::Medium,
         title: "RUN uses sudo",
+        help: "run the step as root before `USER`, or use `gosu`/`su-exec` in the entrypoint, instead of `sudo`",
         references: ["Docker docs: Dockerfile best practices, USER"],
         peers: ["hadolint:DL3004", "trivy:DS-0010", "checkov:CKV2_DOCKER_1"],
         since: "0.1.0",

@@ -38,6 +38,7 @@ declare_rule! {
         name: "dockerfile-untrusted-packages",
         severity: Severity::High,
         title: "RUN turns off package or download integrity",
+        help: "remove the flag that skips signature or certificate checks, and add the repository's key instead",
         references: ["Docker docs: Dockerfile best practices", "SLSA: build integrity"],
         peers: ["checkov:CKV2_DOCKER_7 (partial: apk)", "checkov:CKV2_DOCKER_8 (partial: apt-get --allow-unauthenticated)",
                 "checkov:CKV2_DOCKER_4 (partial: pip)", "checkov:CKV2_DOCKER_13 (partial: npm/yarn)",

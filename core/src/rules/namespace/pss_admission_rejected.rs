@@ -78,6 +78,7 @@ declare_rule! {
         name: "pss-admission-rejected",
         severity: Severity::Critical,
         title: "Namespace's Pod Security Admission policy rejects the workload's pods",
+        help: "harden the pod template until it passes the namespace's Pod Security level (`kubeharden pss` lists what fails)",
         references: ["Kubernetes Pod Security Admission", "Pod Security Standards"],
         peers: ["psa:enforce"],
         since: "0.1.0",

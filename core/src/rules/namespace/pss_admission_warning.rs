@@ -82,6 +82,7 @@ declare_rule! {
         name: "pss-admission-warning",
         severity: Severity::Medium,
         title: "Namespace's Pod Security audit or warn level flags the workload's pods",
+        help: "harden the pods for the namespace's `audit`/`warn` level, so raising `enforce` to it admits them",
         references: ["Kubernetes Pod Security Admission", "Pod Security Standards"],
         peers: ["psa:audit", "psa:warn"],
         since: "0.1.0",

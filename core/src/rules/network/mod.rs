@@ -51,6 +51,7 @@ pub(crate) fn namespace_finding(
         file,
         document,
         pos,
+        end_line: None,
         object: Some(ObjectRef {
             api_version: Some("v1".to_owned()),
             kind: "Namespace".to_owned(),

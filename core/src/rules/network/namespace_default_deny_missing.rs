@@ -56,6 +56,7 @@ declare_rule! {
         name: "namespace-default-deny-missing",
         severity: Severity::High,
         title: "Namespace has no default-deny NetworkPolicy",
+        help: "add a default-deny NetworkPolicy (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) to the namespace",
         references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
         peers: ["kube-linter:non-isolated-pod"],
         since: "0.1.0",

@@ -55,6 +55,7 @@ declare_rule! {
         name: "network-policy-not-covering-pod",
         severity: Severity::Medium,
         title: "Workload is selected by no NetworkPolicy",
+        help: "add a NetworkPolicy whose `podSelector` matches the workload's pod labels",
         references: ["Kubernetes: Network Policies, The two sorts of pod isolation"],
         peers: ["kube-linter:non-isolated-pod", "kube-score:pod-networkpolicy", "polaris:missingNetworkPolicy"],
         since: "0.1.0",

@@ -65,6 +65,7 @@ declare_rule! {
         name: "network-policy-selects-nothing",
         severity: Severity::Low,
         title: "NetworkPolicy selects no workload of its namespace",
+        help: "make the policy's `podSelector` match the labels of a workload in its namespace, or remove the policy",
         references: ["Kubernetes: Network Policies, The NetworkPolicy resource"],
         peers: ["kube-linter:non-existent-pod-selector"],
         since: "0.1.0",

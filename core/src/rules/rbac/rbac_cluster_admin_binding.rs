@@ -54,6 +54,7 @@ declare_rule! {
         name: "rbac-cluster-admin-binding",
         severity: Severity::High,
         title: "Binding grants cluster-admin",
+        help: "bind a Role or ClusterRole with only the verbs and resources the subject needs, not `cluster-admin`",
         references: ["CIS Kubernetes Benchmark 5.1.1", "Kubernetes documentation: RBAC Good Practices"],
         peers: ["trivy:KSV-0111 (partial: also `admin` and `edit`, and `system:` groups)"],
         since: "0.1.0",

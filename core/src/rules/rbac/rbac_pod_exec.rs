@@ -46,6 +46,7 @@ declare_rule! {
         name: "rbac-pod-exec",
         severity: Severity::Medium,
         title: "Role grants exec or attach into pods",
+        help: "remove `create` on `pods/exec` and `pods/attach` from the role, or keep it to a break-glass role",
         references: ["Kubernetes documentation: RBAC Good Practices (exec)"],
         peers: ["trivy:KSV-0053 (partial: `pods/exec` only, write verbs)",
                 "checkov:CKV2_K8S_2 (partial: `create` on `pods/exec`, roles bound to a ServiceAccount or Node)"],

@@ -45,6 +45,7 @@ declare_rule! {
         name: "rbac-privilege-escalation-verbs",
         severity: Severity::High,
         title: "Role grants verbs that escalate privileges",
+        help: "remove `escalate`, `bind` and `impersonate` (and `create` on tokens) from the role",
         references: ["Kubernetes documentation: RBAC Good Practices (privilege escalation risks)"],
         peers: ["checkov:CKV_K8S_157 (partial: `bind`)", "checkov:CKV_K8S_158 (partial: `escalate`)",
                 "trivy:KSV-0050 (partial: roles and rolebindings)",

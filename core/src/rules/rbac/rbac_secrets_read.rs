@@ -44,6 +44,7 @@ declare_rule! {
         name: "rbac-secrets-read",
         severity: Severity::High,
         title: "Role grants reading secrets",
+        help: "drop `get`/`list`/`watch` on `secrets`, or name the secrets with `resourceNames`",
         references: ["CIS Kubernetes Benchmark 5.1.2", "Kubernetes documentation: RBAC Good Practices"],
         peers: ["trivy:KSV-0041 (partial: ClusterRoles, every verb, `secrets` named)",
                 "trivy:KSV-0113 (partial: Roles, every verb, `secrets` named)",

@@ -46,6 +46,7 @@ declare_rule! {
         name: "rbac-wildcard-permission",
         severity: Severity::High,
         title: "Role grants a wildcard",
+        help: "list the API groups, resources and verbs the role needs instead of `*`",
         references: ["CIS Kubernetes Benchmark 5.1.3", "Kubernetes documentation: RBAC Good Practices"],
         peers: ["checkov:CKV_K8S_49 (partial: the first rule only)",
                 "trivy:KSV-0044 (partial: all three wildcards)",

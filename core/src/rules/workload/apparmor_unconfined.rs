@@ -44,6 +44,7 @@ declare_rule! {
         name: "apparmor-unconfined",
         severity: Severity::High,
         title: "Pod or container runs without AppArmor confinement",
+        help: "set `appArmorProfile: {type: RuntimeDefault}` in the securityContext (or remove `Unconfined`)",
         references: ["Pod Security Standards (baseline): AppArmor"],
         peers: ["psa:appArmorProfile", "trivy:KSV-0002 (partial: the annotation only, and `localhost/` profiles fire)"],
         since: "0.1.0",

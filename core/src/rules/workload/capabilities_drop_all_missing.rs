@@ -45,6 +45,7 @@ declare_rule! {
         name: "capabilities-drop-all-missing",
         severity: Severity::Medium,
         title: "Container does not drop all capabilities",
+        help: "add `capabilities: {drop: [ALL]}` to the container's securityContext",
         references: ["Pod Security Standards (restricted): Capabilities", "CIS Kubernetes Benchmark 5.2.10"],
         peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106"],
         since: "0.1.0",

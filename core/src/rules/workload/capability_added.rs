@@ -48,6 +48,7 @@ declare_rule! {
         name: "capability-added",
         severity: Severity::Low,
         title: "Container adds back a capability that restricted forbids",
+        help: "drop `ALL` and add back only `NET_BIND_SERVICE`, if anything",
         references: ["Pod Security Standards (restricted): Capabilities"],
         peers: ["psa:capabilities_restricted (partial: also demands `drop: [ALL]`)",
                 "trivy:KSV-0106 (partial: also demands `drop: [ALL]`, and only when it is there)",

@@ -43,6 +43,7 @@ declare_rule! {
         name: "cpu-limit-missing",
         severity: Severity::Low,
         title: "Container has no CPU limit",
+        help: "set `resources.limits.cpu` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_11", "trivy:KSV-0011", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuLimitsMissing"],
         since: "0.1.0",

@@ -44,6 +44,7 @@ declare_rule! {
         name: "cpu-request-missing",
         severity: Severity::Medium,
         title: "Container has no CPU request",
+        help: "set `resources.requests.cpu` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_10", "trivy:KSV-0015", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuRequestsMissing"],
         since: "0.1.0",

@@ -43,6 +43,7 @@ declare_rule! {
         name: "ephemeral-storage-limit-missing",
         severity: Severity::Medium,
         title: "Container has no ephemeral-storage limit",
+        help: "set `resources.limits.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",

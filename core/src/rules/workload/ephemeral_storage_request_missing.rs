@@ -42,6 +42,7 @@ declare_rule! {
         name: "ephemeral-storage-request-missing",
         severity: Severity::Low,
         title: "Container has no ephemeral-storage request",
+        help: "set `resources.requests.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",

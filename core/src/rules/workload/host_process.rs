@@ -39,6 +39,7 @@ declare_rule! {
         name: "host-process",
         severity: Severity::Critical,
         title: "Windows pod or container runs as a host process",
+        help: "remove `windowsOptions.hostProcess: true`; run the workload as an ordinary Windows container",
         references: ["Pod Security Standards (baseline): HostProcess"],
         peers: ["psa:windowsHostProcess", "trivy:KSV-0103"],
         since: "0.1.0",

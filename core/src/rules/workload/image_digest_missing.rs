@@ -36,6 +36,7 @@ declare_rule! {
         name: "image-digest-missing",
         severity: Severity::Info,
         title: "Container image is not pinned by digest",
+        help: "pin the image by digest (`image:1.2.3@sha256:...`)",
         references: ["NSA/CISA Kubernetes Hardening Guide: image provenance", "SLSA: pin dependencies by digest"],
         peers: ["checkov:CKV_K8S_43"],
         since: "0.1.0",

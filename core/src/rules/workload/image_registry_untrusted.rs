@@ -45,6 +45,7 @@ declare_rule! {
         name: "image-registry-untrusted",
         severity: Severity::Medium,
         title: "Image from a registry outside the trusted list",
+        help: "pull the image from a registry in `options.trusted-registries` (mirror it there)",
         references: ["NIST SP 800-190 4.1.5 (use of untrusted images)", "CIS Kubernetes Benchmark 5.5.1"],
         peers: ["trivy:KSV-0125 (partial: images without a registry host pass; by default a list of cloud registries)"],
         since: "0.1.0",

@@ -36,6 +36,7 @@ declare_rule! {
         name: "image-tag-mutable",
         severity: Severity::Medium,
         title: "Container image has no tag or uses latest",
+        help: "use a version tag (`image:1.2.3`), not `latest` or none",
         references: ["Kubernetes documentation: Images (image names, updating images)", "NSA/CISA Kubernetes Hardening Guide: image scanning and provenance"],
         peers: ["checkov:CKV_K8S_14", "trivy:KSV-0013", "kube-linter:latest-tag", "kube-score:container-image-tag",
                 "polaris:tagNotSpecified"],

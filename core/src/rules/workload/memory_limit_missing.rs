@@ -42,6 +42,7 @@ declare_rule! {
         name: "memory-limit-missing",
         severity: Severity::Medium,
         title: "Container has no memory limit",
+        help: "set `resources.limits.memory` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_13", "trivy:KSV-0018", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryLimitsMissing"],
         since: "0.1.0",

@@ -43,6 +43,7 @@ declare_rule! {
         name: "memory-request-missing",
         severity: Severity::Medium,
         title: "Container has no memory request",
+        help: "set `resources.requests.memory` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_12", "trivy:KSV-0016", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing"],
         since: "0.1.0",

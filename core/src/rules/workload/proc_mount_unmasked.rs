@@ -40,6 +40,7 @@ declare_rule! {
         name: "proc-mount-unmasked",
         severity: Severity::High,
         title: "Container unmasks /proc",
+        help: "remove `procMount: Unmasked` (the default masks /proc)",
         references: ["Pod Security Standards (baseline): /proc Mount Type"],
         peers: ["psa:procMount", "trivy:KSV-0027 (partial: any `procMount`, `Default` included, and no user-namespace exemption)"],
         since: "0.1.0",

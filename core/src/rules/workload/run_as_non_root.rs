@@ -42,6 +42,7 @@ declare_rule! {
         name: "run-as-non-root",
         severity: Severity::High,
         title: "Container does not require a non-root user",
+        help: "set `runAsNonRoot: true` in the container's or the pod's securityContext",
         references: ["Pod Security Standards (restricted): Running as Non-root", "CIS Kubernetes Benchmark 5.2.7"],
         peers: ["psa:runAsNonRoot", "checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root",
                 "kube-score:container-security-context-user-group-id", "polaris:runAsRootAllowed"],

@@ -47,6 +47,7 @@ declare_rule! {
         name: "seccomp-profile-missing",
         severity: Severity::Medium,
         title: "Container runs without a seccomp profile",
+        help: "set `seccompProfile: {type: RuntimeDefault}` in the pod's or the container's securityContext",
         references: ["Pod Security Standards (restricted): Seccomp", "Pod Security Standards (baseline): Seccomp",
                      "CIS Kubernetes Benchmark 5.7.2"],
         peers: ["psa:seccompProfile_restricted", "psa:seccompProfile_baseline", "checkov:CKV_K8S_31",

@@ -43,6 +43,7 @@ declare_rule! {
         name: "selinux-options-custom",
         severity: Severity::High,
         title: "Pod or container sets custom SELinux options",
+        help: "remove `seLinuxOptions.user`/`role`, and keep `type` to the container types Pod Security allows",
         references: ["Pod Security Standards (baseline): SELinux"],
         peers: ["psa:seLinuxOptions", "trivy:KSV-0025 (partial: without `container_engine_t`)"],
         since: "0.1.0",

@@ -51,6 +51,7 @@ declare_rule! {
         name: "service-account-token-automount",
         severity: Severity::Low,
         title: "Pod mounts a service account token",
+        help: "set `automountServiceAccountToken: false` in the pod spec unless the pod calls the Kubernetes API",
         references: ["CIS Kubernetes Benchmark 5.1.6", "Kubernetes documentation: Configure Service Accounts for Pods"],
         peers: ["checkov:CKV_K8S_38", "trivy:KSV-0036 (partial: an explicit `true`, or a mount at the token path)"],
         since: "0.1.0",

@@ -45,6 +45,7 @@ declare_rule! {
         name: "unsafe-sysctls",
         severity: Severity::High,
         title: "Pod sets sysctls outside the safe set",
+        help: "remove the sysctls outside Pod Security's safe set, or set them on the node instead",
         references: ["Pod Security Standards (baseline): Sysctls"],
         peers: ["psa:sysctls", "trivy:KSV-0026 (partial: the safe set of 1.32)"],
         since: "0.1.0",
