@@ -483,7 +483,7 @@ fn write_json(report: &Report, path: Option<&std::path::Path>) -> std::io::Resul
 
 /// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.
 fn emit(a: &ScanArgs, report: &kubeharden::Report, text: &str) -> Result<(), String> {
-    if a.format == Format::Json {
+    if a.format == Format::Json && !a.statistics {
         return write_json(report, a.output.as_deref())
             .map_err(|e| format!("{}: cannot write: {e}", a.output.as_deref().unwrap_or("-".as_ref()).display()));
     }
