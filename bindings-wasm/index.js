@@ -4,6 +4,7 @@
 import init, {
   checkFiles,
   checkManifest,
+  fileContents,
   fileKind,
   netpol,
   netpolFiles,
@@ -24,4 +25,4 @@ if (isNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export { checkFiles, checkManifest, fileKind, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };
+export { checkFiles, checkManifest, fileContents, fileKind, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };

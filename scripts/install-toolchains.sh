@@ -7,7 +7,9 @@
 #                wasm-opt from npm binaryen (never Debian's binaryen)
 #   (B) browser: Debian chromium + chromium-driver, npm playwright-core and typescript
 #   (C) Python:  maturin, pytest, mypy, jsonschema (pip; a venv if python3 is externally managed)
-#   (D) editor:  the language server's real clients: Debian neovim; pygls and lsprotocol (pip,
+#   (D) registry: Debian docker-registry, skopeo, apache2-utils (htpasswd), openssl: the
+#                real-registry tests of registry/ and cli/ (started on 127.0.0.1 by the tests)
+#   (E) editor:  the language server's real clients: Debian neovim; pygls and lsprotocol (pip,
 #                into (C)'s Python)
 #
 # Everything not from apt goes under /opt/kubeharden-tools (PREFIX). To use the tools, source
@@ -20,11 +22,12 @@
 # PREFIX/npm/node_modules in NODE_PATH (require('playwright-core') works from anywhere).
 #
 # Usage: install-toolchains.sh [--lockfile PATH] [--no-wasm] [--no-chromium] [--no-python]
-#                              [--no-editor] [-h]
+#                              [--no-registry] [--no-editor] [-h]
 #   --lockfile PATH  Cargo.lock whose wasm-bindgen version wasm-bindgen-cli must match
 #                    (default ./Cargo.lock, else the repo's; else 0.2.130, the project's pin)
 #   --no-wasm        skip (A)        --no-chromium  skip (B)        --no-python  skip (C)
-#   --no-editor      skip (D)
+#   --no-registry    skip (D)
+#   --no-editor      skip (E)
 # Environment: KH_TOOLS_PREFIX (default /opt/kubeharden-tools), PYTHON (default python3).
 # See scripts/README.md.
 set -euo pipefail
@@ -42,7 +45,7 @@ PREFIX=${KH_TOOLS_PREFIX:-/opt/kubeharden-tools}
 ENV_FILE=$PREFIX/env.sh
 
 # ---- options --------------------------------------------------------------------------------
-WASM=1 CHROMIUM=1 PY=1 EDITOR=1 LOCKFILE=""
+WASM=1 CHROMIUM=1 PY=1 REGISTRY=1 EDITOR=1 LOCKFILE=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --no-wasm) WASM=0 ;;
     --no-chromium) CHROMIUM=0 ;;
     --no-python) PY=0 ;;
+    --no-registry) REGISTRY=0 ;;
     --no-editor) EDITOR=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install-toolchains: unknown option: $1 (see -h)" >&2; exit 2 ;;
@@ -265,8 +269,13 @@ EOF
   fi
 fi
 
-# ---- (D) editor ------------------------------------------------------------------------------
-# (D)'s Python packages are installed with (C)'s above; an editor suite declares both parts.
+# ---- (D) a real registry for the registry tests -------------------------------------------
+# docker-registry is never started here (Debian's package has no service without systemd): the
+# tests start it on 127.0.0.1 with a port the kernel picks and stop it.
+[ "$REGISTRY" = 0 ] || ensure_debs docker-registry skopeo apache2-utils openssl
+
+# ---- (E) editor ------------------------------------------------------------------------------
+# (E)'s Python packages are installed with (C)'s above; an editor suite declares both parts.
 if [ "$EDITOR" = 1 ]; then
   ensure_debs neovim
 fi

@@ -48,6 +48,7 @@ pub mod audit_cmd;
 pub mod inputs;
 pub mod netpol_cmd;
 pub mod pss_cmd;
+pub mod registry_cmd;
 pub mod rules_cmd;
 pub mod scan;
 pub mod server_cmd;

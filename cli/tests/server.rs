@@ -63,14 +63,14 @@ fn the_index_uses_the_walker_and_the_configuration_of_scan() {
     let job = s.take_index_job().expect("an index job");
     let out = s.index_loaded(job.run());
     let found = codes(&out);
-    assert!(found.contains(&"NET002".to_owned()) && found.contains(&"POD001".to_owned()), "{found:?}");
+    assert!(found.contains(&"NET001".to_owned()) && found.contains(&"POD001".to_owned()), "{found:?}");
     assert!(!found.contains(&"POD020".to_owned()), "the configuration disables POD020: {found:?}");
 
     // A policy written beside it: the watched-file change brings it in.
     std::fs::write(root.join("policy.yaml"), POLICY).unwrap();
     let change = serde_json::json!({"changes": [{"uri": url(&root.join("policy.yaml")), "type": 1}]});
     let out = s.handle(Message::Notification(Notification::new("workspace/didChangeWatchedFiles".to_owned(), change)));
-    assert!(!codes(&out).contains(&"NET002".to_owned()), "{:?}", codes(&out));
+    assert!(!codes(&out).contains(&"NET001".to_owned()), "{:?}", codes(&out));
 
     // An unreadable configuration: said on every document, nothing checked in silence.
     std::fs::write(root.join(".kubeharden.yaml"), [0xff, 0xfe, 0x00]).unwrap();

@@ -32,12 +32,13 @@ local function check()
   assert(id, "the client did not start")
   vim.lsp.buf_attach_client(buf, id)
 
-  -- The findings, once the workspace index is in (policies/all.yaml covers the pod: no NET002).
+  -- The findings, once the workspace index is in (the default-deny policy of policies/all.yaml
+  -- covers the namespace: no NET001).
   local ok = vim.wait(10000, function()
     local c = codes(buf)
-    return c.POD001 ~= nil and c.NET002 == nil
+    return c.POD001 ~= nil and c.NET001 == nil
   end, 20)
-  assert(ok, "no POD001 diagnostic without NET002: " .. vim.inspect(codes(buf)))
+  assert(ok, "no POD001 diagnostic without NET001: " .. vim.inspect(codes(buf)))
   local privileged
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     if (d.code or d.user_data.lsp.code) == "POD001" then

@@ -96,8 +96,9 @@ async def scenario(c: Client, root: pathlib.Path):
     c.lsp.text_document_did_open(
         t.DidOpenTextDocumentParams(t.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=POD))
     )
-    # Once the index is in, the NetworkPolicy of policies/all.yaml covers the pod: no NET002.
-    p = await c.wait(uri, lambda p: "POD001" in codes(p.diagnostics) and "NET002" not in codes(p.diagnostics))
+    # Once the index is in, the default-deny NetworkPolicy of policies/all.yaml covers the
+    # namespace: no NET001 (before it, the document alone has one).
+    p = await c.wait(uri, lambda p: "POD001" in codes(p.diagnostics) and "NET001" not in codes(p.diagnostics))
     privileged = next(d for d in p.diagnostics if d.code == "POD001")
     assert privileged.severity == t.DiagnosticSeverity.Error
     assert privileged.range == t.Range(t.Position(10, 8), t.Position(10, 18))

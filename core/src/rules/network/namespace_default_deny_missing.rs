@@ -6,12 +6,15 @@ use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags each namespace with workloads in the input that has no default-deny NetworkPolicy,
-    /// once for ingress and once for egress. A default-deny policy selects every pod of its
+    /// Flags each namespace with workloads in the input that has no default-deny NetworkPolicy
+    /// for ingress, for egress, or for either: one finding per namespace, which names the
+    /// directions that lack one. A default-deny policy selects every pod of its
     /// namespace (`podSelector: {}`), applies to the direction (`policyTypes`; Egress is only
     /// implied when the policy has egress rules) and has no rule that allows everything on every
     /// port. Policies in other namespaces do not count: a NetworkPolicy only selects pods of its
-    /// own namespace.
+    /// own namespace. In a namespace where no NetworkPolicy applies to a direction at all, this
+    /// finding stands for its workloads: `network-policy-not-covering-pod` does not repeat it for
+    /// each of them (it does when this rule is off).
     ///
     /// ## Why is this bad?
     /// A pod that no NetworkPolicy selects accepts traffic from, and may connect to, anything.
@@ -53,6 +56,7 @@ declare_rule! {
         name: "namespace-default-deny-missing",
         severity: Severity::High,
         title: "Namespace has no default-deny NetworkPolicy",
+        help: "add a default-deny NetworkPolicy (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) to the namespace",
         references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
         peers: ["kube-linter:non-isolated-pod"],
         since: "0.1.0",
@@ -66,31 +70,43 @@ impl Rule for NamespaceDefaultDenyMissing {
 
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         let model = input.network();
-        for ns in model.namespaces.keys() {
+        for &ns in model.namespaces.keys() {
             let count = model.workloads_in(ns).len();
             if count == 0 {
                 continue;
             }
-            for d in Direction::BOTH {
-                if model.default_deny(ns, d).is_none() {
-                    let what = match d {
-                        Direction::Ingress => "its pods accept traffic from anywhere unless a policy selects them",
-                        Direction::Egress => "its pods may connect anywhere unless a policy selects them",
-                    };
-                    super::namespace_finding(
-                        Self::META,
-                        model,
-                        ns,
-                        out,
-                        format!(
-                            "namespace `{ns}` ({count} workload{}) has no default-deny NetworkPolicy for {} (`podSelector: {{}}` with `policyTypes: [{}]`): {what}",
-                            if count == 1 { "" } else { "s" },
-                            d.field(),
-                            d.as_str()
-                        ),
-                    );
-                }
+            let missing: Vec<Direction> =
+                Direction::BOTH.into_iter().filter(|&d| model.default_deny(ns, d).is_none()).collect();
+            if missing.is_empty() {
+                continue;
             }
+            let dirs = missing.iter().map(|d| d.field()).collect::<Vec<_>>().join(" and ");
+            let types = missing.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ");
+            let what = missing
+                .iter()
+                .map(|d| match d {
+                    Direction::Ingress => "accept traffic from anywhere",
+                    Direction::Egress => "may connect anywhere",
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let open: Vec<&str> =
+                missing.iter().filter(|&&d| !model.has_policy_for(ns, d)).map(|d| d.field()).collect();
+            let open = match open.as_slice() {
+                [] => String::new(),
+                dirs => format!("; no NetworkPolicy of the namespace applies to {}", dirs.join(" or ")),
+            };
+            super::namespace_finding(
+                Self::META,
+                input,
+                ns,
+                out,
+                format!(
+                    "namespace {} ({count} workload{}) has no default-deny NetworkPolicy for {dirs} (`podSelector: {{}}` with `policyTypes: [{types}]`): pods that no policy selects {what}{open}",
+                    input.describe_ns(ns),
+                    if count == 1 { "" } else { "s" },
+                ),
+            );
         }
     }
 }

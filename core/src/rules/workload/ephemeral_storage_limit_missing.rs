@@ -8,6 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags every init and regular container without `resources.limits.ephemeral-storage`. Ephemeral
     /// containers are exempt: Kubernetes does not let them declare resources.
+    /// A container that sets neither the request nor the limit is reported once, by
+    /// `ephemeral-storage-request-missing`, whose message says both.
     ///
     /// ## Why is this bad?
     /// Without an ephemeral-storage limit a container can fill the node's disk with logs,
@@ -41,6 +43,7 @@ declare_rule! {
         name: "ephemeral-storage-limit-missing",
         severity: Severity::Medium,
         title: "Container has no ephemeral-storage limit",
+        help: "set `resources.limits.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
@@ -54,7 +57,7 @@ impl Rule for EphemeralStorageLimitMissing {
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
+            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
                 out.report(Self::META, At::Container(pod, c, path), message);
             }
         }

@@ -1,13 +1,18 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::model::PodSpec;
+use crate::rules::workload::common::check_request;
+use crate::rules::workload::EphemeralStorageLimitMissing;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags every init and regular container without `resources.requests.ephemeral-storage`. Ephemeral
-    /// containers are exempt: Kubernetes does not let them declare resources.
+    /// Flags every init and regular container without `resources.requests.ephemeral-storage` and without
+    /// `resources.limits.ephemeral-storage`: when only the limit is set, Kubernetes copies it into the
+    /// request, so nothing is missing. No request and no limit is one problem, one finding: this
+    /// one, which says both (`ephemeral-storage-limit-missing` does not report the same container again, and this
+    /// finding takes its severity when that is higher). Ephemeral containers are exempt:
+    /// Kubernetes does not let them declare resources.
     ///
     /// ## Why is this bad?
     /// Writable layers, logs and `emptyDir` volumes use the node's local disk. Without an
@@ -19,9 +24,6 @@ declare_rule! {
     /// containers:
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
-    ///     resources:
-    ///       limits:
-    ///         ephemeral-storage: 1Gi
     /// ```
     ///
     /// ## Fix
@@ -40,6 +42,7 @@ declare_rule! {
         name: "ephemeral-storage-request-missing",
         severity: Severity::Low,
         title: "Container has no ephemeral-storage request",
+        help: "set `resources.requests.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
@@ -52,10 +55,6 @@ impl Rule for EphemeralStorageRequestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "ephemeral-storage") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
-        }
+        check_request(Self::META, EphemeralStorageLimitMissing::META, pod, out, "ephemeral-storage");
     }
 }

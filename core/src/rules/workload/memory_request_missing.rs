@@ -1,13 +1,18 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::model::PodSpec;
+use crate::rules::workload::common::check_request;
+use crate::rules::workload::MemoryLimitMissing;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags every init and regular container without `resources.requests.memory`. Ephemeral
-    /// containers are exempt: Kubernetes does not let them declare resources.
+    /// Flags every init and regular container without `resources.requests.memory` and without
+    /// `resources.limits.memory`: when only the limit is set, Kubernetes copies it into the
+    /// request, so nothing is missing. No request and no limit is one problem, one finding: this
+    /// one, which says both (`memory-limit-missing` does not report the same container again, and this
+    /// finding takes its severity when that is higher). Ephemeral containers are exempt:
+    /// Kubernetes does not let them declare resources.
     ///
     /// ## Why is this bad?
     /// The scheduler places pods by their requests. A container without a memory request counts
@@ -20,9 +25,6 @@ declare_rule! {
     /// containers:
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
-    ///     resources:
-    ///       limits:
-    ///         memory: 256Mi
     /// ```
     ///
     /// ## Fix
@@ -41,6 +43,7 @@ declare_rule! {
         name: "memory-request-missing",
         severity: Severity::Medium,
         title: "Container has no memory request",
+        help: "set `resources.requests.memory` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_12", "trivy:KSV-0016", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing"],
         since: "0.1.0",
@@ -53,10 +56,6 @@ impl Rule for MemoryRequestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "memory") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
-        }
+        check_request(Self::META, MemoryLimitMissing::META, pod, out, "memory");
     }
 }

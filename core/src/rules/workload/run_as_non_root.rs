@@ -6,7 +6,10 @@ use crate::rules::{At, Context, Rule, Sink};
 declare_rule! {
     /// ## What it does
     /// Flags every container whose effective `runAsNonRoot` — the container's
-    /// `securityContext.runAsNonRoot`, else the pod's — is not `true`.
+    /// `securityContext.runAsNonRoot`, else the pod's — is not `true`. A container whose
+    /// effective `runAsUser` is a non-zero UID does not run as root: it is still flagged, since
+    /// Pod Security Admission (restricted) requires `runAsNonRoot: true` whatever the UID, but at
+    /// `low` and with a message that says so.
     ///
     /// ## Why is this bad?
     /// Without `runAsNonRoot: true` the kubelet starts the container as whatever user the image
@@ -38,7 +41,8 @@ declare_rule! {
         id: "POD003",
         name: "run-as-non-root",
         severity: Severity::High,
-        title: "Container may run as root",
+        title: "Container does not require a non-root user",
+        help: "set `runAsNonRoot: true` in the container's or the pod's securityContext",
         references: ["Pod Security Standards (restricted): Running as Non-root", "CIS Kubernetes Benchmark 5.2.7"],
         peers: ["psa:runAsNonRoot", "checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root",
                 "kube-score:container-security-context-user-group-id", "polaris:runAsRootAllowed"],
@@ -68,7 +72,18 @@ impl Rule for RunAsNonRoot {
                     c.describe()
                 ),
             };
-            out.report(Self::META, At::Container(pod, c, c.effective_path(eff.level, "runAsNonRoot")), message);
+            let path = c.effective_path(eff.level, "runAsNonRoot");
+            match c.run_as_user.value.valid().filter(|&uid| uid > 0) {
+                Some(uid) => {
+                    let message = format!(
+                        "{message}; it runs as UID {uid} (`runAsUser`), not as root, but Pod Security Admission (restricted) requires `runAsNonRoot: true`"
+                    );
+                    out.report(Self::META, At::Container(pod, c, path), message).severity(Severity::Low);
+                }
+                None => {
+                    out.report(Self::META, At::Container(pod, c, path), message);
+                }
+            }
         }
     }
 }
