@@ -58,6 +58,7 @@ impl Checker {
         for w in &config.options.vulnerability_waivers {
             w.check()?;
         }
+        config.fix.check()?;
         let enable = resolve_names(&config.enable, "`enable`")?;
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
@@ -94,7 +95,7 @@ impl Checker {
             rules,
             severity,
             annotation_suppressions: config.annotation_suppressions,
-            cx: Context { options: config.options.clone(), now },
+            cx: Context { options: config.options.clone(), fix: config.fix.clone(), now },
             parse: ParseOptions::default(),
             inputs: InputPolicy::default(),
         })

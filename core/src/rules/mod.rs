@@ -58,6 +58,8 @@ pub struct RuleMeta {
     /// What renderers may quote of the source line a finding points at: [`Excerpt::Full`]
     /// unless the line may hold a secret.
     pub redact: Excerpt,
+    /// Whether its findings carry fixes ([`crate::fix`]); `Never` unless declared.
+    pub fix: crate::api::FixAvailability,
     /// `file:line` of the declaration.
     pub source: &'static str,
 }
@@ -92,6 +94,7 @@ impl RuleMeta {
             severity: self.severity,
             title: self.title.to_owned(),
             enabled_by_default: self.enabled_by_default,
+            fix: self.fix,
             references: self.references.iter().map(|s| (*s).to_owned()).collect(),
             peers: self.peers.iter().map(|s| (*s).to_owned()).collect(),
             docs: self.docs_markdown(),
@@ -114,14 +117,15 @@ pub enum Excerpt {
 
 /// Declares a rule: a unit struct with its [`RuleMeta`] built from the doc comment and fields.
 /// The optional fields, in this order: `enabled_by_default` (default `true`), `redact` (default
-/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it).
+/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it), `fix`
+/// (`Always`, `Sometimes` or `Never`, the default: whether findings carry a [`crate::fix::Plan`]).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
         id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
-        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(,)?
+        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(, fix: $fix:ident)? $(,)?
     }) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default)]
@@ -139,6 +143,7 @@ macro_rules! declare_rule {
                 since: $since,
                 enabled_by_default: $crate::declare_rule!(@en $($en)?),
                 redact: $crate::declare_rule!(@redact $($redact)?),
+                fix: $crate::declare_rule!(@fix $($fix)?),
                 source: concat!(file!(), ":", line!()),
             };
         }
@@ -147,13 +152,17 @@ macro_rules! declare_rule {
     (@en $en:expr) => { $en };
     (@redact) => { $crate::rules::Excerpt::Full };
     (@redact $redact:expr) => { $redact };
+    (@fix) => { $crate::api::FixAvailability::Never };
+    (@fix $fix:ident) => { $crate::api::FixAvailability::$fix };
 }
 
-/// What rules may read besides the input: options and "now".
+/// What rules may read besides the input: options, the values fixes use, and "now".
 #[derive(Debug, Default)]
 pub struct Context {
     /// Rule options from the configuration.
     pub options: Options,
+    /// The values fixes cannot know (the `fix:` section of the configuration).
+    pub fix: crate::config::FixSettings,
     /// "Now" as Unix seconds, when the request gave it.
     pub now: Option<i64>,
 }
@@ -237,8 +246,8 @@ pub struct Sink<'s> {
 /// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
 /// (at the end of the statement that made it). What a rule may add besides the where and the
 /// message is set on it before that: a severity other than the rule's default
-/// ([`Diagnostic::severity`]) now; a fix and related locations are meant to join here, so no
-/// rule needs another entry point (the shape of ruff's `DiagnosticGuard`).
+/// ([`Diagnostic::severity`]), a fix ([`Diagnostic::fix`]); related locations are meant to join
+/// here, so no rule needs another entry point (the shape of ruff's `DiagnosticGuard`).
 #[derive(Debug)]
 pub struct Diagnostic<'r, 's> {
     sink: &'r mut Sink<'s>,
@@ -251,9 +260,19 @@ struct Pending<'a> {
     at: At<'a>,
     message: String,
     raised: Option<Severity>,
+    fix: Option<crate::fix::Plan>,
 }
 
 impl Diagnostic<'_, '_> {
+    /// The fix of this finding: what to set, add or remove, by field path ([`crate::fix::Plan`]);
+    /// the edits of the text are made later, with the source ([`crate::fix::resolve`]).
+    pub fn fix(mut self, plan: crate::fix::Plan) -> Self {
+        if let Some(p) = &mut self.pending {
+            p.fix = Some(plan);
+        }
+        self
+    }
+
     /// A severity other than the rule's default for this finding (a configured override of the
     /// rule still wins).
     pub fn severity(mut self, severity: Severity) -> Self {
@@ -306,7 +325,10 @@ impl<'s> Sink<'s> {
         at: At<'r>,
         message: impl Into<String>,
     ) -> Diagnostic<'r, 's> {
-        Diagnostic { sink: self, pending: Some(Pending { meta, at, message: message.into(), raised: None }) }
+        Diagnostic {
+            sink: self,
+            pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None }),
+        }
     }
 
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments,
@@ -317,18 +339,22 @@ impl<'s> Sink<'s> {
 
     /// Records a reported finding (the end of every [`Diagnostic`]).
     fn push(&mut self, p: Pending<'_>) {
-        let Pending { meta, at, message, raised } = p;
-        match at {
+        let Pending { meta, at, message, raised, fix } = p;
+        let recorded = match at {
             At::Object(obj, path) => self.push_field(meta, raised, obj, None, None, path, message),
             At::Pod(pod, path) => self.push_field(meta, raised, &pod.object, pod.meta, None, path, message),
             At::Container(pod, c, path) => {
-                self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message);
+                self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message)
             }
             At::Place(place) => self.push_place(meta, raised, place, message),
+        };
+        if let (true, Some(plan), Some(f)) = (recorded, fix, self.findings.last_mut()) {
+            f.fix = Some(plan.into_fix());
         }
     }
 
-    fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) {
+    /// Records a finding that is no field of an object; always recorded (`true`).
+    fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) -> bool {
         let severity = self.severity(meta, raised);
         let mut fingerprint = fingerprint(&[
             meta.id.0,
@@ -355,9 +381,12 @@ impl<'s> Sink<'s> {
             path: place.path,
             fingerprint,
             template: None,
+            fix: None,
         });
+        true
     }
 
+    /// Records a finding at a field of an object, unless an annotation suppresses it (`false`).
     #[expect(clippy::too_many_arguments, reason = "the parts of the three field variants of `At`")]
     fn push_field(
         &mut self,
@@ -368,7 +397,7 @@ impl<'s> Sink<'s> {
         container: Option<&str>,
         path: FieldPath,
         mut message: String,
-    ) {
+    ) -> bool {
         if self.annotation_suppressions {
             let mut found = None;
             for m in [obj.metadata, pod_meta].into_iter().flatten() {
@@ -382,7 +411,7 @@ impl<'s> Sink<'s> {
             match found {
                 Some(Ok(_reason)) => {
                     self.suppressed += 1;
-                    return;
+                    return false;
                 }
                 Some(Err(key)) => {
                     message.push_str(&format!(" (the suppression `{key}` is ignored: it needs a reason)"));
@@ -427,7 +456,9 @@ impl<'s> Sink<'s> {
             path: Some(full),
             fingerprint,
             template: obj.doc.source.clone(),
+            fix: None,
         });
+        true
     }
 }
 
