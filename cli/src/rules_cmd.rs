@@ -11,7 +11,7 @@ use crate::{EXIT_ERROR, EXIT_OK};
 pub enum Format {
     /// A table.
     Text,
-    /// JSON: id, name, severity, title, enabled_by_default, references, peers.
+    /// JSON: id, name, severity, title, enabled_by_default, fix, references, peers.
     Json,
 }
 
@@ -37,10 +37,10 @@ pub fn rules(a: &RulesArgs) -> u8 {
             let infos: Vec<serde_json::Value> = RULES
                 .iter()
                 .map(|r| {
-                    let RuleInfo { id, name, severity, title, enabled_by_default, references, peers, .. } =
+                    let RuleInfo { id, name, severity, title, enabled_by_default, fix, references, peers, .. } =
                         r.meta().info();
                     serde_json::json!({"id": id, "name": name, "severity": severity, "title": title,
-                        "enabled_by_default": enabled_by_default, "references": references, "peers": peers})
+                        "enabled_by_default": enabled_by_default, "fix": fix, "references": references, "peers": peers})
                 })
                 .collect();
             outln!("{}", serde_json::to_string_pretty(&infos).unwrap_or_default());

@@ -239,7 +239,7 @@ pub struct Finding {
     pub template: Option<String>,
     /// The change that resolves the finding, as text edits of the input (`kubeharden fix`
     /// applies it), when the rule offers one here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Fix::unresolved")]
     pub fix: Option<Fix>,
 }
 
@@ -266,8 +266,9 @@ impl Applicability {
 }
 
 /// A finding's fix: how sure it is, what it does, and the edits of the finding's file that make
-/// it, applied all or nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// it, applied all or nothing. Two fixes are equal when what they show is (the plan they were
+/// made from is not compared: a fix read back from JSON has none).
+#[derive(Clone, Debug, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// Safe or unsafe.
     pub applicability: Applicability,
@@ -279,6 +280,21 @@ pub struct Fix {
     /// text by [`crate::fix::resolve`]; never serialized.
     #[serde(skip)]
     pub(crate) plan: Option<std::sync::Arc<crate::fix::Plan>>,
+}
+
+impl PartialEq for Fix {
+    fn eq(&self, other: &Self) -> bool {
+        (self.applicability, &self.message, &self.edits) == (other.applicability, &other.message, &other.edits)
+    }
+}
+
+impl Fix {
+    /// Whether a finding has no fix to show: none, or one whose edits were never made
+    /// ([`crate::fix::resolve`] not run): such a fix is never serialized.
+    #[must_use]
+    pub fn unresolved(fix: &Option<Fix>) -> bool {
+        fix.as_ref().is_none_or(|f| f.edits.is_empty())
+    }
 }
 
 /// One text edit: replace the text from (`line`, `column`) up to (`end_line`, `end_column`)

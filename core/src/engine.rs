@@ -249,7 +249,8 @@ pub fn check(req: &CheckRequest) -> Result<Report, Error> {
         .with_image_files(req.image_files.clone())
         .with_inputs(req.inputs);
     let sources: Vec<Source> = req.files.iter().map(|f| crate::source::parse(f, checker.parse_options())).collect();
-    let report = checker.check_sources(&sources);
+    let mut report = checker.check_sources(&sources);
+    crate::fix::resolve(&mut report, &req.files, &sources);
     strict(req.inputs, report, |r| &r.errors)
 }
 

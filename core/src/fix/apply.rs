@@ -219,7 +219,7 @@ impl<'a> FileCtx<'a> {
 /// Applies edits, joining insertions at one offset (a document added at the end of a file whose
 /// last mapping grows too: the mapping's lines first).
 fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
-    edits.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    edits.sort_by_key(|e| (e.start, e.end));
     let mut joined: Vec<ByteEdit> = Vec::with_capacity(edits.len());
     for e in edits {
         if let Some(prev) = joined.last_mut() {
@@ -263,7 +263,9 @@ pub(crate) fn pinned(image: &str, images: &[&ImageMeta]) -> Option<String> {
         .flat_map(|m| m.refs.iter())
         .filter(|x| x.repository == r.repository)
         .filter_map(|x| x.digest.as_deref())
-        .filter(|d| d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())))
+        .filter(|d| {
+            d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
         .collect();
     digests.sort_unstable();
     digests.dedup();
@@ -304,12 +306,25 @@ impl Pipeline for SingleThreaded<'_> {
     }
 }
 
+/// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
+/// reports it again (a fix that does not fix would loop).
+type AttemptKey = (Option<String>, String, String);
+
+fn attempt_key(f: &Finding) -> AttemptKey {
+    (f.file.clone(), f.fingerprint.clone(), f.fix.as_ref().map(|x| x.message.clone()).unwrap_or_default())
+}
+
+/// Findings as (file, fingerprint): a fingerprint names an object, which two files may both define.
+fn located(f: &Finding) -> (Option<&str>, &str) {
+    (f.file.as_deref(), f.fingerprint.as_str())
+}
+
 /// What one pass did to one file.
 enum Pass {
-    /// No fix made a change: (fingerprint, fix) of each, not to be tried again.
-    Nothing(Vec<(String, String)>),
+    /// No fix made a change: the fixes tried, not to be tried again.
+    Nothing(Vec<AttemptKey>),
     /// The fixed text, read again, and the findings whose fixes it holds.
-    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: Vec<(String, String)>, used: Vec<Finding> },
+    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: Vec<AttemptKey>, used: Vec<Finding> },
     /// The fixed text does not read as the original did: the file keeps its text.
     Reverted { i: usize, why: String },
 }
@@ -356,11 +371,12 @@ pub struct FixOutcome {
 }
 
 impl FixOutcome {
-    /// The applied findings that the check of the fixed texts no longer reports (by fingerprint).
+    /// The applied findings that the check of the fixed texts no longer reports (by file and
+    /// fingerprint).
     #[must_use]
     pub fn fixed(&self) -> Vec<&Finding> {
-        let left: HashSet<&str> = self.report.findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        self.applied.iter().filter(|f| !left.contains(f.fingerprint.as_str())).collect()
+        let left: HashSet<(Option<&str>, &str)> = self.report.findings.iter().map(located).collect();
+        self.applied.iter().filter(|f| !left.contains(&located(f))).collect()
     }
 
     /// The findings that remain and carry an unsafe fix (`--unsafe-fixes` would apply them).
@@ -387,7 +403,7 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
     let before = report.clone();
     let mut reverted: Vec<Option<String>> = vec![None; files.len()];
     let mut applied: Vec<Finding> = Vec::new();
-    let mut attempted: HashSet<(String, String)> = HashSet::new();
+    let mut attempted: HashSet<AttemptKey> = HashSet::new();
     let mut passes = 0;
     while passes < MAX_PASSES {
         let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
@@ -396,8 +412,7 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
             if !applicable(f, unsafe_fixes) || f.fix.as_ref().is_none_or(|x| x.edits.is_empty()) {
                 continue;
             }
-            let key = (f.fingerprint.clone(), f.fix.as_ref().map(|x| x.message.clone()).unwrap_or_default());
-            if attempted.contains(&key) {
+            if attempted.contains(&attempt_key(f)) {
                 continue;
             }
             let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
@@ -415,11 +430,7 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         let images: Vec<&ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
         let results = pipe.each(work.len(), |w| {
             let (i, fs) = work.get(w)?;
-            let keys = |fs: &[&Finding]| -> Vec<(String, String)> {
-                fs.iter()
-                    .map(|f| (f.fingerprint.clone(), f.fix.as_ref().map(|x| x.message.clone()).unwrap_or_default()))
-                    .collect()
-            };
+            let keys = |fs: &[&Finding]| -> Vec<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
             let done = FileCtx::new(&file.content, source, &images)
                 .and_then(|ctx| ctx.apply_fixes(fs))
@@ -439,7 +450,9 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
             let used = used.into_iter().cloned().collect();
             Some(match verdict {
                 Ok(()) => Pass::Fixed { i: *i, fixed, parsed: Box::new(parsed), keys, used },
-                Err(why) => Pass::Reverted { i: *i, why: format!("{why}; the fixes of {} were not applied", rules.join(", ")) },
+                Err(why) => {
+                    Pass::Reverted { i: *i, why: format!("{why}; the fixes of {} were not applied", rules.join(", ")) }
+                }
             })
         });
         let mut changed = false;
@@ -549,7 +562,9 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
                 path.pop();
             }
             for f in y.iter() {
-                if a.entry(&f.key).is_none() && !t.children.contains_key(&Segment::Key(std::borrow::Cow::Owned(f.key.to_string()))) {
+                if a.entry(&f.key).is_none()
+                    && !t.children.contains_key(&Segment::Key(std::borrow::Cow::Owned(f.key.to_string())))
+                {
                     path.push(Segment::Key(std::borrow::Cow::Owned(f.key.to_string())));
                     return fail(path);
                 }

@@ -28,7 +28,14 @@ enum Line {
 /// Myers' O(ND) difference of two line lists, after their common first and last lines.
 fn diff(a: &[&str], b: &[&str]) -> Vec<Line> {
     let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suf = a.get(pre..).unwrap_or_default().iter().rev().zip(b.get(pre..).unwrap_or_default().iter().rev()).take_while(|(x, y)| x == y).count();
+    let suf = a
+        .get(pre..)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .zip(b.get(pre..).unwrap_or_default().iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (am, bm) = (a.get(pre..a.len() - suf).unwrap_or_default(), b.get(pre..b.len() - suf).unwrap_or_default());
     let mut out: Vec<Line> = (0..pre).map(|i| Line::Same(i, i)).collect();
     out.extend(myers(am, bm).into_iter().map(|l| match l {
@@ -56,7 +63,8 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<Line> {
         let mut k = -d;
         while k <= d {
             let down = k == -d || (k != d && v.get(at(k - 1)) < v.get(at(k + 1)));
-            let mut x = if down { v.get(at(k + 1)).copied().unwrap_or(0) } else { v.get(at(k - 1)).copied().unwrap_or(0) + 1 };
+            let mut x =
+                if down { v.get(at(k + 1)).copied().unwrap_or(0) } else { v.get(at(k - 1)).copied().unwrap_or(0) + 1 };
             let mut y = usize::try_from(x as isize - k).unwrap_or(0);
             while x < n && y < m && a.get(x) == b.get(y) {
                 x += 1;
@@ -146,6 +154,9 @@ fn shown(line: &str, secret: bool) -> String {
     let indent = line.get(..line.len() - t.len()).unwrap_or_default();
     let dash = if t.starts_with("- ") { "- " } else { "" };
     let body = t.strip_prefix("- ").unwrap_or(t);
+    if body.starts_with("name:") && !body.contains(['{', ',']) {
+        return escape_control(line).into_owned(); // a list item's name: a key, never a secret
+    }
     match body.find(':') {
         Some(i) if body.get(..i).is_some_and(|k| !k.contains(' ') || k.starts_with('"')) => {
             let key = body.get(..=i).unwrap_or_default();
@@ -177,7 +188,8 @@ pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>) -> Strin
     let ar: Vec<&str> = a.iter().map(String::as_str).collect();
     let br: Vec<&str> = b.iter().map(String::as_str).collect();
     let lines = diff(&ar, &br);
-    let name = escape_control(name);
+    let shown_name = name.trim_start_matches("./").trim_start_matches('/');
+    let name = escape_control(shown_name);
     let mut out = format!("--- a/{name}\n+++ b/{name}\n");
     let changed: Vec<usize> =
         lines.iter().enumerate().filter(|(_, l)| !matches!(l, Line::Same(..))).map(|(i, _)| i).collect();
@@ -212,7 +224,8 @@ pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>) -> Strin
             None => 1,
         };
         let old_before = lines.get(..from).unwrap_or_default().iter().filter(|l| !matches!(l, Line::Added(_))).count();
-        let new_before = lines.get(..from).unwrap_or_default().iter().filter(|l| !matches!(l, Line::Removed(_))).count();
+        let new_before =
+            lines.get(..from).unwrap_or_default().iter().filter(|l| !matches!(l, Line::Removed(_))).count();
         let _ = writeln!(
             out,
             "@@ -{},{old_len} +{},{new_len} @@",

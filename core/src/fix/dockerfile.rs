@@ -28,6 +28,14 @@ pub(crate) fn edits(src: &SourceText<'_>, ops: &[Op]) -> Option<Vec<ByteEdit>> {
                     return None;
                 }
             }
+            Op::ReplaceAt { line, column, find, replace } => {
+                let at = src.offset(crate::location::Pos::new(*line, *column))?;
+                let end = at + find.len();
+                if !src.text.get(at..end)?.eq_ignore_ascii_case(find) {
+                    return None;
+                }
+                out.push(ByteEdit::replace(at, end, replace.clone()));
+            }
             Op::AppendToLine { line, text } => {
                 let content = src.line(*line)?;
                 let trimmed = content.trim_end();
@@ -38,8 +46,11 @@ pub(crate) fn edits(src: &SourceText<'_>, ops: &[Op]) -> Option<Vec<ByteEdit>> {
             }
             Op::InsertLine { after, text } => {
                 let at = src.after_line(*after)?;
-                let content =
-                    if src.has_newline(*after) { format!("{text}{}", src.newline()) } else { format!("{}{text}", src.newline()) };
+                let content = if src.has_newline(*after) {
+                    format!("{text}{}", src.newline())
+                } else {
+                    format!("{}{text}", src.newline())
+                };
                 out.push(ByteEdit::insert(at, content));
             }
             _ => return None,

@@ -135,6 +135,17 @@ pub enum Op {
         /// What replaces it.
         replace: String,
     },
+    /// Dockerfiles: replace `find`, which must be at (`line`, `column`), by `replace`.
+    ReplaceAt {
+        /// The line.
+        line: u32,
+        /// The 1-based column where `find` starts.
+        column: u32,
+        /// The text that must be there.
+        find: String,
+        /// What replaces it.
+        replace: String,
+    },
     /// Dockerfiles: append `text` at the end of line `line` (an instruction's last line).
     AppendToLine {
         /// The line.
@@ -227,10 +238,14 @@ impl Plan {
                 Op::ReplaceEntry { path, key, .. } => {
                     out.push(path.clone());
                     let segs = path.segments();
-                    out.push(FieldPath::root().join_segments(segs.get(..segs.len().saturating_sub(1)).unwrap_or_default()).key_owned(key));
+                    out.push(
+                        FieldPath::root()
+                            .join_segments(segs.get(..segs.len().saturating_sub(1)).unwrap_or_default())
+                            .key_owned(key),
+                    );
                 }
                 Op::AddDocument { .. } => out.push(FieldPath::root().key("items")),
-                Op::ReplaceInLines { .. } | Op::AppendToLine { .. } | Op::InsertLine { .. } => {}
+                Op::ReplaceInLines { .. } | Op::ReplaceAt { .. } | Op::AppendToLine { .. } | Op::InsertLine { .. } => {}
             }
         }
         out
@@ -273,7 +288,7 @@ pub fn quantity(q: &str) -> Option<f64> {
 }
 
 /// Gives every finding of `report` whose rule asked for a fix its edits of the input text
-/// (`files`, parsed as `sources`, in the same order); a fix whose edits cannot be made (the
+/// (`files`, parsed as `sources`: matched by name); a fix whose edits cannot be made (the
 /// field is reached through an alias, the file's shape is one the edit builder does not handle,
 /// the document was rendered by Helm) is removed. Helm-rendered documents get no edit: their
 /// findings say to fix the chart's template.
@@ -282,6 +297,10 @@ pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
     let mut by_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, s) in sources.iter().enumerate() {
         by_file.entry(s.name.as_str()).or_insert(i);
+    }
+    let mut texts: std::collections::HashMap<&str, &SourceFile> = std::collections::HashMap::new();
+    for f in files {
+        texts.entry(f.name.as_str()).or_insert(f);
     }
     let mut current: Option<(usize, Option<apply::FileCtx<'_>>)> = None;
     for f in &mut report.findings {
@@ -293,9 +312,9 @@ pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
             continue;
         };
         if current.as_ref().is_none_or(|(c, _)| *c != i) {
-            let ctx = match (files.get(i), sources.get(i)) {
-                (Some(file), Some(source)) if file.name == source.name => {
-                    apply::FileCtx::new(&file.content, source, &images)
+            let ctx = match sources.get(i) {
+                Some(source) if source.errors.is_empty() => {
+                    texts.get(source.name.as_str()).and_then(|file| apply::FileCtx::new(&file.content, source, &images))
                 }
                 _ => None,
             };
@@ -325,6 +344,43 @@ fn resolve_finding(f: &mut Finding, ctx: Option<&apply::FileCtx<'_>>) {
         }
         _ => f.fix = None,
     }
+}
+
+/// Fixes the files of a request (the whole pipeline, single-threaded, as [`crate::check`]
+/// checks them): the fix loop with safe fixes, or all of them with `unsafe_fixes`. The entry point
+/// of the bindings and of editors (a code action is one finding's [`crate::api::Fix`] from
+/// [`crate::check`]; "fix all" is this).
+///
+/// # Errors
+/// As [`crate::check`]: an unusable request or configuration; for a strict request, the first
+/// input error (the files are then left as they are).
+pub fn fix_files(req: &crate::CheckRequest, unsafe_fixes: bool) -> Result<FixOutcome, crate::Error> {
+    let checker = crate::Checker::new(&req.config, req.now.as_deref())?
+        .with_image_files(req.image_files.clone())
+        .with_inputs(req.inputs);
+    let outcome = fix_sources(&SingleThreaded(&checker), req.files.clone(), unsafe_fixes);
+    crate::engine::strict(req.inputs, outcome, |o| &o.before.errors)
+}
+
+/// Fixes one text (`name` says how to read it, as a file name does): the fixed text (the same
+/// text when nothing applied, or when it has input errors) and the outcome.
+///
+/// # Errors
+/// As [`fix_files`].
+pub fn fix_source(
+    name: &str,
+    text: &str,
+    config: &crate::Config,
+    unsafe_fixes: bool,
+) -> Result<(String, FixOutcome), crate::Error> {
+    let req = crate::CheckRequest {
+        files: vec![SourceFile::new(name, text)],
+        config: config.clone(),
+        ..crate::CheckRequest::default()
+    };
+    let outcome = fix_files(&req, unsafe_fixes)?;
+    let fixed = outcome.files.first().map_or_else(|| text.to_owned(), |f| f.fixed.clone());
+    Ok((fixed, outcome))
 }
 
 /// Whether a finding's fix may be applied: it has one, and it is safe or unsafe ones are asked for.

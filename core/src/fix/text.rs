@@ -163,10 +163,7 @@ impl<'a> SourceText<'a> {
         let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let start = self.starts.get(idx).copied().unwrap_or(self.bom);
         let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
-        Pos::new(
-            u32::try_from(idx + 1).unwrap_or(u32::MAX),
-            u32::try_from(col + 1).unwrap_or(u32::MAX),
-        )
+        Pos::new(u32::try_from(idx + 1).unwrap_or(u32::MAX), u32::try_from(col + 1).unwrap_or(u32::MAX))
     }
 
     /// The 1-based line of a byte offset.

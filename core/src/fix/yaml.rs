@@ -197,7 +197,9 @@ impl Style {
                                 Value::Seq(items) if seq.is_none() => {
                                     if let Some(first) = items.first() {
                                         if let Some(dash) = dash_column(src, first) {
-                                            seq = Some(dash.saturating_sub((e.key_pos.column as usize).saturating_sub(1)));
+                                            seq = Some(
+                                                dash.saturating_sub((e.key_pos.column as usize).saturating_sub(1)),
+                                            );
                                         }
                                     }
                                 }
@@ -724,7 +726,8 @@ impl<'t, 's> DocEditor<'t, 's> {
     fn insert_entries(&mut self, map: &Node, new: &[(String, NewValue)], flow: bool) -> Option<()> {
         if flow || self.is_flow(map) {
             let open = self.src.offset(map.pos)?;
-            let items: Vec<String> = new.iter().map(|(k, v)| format!("{}: {}", self.key(k), self.flow_value(v))).collect();
+            let items: Vec<String> =
+                new.iter().map(|(k, v)| format!("{}: {}", self.key(k), self.flow_value(v))).collect();
             let first_key = map.as_map().and_then(|m| m.first()).map(|e| e.key_pos);
             return self.splice_flow(open, first_key, &items, new.iter().map(|(k, v)| (Some(k.as_str()), v)).collect());
         }
@@ -822,7 +825,8 @@ impl<'t, 's> DocEditor<'t, 's> {
             }
             t.len()
         };
-        let collection = matches!(v, NewValue::Map(m) if !m.is_empty()) || matches!(v, NewValue::Seq(s) if !s.is_empty());
+        let collection =
+            matches!(v, NewValue::Map(m) if !m.is_empty()) || matches!(v, NewValue::Seq(s) if !s.is_empty());
         if flow || !collection {
             let rendered = if flow { self.flow_value(v) } else { self.scalar(v, false) };
             if token_len > 0 {
@@ -1065,15 +1069,13 @@ mod tests {
         .unwrap();
         assert_eq!(out, "a: {b: 1, z: v}\nc: [x, ALL]\nd: 'ALL'\ne:\n  k: 1\nf: # none\n  k: 2\n");
         let j = "{\n  \"a\": {\n    \"b\": 1\n  },\n  \"c\": []\n}\n";
-        let out = edit(
-            j,
-            &[
-                Op::Set { path: p("a.s.t"), value: true.into() },
-                Op::Push { path: p("c"), value: "x".into() },
-            ],
-        )
-        .unwrap();
-        assert_eq!(out, "{\n  \"a\": {\n    \"b\": 1,\n    \"s\": {\n      \"t\": true\n    }\n  },\n  \"c\": [\"x\"]\n}\n");
+        let out =
+            edit(j, &[Op::Set { path: p("a.s.t"), value: true.into() }, Op::Push { path: p("c"), value: "x".into() }])
+                .unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"a\": {\n    \"b\": 1,\n    \"s\": {\n      \"t\": true\n    }\n  },\n  \"c\": [\"x\"]\n}\n"
+        );
     }
 
     #[test]
@@ -1087,7 +1089,10 @@ mod tests {
                 Op::ReplaceEntry {
                     path: p("env[0].value"),
                     key: "valueFrom".into(),
-                    value: NewValue::map([("secretKeyRef", NewValue::map([("name", "s".into()), ("key", "P".into())]))]),
+                    value: NewValue::map([(
+                        "secretKeyRef",
+                        NewValue::map([("name", "s".into()), ("key", "P".into())]),
+                    )]),
                 },
             ],
         )

@@ -325,10 +325,7 @@ impl<'s> Sink<'s> {
         at: At<'r>,
         message: impl Into<String>,
     ) -> Diagnostic<'r, 's> {
-        Diagnostic {
-            sink: self,
-            pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None }),
-        }
+        Diagnostic { sink: self, pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None }) }
     }
 
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments,

@@ -11,8 +11,8 @@ mod yaml;
 
 pub use json::parse_json;
 pub use node::{Entry, Interner, Node, Text, Value};
-pub use yaml::{parse_yaml, RawDocument, YamlStream};
 pub(crate) use yaml::{last_line, resolve_non_str};
+pub use yaml::{parse_yaml, RawDocument, YamlStream};
 
 /// Limits that keep hostile input bounded in time and memory (docs/input-handling.md).
 #[derive(Clone, Copy, Debug)]

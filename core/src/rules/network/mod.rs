@@ -18,17 +18,24 @@ use crate::model::ObjectRef;
 use crate::netpol::NetworkModel;
 use crate::rules::{At, Place, RuleMeta, Sink};
 
-/// Reports a finding about namespace `ns`: on its Namespace object when the input has one, else
-/// with `object: {kind: Namespace, name}` at the first workload of the namespace.
+/// Reports a finding about namespace `ns` (with its fix, if any): on its Namespace object when
+/// the input has one, else with `object: {kind: Namespace, name}` at the first workload of the
+/// namespace.
 pub(crate) fn namespace_finding(
     meta: &'static RuleMeta,
     model: &NetworkModel<'_>,
     ns: &str,
     out: &mut Sink,
     message: String,
+    fix: Option<crate::fix::Plan>,
 ) {
+    let with_fix = |d: crate::rules::Diagnostic<'_, '_>| {
+        if let Some(fix) = fix {
+            d.fix(fix);
+        }
+    };
     if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
-        out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message);
+        with_fix(out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message));
         return;
     }
     let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
@@ -59,5 +66,5 @@ pub(crate) fn namespace_finding(
         container: None,
         file_scoped: false,
     };
-    out.report(meta, At::Place(place), message);
+    with_fix(out.report(meta, At::Place(place), message));
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::{NewValue, Op, Plan};
 use crate::model::Inventory;
 use crate::netpol::Direction;
 use crate::rules::{Context, Rule, Sink};
@@ -48,6 +49,14 @@ declare_rule! {
     ///   podSelector: {}
     ///   policyTypes: [Ingress, Egress]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: adds a NetworkPolicy to the file of the finding (a new YAML document, or an item
+    /// of a JSON `kind: List`) that selects every pod of the namespace and denies the missing
+    /// directions — one policy `default-deny` for both, whose egress still allows DNS (port 53 to the
+    /// cluster's `k8s-app: kube-dns` pods). Every connection that no other policy allows stops: add
+    /// the allowing policies first (`kubeharden netpol` shows what is allowed). No fix in a JSON file
+    /// that holds a single object.
     pub NamespaceDefaultDenyMissing {
         id: "NET001",
         name: "namespace-default-deny-missing",
@@ -56,7 +65,53 @@ declare_rule! {
         references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
         peers: ["kube-linter:non-isolated-pod"],
         since: "0.1.0",
+        fix: Sometimes,
     }
+}
+
+/// The NetworkPolicy that denies the missing directions in `ns` (both: one policy, the same fix
+/// for both findings, applied once), egress still allowed to the cluster's DNS on port 53.
+fn default_deny_fix(input: &Inventory<'_>, ns: &str, missing: &[Direction]) -> Plan {
+    let both = missing.len() == Direction::BOTH.len();
+    let base = match missing {
+        [Direction::Ingress] => "default-deny-ingress",
+        [Direction::Egress] => "default-deny-egress",
+        _ => "default-deny",
+    };
+    let taken = |n: &str| input.get("NetworkPolicy", Some(ns), n).next().is_some();
+    let name = if taken(base) { format!("{base}-kubeharden") } else { base.to_owned() };
+    let types: Vec<NewValue> = missing.iter().map(|d| NewValue::str(d.as_str())).collect();
+    let mut spec =
+        vec![("podSelector".to_owned(), NewValue::Map(Vec::new())), ("policyTypes".to_owned(), NewValue::Seq(types))];
+    if missing.contains(&Direction::Egress) {
+        let port = |p: &str| NewValue::map([("protocol", NewValue::str(p)), ("port", NewValue::Int(53))]);
+        let dns = NewValue::map([
+            ("namespaceSelector", NewValue::Map(Vec::new())),
+            ("podSelector", NewValue::map([("matchLabels", NewValue::map([("k8s-app", NewValue::str("kube-dns"))]))])),
+        ]);
+        spec.push((
+            "egress".to_owned(),
+            NewValue::Seq(vec![NewValue::map([
+                ("to", NewValue::Seq(vec![dns])),
+                ("ports", NewValue::Seq(vec![port("UDP"), port("TCP")])),
+            ])]),
+        ));
+    }
+    let policy = NewValue::map([
+        ("apiVersion", NewValue::str("networking.k8s.io/v1")),
+        ("kind", NewValue::str("NetworkPolicy")),
+        ("metadata", NewValue::map([("name", NewValue::str(name.clone())), ("namespace", NewValue::str(ns))])),
+        ("spec", NewValue::Map(spec)),
+    ]);
+    let what = if both {
+        "ingress and egress (DNS still allowed)"
+    } else if missing.contains(&Direction::Egress) {
+        "egress (DNS still allowed)"
+    } else {
+        "ingress"
+    };
+    Plan::unsafe_fix(format!("add the NetworkPolicy `{name}` denying {what} in namespace `{ns}`"))
+        .op(Op::AddDocument { value: policy })
 }
 
 impl Rule for NamespaceDefaultDenyMissing {
@@ -71,8 +126,10 @@ impl Rule for NamespaceDefaultDenyMissing {
             if count == 0 {
                 continue;
             }
+            let missing: Vec<Direction> =
+                Direction::BOTH.into_iter().filter(|d| model.default_deny(ns, *d).is_none()).collect();
             for d in Direction::BOTH {
-                if model.default_deny(ns, d).is_none() {
+                if missing.contains(&d) {
                     let what = match d {
                         Direction::Ingress => "its pods accept traffic from anywhere unless a policy selects them",
                         Direction::Egress => "its pods may connect anywhere unless a policy selects them",
@@ -88,6 +145,7 @@ impl Rule for NamespaceDefaultDenyMissing {
                             d.field(),
                             d.as_str()
                         ),
+                        Some(default_deny_fix(input, ns, &missing)),
                     );
                 }
             }

@@ -1,5 +1,6 @@
 //! Helpers shared by the workload rules: wrong-typed values in messages, resources, images.
 
+use crate::fix::{Op, Plan};
 use crate::location::FieldPath;
 use crate::model::{Container, InvalidField, PodSpec};
 use crate::rules::At;
@@ -26,7 +27,8 @@ pub fn wrong_type(field: &str, found: &str, expected: &str) -> String {
 /// Checks that every container sets a boolean `securityContext` field to `required` exactly
 /// (unset, the other value and a wrong type all fire), as `allowPrivilegeEscalation: false` and
 /// `readOnlyRootFilesystem: true` must be set. Windows pods are exempt (Kubernetes forbids these
-/// Linux-only fields there).
+/// Linux-only fields there). Each finding's fix (unsafe) sets the field, where `fixable` says the
+/// API server would accept it.
 pub fn require_container_bool(
     meta: &'static crate::rules::RuleMeta,
     pod: &PodSpec<'_>,
@@ -34,6 +36,7 @@ pub fn require_container_bool(
     field: &'static str,
     required: bool,
     get: impl for<'c> Fn(&'c crate::model::Container<'_>) -> &'c crate::model::Lenient<bool>,
+    fixable: impl Fn(&crate::model::Container<'_>) -> bool,
 ) {
     use crate::model::Lenient;
     if pod.is_windows() {
@@ -47,13 +50,19 @@ pub fn require_container_bool(
             Lenient::Invalid(v) => format!("{who} {}", wrong_type(field, v, "a boolean")),
             Lenient::Absent => format!("{who} does not set `{field}: {required}`"),
         };
-        out.report(meta, At::Container(pod, c, c.sc_path(field)), message);
+        let d = out.report(meta, At::Container(pod, c, c.sc_path(field)), message);
+        if fixable(c) {
+            d.fix(
+                Plan::unsafe_fix(format!("set `securityContext.{field}: {required}`")).set(c.sc_path(field), required),
+            );
+        }
     }
 }
 
 /// Checks every container's `image`: `judge(who, image, reference)` returns the message of a
 /// finding, or `None`; an `image` that is not a string is a finding too. A missing `image` is
-/// left to the input checks.
+/// left to the input checks. The fix (unsafe) pins the image to the digest the input's image
+/// metadata gives it (`skopeo inspect`, `docker inspect`): no fix without such metadata.
 pub fn check_container_images(
     meta: &'static crate::rules::RuleMeta,
     pod: &PodSpec<'_>,
@@ -63,15 +72,21 @@ pub fn check_container_images(
     use crate::model::Lenient;
     for c in &pod.containers {
         let who = c.describe();
-        let message = match &c.image {
+        let (message, pin) = match &c.image {
             Lenient::Absent => continue,
-            Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
+            Lenient::Invalid(v) => (format!("{who} {}", wrong_type("image", v, "a string")), false),
             Lenient::Valid(image) => match judge(&who, image, &ImageRef::parse(image)) {
-                Some(m) => m,
+                Some(m) => (m, !image.trim().is_empty()),
                 None => continue,
             },
         };
-        out.report(meta, At::Container(pod, c, c.path.key("image")), message);
+        let d = out.report(meta, At::Container(pod, c, c.path.key("image")), message);
+        if pin {
+            d.fix(
+                Plan::unsafe_fix("pin `image` to the digest of the input's image metadata")
+                    .op(Op::PinImage { path: c.path.key("image") }),
+            );
+        }
     }
 }
 
@@ -162,6 +177,97 @@ pub fn missing_resource(
                 }
             }
             Some((path, msg))
+        }
+    }
+}
+
+/// Reports the finding of a missing `resources.<side>.<name>` ([`missing_resource`]) with its
+/// fix: the request Kubernetes already uses (the limit) when there is a limit (safe), else the
+/// configured quantity (`fix.resources`; unsafe), a limit never below the container's request.
+pub fn report_missing_resource(
+    meta: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    c: &Container<'_>,
+    side: ResourceSide,
+    name: &'static str,
+    cx: &crate::rules::Context,
+    out: &mut crate::rules::Sink<'_>,
+) {
+    if let Some((path, message)) = missing_resource(pod, c, side, name) {
+        let fix = resource_fix(c, side, name, &cx.fix.resources);
+        let d = out.report(meta, At::Container(pod, c, path), message);
+        if let Some(fix) = fix {
+            d.fix(fix);
+        }
+    }
+}
+
+/// The quantity a node holds, as a fix writes it again (`500m`, `1`), and its value.
+fn quantity_of(n: &crate::syntax::Node) -> Option<(crate::fix::NewValue, f64)> {
+    use crate::syntax::Value;
+    match &n.value {
+        Value::Str(s) => Some((crate::fix::NewValue::Str(s.to_string()), crate::fix::quantity(s)?)),
+        #[expect(clippy::cast_precision_loss, reason = "a quantity compared with another")]
+        Value::Int(i) => Some((crate::fix::NewValue::Int(*i), *i as f64)),
+        Value::Float(f) => Some((crate::fix::NewValue::Str(f.to_string()), *f)),
+        _ => None,
+    }
+}
+
+fn resource_fix(
+    c: &Container<'_>,
+    side: ResourceSide,
+    name: &'static str,
+    defaults: &crate::config::ResourceDefaults,
+) -> Option<Plan> {
+    let (own, other) = match side {
+        ResourceSide::Requests => (c.resources.requests, c.resources.limits),
+        ResourceSide::Limits => (c.resources.limits, c.resources.requests),
+    };
+    if own.and_then(|m| m.get(name)).is_some_and(|n| !n.is_null()) {
+        return None; // a value of the wrong type: what was meant is unknown
+    }
+    let path = c.path.key("resources").key(side.field()).key(name);
+    let field = format!("resources.{}.{name}", side.field());
+    let other = other.and_then(|m| m.get(name)).filter(|n| !n.is_null());
+    match side {
+        ResourceSide::Requests => match other {
+            Some(limit) => {
+                let (value, _) = quantity_of(limit)?;
+                let shown = match &value {
+                    crate::fix::NewValue::Str(s) => s.clone(),
+                    crate::fix::NewValue::Int(i) => i.to_string(),
+                    _ => return None,
+                };
+                Some(
+                    Plan::safe(format!("set `{field}: {shown}`, the limit Kubernetes uses as the request"))
+                        .set(path, value),
+                )
+            }
+            None => {
+                let q = defaults.request(name);
+                Some(Plan::unsafe_fix(format!("set `{field}: {q}` (`fix.resources`)")).set(path, q))
+            }
+        },
+        ResourceSide::Limits => {
+            let q = defaults.limit(name);
+            let (value, shown) = match other {
+                Some(request) => {
+                    let (rv, r) = quantity_of(request)?;
+                    if crate::fix::quantity(q)? < r {
+                        let shown = match &rv {
+                            crate::fix::NewValue::Str(s) => s.clone(),
+                            crate::fix::NewValue::Int(i) => i.to_string(),
+                            _ => return None,
+                        };
+                        (rv, shown)
+                    } else {
+                        (crate::fix::NewValue::str(q), q.to_owned())
+                    }
+                }
+                None => (crate::fix::NewValue::str(q), q.to_owned()),
+            };
+            Some(Plan::unsafe_fix(format!("set `{field}: {shown}` (`fix.resources`)")).set(path, value))
         }
     }
 }

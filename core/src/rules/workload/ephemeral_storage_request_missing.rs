@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::rules::workload::common::{report_missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -35,6 +35,12 @@ declare_rule! {
     ///       limits:
     ///         ephemeral-storage: 1Gi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe when the container has a `ephemeral-storage` limit: the fix sets the request to it, the value
+    /// Kubernetes already uses when no request is set. Unsafe otherwise: it sets the request of
+    /// `fix.resources.requests.ephemeral-storage` (default `256Mi`), which the scheduler then reserves
+    /// and which may not be what the program needs. No fix for a value of the wrong type.
     pub EphemeralStorageRequestMissing {
         id: "POD017",
         name: "ephemeral-storage-request-missing",
@@ -43,6 +49,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -51,11 +58,9 @@ impl Rule for EphemeralStorageRequestMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "ephemeral-storage") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
+            report_missing_resource(Self::META, pod, c, ResourceSide::Requests, "ephemeral-storage", cx, out);
         }
     }
 }

@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::rules::workload::common::{report_missing_resource, ResourceSide};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +36,12 @@ declare_rule! {
     ///       limits:
     ///         memory: 256Mi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe when the container has a `memory` limit: the fix sets the request to it, the value
+    /// Kubernetes already uses when no request is set. Unsafe otherwise: it sets the request of
+    /// `fix.resources.requests.memory` (default `128Mi`), which the scheduler then reserves
+    /// and which may not be what the program needs. No fix for a value of the wrong type.
     pub MemoryRequestMissing {
         id: "POD014",
         name: "memory-request-missing",
@@ -44,6 +50,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_12", "trivy:KSV-0016", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -52,11 +59,9 @@ impl Rule for MemoryRequestMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message)) = missing_resource(pod, c, ResourceSide::Requests, "memory") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
+            report_missing_resource(Self::META, pod, c, ResourceSide::Requests, "memory", cx, out);
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::Inventory;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
@@ -35,6 +36,11 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `automountServiceAccountToken: false` on the pod. A program that talks to the
+    /// Kubernetes API with the mounted token (an operator, a controller, a sidecar that reads
+    /// ConfigMaps) loses it; mount a projected token where one is needed.
     pub ServiceAccountTokenAutomount {
         id: "POD021",
         name: "service-account-token-automount",
@@ -43,6 +49,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.1.6", "Kubernetes documentation: Configure Service Accounts for Pods"],
         peers: ["checkov:CKV_K8S_38", "trivy:KSV-0036"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -95,5 +102,6 @@ fn check(pod: &PodSpec<'_>, input: &Inventory<'_>, out: &mut Sink) {
             }
         }
     };
-    out.report(meta, At::Pod(pod, path), message);
+    let fix = Plan::unsafe_fix("set `automountServiceAccountToken: false` on the pod").set(path.clone(), false);
+    out.report(meta, At::Pod(pod, path), message).fix(fix);
 }
