@@ -300,7 +300,7 @@ impl Fix {
 /// One text edit: replace the text from (`line`, `column`) up to (`end_line`, `end_column`)
 /// (exclusive) with `content`; an insertion when both ends are the same. Lines and columns are
 /// 1-based, columns count characters, as the finding's own.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Edit {
     /// 1-based line where the replaced text starts.
     pub line: u32,

@@ -308,10 +308,13 @@ impl Pipeline for SingleThreaded<'_> {
 
 /// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
 /// reports it again (a fix that does not fix would loop).
-type AttemptKey = (Option<String>, String, String);
+/// The edits are part of it: a finding reported again with other edits (the second of two
+/// duplicate list items, after the first was removed) is tried again.
+type AttemptKey = (Option<String>, String, String, Vec<crate::api::Edit>);
 
 fn attempt_key(f: &Finding) -> AttemptKey {
-    (f.file.clone(), f.fingerprint.clone(), f.fix.as_ref().map(|x| x.message.clone()).unwrap_or_default())
+    let (message, edits) = f.fix.as_ref().map(|x| (x.message.clone(), x.edits.clone())).unwrap_or_default();
+    (f.file.clone(), f.fingerprint.clone(), message, edits)
 }
 
 /// Findings as (file, fingerprint): a fingerprint names an object, which two files may both define.
@@ -572,12 +575,17 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
             Ok(())
         }
         (Value::Seq(x), Value::Seq(y)) => {
-            let removed: Vec<usize> = x
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| t.children.get(&Segment::Index(*i)).is_some_and(|s| s.here))
-                .map(|(i, _)| i)
-                .collect();
+            // A targeted item is removed only when the list is shorter (a targeted item of a
+            // list as long is set in place).
+            let removed: Vec<usize> = if y.len() < x.len() {
+                x.iter()
+                    .enumerate()
+                    .filter(|(i, _)| t.children.get(&Segment::Index(*i)).is_some_and(|s| s.here))
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let kept: Vec<(usize, &Node)> = x.iter().enumerate().filter(|(i, _)| !removed.contains(i)).collect();
             if y.len() < kept.len() || (y.len() != x.len() && removed.is_empty() && t.children.is_empty()) {
                 return fail(path);
@@ -595,6 +603,12 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
             Ok(())
         }
         (Value::Null, _) if !t.children.is_empty() => Ok(()),
+        // Every item removed: the list may be left empty (`add:`).
+        (Value::Seq(x), Value::Null)
+            if (0..x.len()).all(|i| t.children.get(&Segment::Index(i)).is_some_and(|s| s.here)) =>
+        {
+            Ok(())
+        }
         (x, y) if x == y => Ok(()),
         _ => fail(path),
     }

@@ -314,11 +314,14 @@ impl<'t, 's> DocEditor<'t, 's> {
             }
             Value::Seq(items) => {
                 let flow = at.flow || self.is_flow(node);
+                let removed =
+                    patch.kids().filter(|(_, c)| c.action == Some(Action::Remove) && c.children.is_empty()).count();
+                let emptied = removed == items.len();
                 for (seg, child) in patch.kids() {
                     let Segment::Index(i) = seg else { return None };
                     let item = items.get(*i)?;
                     if child.action == Some(Action::Remove) && child.children.is_empty() {
-                        self.remove_item(node, *i, flow, at.entry)?;
+                        self.remove_item(node, *i, flow, at.entry, emptied)?;
                     } else {
                         self.visit(item, child, At { flow, entry: None })?;
                     }
@@ -911,9 +914,25 @@ impl<'t, 's> DocEditor<'t, 's> {
         Some(())
     }
 
-    fn remove_item(&mut self, seq: &Node, i: usize, flow: bool, parent: Option<&Entry>) -> Option<()> {
+    /// Removes item `i`; `emptied`: every item of the list is removed in this edit (the list
+    /// becomes `key: []`, written once, with its last item).
+    fn remove_item(&mut self, seq: &Node, i: usize, flow: bool, parent: Option<&Entry>, emptied: bool) -> Option<()> {
         let items = seq.as_seq()?;
         let item = items.get(i)?;
+        if emptied && (flow || self.is_flow(seq)) {
+            // `[a, b]` becomes `[]`: the whole inside, once (with the last item).
+            if i + 1 != items.len() {
+                return Some(());
+            }
+            let open = self.src.offset(seq.pos)?;
+            let end = self.value_end(seq, seq.pos.line, 0, true)?;
+            let b = self.text().as_bytes();
+            if b.get(open) != Some(&b'[') || end == 0 || b.get(end - 1) != Some(&b']') || self.has_comment(open, end) {
+                return None;
+            }
+            self.push(ByteEdit::replace(open + 1, end - 1, ""), 0);
+            return Some(());
+        }
         if flow || self.is_flow(seq) {
             let start = self.src.offset(item.pos)?;
             let end = self.value_end(item, item.pos.line, 0, true)?;
@@ -926,7 +945,7 @@ impl<'t, 's> DocEditor<'t, 's> {
             return None;
         }
         self.push(ByteEdit::replace(a, b, ""), 0);
-        if items.len() == 1 {
+        if emptied && i + 1 == items.len() {
             // the list becomes `key: []`
             let colon = self.colon(parent?)?;
             self.push(ByteEdit::insert(colon + 1, " []"), 0);
