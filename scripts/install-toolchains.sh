@@ -6,7 +6,7 @@
 #                the wrapper `wasm-cargo`, wasm-bindgen-cli (= wasm-bindgen in Cargo.lock),
 #                wasm-opt from npm binaryen (never Debian's binaryen)
 #   (B) browser: Debian chromium + chromium-driver, npm playwright-core and typescript
-#   (C) Python:  maturin, pytest, mypy, jsonschema (pip; a venv if python3 is externally managed)
+#   (C) Python:  maturin, pytest, mypy, jsonschema, kubernetes-validate (pip; a venv if python3 is externally managed)
 #
 # Everything not from apt goes under /opt/kubeharden-tools (PREFIX). To use the tools, source
 # the env file this script writes (the ONE mechanism; nothing is linked into /usr/local):
@@ -234,7 +234,7 @@ if [ "$PY" = 1 ]; then
     [ -x "$VENV/bin/python" ] || { inst "venv $VENV"; "$PYTHON" -m venv "$VENV"; }
     PYTHON=$VENV/bin/python
   fi
-  pip_want=("maturin==$MATURIN_VERSION" pytest mypy jsonschema)
+  pip_want=("maturin==$MATURIN_VERSION" pytest mypy jsonschema kubernetes-validate)
   pip_missing=$("$PYTHON" - "${pip_want[@]}" <<'EOF'
 import sys, importlib.metadata as md
 for spec in sys.argv[1:]:
