@@ -304,3 +304,13 @@ fn fixed_means_fixed_on_the_corpus() {
     let again = kubeharden(&d.0, &["fix", "--diff", "--unsafe-fixes", "--now", NOW, "."]);
     assert!(again.stdout.is_empty(), "a second run would change:\n{}", text(&again.stdout));
 }
+
+#[test]
+fn the_readme_shows_the_real_diff_of_the_example_app() {
+    let out = kubeharden(&example_app(), &["fix", "--diff", "--unsafe-fixes", "postgres.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let diff = text(&out.stdout);
+    assert!(readme.contains(&format!("```diff\n{diff}```\n")), "README.md does not show this diff:\n{diff}");
+    assert!(readme.contains(&text(&out.stderr)), "README.md does not show the summary");
+}

@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 
     from ._api import (
         ConfigLike,
+        Edit,
         Finding,
+        Fix,
+        FixResult,
         InputError,
         InputLike,
         KindLike,
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
         StrPath,
         Summary,
         Tool,
+        fix,
         netpol,
         pss,
         rules,
@@ -67,7 +71,10 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfigError",
     "ConfigLike",
+    "Edit",
     "Finding",
+    "Fix",
+    "FixResult",
     "InputError",
     "InputLike",
     "KindLike",
@@ -91,6 +98,7 @@ __all__ = [
     "Summary",
     "Tool",
     "__version__",
+    "fix",
     "netpol",
     "pss",
     "rules",
