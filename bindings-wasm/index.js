@@ -5,6 +5,7 @@ import init, {
   checkFiles,
   checkManifest,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -24,4 +25,4 @@ if (isNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export { checkFiles, checkManifest, fileKind, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };
+export { checkFiles, checkManifest, fileKind, fix, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };

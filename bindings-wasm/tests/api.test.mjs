@@ -581,3 +581,43 @@ test("netpol: errors", () => {
   assert.match(thrown(() => netpolFiles([], { filename: "x" })).message, /each file of `netpolFiles` has its name/);
   assertAlive();
 });
+
+test("fix: safe fixes by default, unsafe on request, the secret written nowhere, idempotent", async () => {
+  const { fix } = await import("../index.js");
+  const pod = [
+    "apiVersion: v1",
+    "kind: Pod",
+    "metadata:",
+    "  name: web  # the front end",
+    "spec:",
+    "  containers:",
+    "    - name: app",
+    "      image: registry.example.com/web:1.0",
+    "      env:",
+    "        - name: DB_PASSWORD",
+    "          value: fixture-hunter2",
+    "      securityContext:",
+    "        privileged: true",
+    "        capabilities:",
+    "          drop: [all]",
+    "",
+  ].join("\n");
+  const now = "2026-11-22T00:00:00Z";
+  const safe = fix(pod, { filename: "pod.yaml", now });
+  assert.ok(safe.text.includes("drop: [ALL]"));
+  assert.ok(safe.text.includes("name: web  # the front end\n"));
+  assert.ok(safe.text.includes("privileged: true"));
+  assert.deepEqual(new Set(safe.applied.map((f) => f.name)), new Set(["capabilities-drop-all-missing", "seccomp-profile-missing"]));
+  assert.ok(safe.applied.every((f) => f.fix.applicability === "safe" && f.fix.edits.length > 0));
+  assert.ok(safe.remaining.findings.some((f) => f.name === "privileged-container" && f.fix?.applicability === "unsafe"));
+  const all = fix(pod, { filename: "pod.yaml", now, unsafe: true, config: { fix: { "secret-name": "{name}-env" } } });
+  assert.ok(all.text.includes("privileged: false"));
+  assert.ok(all.text.includes("name: web-env"));
+  assert.ok(!JSON.stringify(all).includes("hunter2"));
+  const again = fix(all.text, { filename: "pod.yaml", now, unsafe: true, config: { fix: { "secret-name": "{name}-env" } } });
+  assert.equal(again.text, all.text);
+  assert.equal(again.applied.length, 0);
+  const e = thrown(() => fix("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n", { filename: "bad.yaml" }));
+  assert.ok(e instanceof Error && e.name === "ParseError", String(e));
+  assert.ok(rules().every((r) => ["always", "sometimes", "never"].includes(r.fix)));
+});

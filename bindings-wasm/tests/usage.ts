@@ -4,6 +4,7 @@ import {
   checkFiles,
   checkManifest,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -15,6 +16,7 @@ import {
   type CheckOptions,
   type Config,
   type Finding,
+  type FixResult,
   type KubehardenError,
   type NetpolPair,
   type NetpolReport,
@@ -74,6 +76,13 @@ try {
     console.log(where, k.message);
   }
 }
+
+const fixed: FixResult = fix("kind: Pod\n", { filename: "pod.yaml", unsafe: true, config: { fix: { "run-as-user": 10001 } } });
+const fixText: string = fixed.text;
+const safeEdits: number = fixed.applied.filter((f) => f.fix?.applicability === "safe").length;
+console.log(fixText, safeEdits, fixed.remaining.findings.length);
+// @ts-expect-error: fix has no strict option (an unreadable input always throws)
+fix("", { strict: false });
 
 // @ts-expect-error: options are checked (misspelt key)
 checkManifest("", { fileName: "x.yaml" });
