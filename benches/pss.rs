@@ -1,36 +1,18 @@
 #![allow(clippy::panic, reason = "benchmark set-up: a failure aborts the bench")]
 //! Pod Security Standards (`kubeharden::check_pss`): Kubernetes' own Pod Security Admission
-//! fixtures (`shared/conformance/pss/<level>/v1.<minor>/{pass,fail}/*.yaml`) of the newest
-//! version, at their level; and the manifest corpus at `restricted` (every pod-bearing object of
-//! 1,030 real files).
+//! fixtures (vendored in `core/tests/data/pss/fixtures.tar.gz`) of the newest version, at their
+//! level; and the manifest corpus (`../shared/corpus/k8s`) at `restricted` (every pod-bearing
+//! object of 1,030 real files).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kubeharden::pss::{check_pss, PssRequest};
-use kubeharden::SourceFile;
-use kubeharden_benches::{k8s_corpus, load, shared_dir, total_bytes};
-
-/// The fixtures of `level` for the newest version directory (`v1.<greatest minor>`).
-fn fixtures(level: &str) -> Vec<SourceFile> {
-    let dir = shared_dir().join("conformance/pss").join(level);
-    let newest = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.to_owned();
-            let minor: u32 = name.strip_prefix("v1.")?.parse().ok()?;
-            Some((minor, e.path()))
-        })
-        .max_by_key(|(minor, _)| *minor)
-        .map(|(_, p)| p)
-        .unwrap_or_else(|| panic!("no v1.* directory under {}", dir.display()));
-    load(&newest, &|p| p.extension().is_some_and(|e| e == "yaml"))
-}
+use kubeharden_benches::{k8s_corpus, pss_fixtures_latest, total_bytes};
 
 fn pss(c: &mut Criterion) {
     let mut g = c.benchmark_group("pss");
     g.sample_size(20);
     for level in ["baseline", "restricted"] {
-        let files = fixtures(level);
+        let files = pss_fixtures_latest(level).unwrap_or_else(|e| panic!("PSS fixtures: {e}"));
         if files.is_empty() {
             panic!("no PSS fixtures for `{level}`");
         }

@@ -50,12 +50,13 @@ def timed(argv: list[str]) -> tuple[float, float, bytes]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "k8s"))
+    shared = Path(os.environ.get("KUBEHARDEN_SHARED", ROOT.parent / "shared"))
+    ap.add_argument("corpus", nargs="?", default=str(shared / "corpus" / "k8s"))
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     native = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "kubeharden"
     if not native.exists():
-        print(f"error: {native} is missing: run `cargo build --release -p kubeharden`", file=sys.stderr)
+        print(f"error: {native} is missing: run `cargo build --release -p kubeharden-cli`", file=sys.stderr)
         return 2
     if not Path(a.corpus).is_dir():
         print(f"error: corpus `{a.corpus}` is not a directory", file=sys.stderr)

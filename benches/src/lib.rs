@@ -1,26 +1,35 @@
-//! Shared helpers of the benchmarks: loading the corpora of `../shared`, and [`synthetic`], the
-//! generated NetworkPolicy clusters (not part of the core's API; core/tests/netpol.rs includes the
-//! file by path).
+//! Shared helpers of the benchmarks: loading the corpora of `../shared` and the vendored Pod
+//! Security Admission fixtures, and [`synthetic`], the generated NetworkPolicy clusters (not part
+//! of the core's API; core/tests/netpol.rs includes the file by path).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kubeharden::SourceFile;
 
 pub mod synthetic;
 
-/// The shared material folder: `$KUBEHARDEN_SHARED`, else the first `shared/` holding a
-/// `corpus/` beside the repository or one of its ancestors (`../shared` from the repository,
-/// `../../shared` from a worktree under `wt/`).
-#[must_use]
-pub fn shared_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("KUBEHARDEN_SHARED") {
-        return PathBuf::from(dir);
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    repo.ancestors()
-        .map(|a| a.join("shared"))
-        .find(|s| s.join("corpus").is_dir())
-        .unwrap_or_else(|| repo.join("../shared"))
+#[path = "../../core/tests/support/pss_fixtures.rs"]
+mod pss_fixtures;
+#[path = "../../core/tests/support/shared.rs"]
+mod shared;
+
+/// The shared material folder: `$KUBEHARDEN_SHARED`, else `../shared` of the repository.
+pub use shared::dir as shared_dir;
+
+/// Kubernetes' Pod Security Admission fixtures of `level` (`baseline`, `restricted`) at the
+/// newest version of the vendored snapshot (`core/tests/data/pss/fixtures.tar.gz`).
+///
+/// # Errors
+/// When the archive cannot be read.
+pub fn pss_fixtures_latest(level: &str) -> Result<Vec<SourceFile>, String> {
+    let all = pss_fixtures::load()?;
+    let minor = |v: &str| v.strip_prefix("v1.").and_then(|m| m.parse::<u32>().ok());
+    let newest = all.iter().filter(|f| f.level == level).filter_map(|f| minor(&f.version)).max();
+    Ok(all
+        .into_iter()
+        .filter(|f| f.level == level && minor(&f.version) == newest)
+        .map(|f| SourceFile::new(f.path, f.text))
+        .collect())
 }
 
 /// Every file under `dir` whose name passes `keep`, sorted, as source files.

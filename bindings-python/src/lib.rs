@@ -195,6 +195,12 @@ impl RawReport {
         kubeharden::report::text::render(&self.report, &self.sources, color)
     }
 
+    /// The core's tickets (`report::tickets`, as `scan --format tickets` renders them) as JSON.
+    fn tickets(&self) -> PyResult<String> {
+        serde_json::to_string(&kubeharden::report::tickets::tickets(&self.report))
+            .map_err(|e| request_error(format!("the tickets cannot be written as JSON: {e}")))
+    }
+
     /// The highest severity of any finding, by name.
     fn max_severity(&self) -> Option<&'static str> {
         self.report.max_severity().map(Severity::as_str)

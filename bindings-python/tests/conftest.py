@@ -23,7 +23,7 @@ def native_cli() -> Path:
     if env:
         return Path(env)
     subprocess.run(
-        ["cargo", "build", "--quiet", "-p", "kubeharden", "--bin", "kubeharden"], cwd=ROOT, check=True
+        ["cargo", "build", "--quiet", "-p", "kubeharden-cli", "--bin", "kubeharden"], cwd=ROOT, check=True
     )
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     return target / "debug" / "kubeharden"

@@ -1,5 +1,6 @@
 """`python -m kubeharden` behaves like the native `kubeharden`: same stdout, stderr and exit code
-for every subcommand (the module runs the command's own code)."""
+for every subcommand (the module runs the command's own code); the `kubeharden` console script
+that pip installs is the same program."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ def run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess
 
 def py(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "kubeharden", *args], cwd)
+
+
+def console_script() -> Path:
+    """The `kubeharden` command pip put beside this interpreter (`[project.scripts]`)."""
+    script = Path(sys.executable).parent / "kubeharden"
+    assert script.is_file(), f"{script}: the package was installed without its console script"
+    return script
 
 
 CASES = {
@@ -67,6 +75,24 @@ def test_same_exit_code_and_stdout_as_native(name: str, native_cli: Path) -> Non
     assert ours.stderr == theirs.stderr
 
 
+@pytest.mark.parametrize("name", ["findings-text", "broken", "no-paths", "version", "unknown-command", "rules-json"])
+def test_console_script_is_python_m(name: str) -> None:
+    args = CASES[name]
+    ours, theirs = run([str(console_script()), *args]), py(*args)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
+
+
+def test_tickets_are_the_commands(native_cli: Path) -> None:
+    import kubeharden
+
+    report = kubeharden.scan_paths(DATA / "app", config={"select": SELECT}, now=NOW)
+    tickets = report.tickets()
+    native = run([str(native_cli), "scan", str(DATA / "app"), SEL, "--now", NOW, "--format", "tickets"])
+    assert tickets and native.stdout == "\n---\n\n".join(t.markdown for t in tickets)
+    assert [t.severity for t in tickets] == sorted((t.severity for t in tickets), reverse=True)
+    assert all(t.markdown.startswith(f"## {t.title}\n") and t.fingerprint in t.markdown for t in tickets)
+
+
 def test_exit_codes() -> None:
     assert py(*CASES["findings-text"]).returncode == 1
     assert py(*CASES["fail-on-never"]).returncode == 0
@@ -100,12 +126,14 @@ def test_unreadable_config_file(tmp_path: Path, native_cli: Path) -> None:
     ours, theirs = py(*args), run([str(native_cli), *args])
     assert ours.returncode == theirs.returncode == 2
     assert ours.stderr == theirs.stderr
-    # The optional working-directory file is ignored when unreadable, natively too.
+    # The working-directory file, when it exists but cannot be read, is an error too, never the
+    # defaults in silence (natively too).
     (tmp_path / ".kubeharden.yaml").write_bytes(b"select: [caf\xe9]\n")
     args = ["scan", str(DATA / "app"), "--format", "json", "--now", "2026-11-22T00:00:00Z"]
     ours, theirs = py(*args, cwd=tmp_path), run([str(native_cli), *args], cwd=tmp_path)
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
-    assert '"POD001"' in ours.stdout
+    assert ours.returncode == 2 and ours.stdout == ""
+    assert ".kubeharden.yaml" in ours.stderr
 
 
 def test_stdin(native_cli: Path) -> None:
@@ -117,12 +145,14 @@ def test_stdin(native_cli: Path) -> None:
     assert "<stdin>:18:17: POD001" in ours.stdout
 
 
-def test_ctrl_c_stops_the_command_at_once() -> None:
+@pytest.mark.parametrize("launcher", ["python -m", "console script"])
+def test_ctrl_c_stops_the_command_at_once(launcher: str) -> None:
     import signal
     import time
 
+    command = [sys.executable, "-m", "kubeharden"] if launcher == "python -m" else [str(console_script())]
     # `scan -` blocks reading stdin inside the command's Rust code.
-    p = subprocess.Popen([sys.executable, "-m", "kubeharden", "scan", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen([*command, "scan", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # Wait until it blocks in read(0, ...) (Linux: /proc/PID/syscall), i.e. inside the command.
         syscall = Path(f"/proc/{p.pid}/syscall")

@@ -8,6 +8,7 @@ import {
   checkFiles,
   checkManifest,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -582,8 +583,7 @@ test("netpol: errors", () => {
   assertAlive();
 });
 
-test("fix: safe fixes by default, unsafe on request, the secret written nowhere, idempotent", async () => {
-  const { fix } = await import("../index.js");
+test("fix: safe fixes by default, unsafe on request, the secret written nowhere, idempotent", () => {
   const pod = [
     "apiVersion: v1",
     "kind: Pod",
@@ -620,4 +620,32 @@ test("fix: safe fixes by default, unsafe on request, the secret written nowhere,
   const e = thrown(() => fix("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n", { filename: "bad.yaml" }));
   assert.ok(e instanceof Error && e.name === "ParseError", String(e));
   assert.ok(rules().every((r) => ["always", "sometimes", "never"].includes(r.fix)));
+});
+
+// No secret reaches a report: the values planted in core/tests/data/leaks (shared with the
+// command's and the Python package's tests) appear in no result, JSON or SARIF.
+test("planted secrets reach no result", () => {
+  const leaks = (name) => readFileSync(new URL(`../../core/tests/data/leaks/${name}`, import.meta.url), "utf8");
+  const planted = leaks("planted.txt").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+  assert.ok(planted.length >= 15);
+  const clean = (what, text) => {
+    for (const v of planted) assert.ok(!text.includes(v), `${what} shows the planted secret ${v}`);
+    assert.ok(!text.includes("S3CR3T"), `${what} shows part of a planted secret`);
+  };
+  const files = ["manifests.yaml", "minified.json", "Dockerfile"].map((name) => ({ name, content: leaks(name) }));
+  const report = checkFiles(files, { now: "2026-11-22T00:00:00Z" });
+  const names = new Set(report.findings.map((f) => f.name));
+  for (const rule of ["literal-secret-in-env", "duplicate-key", "dockerfile-secret-in-env", "configmap-credentials"]) {
+    assert.ok(names.has(rule), `${rule} did not fire`);
+  }
+  clean("checkFiles", JSON.stringify(report));
+  clean("toSarif", toSarif(report));
+  for (const f of files.slice(0, 2)) {
+    clean(`checkManifest(${f.name})`, JSON.stringify(checkManifest(f.content, { filename: f.name, now: "2026-11-22T00:00:00Z" })));
+    clean(`pss(${f.name})`, JSON.stringify(pss(f.content, { filename: f.name })));
+    clean(`netpol(${f.name})`, JSON.stringify(netpol(f.content, { filename: f.name })));
+    // fix: the findings and their edits (the fixed text is the user's own, with its other values)
+    const fixed = fix(f.content, { filename: f.name, unsafe: true, now: "2026-11-22T00:00:00Z" });
+    clean(`fix(${f.name})`, JSON.stringify([fixed.applied, fixed.remaining]));
+  }
 });

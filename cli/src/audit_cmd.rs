@@ -1,11 +1,12 @@
 //! `kubeharden audit PODS.json [--images DIR] [--now T] [--format text|json|tickets]`: the weekly
-//! audit over `kubectl get pods -A -o json` (the logic is `kubeharden::audit`).
+//! audit over `kubectl get pods -A -o json` (the logic is `kubeharden::audit`; tickets and the
+//! baseline comparison are `kubeharden::report`'s).
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use kubeharden::audit::{self, AuditOptions};
-use kubeharden::SourceFile;
+use kubeharden::{report, InputError, SourceFile};
 
 use crate::inputs;
 use crate::scan::now_rfc3339;
@@ -16,7 +17,7 @@ use crate::{EXIT_ERROR, EXIT_OK};
 pub enum Format {
     /// The four sections, for people.
     Text,
-    /// JSON (audit format version 1).
+    /// JSON (audit format version 2).
     Json,
     /// One Markdown ticket per problem; with `--output DIR`, one file each.
     Tickets,
@@ -36,9 +37,9 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Images older than this many days get a ticket.
+    /// Images older than this many days get a ticket (`image-too-old`).
     #[arg(long, default_value_t = 90)]
-    pub max_image_age_days: i64,
+    pub max_image_age_days: u32,
     /// Write the output to FILE (for `--format tickets`, an existing directory gets one
     /// `<fingerprint>.md` per ticket).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -49,52 +50,66 @@ pub struct AuditArgs {
     pub baseline: Option<PathBuf>,
 }
 
-fn read_images(dir: &Path) -> Result<Vec<SourceFile>, String> {
+/// The image metadata files of `--images DIR` (`*.json`, in name order), and the ones that could
+/// not be read, as input errors.
+fn read_images(dir: &Path) -> Result<(Vec<SourceFile>, Vec<InputError>), String> {
     let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read directory: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> =
         rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     paths.sort();
-    paths.iter().map(|p| inputs::read(p).map_err(|(name, msg)| format!("{name}: {msg}"))).collect()
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in &paths {
+        match inputs::read(p) {
+            Ok(f) => files.push(f),
+            Err((name, message)) => errors.push(InputError::in_file(&name, message)),
+        }
+    }
+    Ok((files, errors))
 }
 
-/// Runs `audit`.
+/// Runs `audit`: exit 0, or 2 on a usage error or when an input could not be read (as `scan`).
 pub fn run(a: &AuditArgs) -> u8 {
     let pods = match inputs::read(&a.pods) {
         Ok(s) => s,
         Err((name, msg)) => {
-            eprintln!("error: {name}: {msg}");
+            errln!("error: {name}: {msg}");
             return EXIT_ERROR;
         }
     };
-    let images = match a.images.as_deref().map(read_images).transpose() {
+    let (images, unreadable) = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let opts = AuditOptions { max_image_age_days: a.max_image_age_days };
-    let report = match audit::audit(&pods.content, &images, Some(&now), &opts) {
+    let mut report = match audit::audit(&pods, &images, Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}: {e}", pods.name);
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
     drop(pods);
+    report.errors.extend(unreadable);
     let comparison = match &a.baseline {
         None => None,
-        Some(p) => {
-            match std::fs::read_to_string(p).map_err(|e| format!("cannot read: {e}")).and_then(|t| audit::read_json(&t))
-            {
+        Some(p) => match inputs::read(p) {
+            Err((name, msg)) => {
+                errln!("error: {name}: {msg}");
+                return EXIT_ERROR;
+            }
+            Ok(file) => match audit::read_json(&file) {
                 Ok(earlier) => Some(audit::compare(&report, &earlier)),
                 Err(e) => {
-                    eprintln!("error: {}: {e}", p.display());
+                    errln!("error: {e}");
                     return EXIT_ERROR;
                 }
-            }
-        }
+            },
+        },
     };
     let tickets = match &comparison {
         Some(c) => c.new.clone(),
@@ -103,16 +118,17 @@ pub fn run(a: &AuditArgs) -> u8 {
     let mut text = match a.format {
         Format::Text => audit::render_text(&report),
         Format::Json => audit::to_json(&report),
-        Format::Tickets if tickets.is_empty() => "No new problems: no tickets.\n".to_owned(),
-        Format::Tickets => tickets.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n"),
+        Format::Tickets if tickets.is_empty() && comparison.is_some() => "No new problems: no tickets.\n".to_owned(),
+        Format::Tickets if tickets.is_empty() => "No problems: no tickets.\n".to_owned(),
+        Format::Tickets => report::tickets::join(&tickets),
     };
     if let Some(c) = &comparison {
-        let summary = audit::render_comparison(c);
+        let summary = report::baseline::render_text(c);
         if a.format == Format::Text {
             text.push('\n');
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     let written = match &a.output {
@@ -127,7 +143,7 @@ pub fn run(a: &AuditArgs) -> u8 {
         Some(f) => std::fs::write(f, &text).map_err(|e| format!("{}: cannot write: {e}", f.display())),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     if report.errors.is_empty() {

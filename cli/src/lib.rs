@@ -24,6 +24,26 @@ macro_rules! out {
     }};
 }
 
+/// `eprintln!` for a line that may hold names from the input (file names, object names,
+/// messages): its control characters are made visible, so a name cannot take over the terminal
+/// or forge a line of a CI log. The line's own end is kept.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let line = format!($($t)*);
+        let _ = writeln!(std::io::stderr().lock(), "{}", kubeharden::report::escape::escape_control(&line));
+    }};
+}
+
+/// `eprint!` of lines that may hold names from the input: each line escaped as [`errln!`] does.
+macro_rules! errlines {
+    ($text:expr) => {{
+        for line in $text.lines() {
+            errln!("{line}");
+        }
+    }};
+}
+
 pub mod audit_cmd;
 pub mod fix_cmd;
 pub mod inputs;

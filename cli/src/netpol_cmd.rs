@@ -56,21 +56,25 @@ pub fn run(a: &NetpolArgs) -> u8 {
             // The inputs first: a workload not found may be in a file that could not be read.
             print_input_errors(inventory.input_errors());
             match e {
-                kubeharden::Error::Request(m) => eprintln!("error: {m}"),
-                other => eprintln!("error: {other}"),
+                kubeharden::Error::Request(m) => errln!("error: {m}"),
+                other => errln!("error: {other}"),
             }
             return EXIT_ERROR;
         }
     };
     print_input_errors(&report.errors);
     for w in &report.warnings {
-        eprintln!(
+        errln!(
             "warning: {}:{}:{}: NetworkPolicy `{}`: {} (this part matches nothing)",
-            w.file, w.line, w.column, w.policy, w.message
+            w.file,
+            w.line,
+            w.column,
+            w.policy,
+            w.message
         );
     }
     for note in &report.notes {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let out = match a.format {
         Format::Json => render::render_json(&report),
@@ -90,8 +94,8 @@ pub fn run(a: &NetpolArgs) -> u8 {
 fn print_input_errors<'e>(errors: impl IntoIterator<Item = &'e kubeharden::InputError>) {
     for e in errors {
         match (e.line, e.column) {
-            (Some(l), Some(c)) => eprintln!("error: {}:{l}:{c}: {}", e.file, e.message),
-            _ => eprintln!("error: {}: {}", e.file, e.message),
+            (Some(l), Some(c)) => errln!("error: {}:{l}:{c}: {}", e.file, e.message),
+            _ => errln!("error: {}: {}", e.file, e.message),
         }
     }
 }

@@ -50,7 +50,7 @@ pub fn run(a: &PssArgs) -> u8 {
             Item::Path(p) => Some(inputs::read(&p).unwrap_or_else(|(name, message)| SourceFile::failed(name, message))),
             Item::Problem(name, message) => Some(SourceFile::failed(name, message)),
             Item::Skipped(name, reason) => {
-                eprintln!("{}", inputs::skipped_notice(&name, &reason));
+                errln!("{}", inputs::skipped_notice(&name, &reason));
                 None
             }
         })
@@ -59,7 +59,7 @@ pub fn run(a: &PssArgs) -> u8 {
     let report = match check_pss(&req) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };

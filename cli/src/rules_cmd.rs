@@ -59,7 +59,7 @@ pub fn rules(a: &RulesArgs) -> u8 {
 /// Runs `explain`.
 pub fn explain(a: &ExplainArgs) -> u8 {
     let Some(r) = registry::find(&a.rule) else {
-        eprintln!("error: unknown rule `{}` (see `kubeharden rules`)", a.rule);
+        errln!("error: unknown rule `{}` (see `kubeharden rules`)", a.rule);
         return EXIT_ERROR;
     };
     let m = r.meta();

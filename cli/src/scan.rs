@@ -105,6 +105,10 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Keep at most this many findings; beyond it the report says how many it did not keep (an
+    /// input error: exit 2), so memory stays bounded whatever the input.
+    #[arg(long, value_name = "N", default_value_t = kubeharden::engine::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
     /// Colour of the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -167,16 +171,56 @@ pub fn image_files(
 }
 
 /// Loads the configuration: `--config`, else `.kubeharden.yaml` in the working directory.
+///
+/// A configuration that exists but cannot be read is an error (exit 2), never the defaults in
+/// silence: not UTF-8 (UTF-16 included), larger than [`kubeharden::config::MAX_CONFIG_BYTES`], a
+/// directory, a dangling symbolic link. A `.kubeharden.yaml` that is not a regular file (a FIFO,
+/// a socket, a device) is an error without being opened, since reading a FIFO would block; a file
+/// named with `--config` is read whatever it is (`--config <(generate-config)` is a pipe).
 pub fn load_config(path: Option<&PathBuf>) -> Result<Config, String> {
-    let (p, required) = match path {
+    use std::io::Read as _;
+    let (p, explicit) = match path {
         Some(p) => (p.clone(), true),
         None => (PathBuf::from(".kubeharden.yaml"), false),
     };
-    match std::fs::read_to_string(&p) {
-        Ok(text) => Config::from_yaml(&text, Some(&p.display().to_string())).map_err(|e| e.to_string()),
-        Err(_) if !required => Ok(Config::default()),
-        Err(e) => Err(format!("{}: cannot read the configuration: {e}", p.display())),
+    let name = p.display().to_string();
+    let shown = kubeharden::report::escape::escape_control(&name).into_owned();
+    let fail = |why: String| format!("{shown}: cannot read the configuration: {why}");
+    if !explicit {
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) if m.is_dir() => return Err(fail("it is a directory".to_owned())),
+            Ok(_) => {
+                return Err(fail(
+                    "it is not a regular file (a FIFO, a socket or a device): not opened; remove it, or name the configuration with --config".to_owned(),
+                ))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(&p).is_ok() {
+                    return Err(fail("it is a symbolic link to nothing".to_owned()));
+                }
+                return Ok(Config::default());
+            }
+            Err(e) => return Err(fail(e.to_string())),
+        }
     }
+    let limit = kubeharden::config::MAX_CONFIG_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(&p)
+        .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() > limit {
+        return Err(fail(format!("larger than {} KiB: refused", limit / 1024)));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(fail("it is UTF-16: save it as UTF-8".to_owned()));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes().get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count()) + 1;
+        fail(format!("not valid UTF-8 (line {line}, byte {at}): save it as UTF-8"))
+    })?;
+    Config::from_yaml(&text, Some(&shown)).map_err(|e| e.to_string())
 }
 
 /// The system clock as RFC 3339 (the library never reads the clock).
@@ -192,7 +236,7 @@ pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec
     let mut items = inputs::expand(paths, follow);
     items.retain(|item| match item {
         Item::Skipped(name, reason) => {
-            eprintln!("{}", inputs::skipped_notice(name, reason));
+            errln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
@@ -235,7 +279,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     let mut config = match load_config(a.config.as_ref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -254,14 +298,14 @@ pub fn run(a: &ScanArgs) -> u8 {
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
     let checker = match Checker::new(&config, Some(&now)) {
-        Ok(c) => c.with_image_files(image_map),
+        Ok(c) => c.with_image_files(image_map).with_max_findings(a.max_findings),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -281,7 +325,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
-            eprintln!("error: {}: cannot write the baseline: {e}", path.display());
+            errln!("error: {}: cannot write the baseline: {e}", path.display());
             return EXIT_ERROR;
         }
     }
@@ -289,14 +333,15 @@ pub fn run(a: &ScanArgs) -> u8 {
     let report = match &a.baseline {
         None => full,
         Some(path) => {
-            let earlier = match std::fs::read_to_string(path) {
-                Ok(text) => baseline::read(&text),
-                Err(e) => Err(format!("cannot read: {e}")),
+            // Read as an input is (size limit, UTF-8 as the bindings decode it), then checked.
+            let earlier = match inputs::read(path) {
+                Ok(file) => baseline::read(&file.content).map_err(|e| (file.name.clone(), e)),
+                Err(e) => Err(e),
             };
             let earlier = match earlier {
                 Ok(f) => f,
-                Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
+                Err((name, e)) => {
+                    errln!("error: {name}: {e}");
                     return EXIT_ERROR;
                 }
             };
@@ -326,15 +371,15 @@ pub fn run(a: &ScanArgs) -> u8 {
         if a.format == Format::Text {
             text.push_str(&summary);
         } else {
-            eprint!("{summary}");
+            errlines!(summary);
         }
     }
     if let Err(e) = emit(a, &report, &text) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_ERROR;
     }
     if let Some(notice) = &empty {
-        eprintln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
+        errln!("{}: {notice}", if a.fail_on_empty { "error" } else { "warning" });
     }
     if !report.errors.is_empty() || (a.fail_on_empty && empty.is_some()) {
         EXIT_ERROR

@@ -97,7 +97,7 @@ fn audit_command() {
     for section in [
         "=== Image age (6 images, oldest first) ===",
         "=== Privileged containers (1) ===",
-        "=== Containers running as root (5) ===",
+        "=== Containers running as root (6) ===",
         "=== Missing resource limits (3) ===",
     ] {
         assert!(text.contains(section), "{section}\n{text}");
@@ -127,5 +127,42 @@ fn audit_command() {
     // stdin, and a usage error
     let out = kubeharden(&["audit", "-", "--now", "yesterday"], &d);
     assert_eq!(out.status.code(), Some(2));
+    // a baseline of another version is refused with its name
+    std::fs::write(d.join("old.json"), "{\"version\": 1}").unwrap();
+    let out = kubeharden(&["audit", pods.to_str().unwrap(), "--baseline", "old.json"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: old.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Issue 16: what the audit cannot read is an input error in every format, and exit code 2 (as
+/// `scan`), never a clean audit.
+#[test]
+fn audit_input_errors_exit_2() {
+    let d = tmp("audit-errors");
+    let pods = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}, \"spec\": {\"containers\": {\"name\": \"c\"}}},\n{\"metadata\": {\"name\": \"b\"}}\n]}\n";
+    std::fs::write(d.join("pods.json"), pods).unwrap();
+    std::fs::create_dir(d.join("images")).unwrap();
+    std::fs::write(d.join("images/x.json"), "{\"not\": \"metadata\"}").unwrap();
+    let out = kubeharden(&["audit", "pods.json", "--images", "images", "--now", "2026-11-22T00:00:00Z"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Audit of 1 pods (0 containers; 3 input errors)"), "{text}");
+    for needle in [
+        "error: pods.json:2:73: document 0: item 0: pod `default/a`: `containers` is {...}, but the Kubernetes API expects a list",
+        "error: pods.json:3:1: document 0: item 1 of a `kind: List` is {...}, not a Kubernetes object with a `kind`",
+        "error: images/x.json: holds no image metadata",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    let out = kubeharden(&["audit", "pods.json", "--format", "json", "--now", "2026-11-22T00:00:00Z"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"].as_array().unwrap().len(), 2);
+    assert_eq!((v["errors"][1]["line"].as_u64(), v["errors"][1]["document"].as_u64()), (Some(3), Some(0)));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -93,7 +93,7 @@ fn cli_scans_dockerfiles_in_directories_and_takes_image_refs() {
     std::fs::write(dir.join("app/Dockerfile"), NONROOT_NAMED_DOCKERFILE).unwrap();
     std::fs::write(dir.join("app/api.yaml"), DEPLOY).unwrap();
     let cfg = dir.join("config.json");
-    std::fs::write(&cfg, r#"{"architecture": "amd64", "os": "linux", "config": {"User": "app"}, "rootfs": {}}"#)
+    std::fs::write(&cfg, r#"{"architecture": "amd64", "os": "linux", "created": "2026-11-01T00:00:00Z", "config": {"User": "app"}, "rootfs": {}}"#)
         .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
         .args(["scan", "--format", "json", "--now", NOW, "--image"])

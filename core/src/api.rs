@@ -427,6 +427,10 @@ pub struct Report {
     pub suppressed: usize,
     /// Counts.
     pub summary: Summary,
+    /// The input's secret values, for renderers that quote source lines (never serialized: the
+    /// messages above are already free of them).
+    #[serde(skip)]
+    pub redactions: crate::report::redact::Redactions,
 }
 
 impl Report {

@@ -24,6 +24,13 @@ use serde::{Deserialize, Serialize};
 use crate::api::Severity;
 use crate::error::ConfigError;
 
+/// Largest configuration text read: 1 MiB (a configuration is a few hundred bytes; a waiver
+/// list of thousands of entries still fits).
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
+/// Deepest nesting of a configuration (`options.vulnerability-waivers[0].id` is 3 levels).
+pub const MAX_CONFIG_DEPTH: usize = 16;
+
 fn yes() -> bool {
     true
 }
@@ -443,10 +450,33 @@ impl Config {
     /// Reads a configuration from YAML text. `file` names it in errors.
     ///
     /// # Errors
-    /// A [`ConfigError`] with line and column for malformed YAML, unknown keys, or wrong types.
+    /// A [`ConfigError`] with line and column for malformed YAML, unknown keys, or wrong types;
+    /// for a text over [`MAX_CONFIG_BYTES`], nesting deeper than [`MAX_CONFIG_DEPTH`] or an alias
+    /// bomb.
     pub fn from_yaml(text: &str, file: Option<&str>) -> Result<Config, ConfigError> {
+        if text.len() > MAX_CONFIG_BYTES {
+            let message = format!(
+                "the configuration is {} bytes, larger than the limit of {} KiB: refused",
+                text.len(),
+                MAX_CONFIG_BYTES / 1024
+            );
+            return Err(ConfigError::new(message).at(file, None, None));
+        }
         if text.trim().is_empty() {
             return Ok(Config::default());
+        }
+        // Nesting and aliases first, with the manifests' reader and tighter limits (linear in the
+        // text): the YAML library behind serde is quadratic in nesting (a 100,000-deep
+        // `enable: [[[...]]]` took 29 s), and a configuration is never more than a few levels
+        // deep.
+        let limits = crate::syntax::Limits {
+            max_depth: MAX_CONFIG_DEPTH,
+            max_alias_nodes: 10_000,
+            max_alias_bytes: MAX_CONFIG_BYTES,
+            max_input_bytes: MAX_CONFIG_BYTES,
+        };
+        if let Some((_, e)) = crate::syntax::parse_yaml(text, &limits).error {
+            return Err(ConfigError::new(e.message).at(file, Some(e.line), Some(e.column)));
         }
         serde_yaml::from_str::<Config>(text).map_err(|e| {
             let (line, col) =
@@ -506,6 +536,27 @@ mod tests {
         let w = &Config::from_yaml(ok, None).unwrap().options.vulnerability_waivers;
         assert_eq!(w.len(), 1);
         assert!(w.iter().all(|w| w.check().is_ok()));
+    }
+
+    #[test]
+    fn size_and_nesting_are_bounded() {
+        let e = Config::from_yaml(&format!("# {}\n", "x".repeat(MAX_CONFIG_BYTES)), Some("k.yaml")).unwrap_err();
+        assert!(e.message().contains("larger than the limit of 1024 KiB"), "{e}");
+        let deep = format!("enable: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let t = std::time::Instant::now();
+        let e = Config::from_yaml(&deep, Some("k.yaml")).unwrap_err();
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        assert!(e.message().contains("nested deeper than"), "{e}");
+        assert_eq!((e.file(), e.line()), (Some("k.yaml"), Some(1)));
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        let e = Config::from_yaml(bomb, None).unwrap_err();
+        assert!(e.message().contains("alias"), "{e}");
+        // a configuration as deep as ours is read
+        let c = Config::from_yaml(
+            "options:\n  vulnerability-waivers:\n    - {id: CVE-1, reason: x, expires: 2026-12-31}\n",
+            None,
+        );
+        assert!(c.is_ok(), "{c:?}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::api::{CheckRequest, Finding, InputError, InputPolicy, Report, Severit
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
 use crate::model::{Inventory, Reads};
+use crate::report::redact::{FileSecrets, Redactions};
 use crate::rules::registry::{self, RULES};
 use crate::rules::{Context, Rule, Sink};
 use crate::source::{ParseOptions, Source};
@@ -28,7 +29,13 @@ pub struct Checker {
     cx: Context,
     parse: ParseOptions,
     inputs: InputPolicy,
+    max_findings: usize,
 }
+
+/// How many findings a report keeps by default ([`Checker::with_max_findings`]): memory stays
+/// bounded (about 70 MB of findings) whatever the input; the report says how many it did not
+/// keep, as an input error. The public corpus gives about 7,200.
+pub const DEFAULT_MAX_FINDINGS: usize = 100_000;
 
 /// The findings of some rules over part of the input, before the report merges them.
 #[derive(Debug, Default)]
@@ -37,6 +44,11 @@ pub struct Findings {
     pub findings: Vec<Finding>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
+    /// The secret values of the file (its name, and the values), which the findings' messages
+    /// are already free of.
+    pub secrets: Option<(String, FileSecrets)>,
+    /// Findings reported beyond the report's maximum, not kept.
+    pub cut: usize,
 }
 
 fn resolve_names(names: &[String], what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
@@ -50,8 +62,8 @@ impl Checker {
     /// A checker for a configuration and an optional "now" (RFC 3339).
     ///
     /// # Errors
-    /// [`Error::Config`] for unknown rule names or bad waivers; [`Error::Request`] for a bad
-    /// `now`.
+    /// [`Error::Config`] for unknown rule names, bad waivers, or a selection that leaves no rule to
+    /// run (`select: []`); [`Error::Request`] for a bad `now`.
     pub fn new(config: &Config, now: Option<&str>) -> Result<Self, Error> {
         // A configuration read from YAML or JSON was checked while it was read; one built in code
         // is checked here.
@@ -63,6 +75,12 @@ impl Checker {
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
         let select = config.select.as_ref().map(|s| resolve_names(s, "`select`")).transpose()?;
+        if select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ConfigError::new(
+                "`select` is empty: no rule would run; name the rules to run, or remove `select` to run the default ones",
+            )
+            .into());
+        }
         let same = |a: &&'static dyn Rule, b: &&'static dyn Rule| a.meta().id == b.meta().id;
         let rules: Vec<&'static dyn Rule> = RULES
             .iter()
@@ -78,6 +96,13 @@ impl Checker {
                 on && !ignore.iter().any(|i| same(i, r))
             })
             .collect();
+        if rules.is_empty() {
+            // A check that runs no rule passes everything: never a silent pass.
+            return Err(ConfigError::new(
+                "no rule would run: `enable`, `disable`, `select` and `ignore` leave none; the check would pass anything",
+            )
+            .into());
+        }
         let mut severity = HashMap::new();
         for (name, sev) in &config.severity {
             let r =
@@ -98,7 +123,16 @@ impl Checker {
             cx: Context { options: config.options.clone(), fix: config.fix.clone(), now },
             parse: ParseOptions::default(),
             inputs: InputPolicy::default(),
+            max_findings: DEFAULT_MAX_FINDINGS,
         })
+    }
+
+    /// The same checker keeping at most `max` findings per report (default
+    /// [`DEFAULT_MAX_FINDINGS`]); the others are counted and reported as an input error.
+    #[must_use]
+    pub fn with_max_findings(mut self, max: usize) -> Self {
+        self.max_findings = max;
+        self
     }
 
     /// Names the image of metadata files that name none (`--image REF=FILE`): reference → file.
@@ -142,7 +176,8 @@ impl Checker {
     /// Trivy report.
     #[must_use]
     pub fn check_file(&self, inventory: &Inventory<'_>, file: usize) -> Findings {
-        let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
+        let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
+            .with_budget(&inventory.findings_kept, self.max_findings);
         for (obj, pod) in inventory.objects_of(file) {
             for r in &self.rules {
                 r.check_object(obj, &self.cx, &mut sink);
@@ -170,19 +205,35 @@ impl Checker {
                 }
             }
         }
-        let (findings, suppressed) = sink.finish();
-        Findings { findings, suppressed }
+        let cut = sink.cut();
+        let (mut findings, suppressed) = sink.finish();
+        // The file's secret values, classified once, whichever rules run: no message carries one.
+        let secrets = inventory.sources.get(file).map(|s| {
+            let secrets = crate::rules::secret::values::classify(inventory, file, &self.cx.options);
+            for f in &mut findings {
+                if let std::borrow::Cow::Owned(m) = secrets.scrub(f.document, &f.message) {
+                    f.message = m;
+                }
+            }
+            (s.name.clone(), secrets)
+        });
+        Findings { findings, suppressed, secrets, cut }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
     /// them and the per-file findings ([`Checker::check_file`] of every file, in any order).
     #[must_use]
     pub fn report(&self, inventory: &Inventory<'_>, per_file: Vec<Findings>) -> Report {
-        let mut sink = Sink::new(&self.severity, self.annotation_suppressions);
+        let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
+            .with_budget(&inventory.findings_kept, self.max_findings);
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
-        let (cross, cross_suppressed) = sink.finish();
+        // Findings not kept (`with_max_findings`): how many, and the first file that had some.
+        let mut cut = sink.cut();
+        let mut cut_file = None;
+        let (mut cross, cross_suppressed) = sink.finish();
+        let mut redactions = Redactions::default();
         let mut summary = Summary {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
@@ -194,13 +245,26 @@ impl Checker {
         let mut suppressed = cross_suppressed;
         for mut f in per_file {
             suppressed += f.suppressed;
+            if f.cut > 0 {
+                cut += f.cut;
+                cut_file = cut_file.or_else(|| f.secrets.as_ref().map(|(name, _)| name.clone()));
+            }
             findings.append(&mut f.findings);
+            if let Some((file, secrets)) = f.secrets.take() {
+                redactions.add(&file, secrets);
+            }
         }
+        scrub(&redactions, &mut cross);
         findings.extend(cross);
         sort_findings(&mut findings);
+        unique_fingerprints(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
         if self.inputs.require_content {
             errors.extend(inventory.content_errors(Reads::Everything));
+        }
+        if cut > 0 {
+            let first = inventory.sources.first().map_or("", |s| s.name.as_str());
+            errors.push(self.cut_error(cut_file.as_deref().unwrap_or(first), cut));
         }
         for s in Severity::ALL {
             summary.by_severity.insert(s, 0);
@@ -211,7 +275,18 @@ impl Checker {
         summary.findings = findings.len();
         summary.errors = errors.len();
         summary.suppressed = suppressed;
-        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary }
+        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, redactions }
+    }
+
+    /// The input error saying that `n` findings were not kept (`file`: the first that had some).
+    fn cut_error(&self, file: &str, n: usize) -> InputError {
+        InputError::in_file(
+            file,
+            format!(
+                "{n} more findings were not kept: the report stops at {} findings, so it is incomplete (narrow the input or the rules, or raise the maximum: --max-findings)",
+                self.max_findings
+            ),
+        )
     }
 
     /// Checks parsed files, on this thread: the inventory, every file's hooks, the report.
@@ -220,6 +295,65 @@ impl Checker {
         let inventory = Inventory::new(sources);
         let per_file = (0..sources.len()).map(|i| self.check_file(&inventory, i)).collect();
         self.report(&inventory, per_file)
+    }
+}
+
+/// Hides the secret values of `redactions` in the findings' messages.
+fn scrub(redactions: &Redactions, findings: &mut [Finding]) {
+    for f in findings {
+        if let std::borrow::Cow::Owned(m) = redactions.scrub(f.file.as_deref(), f.document, &f.message) {
+            f.message = m;
+        }
+    }
+}
+
+/// Makes every finding's fingerprint unique within the report, keeping it stable across re-runs
+/// and line moves. A finding's fingerprint names the rule, the object's identity (kind,
+/// namespace, name), the container and the field, not the file, so that it survives a file
+/// being renamed or an object moving between files. Two findings can share it: the same object
+/// identity in two files (a base and an overlay, `install.yaml` and `ha/install.yaml`), or twice
+/// in one file. Those that several files share, and only those, get the file added (without a
+/// leading `./`); findings that still share one (in one file) get their occurrence (the second,
+/// the third, in the report's order) added, so a baseline never hides a finding it did not
+/// contain. Linear: a few passes with hash maps.
+pub fn unique_fingerprints(findings: &mut [Finding]) {
+    // fingerprint -> (the file of its first finding, whether another file shares it)
+    let mut files: HashMap<String, (Option<&str>, bool)> = HashMap::with_capacity(findings.len());
+    for f in findings.iter() {
+        let e = files.entry(f.fingerprint.clone()).or_insert((f.file.as_deref(), false));
+        e.1 |= e.0 != f.file.as_deref();
+    }
+    if files.len() == findings.len() {
+        return;
+    }
+    let across: std::collections::HashSet<String> =
+        files.into_iter().filter(|(_, (_, shared))| *shared).map(|(fp, _)| fp).collect();
+    for f in findings.iter_mut() {
+        if across.contains(&f.fingerprint) {
+            let file = f.file.as_deref().unwrap_or("");
+            f.fingerprint = crate::rules::fingerprint(&[&f.fingerprint, file.strip_prefix("./").unwrap_or(file)]);
+        }
+    }
+    // The same identity twice in one file, or (astronomically rarely) a hash collision: the
+    // occurrence decides, the first one keeping its fingerprint.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(findings.len());
+    for f in findings.iter() {
+        seen.insert(f.fingerprint.clone(), 0);
+    }
+    for f in findings.iter_mut() {
+        let Some(n) = seen.get_mut(&f.fingerprint) else { continue };
+        *n += 1;
+        if *n == 1 {
+            continue;
+        }
+        let mut k = *n - 1;
+        let mut fp = crate::rules::fingerprint(&[&f.fingerprint, &k.to_string()]);
+        while seen.contains_key(&fp) {
+            k += 1;
+            fp = crate::rules::fingerprint(&[&f.fingerprint, &format!("#{k}")]);
+        }
+        seen.insert(fp.clone(), 1);
+        f.fingerprint = fp;
     }
 }
 

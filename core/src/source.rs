@@ -14,6 +14,11 @@
 //!
 //! Kubernetes objects are not extracted here: that is the inventory's job
 //! ([`crate::model::Inventory`]), done once for every file.
+//!
+//! A large `kind: List` (`kubectl get pods -A -o json` of a whole cluster) can also be read item
+//! by item ([`read_list_items`]): each item becomes a [`Document`] of its own as soon as it is
+//! read, so the tree of the whole list is never built (the audit reads its input this way; the
+//! scan reads whole files).
 
 use std::collections::BTreeMap;
 
@@ -21,8 +26,9 @@ pub use crate::api::SourceKind;
 use crate::api::{InputError, SourceFile};
 use crate::dockerfile::Dockerfile;
 use crate::image::{ImageMeta, ImageRef, TrivyReport};
-use crate::model::Document;
-use crate::syntax::{parse_json, parse_yaml, Limits, SyntaxError};
+use crate::location::Pos;
+use crate::model::{is_list_kind, item_without_kind, Document};
+use crate::syntax::{parse_json, parse_json_list, parse_yaml, parse_yaml_list, Limits, Node, SyntaxError};
 
 /// How files are read: the input limits, and the images named by `--image REF=FILE`.
 #[derive(Clone, Debug, Default)]
@@ -64,6 +70,16 @@ impl Source {
             trivy: None,
             errors: Vec::new(),
         }
+    }
+
+    /// A file of documents parsed already (an item of [`read_list_items`]), with image metadata
+    /// and Trivy reports recognised among them as [`parse`] does.
+    #[must_use]
+    pub fn from_documents(name: &str, documents: Vec<Document>, options: &ParseOptions) -> Self {
+        let mut source = Source::empty(name, SourceKind::Documents);
+        source.documents = documents;
+        recognise_artifacts(&mut source, options);
+        source
     }
 
     /// A file that could not be read at all (an I/O error, invalid UTF-8, a skipped path): an
@@ -132,13 +148,8 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
     }
     let kind = classify(file);
     let mut source = Source::empty(&file.name, kind);
-    if file.content.len() > options.limits.max_input_bytes {
-        let message = format!(
-            "the file is {} bytes, larger than the limit of {} bytes for one input: refused, split it",
-            file.content.len(),
-            options.limits.max_input_bytes
-        );
-        source.errors.push(InputError::in_file(&file.name, message));
+    if let Some(e) = too_large(file, &options.limits) {
+        source.errors.push(e);
         return source;
     }
     match kind {
@@ -162,6 +173,24 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
     source
 }
 
+/// The input error of a file larger than the input limit.
+fn too_large(file: &SourceFile, limits: &Limits) -> Option<InputError> {
+    (file.content.len() > limits.max_input_bytes).then(|| {
+        let message = format!(
+            "the file is {} bytes, larger than the limit of {} bytes for one input: refused, split it",
+            file.content.len(),
+            limits.max_input_bytes
+        );
+        InputError::in_file(&file.name, message)
+    })
+}
+
+/// Whether a file is read as JSON first: by its name, or by its first character.
+fn looks_json(name: &str, text: &str) -> bool {
+    let first = text.trim_start().as_bytes().first().copied();
+    name.ends_with(".json") || matches!(first, Some(b'{' | b'['))
+}
+
 /// Parses a file's YAML or JSON documents, with the errors met (a syntax error ends the file:
 /// the documents before it are kept).
 #[must_use]
@@ -169,9 +198,7 @@ pub fn parse_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Ve
     let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
     let mut docs = Vec::new();
     let mut errors = Vec::new();
-    let first = text.trim_start().as_bytes().first().copied();
-    let looks_json = file.name.ends_with(".json") || matches!(first, Some(b'{' | b'['));
-    if looks_json {
+    if looks_json(&file.name, text) {
         match parse_json(text, limits) {
             Ok(root) => {
                 docs.push(Document { file: file.name.clone(), index: 0, root, source: None });
@@ -207,20 +234,28 @@ fn syntax_error(file: &str, doc: usize, e: &SyntaxError) -> InputError {
 }
 
 /// Image metadata and Trivy reports among the documents, with the references `--image REF=FILE`
-/// gives them.
+/// gives them; a document recognised as one but not readable whole is an input error naming the
+/// field ([`crate::image::Problem`]).
 fn recognise_artifacts(source: &mut Source, options: &ParseOptions) {
     for doc in &source.documents {
-        let (images, trivy) = crate::image::recognise(&source.name, &doc.root);
-        source.images.extend(images.into_iter().map(|mut m| {
+        let found = crate::image::recognise(&source.name, &doc.root);
+        source.images.extend(found.images.into_iter().map(|mut m| {
             m.document = doc.index;
             m
         }));
         if source.trivy.is_none() {
-            source.trivy = trivy.map(|mut t| {
+            source.trivy = found.trivy.map(|mut t| {
                 t.document = doc.index;
                 t
             });
         }
+        source.errors.extend(found.problems.into_iter().map(|p| InputError {
+            file: source.name.clone(),
+            document: Some(doc.index),
+            line: Some(p.pos.line),
+            column: Some(p.pos.column),
+            message: p.message,
+        }));
     }
     let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
     for (reference, f) in &options.image_files {
@@ -236,4 +271,157 @@ fn recognise_artifacts(source: &mut Source, options: &ParseOptions) {
             }
         }
     }
+}
+
+/// One object of a file read by [`read_list_items`].
+#[derive(Debug)]
+pub struct ListItem {
+    /// The index of the item in its list's `items`; `None` for a document that is not a list,
+    /// handed over whole.
+    pub index: Option<usize>,
+    /// The item as a document of its own: the file's name, the index of the list's document in
+    /// the file, the item as root. Positions are the file's, so a finding or an error points at
+    /// the item's line in the file; field paths are relative to the item (`spec.containers[0]`,
+    /// where the whole file's would be `items[3].spec.containers[0]`).
+    pub document: Document,
+}
+
+/// What [`read_list_items`] met besides the items it handed over.
+#[derive(Debug, Default)]
+pub struct ListRead {
+    /// Documents of the file read (lists and others; an empty or `null` document is none).
+    pub documents: usize,
+    /// Objects handed over (list items and whole documents).
+    pub handed: usize,
+    /// What could not be read: syntax errors (which end the file; what came before them has been
+    /// handed over), items without `kind`, a document with `items` that is not a `kind: List`.
+    pub errors: Vec<InputError>,
+}
+
+/// A list document as read: its root without the items, and the items it had.
+struct ListDoc {
+    index: usize,
+    root: Node,
+    source: Option<String>,
+    handed: usize,
+}
+
+/// Reads a file of Kubernetes objects one object at a time: each item of a `kind: List` (or
+/// `*List`) document is handed to `each` as its own [`Document`] as soon as it is read, and
+/// dropped when `each` returns, so the tree of a whole list is never built and memory stays near
+/// the size of the text, however many items it has (`kubectl get pods -A -o json` of a large
+/// cluster). Another document (a single object) is handed over whole.
+///
+/// The text is read as [`parse`] reads it — JSON or YAML by the same test, the same limits
+/// (input size, depth, alias budgets), the same syntax errors with file, document, line and
+/// column — and an item without `kind` is the same input error as in the inventory (file,
+/// document, line, item index), not handed over. Because `kubectl` writes `kind` after `items`,
+/// a document turns out not to be a list only after its items have been handed over: a document
+/// with `items` whose `kind` is not a list kind, or is missing, is an input error then.
+pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn FnMut(ListItem)) -> ListRead {
+    let mut read = ListRead::default();
+    if let Some(e) = too_large(file, &options.limits) {
+        read.errors.push(e);
+        return read;
+    }
+    let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
+    // Items without `kind`, by document: reported once the list's own `kind` is known.
+    let mut kindless: BTreeMap<usize, Vec<(usize, Pos, String)>> = BTreeMap::new();
+    let mut handed: Vec<usize> = Vec::new();
+    let mut seen = 0usize;
+    let mut hand = |doc: usize, index: usize, node: Node, read: &mut ListRead, seen: &mut usize| {
+        *seen += 1;
+        if handed.len() <= doc {
+            handed.resize(doc + 1, 0);
+        }
+        if let Some(n) = handed.get_mut(doc) {
+            *n += 1;
+        }
+        if node.get("kind").is_none() {
+            kindless.entry(doc).or_default().push((index, node.pos, node.short()));
+            return;
+        }
+        read.handed += 1;
+        each(ListItem {
+            index: Some(index),
+            document: Document { file: file.name.clone(), index: doc, root: node, source: None },
+        });
+    };
+    let mut docs: Vec<ListDoc> = Vec::new();
+    let mut json_done = false;
+    if looks_json(&file.name, text) {
+        match parse_json_list(text, &options.limits, &mut |i, node| hand(0, i, node, &mut read, &mut seen)) {
+            Ok(root) => {
+                // `null` is an empty document, as YAML reads it
+                if !root.is_null() {
+                    docs.push(ListDoc { index: 0, root, source: None, handed: 0 });
+                }
+                json_done = true;
+            }
+            // Nothing handed over yet and not named `.json`: a YAML flow mapping, read below.
+            Err(_) if seen == 0 && !file.name.ends_with(".json") => {}
+            Err(e) => {
+                read.errors.push(syntax_error(&file.name, 0, &e));
+                json_done = true;
+            }
+        }
+    }
+    if !json_done {
+        let stream = parse_yaml_list(text, &options.limits, &mut |d, i, node| hand(d, i, node, &mut read, &mut seen));
+        for d in stream.documents {
+            if let Some(root) = d.root {
+                docs.push(ListDoc { index: d.index, root, source: d.source, handed: 0 });
+            }
+        }
+        if let Some((i, e)) = stream.error {
+            read.errors.push(syntax_error(&file.name, i, &e));
+        }
+    }
+    for d in &mut docs {
+        d.handed = handed.get(d.index).copied().unwrap_or(0);
+    }
+    read.documents = docs.len();
+    let at = |doc: usize, pos: Pos, message: String| InputError {
+        file: file.name.clone(),
+        document: Some(doc),
+        line: Some(pos.line),
+        column: Some(pos.column),
+        message,
+    };
+    for d in docs {
+        let kind = d.root.get("kind").and_then(Node::as_str);
+        let list_kind = kind.filter(|k| is_list_kind(k));
+        for (index, pos, short) in kindless.remove(&d.index).unwrap_or_default() {
+            read.errors.push(at(d.index, pos, item_without_kind(list_kind.unwrap_or("List"), index, &short)));
+        }
+        let has_items = d.root.get("items").and_then(Node::as_seq).is_some();
+        let had_items = d.handed > 0;
+        match (list_kind, has_items) {
+            (Some(_), _) => {}
+            (None, true) if had_items || kind.is_none() => {
+                let what = kind.map_or_else(|| "no `kind`".to_owned(), |k| format!("`kind: {k}`"));
+                read.errors.push(at(
+                    d.index,
+                    d.root.pos,
+                    format!(
+                        "the document has `items` but {what}, not a list kind (`List`, `*List`): its items were read as the items of a list"
+                    ),
+                ));
+            }
+            _ => {
+                read.handed += 1;
+                each(ListItem {
+                    index: None,
+                    document: Document { file: file.name.clone(), index: d.index, root: d.root, source: d.source },
+                });
+            }
+        }
+    }
+    // Items of a document that a syntax error cut: its `kind` may never have been read.
+    for (doc, items) in kindless {
+        for (index, pos, short) in items {
+            read.errors.push(at(doc, pos, item_without_kind("List", index, &short)));
+        }
+    }
+    read
 }

@@ -11,7 +11,14 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let y: i64 = it.next()?.parse().ok()?;
     let m: i64 = it.next()?.parse().ok()?;
     let d: i64 = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || it.next().is_some() {
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in_month = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=12).contains(&m) || !(1..=days_in_month).contains(&d) || it.next().is_some() {
         return None;
     }
     let rest = s.get(10..)?;
@@ -88,6 +95,13 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-11-22T00:00:00.123456789Z"), Some(1_795_305_600));
         assert_eq!(parse_rfc3339("2026-11-22"), Some(1_795_305_600));
         assert_eq!(parse_rfc3339("yesterday"), None);
+        // days that do not exist are no time (they were read as the next month's)
+        assert_eq!(parse_rfc3339("2024-02-30T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2023-02-29"), None);
+        assert_eq!(parse_rfc3339("2024-04-31"), None);
+        assert_eq!(parse_rfc3339("2024-02-29"), Some(1_709_164_800));
+        assert_eq!(parse_rfc3339("2000-02-29"), Some(951_782_400));
+        assert_eq!(parse_rfc3339("1900-02-29"), None);
     }
 
     #[test]

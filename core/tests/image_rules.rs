@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kubeharden::config::{Options, VulnerabilityWaiver};
 use kubeharden::rules::registry;
 use kubeharden::{check, CheckRequest, Config, Report, Severity, SourceFile};
+
+#[path = "support/shared.rs"]
+mod shared;
 
 const NOW: &str = "2026-11-22T00:00:00Z";
 
@@ -24,74 +27,40 @@ fn names(r: &Report) -> BTreeSet<String> {
     r.findings.iter().map(|f| f.name.clone()).collect()
 }
 
-/// The project's `shared/` directory: `$KUBEHARDEN_SHARED`, else `shared/` beside the checkout
-/// (`../shared` from the workspace root, or one level further up from a worktree).
-fn shared_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KUBEHARDEN_SHARED") {
-        return PathBuf::from(d);
-    }
-    let core = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let near = core.join("../../shared");
-    if near.exists() {
-        near
-    } else {
-        core.join("../../../shared")
-    }
-}
-
-fn seed(name: &str) -> Option<String> {
-    std::fs::read_to_string(shared_dir().join("seed-examples").join(name)).ok()
-}
-
-/// The seeds as committed (copied here so the test runs where `shared/` is absent) and, when the
-/// shared directory is there, checked to be the same text.
-const SEEDS: &[(&str, &str, &[&str])] = &[
+/// The checklist's example Dockerfiles (`tests/data/seed-examples/`, verbatim copies of
+/// `../shared/seed-examples`) and the rules each one fires.
+const SEEDS: &[(&str, &[&str])] = &[
     (
         "Dockerfile.bad-ubuntu",
-        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3 python3-pip\nCOPY . /app\nRUN pip install -r requirements.txt\n",
-        &["dockerfile-apt-install-recommends", "dockerfile-build-tools-in-final-stage", "dockerfile-package-cache", "dockerfile-runs-as-root"],
+        &[
+            "dockerfile-apt-install-recommends",
+            "dockerfile-build-tools-in-final-stage",
+            "dockerfile-package-cache",
+            "dockerfile-runs-as-root",
+        ],
     ),
-    (
-        "Dockerfile.go-single-stage",
-        "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o app\nCMD [\"./app\"]\n",
-        &["dockerfile-build-tools-in-final-stage", "dockerfile-runs-as-root"],
-    ),
-    (
-        "Dockerfile.go-distroless",
-        "# Build stage\nFROM golang:1.22 AS builder\nWORKDIR /app\nCOPY . .\nRUN go build -o app\n\n# Runtime stage\nFROM gcr.io/distroless/base\nCOPY --from=builder /app/app /\nUSER nonroot:nonroot\nCMD [\"/app\"]\n",
-        &["dockerfile-base-image-unpinned", "dockerfile-user-not-numeric"],
-    ),
-    (
-        "Dockerfile.good-python-slim",
-        "FROM python:3.11-slim AS builder\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM python:3.11-slim\nCOPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\nCOPY . /app\nUSER nobody\n",
-        &["dockerfile-user-not-numeric"],
-    ),
-    (
-        "Dockerfile.nonroot-named",
-        "FROM python:3.11-slim\n# Always run as non-root\nRUN addgroup --system app && adduser --system --ingroup app app\nUSER app\n",
-        &["dockerfile-user-not-numeric"],
-    ),
-    (
-        "Dockerfile.nonroot-uid",
-        "FROM alpine:3.20\nRUN adduser -u 1001 --disabled-password appuser\nUSER appuser\n",
-        &["dockerfile-user-not-numeric"],
-    ),
+    ("Dockerfile.go-single-stage", &["dockerfile-build-tools-in-final-stage", "dockerfile-runs-as-root"]),
+    ("Dockerfile.go-distroless", &["dockerfile-base-image-unpinned", "dockerfile-user-not-numeric"]),
+    ("Dockerfile.good-python-slim", &["dockerfile-user-not-numeric"]),
+    ("Dockerfile.nonroot-named", &["dockerfile-user-not-numeric"]),
+    ("Dockerfile.nonroot-uid", &["dockerfile-user-not-numeric"]),
 ];
+
+fn seed(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed-examples").join(name)).unwrap()
+}
 
 #[test]
 fn seeds_give_what_a_reader_expects() {
-    for (name, text, expected) in SEEDS {
-        if let Some(shared) = seed(name) {
-            assert_eq!(&shared, text, "{name} changed in shared/seed-examples: update the copy here");
-        }
-        let report = run_one(name, text);
+    for (name, expected) in SEEDS {
+        let report = run_one(name, &seed(name));
         assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
         let got = names(&report);
         let want: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
         assert_eq!(got, want, "{name}");
     }
     // bad-ubuntu: the pip cache and the apt lists are two findings, on lines 2 and 4
-    let r = run_one("Dockerfile.bad-ubuntu", SEEDS[0].1);
+    let r = run_one("Dockerfile.bad-ubuntu", &seed("Dockerfile.bad-ubuntu"));
     let cache: Vec<u32> =
         r.findings.iter().filter(|f| f.name == "dockerfile-package-cache").filter_map(|f| f.line).collect();
     assert_eq!(cache, vec![2, 4]);
@@ -102,14 +71,14 @@ fn seeds_give_what_a_reader_expects() {
         tools.message
     );
     // go-distroless: the unpinned base is the runtime stage (line 8), not the pinned builder
-    let r = run_one("Dockerfile.go-distroless", SEEDS[2].1);
+    let r = run_one("Dockerfile.go-distroless", &seed("Dockerfile.go-distroless"));
     let f = r.findings.iter().find(|f| f.name == "dockerfile-base-image-unpinned").unwrap();
     assert_eq!((f.line, f.path.as_deref()), (Some(8), Some("stage[1].FROM")));
     assert_eq!(f.object.as_ref().map(|o| o.kind.as_str()), Some("Dockerfile"));
     let u = r.findings.iter().find(|f| f.name == "dockerfile-user-not-numeric").unwrap();
     assert!(u.message.contains("65532"), "{}", u.message);
     // nonroot-uid: the fix suggests the UID the Dockerfile created
-    let r = run_one("Dockerfile.nonroot-uid", SEEDS[5].1);
+    let r = run_one("Dockerfile.nonroot-uid", &seed("Dockerfile.nonroot-uid"));
     assert!(r.findings[0].message.contains("`USER 1001`"), "{}", r.findings[0].message);
 }
 
@@ -299,36 +268,70 @@ fn cross_check_by_image_file_reference() {
     assert!(hit(&check(&req("10001:app", true)).unwrap()).is_none());
 }
 
-/// The Dockerfiles of `shared/corpus/dockerfiles`: no panic, no parse error.
-#[test]
-#[ignore = "reads ../shared/corpus (run by scripts/test.d/10-rust.sh)"]
-fn corpus_dockerfiles_parse() {
-    let root = shared_dir().join("corpus/dockerfiles");
-    let mut stack = vec![root.clone()];
-    let mut files = Vec::new();
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if kubeharden::dockerfile::is_dockerfile_name(&p.display().to_string()) {
-                files.push(SourceFile::new(p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+mod needs_shared {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use kubeharden::{Config, SourceFile};
+
+    use super::{run, shared};
+
+    /// The Dockerfiles of `../shared/corpus/dockerfiles` (public, mixed licences, not vendored):
+    /// no panic, no parse error.
+    #[test]
+    #[ignore = "reads ../shared (KUBEHARDEN_SHARED): scripts/test runs it when present"]
+    fn corpus_dockerfiles_parse() {
+        let root = shared::require("corpus/dockerfiles");
+        let mut stack = vec![root.clone()];
+        let mut files = Vec::new();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if kubeharden::dockerfile::is_dockerfile_name(&p.display().to_string()) {
+                    files.push(SourceFile::new(p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+                }
             }
         }
+        assert!(files.len() > 100, "{} Dockerfiles under {}", files.len(), root.display());
+        let r = run(files, Config::default());
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &r.findings {
+            *per_rule.entry(f.name.as_str()).or_default() += 1;
+        }
+        eprintln!("{per_rule:#?}");
     }
-    if !root.exists() {
-        eprintln!("{} is absent: nothing to check", root.display());
-        return;
+
+    /// The vendored seed examples (`tests/data/seed-examples/`, `tests/data/netpol/`) are still
+    /// the same text as their originals in `../shared/seed-examples`.
+    #[test]
+    #[ignore = "reads ../shared (KUBEHARDEN_SHARED): scripts/test runs it when present"]
+    fn vendored_seed_examples_are_shared_ones() {
+        let originals = shared::require("seed-examples");
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut copies: Vec<(std::path::PathBuf, String)> = std::fs::read_dir(data.join("seed-examples"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+                (p, name)
+            })
+            .collect();
+        copies.push((data.join("netpol/seed-k8s-network-policies.yaml"), "k8s-network-policies.yaml".to_owned()));
+        assert!(copies.len() >= 9, "{copies:?}");
+        for (copy, name) in &copies {
+            let original = std::fs::read_to_string(originals.join(name)).unwrap();
+            assert!(
+                std::fs::read_to_string(copy).unwrap() == original,
+                "{} is no longer {}/{name}: update the copy",
+                copy.display(),
+                originals.display()
+            );
+        }
     }
-    assert!(files.len() > 100, "{} Dockerfiles", files.len());
-    let r = run(files, Config::default());
-    assert!(r.errors.is_empty(), "{:?}", r.errors);
-    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &r.findings {
-        *per_rule.entry(f.name.as_str()).or_default() += 1;
-    }
-    eprintln!("{per_rule:#?}");
 }
 
 mod props {

@@ -1,6 +1,6 @@
 //! The namespace rules (`NSP001` namespace-pss-enforce-missing, `NSP002` pss-admission-rejected)
 //! beyond what core/tests/rules.rs asserts of their fixtures: the exact messages, lines and
-//! severities, and the example app of `shared/seed-examples`.
+//! severities, and the example app of the checklist's seed examples (`tests/data/seed-examples/`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test helpers")]
 
@@ -72,11 +72,7 @@ fn admission_rejected_messages_and_severities() {
 
 #[test]
 fn example_app_namespaces() {
-    let dir = ["../../shared/seed-examples", "../../../shared/seed-examples"]
-        .iter()
-        .map(|d| Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
-        .find(|p| p.is_dir())
-        .expect("shared/seed-examples beside the repository");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed-examples");
     let files: Vec<SourceFile> = ["k8s-namespaces.yaml", "k8s-security-context.yaml"]
         .iter()
         .map(|n| SourceFile::new(*n, std::fs::read_to_string(dir.join(n)).unwrap()))

@@ -1,10 +1,14 @@
 //! `kind: List` (nested, of pod-bearing objects with arbitrary security contexts), rendered as
 //! JSON and as block YAML: both must read without a syntax error and give the same findings and
-//! errors, line and column aside.
+//! errors, line and column aside. Read item by item (`source::read_list_items`), each gives the
+//! items of the whole reading; the audit gives the same pods, entries and errors for both.
 #![no_main]
 
+use kubeharden::audit::{self, AuditOptions, AuditReport};
+use kubeharden::model::is_list_kind;
+use kubeharden::syntax::Node;
 use kubeharden::SourceFile;
-use kubeharden_fuzz::{checker, finding_key, gen_object, scan_checked};
+use kubeharden_fuzz::{checker, finding_key, gen_object, scan_checked, NOW};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -16,12 +20,29 @@ fn run(data: &[u8]) -> Result<()> {
     let a = scan_checked("list.json", &json);
     let b = scan_checked("list.yaml", &yaml);
     for (name, text) in [("list.json", &json), ("list.yaml", &yaml)] {
-        let (_, errors) = kubeharden::source::parse_documents(
-            &SourceFile::new(name, text.as_str()),
-            &checker().parse_options().limits,
-        );
+        let file = SourceFile::new(name, text.as_str());
+        let (docs, errors) = kubeharden::source::parse_documents(&file, &checker().parse_options().limits);
         assert!(errors.is_empty(), "{name} did not parse: {errors:?}\n{text}");
+        let mut handed = Vec::new();
+        let _ = kubeharden::source::read_list_items(&file, checker().parse_options(), &mut |i| {
+            handed.push(i.document.root);
+        });
+        let mut whole: Vec<Node> = Vec::new();
+        for d in docs.into_iter().filter(|d| !d.root.is_null()) {
+            if d.root.get("kind").and_then(Node::as_str).is_some_and(is_list_kind) {
+                let items = d.root.get("items").and_then(Node::as_seq).unwrap_or_default();
+                whole.extend(items.iter().filter(|n| n.get("kind").is_some()).cloned());
+            } else {
+                whole.push(d.root);
+            }
+        }
+        assert_eq!(handed, whole, "{name}: item by item is not the whole reading\n{text}");
     }
+    let audit_of = |name: &str, text: &str| {
+        audit::audit(&SourceFile::new(name, text), &[], Some(NOW), &AuditOptions::default()).expect("a valid now")
+    };
+    let (aj, ay) = (audit_of("list.json", &json), audit_of("list.yaml", &yaml));
+    assert_eq!(audit_key(&aj), audit_key(&ay), "the audit differs between JSON and YAML\n{json}\n{yaml}");
     let mut fa: Vec<_> = a.findings.iter().map(finding_key).collect();
     let mut fb: Vec<_> = b.findings.iter().map(finding_key).collect();
     fa.sort();
@@ -31,6 +52,24 @@ fn run(data: &[u8]) -> Result<()> {
     let eb: Vec<_> = b.errors.iter().map(|e| (e.document, e.message.clone())).collect();
     assert_eq!(ea, eb, "errors differ between JSON and YAML\n{json}\n{yaml}");
     Ok(())
+}
+
+/// What an audit says, positions aside: counts, entries (pod, container, rules), error messages.
+fn audit_key(r: &AuditReport) -> (usize, usize, usize, Vec<String>, Vec<String>) {
+    let rules = |f: &[audit::AuditFinding]| f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>().join(",");
+    let mut entries: Vec<String> = r
+        .privileged
+        .iter()
+        .chain(&r.running_as_root)
+        .map(|e| format!("{}/{} {}", e.at.pod_path(), e.at.container, rules(&e.findings)))
+        .chain(
+            r.missing_limits.iter().map(|e| format!("{}/{} {}", e.at.pod_path(), e.at.container, rules(&e.findings))),
+        )
+        .collect();
+    entries.sort();
+    let mut errors: Vec<String> = r.errors.iter().map(|e| e.message.clone()).collect();
+    errors.sort();
+    (r.pods, r.containers, r.skipped, entries, errors)
 }
 
 fuzz_target!(|data: &[u8]| {

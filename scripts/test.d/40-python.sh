@@ -3,6 +3,7 @@
 # into the venv target/py-venv, then pytest, stubtest on the compiled module and mypy --strict
 # over the package and the tests. The CLI-parity tests run the native debug command, built here
 # (cached when 10-rust ran first).
+# needs: python
 set -euo pipefail
 cd "$ROOT"
 T0=$SECONDS

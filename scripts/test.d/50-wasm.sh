@@ -4,6 +4,7 @@
 # logic, run the node API tests, type-check index.d.ts with tsc (a user's calls, tests/usage.ts,
 # and the package's own results, tests/types.test.mjs), and run the page's end-to-end test in
 # headless Chromium (screenshots in test-output/; prints the .wasm size and 1 MB timing).
+# needs: wasm chromium
 set -euo pipefail
 cd "${ROOT:-$(dirname "$0")/../..}"
 # shellcheck disable=SC1091

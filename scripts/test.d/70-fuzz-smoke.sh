@@ -2,12 +2,13 @@
 # Fuzz smoke: every cargo-fuzz target of fuzz/ for a few seconds from the curated seeds
 # (60 s of fuzzing in total), so a target that no longer builds or crashes at once fails CI.
 # Long runs are manual: see fuzz/README.md. The first build compiles libFuzzer and the crate
-# graph (measured below); later runs reuse fuzz/target.
+# graph (measured below); later runs reuse fuzz/target. Needs rustup's nightly toolchain (skipped,
+# and listed as such, without it) and cargo-fuzz (`cargo install`ed into ~/.cargo/bin when missing).
 set -euo pipefail
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-  echo "fuzz smoke skipped: no nightly toolchain (rustup toolchain install nightly)"
+if ! rustup toolchain list 2>/dev/null | grep '^nightly' >/dev/null; then
+  echo "SKIPPED 70-fuzz-smoke: no nightly toolchain (rustup toolchain install nightly)" | tee -a test-output/skipped.txt
   exit 0
 fi
 if ! command -v cargo-fuzz >/dev/null; then

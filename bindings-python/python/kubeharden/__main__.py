@@ -1,4 +1,5 @@
-"""``python -m kubeharden ...``: the ``kubeharden`` command itself, compiled into the module.
+"""``python -m kubeharden ...`` and the ``kubeharden`` console script: the ``kubeharden`` command
+itself, compiled into the module.
 
 Every subcommand (``scan``, ``fix``, ``rules``, ``explain``, ``pss``, ``netpol``, ``audit``), every option,
 the output and the exit codes are the native command's: 0 nothing at or above the threshold,
@@ -25,10 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     return _kubeharden.main(["kubeharden", *args])
 
 
-if __name__ == "__main__":
+def console_main() -> int:
+    """The ``kubeharden`` command installed by pip (the console script of ``[project.scripts]``)
+    and ``python -m kubeharden``: :func:`main` on this process's arguments, which Ctrl-C stops at
+    once, as it stops the native command (Python's own handler would only run once the command
+    returned)."""
     import signal
 
-    # Like the native command, stop at once on Ctrl-C: Python's own handler would only run once
-    # the command returned.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    sys.exit(main())
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(console_main())

@@ -150,6 +150,18 @@ def _summary(files: int, documents: int, objects: int, findings: int, errors: in
 
 
 @dataclasses.dataclass(frozen=True)
+class Ticket:
+    """One ticket per distinct problem (rule × object × container), as ``kubeharden scan --format
+    tickets`` writes them; ``fingerprint`` stays the same from one run to the next."""
+
+    fingerprint: str
+    title: str
+    severity: Severity
+    markdown: str
+    """The ticket body: the title as a heading, where, why and how to fix."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Rule:
     """A rule of the checklist."""
 
@@ -248,6 +260,15 @@ class Report:
         """The highest severity of any finding, ``None`` without findings."""
         name = self._raw.max_severity()
         return None if name is None else _SEVERITY_BY_NAME[name]
+
+    def tickets(self) -> tuple[Ticket, ...]:
+        """The core's tickets, most severe first: one per rule × object × container, whatever
+        the number of its findings (``kubeharden scan --format tickets`` joins their
+        ``markdown``)."""
+        return tuple(
+            Ticket(t["fingerprint"], t["title"], _SEVERITY_BY_NAME[t["severity"]], t["markdown"])
+            for t in json.loads(self._raw.tickets())
+        )
 
     def to_json(self) -> str:
         """The report as the core writes it (``kubeharden scan --format json``, contract v1)."""

@@ -87,6 +87,8 @@ class RawReport:
         """The core's SARIF 2.1.0 rendering."""
     def to_text(self, color: bool = False) -> str:
         """The core's text rendering, with source excerpts."""
+    def tickets(self) -> str:
+        """The core's tickets as JSON: ``[{fingerprint, title, severity, markdown}]``."""
     def max_severity(self) -> Optional[str]:
         """The name of the highest severity of any finding."""
     def header(self) -> tuple[int, str, str, int]:

@@ -1,54 +1,93 @@
 //! The weekly audit over what actually runs: `kubectl get pods -A -o json` (a `kind: List`) and,
-//! optionally, image metadata (`skopeo inspect` JSON). Four sections, as the checklist's audit
-//! script has them — done right:
+//! optionally, image metadata (`skopeo inspect` JSON). A view on the same layers as `scan`:
+//!
+//! - the pods are read through the front door, item by item ([`crate::source::read_list_items`]:
+//!   each item is parsed, audited and dropped, so a 130 MB list never becomes one tree), and each
+//!   item goes through the inventory ([`Inventory`]) as a file of its own would;
+//! - every judgement is a rule's: a [`Checker`] with the audit's rules selected ([`AUDIT_RULES`])
+//!   runs on each pod, and its findings are sorted into the sections, so `scan` and `audit` cannot
+//!   disagree about a pod;
+//! - image metadata is read by the front door and the image module ([`crate::image::ImageMeta`]),
+//!   ages are computed as `image-too-old` computes them;
+//! - tickets are [`crate::report::tickets`]' and the comparison with an earlier audit is
+//!   [`crate::report::baseline`]'s; errors are [`InputError`]s (file, document, line, column).
+//!
+//! The sections, as the checklist's audit script has them — done right:
 //!
 //! - **image age**: every image in use with its created date and age in days, oldest first
-//!   (unknown when no metadata matches; matched by digest — from the reference or from the pod's
-//!   `status.containerStatuses[].imageID` — else by repository);
-//! - **privileged containers**;
+//!   (unknown when no metadata matches). Metadata is matched by digest — of the reference or of the
+//!   pod's `status.containerStatuses[].imageID` — else by reference (repository and tag, as the
+//!   image rules match), else by repository when exactly one metadata names that repository
+//!   (`skopeo inspect` does not say which tag it inspected);
+//! - **privileged containers**: `privileged-container` fires;
 //! - **containers running as root**, from the *effective* settings (the container's
-//!   `securityContext` over the pod's): `runAsUser: 0`, `runAsNonRoot: false`, or neither
-//!   `runAsNonRoot: true` nor a non-zero `runAsUser`. The seed's jq, which looks at the pod-level
+//!   `securityContext` over the pod's): `run-as-root-user` fires (`runAsUser: 0`, or one that is
+//!   not an integer), or `run-as-non-root` fires and no `runAsUser` is set (the image's user
+//!   then, root unless the image names another). A container with a non-zero `runAsUser` is not
+//!   listed even without `runAsNonRoot: true`. The seed's jq, which looks at the pod-level
 //!   `runAsNonRoot` alone, misses a container that sets `runAsNonRoot: false` or `runAsUser: 0`
 //!   under a pod that says `true`, and flags pods whose containers all set it;
-//! - **missing resource limits**: `limits.cpu` / `limits.memory` per container (init containers
+//! - **missing resource limits**: `cpu-limit-missing`, `memory-limit-missing` (init containers
 //!   included, ephemeral ones exempt — Kubernetes does not allow them resources).
 //!
 //! Every entry names `namespace/pod`, the container, and the workload that owns the pod
-//! (`Deployment/web` for a pod of ReplicaSet `web-7d4b9c8f5`), which keeps ticket fingerprints
-//! stable across rollouts. Pure: text in, report out; "now" is an argument. Items are parsed one at
-//! a time ([`items::list_items`]), so a 100 MB list never becomes one 500 MB tree.
+//! (`Deployment/web` for a pod of ReplicaSet `web-7d4b9c8f5`); tickets are per workload, so their
+//! fingerprints survive rollouts. What the audit cannot read is an input error, never a silent
+//! pass: a syntax error, a List item without `kind`, an item that is not a Kubernetes object, a
+//! pod whose fields have the wrong type (`containers` that is not a list: `invalid-field-type`),
+//! a pod without `spec`, an image metadata file that is not one. `kubeharden.io/ignore.*`
+//! annotations suppress findings as in `scan`. Pure: text in, report out; "now" is an argument.
 
-pub mod image;
-pub mod items;
+mod render;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Severity, SourceFile};
-use crate::model::{ContainerKind, Document, K8sObject, Level, PodSpec};
-use crate::report::tickets::{docs_section, Ticket};
-use crate::rules::{fingerprint, registry};
-use crate::syntax::{parse_json, parse_yaml, Limits, Node};
-use crate::time::parse_rfc3339;
+use crate::api::{Finding, InputError, Severity, SourceFile};
+use crate::config::Config;
+use crate::engine::Checker;
+use crate::error::Error;
+use crate::image::{image_id_digest, ImageMeta, ImageRef};
+use crate::model::{Container, Inventory, K8sObject, Lenient, ObjectRef, PodSpec};
+use crate::rules::image::{age_days, created_secs, is_too_old, ImageTooOld};
+use crate::rules::workload::{
+    CpuLimitMissing, InvalidFieldType, MemoryLimitMissing, PrivilegedContainer, RunAsNonRoot, RunAsRootUser,
+};
+use crate::rules::RuleMeta;
+use crate::source::{self, ListItem, ParseOptions, Source};
+use crate::syntax::Node;
 
-pub use image::{ImageMeta, ImageRef};
+pub use render::{compare, read_json, render_text, render_tickets, tickets, to_json};
 
-/// Version of the audit's JSON.
-pub const AUDIT_VERSION: u32 = 1;
+/// Version of the audit's JSON. 2: errors are input errors (`file`, `document`, `line`,
+/// `column`, `message`); each section entry carries the rule findings behind it (`findings`,
+/// which replace the root section's `reason`); `file` and `suppressed` are new; tickets are the
+/// scan's, so their fingerprints differ from version 1's.
+pub const AUDIT_VERSION: u32 = 2;
+
+/// The rules the audit runs on each pod and image, and sorts into its sections
+/// (`invalid-field-type` findings become input errors).
+pub const AUDIT_RULES: &[&RuleMeta] = &[
+    PrivilegedContainer::META,
+    RunAsNonRoot::META,
+    RunAsRootUser::META,
+    CpuLimitMissing::META,
+    MemoryLimitMissing::META,
+    InvalidFieldType::META,
+    ImageTooOld::META,
+];
 
 /// Options of the audit.
 #[derive(Clone, Copy, Debug)]
 pub struct AuditOptions {
-    /// Images older than this many days get a ticket (the checklist's `image-too-old` default: 90).
-    pub max_image_age_days: i64,
+    /// Images older than this many days get a ticket (`image-too-old`'s `image-max-age-days`).
+    pub max_image_age_days: u32,
 }
 
 impl Default for AuditOptions {
     fn default() -> Self {
-        AuditOptions { max_image_age_days: 90 }
+        AuditOptions { max_image_age_days: crate::rules::image::DEFAULT_MAX_AGE_DAYS }
     }
 }
 
@@ -81,7 +120,7 @@ impl ContainerRef {
 pub struct ImageAge {
     /// The reference as the pod spec writes it.
     pub image: String,
-    /// When it was built (`Created` of the metadata), if known.
+    /// When it was built (the metadata's creation time), if known and usable.
     pub created: Option<String>,
     /// Whole days between `created` and now, if both are known.
     pub age_days: Option<i64>,
@@ -89,20 +128,98 @@ pub struct ImageAge {
     pub digest: Option<String>,
     /// The metadata file that matched.
     pub metadata: Option<String>,
-    /// `digest` or `repository`: how the metadata was matched.
+    /// `digest`, `tag` or `repository`: how the metadata was matched.
     pub matched_by: Option<String>,
     /// Every container that runs it.
     pub containers: Vec<ContainerRef>,
+    /// The `image-too-old` finding of the metadata, when the image is older than the maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Box<Finding>>,
 }
 
-/// A container that runs, or may run, as root.
+/// A rule finding behind an entry of the audit: what `scan` reports for the pod, without what the
+/// entry and the report say already (the file, the pod, the container; see
+/// [`AuditFinding::to_finding`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RootContainer {
+pub struct AuditFinding {
+    /// Rule id (`POD003`).
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// The rule's message.
+    pub message: String,
+    /// 0-based index of the list's document in the file.
+    pub document: Option<usize>,
+    /// 1-based line in the file.
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+    /// Field path, relative to the pod (`spec.containers[0].securityContext.runAsNonRoot`).
+    pub path: Option<String>,
+    /// The finding's fingerprint (`scan`'s for the same pod).
+    pub fingerprint: String,
+}
+
+impl AuditFinding {
+    fn of(f: &Finding) -> Self {
+        AuditFinding {
+            rule: f.rule.clone(),
+            severity: f.severity,
+            message: f.message.clone(),
+            document: f.document,
+            line: f.line,
+            column: f.column,
+            path: f.path.clone(),
+            fingerprint: f.fingerprint.clone(),
+        }
+    }
+
+    /// The finding as `scan` reports it for the pod of `at` in `file` (its path relative to the
+    /// pod, where the whole List's would start with `items[N].`).
+    #[must_use]
+    pub fn to_finding(&self, file: &str, at: &ContainerRef) -> Finding {
+        let name =
+            crate::rules::registry::find(&self.rule).map_or_else(|| self.rule.clone(), |r| r.meta().name.to_owned());
+        Finding {
+            rule: self.rule.clone(),
+            name,
+            severity: self.severity,
+            message: self.message.clone(),
+            file: Some(file.to_owned()),
+            document: self.document,
+            line: self.line,
+            column: self.column,
+            object: Some(ObjectRef {
+                api_version: Some("v1".to_owned()),
+                kind: "Pod".to_owned(),
+                namespace: Some(at.namespace.clone()),
+                name: Some(at.pod.clone()),
+            }),
+            container: Some(at.container.clone()),
+            path: self.path.clone(),
+            fingerprint: self.fingerprint.clone(),
+            template: None,
+            fix: None,
+        }
+    }
+}
+
+/// A container that rules flag (privileged, running as root), with their findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flagged {
     /// The container.
     #[serde(flatten)]
     pub at: ContainerRef,
-    /// Why, one sentence.
-    pub reason: String,
+    /// The rule findings.
+    pub findings: Vec<AuditFinding>,
+}
+
+impl Flagged {
+    /// The findings' messages, joined by `; `.
+    #[must_use]
+    pub fn reason(&self) -> String {
+        self.findings.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+    }
 }
 
 /// A container without some resource limits.
@@ -113,17 +230,8 @@ pub struct MissingLimits {
     pub at: ContainerRef,
     /// `cpu`, `memory`.
     pub missing: Vec<String>,
-}
-
-/// Something the audit could not read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditError {
-    /// The input (`pods` or an image metadata file).
-    pub source: String,
-    /// 1-based line, when known.
-    pub line: Option<u32>,
-    /// What is wrong.
-    pub message: String,
+    /// The rule findings (`cpu-limit-missing`, `memory-limit-missing`).
+    pub findings: Vec<AuditFinding>,
 }
 
 /// The audit.
@@ -133,24 +241,28 @@ pub struct AuditReport {
     pub version: u32,
     /// "Now", as given.
     pub now: Option<String>,
+    /// The pods input, as named.
+    pub file: String,
     /// Pods read.
     pub pods: usize,
     /// Containers read (every kind).
     pub containers: usize,
-    /// Items of the list that are not pods.
+    /// Objects of the list that are not pods.
     pub skipped: usize,
+    /// Findings removed by `kubeharden.io/ignore.*` annotations, as `scan` removes them.
+    pub suppressed: usize,
     /// Images in use, oldest first, unknown ages last.
     pub image_age: Vec<ImageAge>,
     /// Privileged containers.
-    pub privileged: Vec<ContainerRef>,
+    pub privileged: Vec<Flagged>,
     /// Containers running as root (effective settings).
-    pub running_as_root: Vec<RootContainer>,
+    pub running_as_root: Vec<Flagged>,
     /// Containers without CPU or memory limits.
     pub missing_limits: Vec<MissingLimits>,
-    /// Inputs that could not be read.
-    pub errors: Vec<AuditError>,
-    /// The age above which an image gets a ticket.
-    pub max_image_age_days: i64,
+    /// What could not be read.
+    pub errors: Vec<InputError>,
+    /// The age above which an image is too old.
+    pub max_image_age_days: u32,
 }
 
 #[derive(Default)]
@@ -164,10 +276,12 @@ struct Acc {
     pods: usize,
     containers: usize,
     skipped: usize,
+    suppressed: usize,
     images: BTreeMap<String, ImageUse>,
-    privileged: Vec<ContainerRef>,
-    root: Vec<RootContainer>,
+    privileged: Vec<Flagged>,
+    root: Vec<Flagged>,
     limits: Vec<MissingLimits>,
+    errors: Vec<InputError>,
 }
 
 /// The owner of a pod, as `Kind/name`; a ReplicaSet created by a Deployment (its name is the
@@ -196,7 +310,7 @@ fn status_digests(pod: &Node) -> HashMap<&str, &str> {
     for list in ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"] {
         for s in status.get(list).and_then(Node::as_seq).unwrap_or_default() {
             let name = s.get("name").and_then(Node::as_str);
-            let digest = s.get("imageID").and_then(Node::as_str).and_then(image::status_digest);
+            let digest = s.get("imageID").and_then(Node::as_str).and_then(image_id_digest);
             if let (Some(n), Some(d)) = (name, digest) {
                 m.insert(n, d);
             }
@@ -205,35 +319,67 @@ fn status_digests(pod: &Node) -> HashMap<&str, &str> {
     m
 }
 
-fn root_reason(c: &crate::model::Container<'_>) -> Option<String> {
-    let level = |l: Level| match l {
-        Level::Container => "the container",
-        Level::Pod => "the pod",
-        Level::Unset => "nothing",
-    };
-    match c.run_as_user.value.valid() {
-        Some(0) => return Some(format!("`runAsUser: 0` set on {}", level(c.run_as_user.level))),
-        Some(_) => return None,
-        None => {}
+/// `item 3: ` for an error inside item 3 of the list.
+fn in_item(mut e: InputError, index: Option<usize>) -> InputError {
+    if let Some(i) = index {
+        e.message = format!("item {i}: {}", e.message);
     }
-    match (c.run_as_non_root.value.valid(), c.run_as_non_root.level) {
-        (Some(true), _) => None,
-        (Some(false), Level::Container) => Some("`runAsNonRoot: false` on the container (overrides the pod)".to_owned()),
-        (Some(false), _) => Some("`runAsNonRoot: false` on the pod".to_owned()),
-        (None, _) => Some(
-            "neither `runAsNonRoot: true` nor a non-zero `runAsUser`: runs as the image's user, root unless the image sets one"
-                .to_owned(),
-        ),
-    }
+    e
 }
 
-fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>) {
+/// An input error at a finding's place (the finding of a rule whose findings are input errors
+/// for the audit).
+fn error_at(f: &Finding, index: Option<usize>, pod: &str) -> InputError {
+    let e = InputError {
+        file: f.file.clone().unwrap_or_default(),
+        document: f.document,
+        line: f.line,
+        column: f.column,
+        message: format!("pod `{pod}`: {}", f.message),
+    };
+    in_item(e, index)
+}
+
+/// The container a finding is about: the one whose path the finding's path is in, else the one
+/// of its name (a setting inherited from the pod's `securityContext` is found at the pod).
+fn container_of(f: &Finding, pod: &PodSpec<'_>, paths: &[String]) -> Option<usize> {
+    let path = f.path.as_deref().unwrap_or("");
+    let by_path = paths
+        .iter()
+        .position(|p| path.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')));
+    by_path.or_else(|| {
+        let name = f.container.as_deref()?;
+        pod.containers.iter().position(|c| c.name == name)
+    })
+}
+
+/// Whether the container sets no `runAsUser` (nor does its pod): it runs as the image's user.
+fn image_user(c: &Container<'_>) -> bool {
+    matches!(c.run_as_user.value, Lenient::Absent)
+}
+
+/// Sorts one pod's findings into the sections.
+fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>, findings: Vec<&Finding>, index: Option<usize>) {
     acc.pods += 1;
     let namespace = obj.namespace().unwrap_or("default").to_owned();
     let name = obj.name().unwrap_or("<unnamed>").to_owned();
     let owner = workload(obj, &name);
     let digests = status_digests(obj.node);
-    for c in &pod.containers {
+    let paths: Vec<String> = pod.containers.iter().map(|c| c.path.render()).collect();
+    let mut per: Vec<Vec<&Finding>> = vec![Vec::new(); pod.containers.len()];
+    for f in findings {
+        if f.rule == InvalidFieldType::META.id.0 {
+            acc.errors.push(error_at(f, index, &format!("{namespace}/{name}")));
+            continue;
+        }
+        match container_of(f, pod, &paths).and_then(|i| per.get_mut(i)) {
+            Some(list) => list.push(f),
+            // Every finding of the audit's rules is about a container: one that is not is an
+            // input the audit does not understand.
+            None => acc.errors.push(error_at(f, index, &format!("{namespace}/{name}"))),
+        }
+    }
+    for (c, found) in pod.containers.iter().zip(per) {
         acc.containers += 1;
         let at = ContainerRef {
             namespace: namespace.clone(),
@@ -249,73 +395,196 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>) {
             }
             u.containers.push(at.clone());
         }
-        if c.privileged.valid() == Some(true) {
-            acc.privileged.push(at.clone());
+        let of = |rules: &[&RuleMeta]| -> Vec<AuditFinding> {
+            found.iter().filter(|f| rules.iter().any(|r| r.id.0 == f.rule)).map(|f| AuditFinding::of(f)).collect()
+        };
+        let privileged = of(&[PrivilegedContainer::META]);
+        if !privileged.is_empty() {
+            acc.privileged.push(Flagged { at: at.clone(), findings: privileged });
         }
-        if !pod.is_windows() {
-            if let Some(reason) = root_reason(c) {
-                acc.root.push(RootContainer { at: at.clone(), reason });
-            }
+        // Root: UID 0, or no `runAsNonRoot: true` and no `runAsUser` (the image's user).
+        let mut root = of(&[RunAsRootUser::META]);
+        if image_user(c) {
+            root.extend(of(&[RunAsNonRoot::META]));
         }
-        if c.kind != ContainerKind::Ephemeral {
-            let missing: Vec<String> =
-                ["cpu", "memory"].iter().filter(|r| !c.resources.has_limit(r)).map(|r| (*r).to_owned()).collect();
-            if !missing.is_empty() {
-                acc.limits.push(MissingLimits { at, missing });
+        if !root.is_empty() {
+            acc.root.push(Flagged { at: at.clone(), findings: root });
+        }
+        let limits = of(&[CpuLimitMissing::META, MemoryLimitMissing::META]);
+        if !limits.is_empty() {
+            let missing = [(CpuLimitMissing::META, "cpu"), (MemoryLimitMissing::META, "memory")]
+                .iter()
+                .filter(|(m, _)| limits.iter().any(|f| f.rule == m.id.0))
+                .map(|(_, r)| (*r).to_owned())
+                .collect();
+            acc.limits.push(MissingLimits { at, missing, findings: limits });
+        }
+    }
+}
+
+/// The path of the object a finding is about, within its item: the finding path's leading
+/// `items[N]` segments (an item that is itself a List holds its objects there; an object's own
+/// fields are never called `items`), empty for the item itself.
+fn object_path(path: &str) -> &str {
+    let mut end = 0;
+    let mut rest = path;
+    while let Some((digits, after)) = rest.strip_prefix("items[").and_then(|r| r.split_once(']')) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        end = path.len() - after.len();
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    path.get(..end).unwrap_or("")
+}
+
+/// Audits one object of the pods input: the item goes through the inventory and the checker as
+/// a file of its own would.
+fn audit_item(acc: &mut Acc, checker: &Checker, parse: &ParseOptions, item: ListItem) {
+    let ListItem { index, document } = item;
+    let root_pos = document.root.pos;
+    let (file, doc_index) = (document.file.clone(), document.index);
+    let sources = [Source::from_documents(&file, vec![document], parse)];
+    let inventory = Inventory::new(&sources);
+    acc.errors.extend(inventory.errors.iter().cloned().map(|e| in_item(e, index)));
+    if inventory.objects.is_empty() && inventory.errors.is_empty() {
+        let what = match index {
+            Some(_) => "the item",
+            None => "the document",
+        };
+        let e = InputError {
+            file,
+            document: Some(doc_index),
+            line: Some(root_pos.line),
+            column: Some(root_pos.column),
+            message: format!(
+                "{what} is not a Kubernetes object (a string `kind` and `apiVersion`): expected the pods of `kubectl get pods -A -o json`"
+            ),
+        };
+        acc.errors.push(in_item(e, index));
+        return;
+    }
+    let is_pod = |o: &K8sObject<'_>| o.kind == "Pod" && o.group().is_empty();
+    if !inventory.objects.iter().any(is_pod) {
+        acc.skipped += inventory.objects.len();
+        return;
+    }
+    let found = checker.check_file(&inventory, 0);
+    acc.suppressed += found.suppressed;
+    let mut by_object: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &found.findings {
+        by_object.entry(object_path(f.path.as_deref().unwrap_or(""))).or_default().push(f);
+    }
+    for (obj, pod) in inventory.objects_of(0) {
+        if !is_pod(obj) {
+            acc.skipped += 1;
+            continue;
+        }
+        let reference = obj.reference();
+        let mine: Vec<&Finding> = by_object
+            .remove(obj.path.render().as_str())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.object.as_ref() == Some(&reference))
+            .collect();
+        match pod {
+            Some(pod) => audit_pod(acc, obj, pod, mine, index),
+            None => {
+                acc.pods += 1;
+                let pod = format!("{}/{}", obj.namespace().unwrap_or("default"), obj.name().unwrap_or("<unnamed>"));
+                if mine.is_empty() {
+                    let (pos, _) = obj.doc.root.resolve(&obj.path);
+                    let e = InputError {
+                        file: obj.doc.file.clone(),
+                        document: Some(obj.doc.index),
+                        line: Some(pos.line),
+                        column: Some(pos.column),
+                        message: format!("pod `{pod}` has no `spec`: its containers cannot be audited"),
+                    };
+                    acc.errors.push(in_item(e, index));
+                }
+                // `spec` of the wrong type: `invalid-field-type` says so.
+                acc.errors.extend(mine.iter().map(|f| error_at(f, index, &pod)));
             }
         }
     }
 }
 
-fn audit_root(acc: &mut Acc, root: Node) {
-    let doc = Document { file: String::new(), index: 0, root, source: None };
-    let ex = K8sObject::extract(&doc);
-    for obj in &ex.objects {
-        match (obj.kind, obj.pod_spec()) {
-            ("Pod", Some(pod)) => audit_pod(acc, obj, &pod),
-            _ => acc.skipped += 1,
+/// The metadata an image in use matches, and how.
+fn match_metadata<'a>(
+    inventory: &Inventory<'a>,
+    by_repository: &HashMap<&str, Vec<&'a ImageMeta>>,
+    r: &ImageRef,
+    digests: &BTreeSet<String>,
+) -> Option<(&'a ImageMeta, &'static str)> {
+    for d in r.digest.iter().chain(digests) {
+        let by_digest = ImageRef { repository: r.repository.clone(), tag: None, digest: Some(d.clone()) };
+        if let Some(m) = inventory.images_for(&by_digest).first() {
+            return Some((m, "digest"));
         }
+    }
+    if r.effective_tag().is_some() {
+        let by_tag = ImageRef { digest: None, ..r.clone() };
+        if let Some(m) = inventory.images_for(&by_tag).first() {
+            return Some((m, "tag"));
+        }
+    }
+    match by_repository.get(r.repository.as_str()).map(Vec::as_slice) {
+        Some([only]) => Some((only, "repository")),
+        _ => None,
     }
 }
 
-fn line_at(text: &str, offset: usize) -> u32 {
-    let n = text.get(..offset).map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count());
-    u32::try_from(n).unwrap_or(u32::MAX).saturating_add(1)
-}
+/// Where an `image-too-old` finding is: (file, document, line, column) of the metadata's
+/// creation time.
+type AtCreated<'f> = (&'f str, Option<usize>, Option<u32>, Option<u32>);
 
-fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<ImageAge> {
-    let by_digest: HashMap<&str, &ImageMeta> =
-        metas.iter().rev().filter_map(|m| Some((m.digest.as_deref()?, m))).collect();
-    let by_name: HashMap<&str, &ImageMeta> = metas.iter().rev().filter_map(|m| Some((m.name.as_deref()?, m))).collect();
-    let mut out: Vec<ImageAge> = std::mem::take(&mut acc.images)
+/// Ages of the images in use, from the metadata of the image files, with the `image-too-old`
+/// findings of the metadata.
+fn image_ages(
+    images: BTreeMap<String, ImageUse>,
+    inventory: &Inventory<'_>,
+    too_old: &HashMap<AtCreated<'_>, &Finding>,
+    now: Option<i64>,
+) -> Vec<ImageAge> {
+    let mut by_repository: HashMap<&str, Vec<&ImageMeta>> = HashMap::new();
+    for m in &inventory.images {
+        let repos: BTreeSet<&str> = m.refs.iter().map(|r| r.repository.as_str()).collect();
+        for repo in repos {
+            by_repository.entry(repo).or_default().push(m);
+        }
+    }
+    let mut out: Vec<ImageAge> = images
         .into_iter()
         .map(|(image, u)| {
-            let r = ImageRef::parse(&image);
-            let digest_match = r.digest.iter().chain(u.digests.iter()).find_map(|d| by_digest.get(d.as_str()).copied());
-            let (meta, how) = match digest_match {
-                Some(m) => (Some(m), Some("digest")),
-                None => match by_name.get(r.repository.as_str()) {
-                    Some(m) => (Some(*m), Some("repository")),
-                    None => (None, None),
-                },
-            };
-            let created_secs = meta.and_then(ImageMeta::created_secs);
+            let matched =
+                ImageRef::parse(&image).and_then(|r| match_metadata(inventory, &by_repository, &r, &u.digests));
+            let meta = matched.map(|(m, _)| m);
+            let created = meta.and_then(|m| m.created.as_ref());
+            let usable = created.filter(|c| created_secs(&c.value).is_some());
+            let finding = meta.zip(created).and_then(|(m, c)| {
+                too_old.get(&(m.file.as_str(), Some(m.document), Some(c.pos.line), Some(c.pos.column)))
+            });
             let mut containers = u.containers;
             containers.sort();
             ImageAge {
                 image,
-                created: created_secs.and(meta.and_then(|m| m.created.clone())),
-                age_days: created_secs.zip(now).map(|(c, n)| (n - c).div_euclid(86_400)),
-                digest: meta.and_then(|m| m.digest.clone()),
-                metadata: meta.map(|m| m.source.clone()),
-                matched_by: how.map(str::to_owned),
+                created: usable.map(|c| c.value.clone()),
+                age_days: usable.zip(now).and_then(|(c, n)| age_days(&c.value, n)),
+                digest: meta.and_then(|m| m.refs.iter().find_map(|r| r.digest.clone())),
+                metadata: meta.map(|m| m.file.clone()),
+                matched_by: matched.map(|(_, how)| how.to_owned()),
                 containers,
+                finding: finding.map(|f| Box::new((*f).clone())),
             }
         })
         .collect();
     out.sort_by(|a, b| {
-        let ka = a.created.as_deref().and_then(parse_rfc3339);
-        let kb = b.created.as_deref().and_then(parse_rfc3339);
+        let ka = a.created.as_deref().and_then(created_secs);
+        let kb = b.created.as_deref().and_then(created_secs);
         match (ka, kb) {
             (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.image.cmp(&b.image)),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -326,66 +595,85 @@ fn image_ages(acc: &mut Acc, metas: &[ImageMeta], now: Option<i64>) -> Vec<Image
     out
 }
 
+/// Reads the image metadata files through the front door: each must hold image metadata that
+/// names an image (else it is an input error).
+fn read_images(files: &[SourceFile], parse: &ParseOptions, errors: &mut Vec<InputError>) -> Vec<Source> {
+    let sources: Vec<Source> = files.iter().map(|f| source::parse(f, parse)).collect();
+    for s in &sources {
+        errors.extend(s.errors.iter().cloned());
+        if s.errors.is_empty() && s.images.is_empty() {
+            errors.push(InputError::in_file(
+                &s.name,
+                "holds no image metadata: expected the output of `skopeo inspect docker://IMAGE` (or `docker inspect`, or a Trivy JSON report)".to_owned(),
+            ));
+        }
+        for m in s.images.iter().filter(|m| m.refs.is_empty()) {
+            errors.push(InputError {
+                file: m.file.clone(),
+                document: Some(m.document),
+                line: Some(m.pos.line),
+                column: Some(m.pos.column),
+                message: format!(
+                    "the {} names no image, so no pod's image can be matched to it: use the output of `skopeo inspect docker://IMAGE`",
+                    m.source.describe()
+                ),
+            });
+        }
+    }
+    sources
+}
+
 /// Audits `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with image metadata files
 /// (`skopeo inspect` JSON) and "now" (RFC 3339).
 ///
 /// # Errors
-/// A message when `now` is not RFC 3339 or the pods input is not a list at all; problems of one
-/// item or one metadata file are reported in [`AuditReport::errors`] instead.
-pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditOptions) -> Result<AuditReport, String> {
-    let now_secs = match now {
-        Some(n) => Some(parse_rfc3339(n).ok_or_else(|| format!("`{n}` is not an RFC 3339 date-time"))?),
-        None => None,
-    };
-    let limits = Limits::default();
+/// [`Error::Request`] when `now` is not RFC 3339. Problems of the inputs (syntax, items that are
+/// not objects, mistyped pods, unusable metadata) are reported in [`AuditReport::errors`].
+pub fn audit(
+    pods: &SourceFile,
+    images: &[SourceFile],
+    now: Option<&str>,
+    opts: &AuditOptions,
+) -> Result<AuditReport, Error> {
+    let mut config =
+        Config { select: Some(AUDIT_RULES.iter().map(|m| m.name.to_owned()).collect()), ..Config::default() };
+    config.options.image_max_age_days = Some(opts.max_image_age_days);
+    let checker = Checker::new(&config, now)?;
+    let now_secs = now.and_then(crate::time::parse_rfc3339);
+    let parse = checker.parse_options().clone();
     let mut acc = Acc::default();
-    let mut errors = Vec::new();
-    let text = pods.strip_prefix('\u{feff}').unwrap_or(pods);
-    if text.trim_start().starts_with('{') {
-        let (_, items) =
-            items::list_items(text).map_err(|e| format!("line {}: {}", line_at(text, e.offset), e.message))?;
-        for (start, end) in items {
-            let Some(item) = text.get(start..end) else { continue };
-            match parse_json(item, &limits) {
-                Ok(node) => audit_root(&mut acc, node),
-                Err(e) => errors.push(AuditError {
-                    source: "pods".to_owned(),
-                    line: Some(line_at(text, start).saturating_add(e.line).saturating_sub(1)),
-                    message: e.message,
-                }),
-            }
-        }
-    } else {
-        let stream = parse_yaml(text, &limits);
-        if let Some((_, e)) = &stream.error {
-            errors.push(AuditError { source: "pods".to_owned(), line: Some(e.line), message: e.message.clone() });
-        }
-        for d in stream.documents {
-            if let Some(root) = d.root {
-                audit_root(&mut acc, root);
-            }
-        }
-        if acc.pods == 0 && acc.skipped == 0 && errors.is_empty() {
-            return Err("no pods: expected the output of `kubectl get pods -A -o json`".to_owned());
-        }
+    let read = source::read_list_items(pods, &parse, &mut |item| audit_item(&mut acc, &checker, &parse, item));
+    let mut errors = read.errors;
+    if read.documents == 0 && errors.is_empty() {
+        errors.push(InputError::in_file(
+            &pods.name,
+            "holds no documents: expected the output of `kubectl get pods -A -o json`".to_owned(),
+        ));
     }
-    let mut metas = Vec::new();
-    for f in images {
-        match ImageMeta::from_json(&f.name, &f.content) {
-            Ok(m) => metas.push(m),
-            Err(message) => errors.push(AuditError { source: f.name.clone(), line: None, message }),
-        }
-    }
-    let image_age = image_ages(&mut acc, &metas, now_secs);
-    acc.privileged.sort();
-    acc.root.sort_by(|a, b| a.at.cmp(&b.at));
+    errors.append(&mut acc.errors);
+    // In the order of the input (the reader reports items without `kind` once the list is read).
+    errors.sort_by_key(|e| (e.document, e.line, e.column));
+    let image_sources = read_images(images, &parse, &mut errors);
+    let inventory = Inventory::new(&image_sources);
+    let too_old: Vec<Finding> =
+        (0..image_sources.len()).flat_map(|i| checker.check_file(&inventory, i).findings).collect();
+    let too_old_at = too_old
+        .iter()
+        .filter_map(|f| Some(((f.file.as_deref()?, f.document, f.line, f.column), f)))
+        .collect::<HashMap<AtCreated<'_>, &Finding>>();
+    let image_age = image_ages(std::mem::take(&mut acc.images), &inventory, &too_old_at, now_secs);
+    let by_container = |a: &Flagged, b: &Flagged| a.at.cmp(&b.at);
+    acc.privileged.sort_by(by_container);
+    acc.root.sort_by(by_container);
     acc.limits.sort_by(|a, b| a.at.cmp(&b.at));
     Ok(AuditReport {
         version: AUDIT_VERSION,
         now: now.map(str::to_owned),
+        file: pods.name.clone(),
         pods: acc.pods,
         containers: acc.containers,
         skipped: acc.skipped,
+        suppressed: acc.suppressed,
         image_age,
         privileged: acc.privileged,
         running_as_root: acc.root,
@@ -395,249 +683,28 @@ pub fn audit(pods: &str, images: &[SourceFile], now: Option<&str>, opts: &AuditO
     })
 }
 
-fn who(c: &ContainerRef) -> String {
-    let kind = if c.container_kind == "container" { String::new() } else { format!(" ({})", c.container_kind) };
-    format!("{}  container {}{kind}  [{}]", c.pod_path(), c.container, c.workload)
-}
-
-/// The audit as text: a header, then the four sections.
+/// Whether an image age is beyond the report's maximum (the `image-too-old` rule's test).
 #[must_use]
-pub fn render_text(r: &AuditReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Audit of {} pods ({} containers){}",
-        r.pods,
-        r.containers,
-        r.now.as_deref().map(|n| format!(", now {n}")).unwrap_or_default()
-    );
-    for e in &r.errors {
-        let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-        let _ = writeln!(out, "error: {}{line}: {}", e.source, e.message);
-    }
-    let _ = writeln!(out, "\n=== Image age ({} images, oldest first) ===", r.image_age.len());
-    for i in &r.image_age {
-        let age = match (i.age_days, &i.created) {
-            (Some(d), Some(c)) => {
-                format!("built {c}, {d} days old{}", if d > r.max_image_age_days { " (too old)" } else { "" })
-            }
-            (None, Some(c)) => format!("built {c}"),
-            _ => match &i.metadata {
-                Some(m) => format!("age unknown (`{m}` has no usable creation date)"),
-                None => "age unknown (no image metadata)".to_owned(),
-            },
-        };
-        let mut pods: Vec<String> =
-            i.containers.iter().map(|c| format!("{} ({})", c.pod_path(), c.container)).collect();
-        let n = pods.len();
-        pods.truncate(3);
-        let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
-        let _ = writeln!(out, "{}  {age}\n    used by {}{more}", i.image, pods.join(", "));
-    }
-    let _ = writeln!(out, "\n=== Privileged containers ({}) ===", r.privileged.len());
-    for c in &r.privileged {
-        let _ = writeln!(out, "{}", who(c));
-    }
-    let _ = writeln!(out, "\n=== Containers running as root ({}) ===", r.running_as_root.len());
-    for c in &r.running_as_root {
-        let _ = writeln!(out, "{}\n    {}", who(&c.at), c.reason);
-    }
-    let _ = writeln!(out, "\n=== Missing resource limits ({}) ===", r.missing_limits.len());
-    for c in &r.missing_limits {
-        let _ = writeln!(out, "{}  no {} limit", who(&c.at), c.missing.join(" or "));
-    }
-    out
+pub fn is_image_too_old(age_days: i64, r: &AuditReport) -> bool {
+    is_too_old(age_days, i64::from(r.max_image_age_days))
 }
 
-/// The audit as JSON.
-#[must_use]
-pub fn to_json(r: &AuditReport) -> String {
-    serde_json::to_string_pretty(r).unwrap_or_default() + "\n"
+/// The error of an unusable earlier audit or input, located.
+fn input_error(file: &str, line: Option<u32>, column: Option<u32>, message: String) -> Error {
+    Error::Input(InputError { file: file.to_owned(), document: None, line, column, message })
 }
 
-/// (key, severity, what, (rule name, fallback why, fallback fix), subject, detail)
-type Entry<'r> = (Vec<&'r str>, Severity, &'static str, Docs, String, String);
+#[cfg(test)]
+mod tests {
+    use super::object_path;
 
-/// The rule whose docs explain a section (when registered), and the words used otherwise.
-type Docs = (&'static str, &'static str, &'static str);
-
-struct Problem<'r> {
-    severity: Severity,
-    what: &'static str,
-    docs: Docs,
-    subject: String,
-    details: Vec<String>,
-    key: Vec<&'r str>,
-}
-
-const WHY_PRIVILEGED: &str =
-    "A privileged container has every capability and all host devices: escaping it is root on the node.";
-const FIX_PRIVILEGED: &str =
-    "Remove `securityContext.privileged: true` from the workload; grant the one capability it needs instead.";
-const WHY_ROOT: &str = "A process running as UID 0 is one kernel bug or mounted socket away from root on the node.";
-const FIX_ROOT: &str = "Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` on the pod, and do not override them per container.";
-const WHY_LIMITS: &str = "Without limits one container can starve its node of CPU or memory (and a memory leak takes the neighbours down with it).";
-const FIX_LIMITS: &str =
-    "Set `resources.limits.cpu` and `resources.limits.memory` on every container (and init container).";
-const WHY_AGE: &str = "An old image misses every security fix of its base image since it was built.";
-const FIX_AGE: &str =
-    "Rebuild the image on a current base image, push it, and roll the workloads out; rebuild on a schedule.";
-
-/// The audit as tickets: one per problem — container of a workload (replicas share it) × section,
-/// and one per image older than the maximum age — with a fingerprint that survives rollouts.
-#[must_use]
-pub fn tickets(r: &AuditReport) -> Vec<Ticket> {
-    let mut problems: Vec<Problem<'_>> = Vec::new();
-    let mut index: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut entries: Vec<Entry<'_>> = Vec::new();
-    for c in &r.privileged {
-        entries.push((
-            vec!["privileged", &c.namespace, &c.workload, &c.container],
-            Severity::Critical,
-            "Privileged container",
-            ("privileged-container", WHY_PRIVILEGED, FIX_PRIVILEGED),
-            format!("{}/{} container {}", c.namespace, c.workload, c.container),
-            c.pod_path(),
-        ));
+    #[test]
+    fn object_paths_within_an_item() {
+        assert_eq!(object_path("spec.containers[0].image"), "");
+        assert_eq!(object_path(""), "");
+        assert_eq!(object_path("items[3].spec.volumes[0].configMap.items[1]"), "items[3]");
+        assert_eq!(object_path("items[3].items[10].spec"), "items[3].items[10]");
+        assert_eq!(object_path("items[2]"), "items[2]");
+        assert_eq!(object_path("items[x].spec"), "");
     }
-    for c in &r.running_as_root {
-        let a = &c.at;
-        entries.push((
-            vec!["root", &a.namespace, &a.workload, &a.container],
-            Severity::High,
-            "Container running as root",
-            ("run-as-non-root", WHY_ROOT, FIX_ROOT),
-            format!("{}/{} container {}", a.namespace, a.workload, a.container),
-            format!("{}: {}", a.pod_path(), c.reason),
-        ));
-    }
-    for c in &r.missing_limits {
-        let a = &c.at;
-        let sev = if c.missing.iter().any(|m| m == "memory") { Severity::Medium } else { Severity::Low };
-        entries.push((
-            vec!["limits", &a.namespace, &a.workload, &a.container],
-            sev,
-            "Missing resource limits",
-            (
-                if sev == Severity::Medium { "memory-limit-missing" } else { "cpu-limit-missing" },
-                WHY_LIMITS,
-                FIX_LIMITS,
-            ),
-            format!("{}/{} container {}", a.namespace, a.workload, a.container),
-            format!("{}: no {} limit", a.pod_path(), c.missing.join(" or ")),
-        ));
-    }
-    for i in &r.image_age {
-        if let (Some(d), Some(created)) = (i.age_days, &i.created) {
-            if d > r.max_image_age_days {
-                entries.push((
-                    vec!["image-age", &i.image],
-                    Severity::Medium,
-                    "Image too old",
-                    ("image-too-old", WHY_AGE, FIX_AGE),
-                    format!("{} ({d} days)", i.image),
-                    format!(
-                        "built {created}, {d} days old (maximum {}), used by {} containers",
-                        r.max_image_age_days,
-                        i.containers.len()
-                    ),
-                ));
-            }
-        }
-    }
-    for (key, severity, what, docs, subject, detail) in entries {
-        match index.get(&key) {
-            Some(&i) => {
-                if let Some(p) = problems.get_mut(i) {
-                    p.severity = p.severity.max(severity);
-                    p.details.push(detail);
-                }
-            }
-            None => {
-                index.insert(key.clone(), problems.len());
-                problems.push(Problem { severity, what, docs, subject, details: vec![detail], key });
-            }
-        }
-    }
-    let mut out: Vec<Ticket> = problems
-        .into_iter()
-        .map(|p| {
-            let mut parts = vec!["audit"];
-            parts.extend(p.key.iter().copied());
-            let fp = fingerprint(&parts);
-            let title = format!("[{}] {} in {}", p.severity, p.what, p.subject);
-            let (rule, why, fix) = p.docs;
-            let meta = registry::find(rule).map(|r| r.meta());
-            let mut md = format!("## {title}\n\n- **Severity:** {}\n", p.severity);
-            if let Some(m) = meta {
-                let _ = writeln!(md, "- **Rule:** {} `{}`", m.id, m.name);
-            }
-            let _ = write!(md, "- **Fingerprint:** `{fp}`\n\n### Where\n\n");
-            for d in &p.details {
-                let _ = writeln!(md, "- {d}");
-            }
-            let why = meta.and_then(|m| docs_section(m, "Why is this bad?")).unwrap_or_else(|| why.to_owned());
-            let fix = meta.and_then(|m| docs_section(m, "Fix")).unwrap_or_else(|| fix.to_owned());
-            let _ = write!(md, "\n### Why\n\n{why}\n\n### How to fix\n\n{fix}\n");
-            Ticket { fingerprint: fp, title, severity: p.severity, markdown: md }
-        })
-        .collect();
-    out.sort_by_key(|t| std::cmp::Reverse(t.severity));
-    out
-}
-
-/// Every ticket of the audit, separated by a horizontal rule.
-#[must_use]
-pub fn render_tickets(r: &AuditReport) -> String {
-    let t = tickets(r);
-    if t.is_empty() {
-        return "No problems: no tickets.\n".to_owned();
-    }
-    t.iter().map(|t| t.markdown.clone()).collect::<Vec<_>>().join("\n---\n\n")
-}
-
-/// An audit's tickets compared with an earlier audit's, by fingerprint.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditComparison {
-    /// Problems that are new since the earlier audit: the tickets to open.
-    pub new: Vec<Ticket>,
-    /// Problems in both.
-    pub open: Vec<Ticket>,
-    /// Problems of the earlier audit that are gone: the tickets to close.
-    pub resolved: Vec<Ticket>,
-}
-
-/// Reads an earlier audit (`audit --format json`).
-///
-/// # Errors
-/// A message when the text is not an audit of this version.
-pub fn read_json(text: &str) -> Result<AuditReport, String> {
-    let r: AuditReport = serde_json::from_str(text).map_err(|e| format!("not a kubeharden audit (JSON): {e}"))?;
-    if r.version != AUDIT_VERSION {
-        return Err(format!("audit version `{}` is not supported (expected {AUDIT_VERSION})", r.version));
-    }
-    Ok(r)
-}
-
-/// Compares the tickets of `current` with those of `earlier`.
-#[must_use]
-pub fn compare(current: &AuditReport, earlier: &AuditReport) -> AuditComparison {
-    let now = tickets(current);
-    let before = tickets(earlier);
-    let before_fps: BTreeSet<&str> = before.iter().map(|t| t.fingerprint.as_str()).collect();
-    let now_fps: BTreeSet<&str> = now.iter().map(|t| t.fingerprint.as_str()).collect();
-    let resolved = before.iter().filter(|t| !now_fps.contains(t.fingerprint.as_str())).cloned().collect();
-    let (open, new) = now.into_iter().partition(|t| before_fps.contains(t.fingerprint.as_str()));
-    AuditComparison { new, open, resolved }
-}
-
-/// `Baseline: 2 new, 5 still open, 1 resolved` and the titles of the resolved tickets.
-#[must_use]
-pub fn render_comparison(c: &AuditComparison) -> String {
-    let mut out =
-        format!("Baseline: {} new, {} still open, {} resolved\n", c.new.len(), c.open.len(), c.resolved.len());
-    for t in &c.resolved {
-        let _ = writeln!(out, "  resolved: {} ({})", t.title, t.fingerprint);
-    }
-    out
 }

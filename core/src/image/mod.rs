@@ -6,8 +6,9 @@
 //! `User` or the vulnerability.
 
 mod reference;
+mod trivy;
 
-pub use reference::{normalize_repository, ImageRef};
+pub use reference::{image_id_digest, normalize_repository, ImageRef, RefParts};
 
 use crate::api::Severity;
 use crate::location::Pos;
@@ -150,10 +151,27 @@ fn strs(n: &Node, key: &str) -> Vec<String> {
     n.get(key).and_then(Node::as_seq).unwrap_or_default().iter().filter_map(Node::as_str).map(str::to_owned).collect()
 }
 
-fn located(n: &Node, key: &str, prefix: &str) -> Option<Located<String>> {
-    let e = n.entry(key)?;
-    let value = e.value.as_str()?.to_owned();
-    Some(Located { value, pos: e.key_pos, path: join(prefix, key) })
+/// The creation time of an image object (`Created` of `docker inspect` and `skopeo inspect`,
+/// `created` of an OCI config): the age check needs it, so a missing one, one of another type or
+/// one that is no RFC 3339 time (`2024-02-30`, `yesterday`) is a problem, never a skipped check.
+fn created(n: &Node, key: &str, prefix: &str, problems: &mut Vec<Problem>) -> Option<Located<String>> {
+    let path = join(prefix, key);
+    let Some(e) = n.entry(key) else {
+        let message = format!("`{path}` is missing: the image's creation time is needed to check its age");
+        problems.push(Problem { pos: n.pos, message });
+        return None;
+    };
+    let Some(value) = e.value.as_str() else {
+        let message = format!("`{path}` is a {}, expected an RFC 3339 time", e.value.type_name());
+        problems.push(Problem { pos: e.value.pos, message });
+        return None;
+    };
+    if crate::time::parse_rfc3339(value).is_none() {
+        let message = format!("`{path}` is `{}`, not an RFC 3339 time (`2024-01-31T10:00:00Z`)", value.trim());
+        problems.push(Problem { pos: e.value.pos, message });
+        return None;
+    }
+    Some(Located { value: value.to_owned(), pos: e.key_pos, path })
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -167,17 +185,28 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// The config user of an image config object (`config` of an OCI config, `Config` of docker
-/// inspect): `""` when the config (or its `User`) is absent.
-fn config_user(obj: &Node, key: &str, prefix: &str) -> Located<String> {
+/// inspect): `""` when the config (or its `User`) is absent or `null`. A config or user of
+/// another type is a problem (and reads as `""`, root).
+fn config_user(obj: &Node, key: &str, prefix: &str, problems: &mut Vec<Problem>) -> Located<String> {
     let cpath = join(prefix, key);
-    match obj.entry(key) {
+    let upath = join(&cpath, "User");
+    match obj.entry(key).filter(|c| !c.value.is_null()) {
+        Some(c) if c.value.as_map().is_none() => {
+            let message = format!("`{cpath}` is a {}, expected a mapping", c.value.type_name());
+            problems.push(Problem { pos: c.value.pos, message });
+            Located { value: String::new(), pos: c.key_pos, path: upath }
+        }
         Some(c) => match c.value.entry("User") {
             Some(u) => {
-                Located { value: u.value.as_str().unwrap_or("").to_owned(), pos: u.key_pos, path: join(&cpath, "User") }
+                if !u.value.is_null() && u.value.as_str().is_none() {
+                    let message = format!("`{upath}` is a {}, expected a string", u.value.type_name());
+                    problems.push(Problem { pos: u.value.pos, message });
+                }
+                Located { value: u.value.as_str().unwrap_or("").to_owned(), pos: u.key_pos, path: upath }
             }
-            None => Located { value: String::new(), pos: c.key_pos, path: join(&cpath, "User") },
+            None => Located { value: String::new(), pos: c.key_pos, path: upath },
         },
-        None => Located { value: String::new(), pos: obj.pos, path: join(&cpath, "User") },
+        None => Located { value: String::new(), pos: obj.pos, path: upath },
     }
 }
 
@@ -185,54 +214,95 @@ fn refs_of(names: &[String]) -> Vec<ImageRef> {
     names.iter().filter_map(|n| ImageRef::parse(n)).collect()
 }
 
+/// A document that is image metadata or a Trivy report but cannot be read whole: where, and what
+/// is wrong (the front door reports it as an input error of the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where.
+    pub pos: Pos,
+    /// What is wrong, naming the field (`` `Results[0].Vulnerabilities` is a string, ... ``).
+    pub message: String,
+}
+
+/// What [`recognise`] found in a document.
+#[derive(Debug, Default)]
+pub struct Recognised {
+    /// Image metadata (one per image of a `docker inspect` array).
+    pub images: Vec<ImageMeta>,
+    /// The Trivy report.
+    pub trivy: Option<TrivyReport>,
+    /// What could not be read.
+    pub problems: Vec<Problem>,
+}
+
+/// Whether an object is an image of `docker inspect`.
+fn docker_image(n: &Node) -> bool {
+    n.get("Id").is_some() && n.get("Config").is_some() && (n.get("RepoTags").is_some() || n.get("RootFS").is_some())
+}
+
+/// One image of `docker inspect` (`prefix`: its path in the document, `[0]` in the array).
+fn docker_inspect(file: &str, n: &Node, prefix: &str, problems: &mut Vec<Problem>) -> ImageMeta {
+    let mut names = strs(n, "RepoTags");
+    let digests = strs(n, "RepoDigests");
+    let mut refs = refs_of(&names);
+    refs.extend(refs_of(&digests));
+    if names.is_empty() {
+        names = digests;
+    }
+    ImageMeta {
+        file: file.to_owned(),
+        document: 0,
+        source: MetadataSource::DockerInspect,
+        pos: n.pos,
+        names,
+        refs,
+        created: created(n, "Created", prefix, problems),
+        user: Some(config_user(n, "Config", prefix, problems)),
+    }
+}
+
 /// Recognises image metadata or a Trivy report in a JSON document. Returns nothing for other
-/// documents (Kubernetes manifests included).
+/// documents (Kubernetes manifests included); a document recognised but not readable whole (a
+/// Trivy report of another schema, an array of `docker inspect` images with an odd element, a
+/// creation time that is no time) comes with its problems, and a Trivy output kubeharden does not
+/// read (CycloneDX, SPDX, SARIF) is a problem saying so.
 #[must_use]
-pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport>) {
+pub fn recognise(file: &str, root: &Node) -> Recognised {
+    let mut out = Recognised::default();
     if root.get("kind").is_some() && root.get("apiVersion").is_some() {
-        return (Vec::new(), None);
+        return out;
     }
-    // Trivy report
-    if root.get("SchemaVersion").and_then(Node::as_i64) == Some(2)
-        && (root.get("Results").is_some() || root.get("ArtifactName").is_some())
-    {
-        return trivy(file, root);
+    if let Some(message) = trivy::other_output(root) {
+        out.problems.push(Problem { pos: root.pos, message });
+        return out;
     }
-    // docker inspect: an array of objects with Id and Config
+    if trivy::looks_like(root) {
+        (out.images, out.trivy) = trivy::read(file, root, &mut out.problems);
+        return out;
+    }
+    // docker inspect: an array of image objects (`--format '{{json .}}'` writes one object)
     if let Some(items) = root.as_seq() {
-        let looks = |n: &Node| {
-            n.get("Id").is_some()
-                && n.get("Config").is_some()
-                && (n.get("RepoTags").is_some() || n.get("RootFS").is_some())
-        };
-        if !items.is_empty() && items.iter().all(looks) {
-            let metas = items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    let prefix = format!("[{i}]");
-                    let mut names = strs(n, "RepoTags");
-                    let digests = strs(n, "RepoDigests");
-                    let mut refs = refs_of(&names);
-                    refs.extend(refs_of(&digests));
-                    if names.is_empty() {
-                        names = digests;
-                    }
-                    ImageMeta {
-                        file: file.to_owned(),
-                        document: 0,
-                        source: MetadataSource::DockerInspect,
-                        pos: n.pos,
-                        names,
-                        refs,
-                        created: located(n, "Created", &prefix),
-                        user: Some(config_user(n, "Config", &prefix)),
-                    }
-                })
-                .collect();
-            return (metas, None);
+        if let Some((i, n)) = items.iter().enumerate().find(|(_, n)| trivy::looks_like(n)) {
+            let message = format!("a Trivy report inside a list (`[{i}]`): kubeharden reads the report object Trivy writes (`trivy image --format json`), not a list of reports");
+            out.problems.push(Problem { pos: n.pos, message });
+            return out;
         }
-        return (Vec::new(), None);
+        if items.iter().any(docker_image) {
+            for (i, n) in items.iter().enumerate() {
+                let prefix = format!("[{i}]");
+                if docker_image(n) {
+                    out.images.push(docker_inspect(file, n, &prefix, &mut out.problems));
+                } else {
+                    let message = format!("`{prefix}` is not an image of `docker inspect` (an object with `Id`, `Config` and `RepoTags` or `RootFS`), unlike the rest of the list: it cannot be checked");
+                    out.problems.push(Problem { pos: n.pos, message });
+                }
+            }
+        }
+        return out;
+    }
+    if docker_image(root) {
+        out.images.push(docker_inspect(file, root, "", &mut out.problems));
+        return out;
     }
     // skopeo inspect
     if root.get("Digest").is_some() && (root.get("Layers").is_some() || root.get("LayersData").is_some()) {
@@ -242,94 +312,32 @@ pub fn recognise(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport
             (Some(n), Some(d)) => ImageRef::parse(&format!("{n}@{d}")).into_iter().collect(),
             _ => Vec::new(),
         };
-        let meta = ImageMeta {
+        out.images.push(ImageMeta {
             file: file.to_owned(),
             document: 0,
             source: MetadataSource::SkopeoInspect,
             pos: root.pos,
             names: name.into_iter().collect(),
             refs,
-            created: located(root, "Created", ""),
+            created: created(root, "Created", "", &mut out.problems),
             user: None,
-        };
-        return (vec![meta], None);
+        });
+        return out;
     }
     // OCI image config (skopeo inspect --config)
     if root.get("rootfs").is_some() && (root.get("architecture").is_some() || root.get("os").is_some()) {
-        let meta = ImageMeta {
+        out.images.push(ImageMeta {
             file: file.to_owned(),
             document: 0,
             source: MetadataSource::OciConfig,
             pos: root.pos,
             names: Vec::new(),
             refs: Vec::new(),
-            created: located(root, "created", ""),
-            user: Some(config_user(root, "config", "")),
-        };
-        return (vec![meta], None);
+            created: created(root, "created", "", &mut out.problems),
+            user: Some(config_user(root, "config", "", &mut out.problems)),
+        });
     }
-    (Vec::new(), None)
-}
-
-fn trivy(file: &str, root: &Node) -> (Vec<ImageMeta>, Option<TrivyReport>) {
-    let artifact = s(root, "ArtifactName").unwrap_or("").to_owned();
-    let artifact_type = s(root, "ArtifactType").map(str::to_owned);
-    let mut images = Vec::new();
-    if let Some(md) = root.get("Metadata") {
-        if let Some(cfg) = md.get("ImageConfig").filter(|c| c.as_map().is_some()) {
-            let prefix = "Metadata.ImageConfig";
-            let mut names: Vec<String> = Vec::new();
-            if !artifact.is_empty() && artifact_type.as_deref().is_none_or(|t| t == "container_image") {
-                names.push(artifact.clone());
-            }
-            for t in strs(md, "RepoTags") {
-                if !names.contains(&t) {
-                    names.push(t);
-                }
-            }
-            let mut refs = refs_of(&names);
-            refs.extend(refs_of(&strs(md, "RepoDigests")));
-            images.push(ImageMeta {
-                file: file.to_owned(),
-                document: 0,
-                source: MetadataSource::Trivy,
-                pos: cfg.pos,
-                names,
-                refs,
-                created: located(cfg, "created", prefix),
-                user: Some(config_user(cfg, "config", prefix)),
-            });
-        }
-    }
-    let mut vulnerabilities = Vec::new();
-    for (ri, r) in root.get("Results").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
-        let target = s(r, "Target").unwrap_or("").to_owned();
-        for (vi, v) in r.get("Vulnerabilities").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
-            let Some(id) = s(v, "VulnerabilityID") else { continue };
-            let severity_raw = s(v, "Severity").unwrap_or("UNKNOWN").to_owned();
-            let severity = match severity_raw.to_ascii_uppercase().as_str() {
-                "CRITICAL" => Severity::Critical,
-                "HIGH" => Severity::High,
-                "MEDIUM" => Severity::Medium,
-                "LOW" => Severity::Low,
-                _ => Severity::Info,
-            };
-            vulnerabilities.push(Vulnerability {
-                id: id.to_owned(),
-                package: s(v, "PkgName").unwrap_or("").to_owned(),
-                installed: s(v, "InstalledVersion").unwrap_or("").to_owned(),
-                fixed: s(v, "FixedVersion").filter(|f| !f.trim().is_empty()).map(str::to_owned),
-                status: s(v, "Status").map(str::to_owned),
-                severity_raw,
-                severity,
-                title: s(v, "Title").map(str::to_owned),
-                target: target.clone(),
-                pos: v.pos,
-                path: format!("Results[{ri}].Vulnerabilities[{vi}]"),
-            });
-        }
-    }
-    (images, Some(TrivyReport { file: file.to_owned(), document: 0, artifact, artifact_type, vulnerabilities }))
+    out
 }
 
 #[cfg(test)]

@@ -83,6 +83,8 @@ pub struct Inventory<'a> {
     same_identity: Vec<Option<usize>>,
     image_keys: HashMap<String, Vec<usize>>,
     network: OnceLock<NetworkModel<'a>>,
+    /// The findings kept so far by the checks of this inventory (`Checker::with_max_findings`).
+    pub(crate) findings_kept: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Inventory<'a> {
@@ -132,6 +134,7 @@ impl<'a> Inventory<'a> {
             same_identity: Vec::new(),
             image_keys: HashMap::new(),
             network: OnceLock::new(),
+            findings_kept: std::sync::atomic::AtomicUsize::new(0),
         };
         for part in parts {
             let first_object = inv.objects.len();

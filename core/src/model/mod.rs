@@ -14,7 +14,7 @@ mod user;
 
 pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
-pub use object::{builtin_group, Document, K8sObject, ObjectRef};
+pub use object::{builtin_group, is_list_kind, item_without_kind, Document, K8sObject, ObjectRef};
 pub use pod::{
     Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
     Volume,

@@ -231,7 +231,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
             return;
         }
     }
-    if kind == "List" || kind.ends_with("List") {
+    if is_list_kind(kind) {
         if let Some(items) = node.get("items").filter(|i| !i.is_null() && i.as_seq().is_none()) {
             out.problems.push((
                 path.key("items"),
@@ -246,7 +246,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     }
     // `kind: List` (kubectl get -o json|yaml), and `*List` kinds such as `PodList`.
     if let Some(items) = node.get("items").and_then(Node::as_seq) {
-        if kind == "List" || kind.ends_with("List") {
+        if is_list_kind(kind) {
             if depth > 32 {
                 out.problems.push((path, "lists nested deeper than 32 levels".to_owned()));
                 return;
@@ -254,14 +254,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
             let items_path = path.key("items");
             for (i, item) in items.iter().enumerate() {
                 if item.get("kind").is_none() {
-                    // kubectl refuses such an item (`Object 'Kind' is missing`): never skip it silently.
-                    out.problems.push((
-                        items_path.index(i),
-                        format!(
-                            "item {i} of a `kind: {kind}` is {}, not a Kubernetes object with a `kind`",
-                            item.short()
-                        ),
-                    ));
+                    out.problems.push((items_path.index(i), item_without_kind(kind, i, &item.short())));
                     continue;
                 }
                 collect(doc, item, items_path.index(i), out, depth + 1);
@@ -277,4 +270,20 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
     };
     let metadata = node.get("metadata").filter(|m| m.as_map().is_some());
     out.objects.push(K8sObject { doc, node, path, api_version, kind, metadata });
+}
+
+/// Whether a `kind` names a list of objects: `List` (`kubectl get -o json|yaml`) or `*List`
+/// (`PodList`).
+#[must_use]
+pub fn is_list_kind(kind: &str) -> bool {
+    kind.ends_with("List")
+}
+
+/// The problem of item `index` of a `kind: <list_kind>` that has no `kind` (`short` is the
+/// item's [`Node::short`]): kubectl refuses such an item (`Object 'Kind' is missing`), so it is
+/// an input error, never skipped silently. Shared by the inventory and the item-by-item reader
+/// ([`crate::source::read_list_items`]).
+#[must_use]
+pub fn item_without_kind(list_kind: &str, index: usize, short: &str) -> String {
+    format!("item {index} of a `kind: {list_kind}` is {short}, not a Kubernetes object with a `kind`")
 }

@@ -2,8 +2,10 @@
 //! line with a caret under the field, grouped per file, then a summary.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::fmt::Write;
 
+use super::escape::escape_control;
+use super::SourceLine;
 use crate::api::{Report, Severity, SourceFile};
 
 /// ANSI colours, only when asked (the CLI asks when stdout is a terminal).
@@ -32,40 +34,56 @@ impl Paint {
 }
 
 /// Renders a report. `sources` gives the file texts for the source excerpts (files not in it are
-/// rendered without excerpts).
+/// rendered without excerpts). Every text of the input (file and object names, messages, paths,
+/// the source line) is printed with its control characters made visible
+/// ([`super::escape::escape_control`]), coloured or not; a source line shows no secret value
+/// and, when long, only a window around the column ([`super::quote`]).
 #[must_use]
 pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
+    let mut out = String::new();
+    let _ = render_to(&mut out, report, sources, color);
+    out
+}
+
+/// [`render`], written to `out` as it goes (the command line streams it to standard output).
+///
+/// # Errors
+/// The writer's.
+pub fn render_to(out: &mut impl Write, report: &Report, sources: &[SourceFile], color: bool) -> std::fmt::Result {
     let p = Paint { on: color };
     let texts: HashMap<&str, &str> = sources.iter().map(|s| (s.name.as_str(), s.content.as_str())).collect();
     let mut lines_cache: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut out = String::new();
+    // Each quoted line is prepared once (its secrets found, its characters indexed), however
+    // many findings point into it.
+    let mut prepared: HashMap<(&str, u32), SourceLine<'_>> = HashMap::new();
     for e in &report.errors {
-        let _ = writeln!(out, "{} {e}", p.wrap("1;31", "error:"));
+        writeln!(out, "{} {}", p.wrap("1;31", "error:"), escape_control(&e.to_string()))?;
     }
     if !report.errors.is_empty() {
-        out.push('\n');
+        out.write_char('\n')?;
     }
     let mut last_file: Option<&str> = None;
     for f in &report.findings {
         let file = f.file.as_deref().unwrap_or("<input>");
         if last_file.is_some() && last_file != Some(file) {
-            out.push('\n');
+            out.write_char('\n')?;
         }
         last_file = Some(file);
+        let shown_file = escape_control(file);
         let loc = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!("{file}:{l}:{c}:"),
-            (Some(l), None) => format!("{file}:{l}:"),
-            _ => format!("{file}:"),
+            (Some(l), Some(c)) => format!("{shown_file}:{l}:{c}:"),
+            (Some(l), None) => format!("{shown_file}:{l}:"),
+            _ => format!("{shown_file}:"),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "{} {} [{}] {}  {}",
             p.wrap("1", &loc),
-            p.wrap("1;31", &f.rule),
+            p.wrap("1;31", &escape_control(&f.rule)),
             p.sev(f.severity),
-            f.name,
-            f.message
-        );
+            escape_control(&f.name),
+            escape_control(&f.message)
+        )?;
         let mut context = Vec::new();
         if let Some(o) = &f.object {
             let ns = o.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
@@ -82,29 +100,28 @@ pub fn render(report: &Report, sources: &[SourceFile], color: bool) -> String {
             let lines = lines_cache
                 .entry(file)
                 .or_insert_with(|| text.strip_prefix('\u{feff}').unwrap_or(text).lines().collect());
-            let src = lines.get(line.saturating_sub(1) as usize).and_then(|s| super::quote(f, s));
-            if let Some(src) = src {
+            let src = match prepared.entry((file, line)) {
+                std::collections::hash_map::Entry::Occupied(e) => Some(e.into_mut()),
+                std::collections::hash_map::Entry::Vacant(e) => lines
+                    .get(line.saturating_sub(1) as usize)
+                    .map(|t| e.insert(SourceLine::new(t, report.redactions.masks(file, line, t)))),
+            };
+            if let Some(q) = src.and_then(|src| super::quote(f, src, col)) {
                 let w = line.to_string().len();
                 let pad = " ".repeat(w);
-                let caret_pad: String = src
-                    .chars()
-                    .take(col.saturating_sub(1) as usize)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(out, "{pad} {}", p.wrap("34", "|"));
-                let _ = writeln!(out, "{} {} {src}", p.wrap("34", &line.to_string()), p.wrap("34", "|"));
-                let _ = writeln!(out, "{pad} {} {caret_pad}{}", p.wrap("34", "|"), p.wrap("1;31", "^"));
+                writeln!(out, "{pad} {}", p.wrap("34", "|"))?;
+                writeln!(out, "{} {} {}", p.wrap("34", &line.to_string()), p.wrap("34", "|"), q.text)?;
+                writeln!(out, "{pad} {} {}{}", p.wrap("34", "|"), q.caret, p.wrap("1;31", "^"))?;
             }
         }
         if !context.is_empty() {
-            let _ = writeln!(out, "  {}", p.wrap("2", &format!("= {}", context.join(", "))));
+            writeln!(out, "  {}", p.wrap("2", &format!("= {}", escape_control(&context.join(", ")))))?;
         }
     }
     if !report.findings.is_empty() {
-        out.push('\n');
+        out.write_char('\n')?;
     }
-    let _ = writeln!(out, "{}", summary_line(report));
-    out
+    writeln!(out, "{}", summary_line(report))
 }
 
 /// `Found 3 findings (1 critical, 2 high) in 2 files, 1 suppressed, 1 error`.

@@ -241,6 +241,10 @@ pub struct Sink<'s> {
     /// line, column) of the node: read once per object, so an object with many annotations and
     /// many findings stays linear.
     ignores: HashMap<NodeAt, Vec<(String, String)>>,
+    /// The findings kept so far by every sink of one check, and how many it keeps at most.
+    budget: Option<(&'s std::sync::atomic::AtomicUsize, usize)>,
+    /// Findings reported beyond the budget: counted, not kept.
+    cut: usize,
 }
 
 /// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
@@ -301,7 +305,39 @@ impl<'s> Sink<'s> {
     /// A sink with severity overrides (by rule id).
     #[must_use]
     pub fn new(severity: &'s HashMap<&'static str, Severity>, annotation_suppressions: bool) -> Self {
-        Sink { severity, annotation_suppressions, findings: Vec::new(), suppressed: 0, ignores: HashMap::new() }
+        Sink {
+            severity,
+            annotation_suppressions,
+            findings: Vec::new(),
+            suppressed: 0,
+            ignores: HashMap::new(),
+            budget: None,
+            cut: 0,
+        }
+    }
+
+    /// The sink keeps a finding only while `kept` (shared by every sink of one check) is below
+    /// `max`; the others are counted ([`Sink::cut`]), so memory stays bounded whatever the input.
+    #[must_use]
+    pub fn with_budget(mut self, kept: &'s std::sync::atomic::AtomicUsize, max: usize) -> Self {
+        self.budget = Some((kept, max));
+        self
+    }
+
+    /// How many findings were reported beyond the budget and not kept.
+    #[must_use]
+    pub fn cut(&self) -> usize {
+        self.cut
+    }
+
+    /// Whether one more finding fits the budget (taking its place when it does).
+    fn keep(&mut self) -> bool {
+        let Some((kept, max)) = self.budget else { return true };
+        if kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max {
+            return true;
+        }
+        self.cut += 1;
+        false
     }
 
     /// The findings and the count of suppressed ones.
@@ -350,7 +386,7 @@ impl<'s> Sink<'s> {
         }
     }
 
-    /// Records a finding that is no field of an object; always recorded (`true`).
+    /// Records a finding that is no field of an object: `true` unless the report is full.
     fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) -> bool {
         let severity = self.severity(meta, raised);
         let mut fingerprint = fingerprint(&[
@@ -363,6 +399,9 @@ impl<'s> Sink<'s> {
         ]);
         if place.file_scoped {
             fingerprint = self::fingerprint(&[&fingerprint, place.file.as_deref().unwrap_or("")]);
+        }
+        if !self.keep() {
+            return false;
         }
         self.findings.push(Finding {
             rule: meta.id.0.to_owned(),
@@ -383,7 +422,8 @@ impl<'s> Sink<'s> {
         true
     }
 
-    /// Records a finding at a field of an object, unless an annotation suppresses it (`false`).
+    /// Records a finding at a field of an object, unless an annotation suppresses it or the report
+    /// is full (`false`).
     #[expect(clippy::too_many_arguments, reason = "the parts of the three field variants of `At`")]
     fn push_field(
         &mut self,
@@ -415,6 +455,9 @@ impl<'s> Sink<'s> {
                 }
                 None => {}
             }
+        }
+        if !self.keep() {
+            return false;
         }
         let severity = self.severity(meta, raised);
         let (pos, _exact) = obj.doc.root.resolve(&path);

@@ -34,19 +34,7 @@ struct Reader<'a> {
 /// # Errors
 /// A [`SyntaxError`] at the first offending character.
 pub fn parse_json(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
-    let mut r = Reader {
-        text,
-        bytes: text.as_bytes(),
-        i: 0,
-        line: 1,
-        line_start: 0,
-        col_at: (0, 1),
-        depth: 0,
-        limits,
-        items: Vec::new(),
-        entries: Vec::new(),
-        interner: Interner::default(),
-    };
+    let mut r = Reader::new(text, limits);
     r.ws();
     let v = r.value()?;
     r.ws();
@@ -56,7 +44,119 @@ pub fn parse_json(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
     Ok(v)
 }
 
-impl Reader<'_> {
+/// Reads a JSON text whose top-level value is an object with an `items` array (a `kind: List`,
+/// as `kubectl get -o json` writes it) without building the tree of the whole text: each element
+/// of `items` is handed to `each` (with its index) as soon as it is read, then dropped by the
+/// caller. Returns the top-level object with `items` empty (its other keys as read). Positions
+/// are those of the whole text, and the limits and errors are those of [`parse_json`]: a syntax
+/// error ends the reading (the items before it have been handed over). A text whose top-level
+/// value is not an object is read whole.
+///
+/// # Errors
+/// A [`SyntaxError`] at the first offending character; also a second `items` key (its items
+/// would be read twice, where a whole reading keeps the last).
+pub fn parse_json_list(text: &str, limits: &Limits, each: &mut dyn FnMut(usize, Node)) -> Result<Node, SyntaxError> {
+    let mut r = Reader::new(text, limits);
+    r.ws();
+    if r.peek() != Some(b'{') {
+        return parse_json(text, limits);
+    }
+    let pos = r.pos();
+    r.enter()?;
+    r.i += 1;
+    r.ws();
+    let mut entries = Vec::new();
+    let mut seen_items = false;
+    if r.peek() == Some(b'}') {
+        r.i += 1;
+    } else {
+        loop {
+            let (key, key_pos) = r.key()?;
+            r.ws();
+            let value = if key == "items" && r.peek() == Some(b'[') {
+                if seen_items {
+                    return Err(SyntaxError {
+                        message: "a second `items` key: the list's items would be read twice".to_owned(),
+                        line: key_pos.line,
+                        column: key_pos.column,
+                    });
+                }
+                seen_items = true;
+                r.list_items(each)?
+            } else {
+                r.value()?
+            };
+            entries.push(Entry { key, key_pos, value });
+            if r.closes(b'}', "expected `,` or `}` in an object")? {
+                break;
+            }
+        }
+    }
+    r.depth -= 1;
+    r.ws();
+    if r.i < r.bytes.len() {
+        return Err(r.err("unexpected characters after the JSON value"));
+    }
+    Ok(Node::new(Value::Map(entries.into_boxed_slice()), pos))
+}
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, limits: &'a Limits) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            i: 0,
+            line: 1,
+            line_start: 0,
+            col_at: (0, 1),
+            depth: 0,
+            limits,
+            items: Vec::new(),
+            entries: Vec::new(),
+            interner: Interner::default(),
+        }
+    }
+
+    /// The elements of an array (at its `[`), each handed to `each` as soon as it is read;
+    /// returns the array's node, empty.
+    fn list_items(&mut self, each: &mut dyn FnMut(usize, Node)) -> Result<Node, SyntaxError> {
+        let pos = self.pos();
+        self.enter()?;
+        self.i += 1;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+        } else {
+            let mut n = 0usize;
+            loop {
+                let item = self.value()?;
+                each(n, item);
+                n += 1;
+                if self.closes(b']', "expected `,` or `]` in an array")? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Node::new(Value::Seq(Box::default()), pos))
+    }
+
+    /// After an element: `,` (more follow: `false`) or the closing bracket (`true`), else `what`.
+    fn closes(&mut self, close: u8, what: &str) -> Result<bool, SyntaxError> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(self.err(what)),
+        }
+    }
+
     fn pos(&mut self) -> Pos {
         let (off, col) = if self.col_at.0 >= self.line_start && self.col_at.0 <= self.i {
             self.col_at
@@ -381,6 +481,41 @@ mod tests {
         assert!(parse_json("[1,]", &Limits::default()).is_err());
         assert!(parse_json(&"[".repeat(100_000), &Limits::default()).is_err());
         assert!(parse_json("{} x", &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn list_items_one_at_a_time_with_the_positions_of_the_whole_text() {
+        let text = "{\"apiVersion\": \"v1\",\n \"items\": [\n  {\"a\": 1},\n  [2, {\"b\": \"x\"}], 3\n ],\n \"kind\": \"List\"}\n";
+        let whole = parse_json(text, &Limits::default()).unwrap();
+        let mut items = Vec::new();
+        let header = parse_json_list(text, &Limits::default(), &mut |i, n| items.push((i, n))).unwrap();
+        let expected = whole.get("items").unwrap().as_seq().unwrap();
+        assert_eq!(items.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(items.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(), expected);
+        assert_eq!(header.get("kind").unwrap().as_str(), Some("List"));
+        assert_eq!(header.get("items").unwrap().as_seq().map(<[Node]>::len), Some(0));
+        assert_eq!(header.entry("kind").unwrap().key_pos, whole.entry("kind").unwrap().key_pos);
+    }
+
+    #[test]
+    fn list_errors_are_the_whole_readers() {
+        let lim = Limits::default();
+        for text in ["{\"items\": [{\"a\": }]}", "{\"items\": [1,]}", "{\"items\": []} x", "{\"items\": [1] \"k\": 2}"]
+        {
+            let whole = parse_json(text, &lim).unwrap_err();
+            let listed = parse_json_list(text, &lim, &mut |_, _| {}).unwrap_err();
+            assert_eq!(whole, listed, "{text}");
+        }
+        let deep = format!("{{\"items\": [{}]}}", "[".repeat(300));
+        assert_eq!(parse_json(&deep, &lim).unwrap_err(), parse_json_list(&deep, &lim, &mut |_, _| {}).unwrap_err());
+        // the items before an error are handed over
+        let mut n = 0;
+        assert!(parse_json_list("{\"items\": [1, 2, x]}", &lim, &mut |_, _| n += 1).is_err());
+        assert_eq!(n, 2);
+        // read twice otherwise, where a whole reading keeps the last
+        assert!(parse_json_list("{\"items\": [1], \"items\": [2]}", &lim, &mut |_, _| {}).is_err());
+        // not an object: read whole
+        assert_eq!(parse_json_list("[1]", &lim, &mut |_, _| {}).unwrap(), parse_json("[1]", &lim).unwrap());
     }
 
     #[test]

@@ -82,8 +82,28 @@ enum Frame {
     Map { start: usize, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(Text, Pos, bool)> },
 }
 
-struct Builder<'l> {
+/// What receives list items: (document index, item index, item).
+type ItemFn<'f> = dyn FnMut(usize, usize, Node) + 'f;
+
+/// Where the items of a root mapping's `items` sequence go when a stream is read item by item
+/// ([`parse_yaml_list`]).
+struct ItemSink<'l, 'f> {
+    each: &'l mut ItemFn<'f>,
+    /// The document being read.
+    doc: usize,
+    /// Items of the current document handed over so far.
+    next: usize,
+    /// Items of the whole stream seen so far, and how many of them to drop because a previous
+    /// reading of the same text (before a patch, see [`parse_yaml`]) handed them over already.
+    seen: usize,
+    skip: usize,
+    /// Whether the current document's `items` sequence has begun.
+    started: bool,
+}
+
+struct Builder<'l, 'f> {
     limits: &'l Limits,
+    list: Option<ItemSink<'l, 'f>>,
     end: Pos,
     stack: Vec<Frame>,
     items: Vec<Node>,
@@ -196,7 +216,7 @@ fn is_str_tag(tag: Option<&Tag>) -> bool {
     tag.is_some_and(|t| t.suffix == "str" || t.suffix == "binary" || t.suffix.ends_with(":str"))
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     fn depth_check(&self, pos: Pos) -> Result<(), SyntaxError> {
         if self.stack.len() >= self.limits.max_depth {
             Err(err(pos, format!("nesting deeper than {} levels", self.limits.max_depth)))
@@ -245,6 +265,16 @@ impl Builder<'_> {
             self.charge(node.measure(), node.pos)?;
             self.anchors.insert(anchor, node.clone());
         }
+        if self.list.is_some() && self.is_list_item() {
+            if let Some(sink) = self.list.as_mut() {
+                sink.seen += 1;
+                if sink.seen > sink.skip {
+                    (sink.each)(sink.doc, sink.next, node);
+                }
+                sink.next += 1;
+            }
+            return Ok(());
+        }
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { .. }) => self.items.push(node),
@@ -273,6 +303,19 @@ impl Builder<'_> {
             },
         }
         Ok(())
+    }
+
+    /// How many list items have been handed over, counting those of earlier readings.
+    fn handed(&self, before: usize) -> usize {
+        self.list.as_ref().map_or(before, |l| l.seen.max(before))
+    }
+
+    /// Whether a value pushed now is an element of the root mapping's `items` sequence.
+    fn is_list_item(&self) -> bool {
+        matches!(
+            self.stack.as_slice(),
+            [Frame::Map { key: Some((k, _, _)), .. }, Frame::Seq { .. }] if k == "items"
+        )
     }
 
     fn on_event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
@@ -312,6 +355,15 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => {
                 self.depth_check(pos)?;
+                if let ([Frame::Map { key: Some((k, _, _)), .. }], Some(sink)) = (self.stack.as_slice(), &mut self.list)
+                {
+                    if k == "items" {
+                        if sink.started {
+                            return Err(err(pos, "a second `items` key: the list's items would be read twice"));
+                        }
+                        sink.started = true;
+                    }
+                }
                 self.stack.push(Frame::Seq { start: self.items.len(), pos, anchor });
             }
             Event::MappingStart(anchor, _) => {
@@ -390,7 +442,23 @@ fn helm_sources(text: &str) -> Vec<(u32, String)> {
 /// them.
 #[must_use]
 pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
-    let mut out = parse_stream(text, limits);
+    read_yaml(text, limits, None)
+}
+
+/// Reads a YAML stream whose documents are `kind: List`s (as `kubectl get -o yaml` writes them)
+/// without building the tree of a whole document: each element of a root mapping's `items` is
+/// handed to `each` (document index, item index, item) as soon as it is read. The documents
+/// returned are the rest: each root mapping with `items` empty. Positions, limits, errors and
+/// go-yaml's leniencies are those of [`parse_yaml`]; a syntax error ends the reading (the items
+/// before it have been handed over, each once).
+pub fn parse_yaml_list(text: &str, limits: &Limits, each: &mut dyn FnMut(usize, usize, Node)) -> YamlStream {
+    read_yaml(text, limits, Some(each))
+}
+
+fn read_yaml<'f>(text: &str, limits: &Limits, mut each: Option<&mut ItemFn<'f>>) -> YamlStream {
+    // Items handed over by a reading that then failed: a patched reading skips them.
+    let mut handed = 0usize;
+    let mut out = parse_stream(text, limits, each.as_deref_mut(), &mut handed);
     let mut patched: Option<String> = None;
     // Each retry re-reads the whole text: at most 256 of them, and at most 64 MiB re-read.
     let retries = (64usize << 20).checked_div(text.len()).unwrap_or(256).min(256);
@@ -420,18 +488,22 @@ pub fn parse_yaml(text: &str, limits: &Limits) -> YamlStream {
             *slot = &fixed;
         }
         let next = lines.join("\n");
-        out = parse_stream(&next, limits);
+        out = parse_stream(&next, limits, each.as_deref_mut(), &mut handed);
         patched = Some(next);
     }
     out
 }
 
-fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
+/// One reading of a stream. With `each`, list items go there (see [`parse_yaml_list`]): the
+/// first `handed` of them were handed over by an earlier reading and are skipped; `handed` ends
+/// as the number handed over so far.
+fn parse_stream<'f>(text: &str, limits: &Limits, each: Option<&mut ItemFn<'f>>, handed: &mut usize) -> YamlStream {
     let sources = helm_sources(text);
     let mut out = YamlStream::default();
     let end = end_pos(text);
     let mut builder = Builder {
         limits,
+        list: each.map(|each| ItemSink { each, doc: 0, next: 0, seen: 0, skip: *handed, started: false }),
         end,
         stack: Vec::new(),
         items: Vec::new(),
@@ -466,6 +538,7 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                     e.info().to_owned()
                 };
                 out.error = Some((doc_index, SyntaxError { message, line, column }));
+                *handed = builder.handed(*handed);
                 return out;
             }
         };
@@ -473,6 +546,11 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
             Event::DocumentStart(_) => {
                 in_doc = true;
                 doc_first_line = None;
+                if let Some(sink) = builder.list.as_mut() {
+                    sink.doc = doc_index;
+                    sink.next = 0;
+                    sink.started = false;
+                }
                 // Anchors are per document; the alias budgets are per stream, so a file of many
                 // small bombs is bounded too.
                 builder.anchors.clear();
@@ -501,11 +579,13 @@ fn parse_stream(text: &str, limits: &Limits) -> YamlStream {
                 }
                 if let Err(e) = builder.on_event(other, &span) {
                     out.error = Some((doc_index, e));
+                    *handed = builder.handed(*handed);
                     return out;
                 }
             }
         }
     }
+    *handed = builder.handed(*handed);
     out
 }
 
@@ -594,6 +674,38 @@ mod tests {
         let spec = n.get("spec").unwrap();
         assert_eq!(spec.get("args").unwrap().as_seq().unwrap().len(), 2);
         assert_eq!(spec.entry("env").unwrap().key_pos, Pos::new(5, 3));
+    }
+
+    #[test]
+    fn list_items_one_at_a_time_as_the_whole_reading_has_them() {
+        let text = "apiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: a}\n- &b {kind: Pod, n: [1, 2]}\n- 3\nkind: List\n---\nkind: List\nitems: [x]\n";
+        let whole = parse_yaml(text, &Limits::default());
+        let mut items = Vec::new();
+        let listed = parse_yaml_list(text, &Limits::default(), &mut |d, i, n| items.push((d, i, n)));
+        assert!(listed.error.is_none());
+        let mut expected = Vec::new();
+        for d in &whole.documents {
+            let seq = d.root.as_ref().unwrap().get("items").unwrap().as_seq().unwrap();
+            expected.extend(seq.iter().enumerate().map(|(i, n)| (d.index, i, n.clone())));
+        }
+        assert_eq!(items, expected);
+        let header = listed.documents[0].root.as_ref().unwrap();
+        assert_eq!(header.get("kind").unwrap().as_str(), Some("List"));
+        assert_eq!(header.get("items").unwrap().as_seq().map(<[Node]>::len), Some(0));
+        assert!(parse_yaml_list("items: [1]\nitems: [2]\n", &Limits::default(), &mut |_, _, _| {}).error.is_some());
+    }
+
+    #[test]
+    fn list_items_are_handed_over_once_when_a_patched_reading_follows() {
+        // go-yaml's closing bracket at the parent's indentation makes a second reading
+        let text = "kind: List\nitems:\n- name: a\n- name: b\n  args: [\n    x,\n  ]\n- name: c\n";
+        let mut names = Vec::new();
+        let listed = parse_yaml_list(text, &Limits::default(), &mut |_, i, n| {
+            names.push((i, n.get("name").and_then(Node::as_str).map(str::to_owned)));
+        });
+        assert!(listed.error.is_none(), "{:?}", listed.error);
+        let got: Vec<(usize, Option<&str>)> = names.iter().map(|(i, n)| (*i, n.as_deref())).collect();
+        assert_eq!(got, [(0, Some("a")), (1, Some("b")), (2, Some("c"))]);
     }
 
     #[test]

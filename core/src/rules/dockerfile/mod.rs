@@ -21,6 +21,7 @@ pub use base_image_unpinned::DockerfileBaseImageUnpinned;
 pub use build_tools_in_final_stage::DockerfileBuildToolsInFinalStage;
 pub use package_cache::DockerfilePackageCache;
 pub use runs_as_root::DockerfileRunsAsRoot;
+pub(crate) use secret_in_env::secret_pair;
 pub use secret_in_env::DockerfileSecretInEnv;
 pub use user_not_numeric::DockerfileUserNotNumeric;
 

@@ -125,6 +125,18 @@ fn harmless(v: &str) -> bool {
     var(t)
 }
 
+/// Whether `NAME=value` of an `ENV` or `ARG` (or an assignment on a `RUN` line) sets a secret:
+/// `Some(true)` by its name, `Some(false)` by the value's shape, `None` when it does not. The
+/// rule's predicate, shared with the classification of secret values
+/// ([`crate::rules::secret::values`]).
+pub(crate) fn secret_pair(name: &str, value: &str, options: &Options) -> Option<bool> {
+    if harmless(value) {
+        return None;
+    }
+    let by_name = secret_name(name, options);
+    (by_name || secret_value(value)).then_some(by_name)
+}
+
 impl Rule for DockerfileSecretInEnv {
     fn meta(&self) -> &'static RuleMeta {
         Self::META
@@ -137,13 +149,7 @@ impl Rule for DockerfileSecretInEnv {
             }
             for (name, value) in ins.pairs() {
                 let Some(value) = value else { continue };
-                if harmless(&value) {
-                    continue;
-                }
-                let by_name = secret_name(&name, &cx.options);
-                if !by_name && !secret_value(&value) {
-                    continue;
-                }
+                let Some(by_name) = secret_pair(&name, &value, &cx.options) else { continue };
                 let why = if by_name {
                     "a literal value (redacted)"
                 } else {

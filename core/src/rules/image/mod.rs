@@ -7,6 +7,7 @@ mod run_as_non_root_unverifiable;
 
 pub use image_runs_as_root::ImageRunsAsRoot;
 pub use image_too_old::ImageTooOld;
+pub(crate) use image_too_old::{age_days, created_secs, is_too_old, DEFAULT_MAX_AGE_DAYS};
 pub use run_as_non_root_unverifiable::RunAsNonRootUnverifiable;
 
 use crate::image::{ImageMeta, Located};

@@ -39,6 +39,7 @@ declare_rule! {
     /// ---
     /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
     ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Created: "2026-11-01T00:00:00Z"
     ///   Config: {User: app}
     /// ```
     ///
@@ -57,6 +58,7 @@ declare_rule! {
     /// ---
     /// - Id: sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6
     ///   RepoTags: [registry.example.com/app:1.0.0]
+    ///   Created: "2026-11-01T00:00:00Z"
     ///   Config: {User: app}
     /// ```
     /// or build the image with a numeric `USER 10001`.

@@ -1,10 +1,11 @@
 use super::patterns::{looks_like_secret_value, secret_name_fragment};
 use crate::api::Severity;
+use crate::config::Options;
 use crate::declare_rule;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
 use crate::rules::{At, Context, Rule, Sink};
-use crate::syntax::Node;
+use crate::syntax::{Entry, Node};
 
 declare_rule! {
     /// ## What it does
@@ -61,6 +62,22 @@ fn trivial(v: &Node) -> bool {
     }
 }
 
+/// Why the entry `e` of a ConfigMap's `field` (`data`, `binaryData`) looks like a credential, if
+/// it does: the rule's predicate, shared with the classification of secret values
+/// ([`super::values`]).
+pub(crate) fn credential(field: &str, e: &Entry, options: &Options) -> Option<String> {
+    let by_value = if field == "data" { e.value.as_str().and_then(looks_like_secret_value) } else { None };
+    if let Some(why) = by_value {
+        return Some(format!("holds {why} (value redacted)"));
+    }
+    if trivial(&e.value) && field == "data" {
+        return None;
+    }
+    let value = e.value.as_str().unwrap_or("");
+    let p = secret_name_fragment(&e.key, value, options)?;
+    Some(format!("looks like a credential (its name contains `{p}`; value redacted)"))
+}
+
 impl Rule for ConfigmapCredentials {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         Self::META
@@ -74,20 +91,7 @@ impl Rule for ConfigmapCredentials {
         for field in ["data", "binaryData"] {
             let Some(entries) = obj.node.get(field).and_then(Node::as_map) else { continue };
             for e in entries {
-                let by_value = if field == "data" { e.value.as_str().and_then(looks_like_secret_value) } else { None };
-                let reason = match by_value {
-                    Some(why) => format!("holds {why} (value redacted)"),
-                    None => {
-                        if trivial(&e.value) && field == "data" {
-                            continue;
-                        }
-                        let value = e.value.as_str().unwrap_or("");
-                        let Some(p) = secret_name_fragment(&e.key, value, &cx.options) else {
-                            continue;
-                        };
-                        format!("looks like a credential (its name contains `{p}`; value redacted)")
-                    }
-                };
+                let Some(reason) = credential(field, e, &cx.options) else { continue };
                 let path = obj.field(&FieldPath::root().key(field).key_owned(&e.key));
                 out.report(
                     Self::META,

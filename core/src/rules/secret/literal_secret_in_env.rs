@@ -1,4 +1,5 @@
 use crate::api::Severity;
+use crate::config::Options;
 use crate::declare_rule;
 use crate::fix::{NewValue, Op, Plan};
 use crate::model::{Lenient, PodSpec};
@@ -45,6 +46,32 @@ fn secret_ref_fix(pod: &PodSpec<'_>, env: &crate::location::FieldPath, var: &str
         ))
         .op(Op::ReplaceEntry { path: env.key("value"), key: "valueFrom".to_owned(), value }),
     )
+}
+
+/// Why a literal environment value is a secret.
+pub(crate) enum Why {
+    /// Its value has the shape of a credential (`a GitHub token`).
+    Shape(&'static str),
+    /// Its name holds a secret-looking fragment (`PASSWORD`).
+    Name(String),
+}
+
+/// Whether the literal `value` of the environment variable `name` is a secret, and why: the
+/// rule's predicate, shared with the classification of secret values
+/// ([`super::values`]). `vault`: the pod is annotated for Vault agent injection.
+pub(crate) fn literal_secret(name: &str, value: &str, vault: bool, options: &Options) -> Option<Why> {
+    if value.trim().is_empty() || is_var_reference(value) || (vault && under_vault_dir(value)) {
+        return None;
+    }
+    if let Some(shape) = looks_like_secret_value(value) {
+        return Some(Why::Shape(shape));
+    }
+    secret_name_fragment(name, value, options).map(Why::Name)
+}
+
+/// Whether a pod is annotated for Vault agent injection.
+pub(crate) fn vault_injected(pod: &PodSpec<'_>) -> bool {
+    pod.annotation(VAULT_INJECT).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 declare_rule! {
@@ -134,7 +161,7 @@ impl Rule for LiteralSecretInEnv {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
-        let vault = pod.annotation(VAULT_INJECT).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let vault = vault_injected(pod);
         for c in &pod.containers {
             for e in &c.env {
                 if e.value_from.is_some() {
@@ -154,20 +181,21 @@ impl Rule for LiteralSecretInEnv {
                     }
                     Lenient::Absent => continue,
                 };
-                if value.trim().is_empty() || is_var_reference(value) || (vault && under_vault_dir(value)) {
-                    continue;
-                }
-                let message = if let Some(shape) = looks_like_secret_value(value) {
-                    format!("{who} sets `{}` to a literal value that looks like {shape} (value redacted)", e.name)
-                } else if let Some(fragment) = secret_name_fragment(e.name, value, &cx.options) {
-                    let mut m =
-                        format!("{who} sets `{}` to a literal value and its name looks secret (`{fragment}`)", e.name);
-                    if under_vault_dir(value) {
-                        m.push_str(&format!(": the value points under `{VAULT_SECRETS_DIR}`, but the pod is not annotated `{VAULT_INJECT}: \"true\"`"));
+                let message = match literal_secret(e.name, value, vault, &cx.options) {
+                    Some(Why::Shape(shape)) => {
+                        format!("{who} sets `{}` to a literal value that looks like {shape} (value redacted)", e.name)
                     }
-                    m
-                } else {
-                    continue;
+                    Some(Why::Name(fragment)) => {
+                        let mut m = format!(
+                            "{who} sets `{}` to a literal value and its name looks secret (`{fragment}`)",
+                            e.name
+                        );
+                        if under_vault_dir(value) {
+                            m.push_str(&format!(": the value points under `{VAULT_SECRETS_DIR}`, but the pod is not annotated `{VAULT_INJECT}: \"true\"`"));
+                        }
+                        m
+                    }
+                    None => continue,
                 };
                 let fix = secret_ref_fix(pod, &path, e.name, &cx.fix.secret_name);
                 let d = out.report(Self::META, At::Container(pod, c, path), message);

@@ -116,79 +116,114 @@ fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 
     hay.match_indices(needle).map(|(i, _)| i)
 }
 
-fn aws_access_key_id(v: &str) -> bool {
+/// A byte range of a text.
+type Span = std::ops::Range<usize>;
+
+fn aws_access_key_id(v: &str) -> impl Iterator<Item = Span> + '_ {
     let b = v.as_bytes();
-    ["AKIA", "ASIA"].iter().any(|p| {
-        find_all(v, p).any(|i| {
+    ["AKIA", "ASIA"].into_iter().flat_map(move |p| {
+        find_all(v, p).filter_map(move |i| {
             let n = run(b, i + 4, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            boundary_before(b, i) && n == 16
+            (boundary_before(b, i) && n == 16).then_some(i..i + 20)
         })
     })
 }
 
-fn github_token(v: &str) -> bool {
+fn github_token(v: &str) -> impl Iterator<Item = Span> + '_ {
     let b = v.as_bytes();
-    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .iter()
-        .any(|p| find_all(v, p).any(|i| boundary_before(b, i) && run(b, i + 4, |c| c.is_ascii_alphanumeric()) >= 36));
-    classic || find_all(v, "github_pat_").any(|i| run(b, i + 11, |c| c.is_ascii_alphanumeric() || c == b'_') >= 22)
+    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].into_iter().flat_map(move |p| {
+        find_all(v, p).filter_map(move |i| {
+            let n = run(b, i + 4, |c| c.is_ascii_alphanumeric());
+            (boundary_before(b, i) && n >= 36).then_some(i..i + 4 + n)
+        })
+    });
+    let fine_grained = find_all(v, "github_pat_").filter_map(move |i| {
+        let n = run(b, i + 11, |c| c.is_ascii_alphanumeric() || c == b'_');
+        (n >= 22).then_some(i..i + 11 + n)
+    });
+    classic.chain(fine_grained)
 }
 
-fn slack_token(v: &str) -> bool {
+fn slack_token(v: &str) -> impl Iterator<Item = Span> + '_ {
     let b = v.as_bytes();
-    find_all(v, "xox").any(|i| {
-        matches!(b.get(i + 3), Some(b'b' | b'a' | b'p' | b'r' | b's'))
-            && b.get(i + 4) == Some(&b'-')
-            && run(b, i + 5, |c| c.is_ascii_alphanumeric() || c == b'-') >= 10
+    find_all(v, "xox").filter_map(move |i| {
+        let n = run(b, i + 5, |c| c.is_ascii_alphanumeric() || c == b'-');
+        (matches!(b.get(i + 3), Some(b'b' | b'a' | b'p' | b'r' | b's')) && b.get(i + 4) == Some(&b'-') && n >= 10)
+            .then_some(i..i + 5 + n)
     })
 }
 
-fn jwt(v: &str) -> bool {
+fn jwt(v: &str) -> impl Iterator<Item = Span> + '_ {
     let b = v.as_bytes();
-    find_all(v, "eyJ").any(|i| {
+    find_all(v, "eyJ").filter_map(move |i| {
         let h = run(b, i, is_b64url);
         if h < 10 || b.get(i + h) != Some(&b'.') {
-            return false;
+            return None;
         }
         let p0 = i + h + 1;
         let p = run(b, p0, is_b64url);
-        p >= 10 && b.get(p0..p0 + 3) == Some(b"eyJ".as_slice()) && b.get(p0 + p) == Some(&b'.')
+        if p < 10 || b.get(p0..p0 + 3) != Some(b"eyJ".as_slice()) || b.get(p0 + p) != Some(&b'.') {
+            return None;
+        }
+        let s0 = p0 + p + 1;
+        Some(i..s0 + run(b, s0, is_b64url))
     })
 }
 
-fn pem_private_key(v: &str) -> bool {
-    v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----")
+/// A PEM private key: from its `-----BEGIN` line to the end of its `-----END ...-----` line (or
+/// of the text).
+fn pem_private_key(v: &str) -> impl Iterator<Item = Span> + '_ {
+    find_all(v, "-----BEGIN").filter_map(move |i| {
+        let rest = v.get(i..).unwrap_or("");
+        let head_end = rest.find('\n').unwrap_or(rest.len());
+        if !rest.get(..head_end).unwrap_or("").contains("PRIVATE KEY-----") {
+            return None;
+        }
+        let end = rest.find("-----END").map_or(rest.len(), |e| {
+            let after = rest.get(e + 9..).unwrap_or("");
+            e + 9 + after.find("-----").map_or(after.len(), |d| d + 5)
+        });
+        Some(i..i + end)
+    })
 }
 
-/// `scheme://user:password@host`: a password in a URL (a `$(VAR)` reference is not one).
-fn url_with_password(v: &str) -> bool {
-    find_all(v, "://").any(|i| {
-        let rest = v.get(i + 3..).unwrap_or("");
+/// `scheme://user:password@host`: the password in a URL (a `$(VAR)` reference is not one).
+fn url_with_password(v: &str) -> impl Iterator<Item = Span> + '_ {
+    find_all(v, "://").filter_map(move |i| {
+        let start = i + 3;
+        let rest = v.get(start..).unwrap_or("");
         let authority = rest.split(['/', '?', '#', ' ']).next().unwrap_or("");
-        let Some((userinfo, _host)) = authority.rsplit_once('@') else { return false };
-        let Some((_user, pass)) = userinfo.split_once(':') else { return false };
-        !pass.is_empty() && !pass.starts_with("$(") && !pass.starts_with("${")
+        let (userinfo, _host) = authority.rsplit_once('@')?;
+        let (user, pass) = userinfo.split_once(':')?;
+        (!pass.is_empty() && !pass.starts_with("$(") && !pass.starts_with("${"))
+            .then_some(start + user.len() + 1..start + userinfo.len())
     })
 }
+
+/// Where a shape of credential occurs in a text.
+type Matcher = fn(&str) -> Vec<Span>;
+
+/// The shapes of known credentials, most specific first: what each is called, and its matcher.
+const SHAPES: [(&str, Matcher); 6] = [
+    ("a PEM private key", |v| pem_private_key(v).collect()),
+    ("an AWS access key id", |v| aws_access_key_id(v).collect()),
+    ("a GitHub token", |v| github_token(v).collect()),
+    ("a Slack token", |v| slack_token(v).collect()),
+    ("a JSON Web Token", |v| jwt(v).collect()),
+    ("a URL with an embedded password", |v| url_with_password(v).collect()),
+];
 
 /// What a value looks like when it has the shape of a known credential.
 #[must_use]
 pub fn looks_like_secret_value(v: &str) -> Option<&'static str> {
-    if pem_private_key(v) {
-        Some("a PEM private key")
-    } else if aws_access_key_id(v) {
-        Some("an AWS access key id")
-    } else if github_token(v) {
-        Some("a GitHub token")
-    } else if slack_token(v) {
-        Some("a Slack token")
-    } else if jwt(v) {
-        Some("a JSON Web Token")
-    } else if url_with_password(v) {
-        Some("a URL with an embedded password")
-    } else {
-        None
-    }
+    SHAPES.iter().find(|(_, spans)| !spans(v).is_empty()).map(|(what, _)| *what)
+}
+
+/// Where a text holds something shaped like a credential (a token on a `RUN` line, a password in
+/// a URL): the byte ranges, in no particular order, possibly overlapping.
+#[must_use]
+pub fn secret_spans(v: &str) -> Vec<Span> {
+    SHAPES.iter().flat_map(|(_, spans)| spans(v)).collect()
 }
 
 #[cfg(test)]
@@ -216,6 +251,23 @@ mod tests {
         assert_eq!(looks_like_secret_value("postgres://app:$(DB_PASSWORD)@db:5432/app"), None);
         assert_eq!(looks_like_secret_value("https://example.com/a:b@c"), None);
         assert_eq!(looks_like_secret_value("info"), None);
+    }
+
+    #[test]
+    fn spans_cover_the_secret_and_nothing_else() {
+        let token = format!("ghp_{}", "a1".repeat(18));
+        let line = format!("RUN curl -H \"Authorization: token {token}\" https://api.github.com && echo done");
+        let spans = secret_spans(&line);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(line.get(spans[0].clone()), Some(token.as_str()));
+        let url = "DATABASE_URL=postgres://app:hunter2@db:5432/app";
+        assert_eq!(secret_spans(url).iter().map(|s| &url[s.clone()]).collect::<Vec<_>>(), ["hunter2"]);
+        let jwt = "x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl y";
+        assert_eq!(secret_spans(jwt).iter().map(|s| &jwt[s.clone()]).collect::<Vec<_>>(), [&jwt[2..jwt.len() - 2]]);
+        let pem = "k: -----BEGIN RSA PRIVATE KEY-----\nMIIabc\n-----END RSA PRIVATE KEY----- tail";
+        assert_eq!(secret_spans(pem).iter().map(|s| &pem[s.clone()]).collect::<Vec<_>>(), [&pem[3..pem.len() - 5]]);
+        assert_eq!(secret_spans("AKIAIOSFODNN7EXAMPLE and xoxb-1234567890-abcdef").len(), 2);
+        assert!(secret_spans("nothing to see").is_empty());
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Helpers shared by the workload rules: wrong-typed values in messages, resources, images.
+//! Helpers shared by the workload rules: wrong-typed values in messages, resources, images (split
+//! by the image module's grammar, [`RefParts`]).
 
 use crate::fix::{Op, Plan};
+use crate::image::RefParts;
 use crate::location::FieldPath;
 use crate::model::{Container, InvalidField, PodSpec};
 use crate::rules::At;
@@ -59,15 +61,17 @@ pub fn require_container_bool(
     }
 }
 
-/// Checks every container's `image`: `judge(who, image, reference)` returns the message of a
+/// Checks every container's `image`: `judge(who, image, parts)` returns the message of a
 /// finding, or `None`; an `image` that is not a string is a finding too. A missing `image` is
-/// left to the input checks. The fix (unsafe) pins the image to the digest the input's image
-/// metadata gives it (`skopeo inspect`, `docker inspect`): no fix without such metadata.
+/// left to the input checks. `parts` is the image module's split of the reference
+/// ([`RefParts::split`], the one grammar), with an empty tag (`app:`) read as no tag. The fix
+/// (unsafe) pins the image to the digest the input's image metadata gives it (`skopeo inspect`,
+/// `docker inspect`): no fix without such metadata.
 pub fn check_container_images(
     meta: &'static crate::rules::RuleMeta,
     pod: &PodSpec<'_>,
     out: &mut crate::rules::Sink<'_>,
-    judge: impl Fn(&str, &str, &ImageRef<'_>) -> Option<String>,
+    judge: impl Fn(&str, &str, &RefParts<'_>) -> Option<String>,
 ) {
     use crate::model::Lenient;
     for c in &pod.containers {
@@ -75,7 +79,7 @@ pub fn check_container_images(
         let (message, pin) = match &c.image {
             Lenient::Absent => continue,
             Lenient::Invalid(v) => (format!("{who} {}", wrong_type("image", v, "a string")), false),
-            Lenient::Valid(image) => match judge(&who, image, &ImageRef::parse(image)) {
+            Lenient::Valid(image) => match judge(&who, image, &container_image_parts(image)) {
                 Some(m) => (m, !image.trim().is_empty()),
                 None => continue,
             },
@@ -88,6 +92,12 @@ pub fn check_container_images(
             );
         }
     }
+}
+
+/// The parts of a container's `image` as the workload rules read them: an empty tag is no tag.
+fn container_image_parts(image: &str) -> RefParts<'_> {
+    let p = RefParts::split(image);
+    RefParts { tag: p.tag.filter(|t| !t.is_empty()), ..p }
 }
 
 /// The wrong-typed field recorded by the model at `path`, if any.
@@ -269,70 +279,5 @@ fn resource_fix(
             };
             Some(Plan::unsafe_fix(format!("set `{field}: {shown}` (`fix.resources`)")).set(path, value))
         }
-    }
-}
-
-/// An image reference split into its parts: `registry.example.com:5000/team/app:1.2@sha256:...`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ImageRef<'a> {
-    /// Everything before the tag and digest.
-    pub repository: &'a str,
-    /// The tag, if any.
-    pub tag: Option<&'a str>,
-    /// The digest (`sha256:...`), if any.
-    pub digest: Option<&'a str>,
-}
-
-impl<'a> ImageRef<'a> {
-    /// Splits an image reference. A `:` before the last `/` belongs to a registry host and port,
-    /// not to a tag.
-    #[must_use]
-    pub fn parse(image: &'a str) -> Self {
-        let image = image.trim();
-        let (name, digest) = match image.split_once('@') {
-            Some((n, d)) => (n, Some(d)),
-            None => (image, None),
-        };
-        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-        let last = name.get(last_slash..).unwrap_or("");
-        match last.rfind(':') {
-            Some(i) => {
-                let cut = last_slash + i;
-                ImageRef {
-                    repository: name.get(..cut).unwrap_or(name),
-                    tag: name.get(cut + 1..).filter(|t| !t.is_empty()),
-                    digest,
-                }
-            }
-            None => ImageRef { repository: name, tag: None, digest },
-        }
-    }
-
-    /// Whether the digest is a well-formed `sha256:` followed by 64 hexadecimal digits.
-    #[must_use]
-    pub fn has_sha256_digest(&self) -> bool {
-        self.digest
-            .and_then(|d| d.strip_prefix("sha256:"))
-            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ImageRef;
-
-    #[test]
-    fn image_refs() {
-        let r = ImageRef::parse("registry.example.com:5000/app");
-        assert_eq!((r.repository, r.tag, r.digest), ("registry.example.com:5000/app", None, None));
-        let r = ImageRef::parse("host:5000/team/app:1.2");
-        assert_eq!((r.repository, r.tag), ("host:5000/team/app", Some("1.2")));
-        let r = ImageRef::parse("nginx:latest");
-        assert_eq!(r.tag, Some("latest"));
-        let d = format!("nginx@sha256:{}", "a".repeat(64));
-        let r = ImageRef::parse(&d);
-        assert_eq!((r.repository, r.tag), ("nginx", None));
-        assert!(r.has_sha256_digest());
-        assert!(!ImageRef::parse("nginx@sha256:abc").has_sha256_digest());
     }
 }
