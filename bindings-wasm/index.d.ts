@@ -34,6 +34,10 @@ export interface Finding {
   line: number | null;
   /** 1-based column. */
   column: number | null;
+  /** 1-based line where the field (or that ancestor) ends; absent when the input gives no end. */
+  end_line?: number;
+  /** 1-based column just after the field's last character, on `end_line`; absent: its end. */
+  end_column?: number;
   object: ObjectRef | null;
   container: string | null;
   /** Field path from the document root, e.g. `spec.containers[0].securityContext.privileged`. */
@@ -42,6 +46,10 @@ export interface Finding {
   fingerprint: string;
   /** The Helm template the document came from (`# Source:` comment), if any. */
   template?: string;
+  /** What to do about it, one sentence (the rule's help). */
+  help?: string;
+  /** The rule's documentation. */
+  url?: string;
   /** The change that resolves the finding, when the rule offers one here ({@link fix} applies it). */
   fix?: Fix;
 }
@@ -78,7 +86,15 @@ export interface InputError {
 export interface Summary {
   files: number;
   documents: number;
+  /** Kubernetes objects checked. */
   objects: number;
+  /** Dockerfiles checked, and their build stages. */
+  dockerfiles: number;
+  stages: number;
+  /** Image metadata checked (`docker inspect`, `skopeo inspect`, OCI configs). */
+  images: number;
+  /** Trivy reports checked. */
+  reports: number;
   /** Every severity is present, zeros included. */
   by_severity: Record<Severity, number>;
   findings: number;
@@ -182,6 +198,10 @@ export interface RuleInfo {
   /** Default severity. */
   severity: Severity;
   title: string;
+  /** What to do about a finding, one sentence. */
+  help: string;
+  /** The rule's documentation. */
+  url: string;
   /** Whether the rule runs without being enabled. */
   enabled_by_default: boolean;
   /** Whether its findings carry fixes. */
@@ -244,6 +264,11 @@ export function fix(text: Text, options?: FixOptions): FixResult;
 export function version(): string;
 /** What a file is read as: its `kind`, else by name, else by content. */
 export function fileKind(file: SourceFile): SourceKind;
+/** What a file holds, by content: Kubernetes objects, a Dockerfile, image metadata, a Trivy
+ * report, a file often given as an input that is none (`other`), an input error, or nothing. */
+export type FileContents = "manifest" | "dockerfile" | "image" | "trivy" | "other" | "unreadable" | "empty";
+/** What a file holds, as the front door reads it (its `kind`, name and content). */
+export function fileContents(file: SourceFile): FileContents;
 
 /** A Pod Security Standards level. `privileged` admits everything. */
 export type PssLevel = "privileged" | "baseline" | "restricted";
@@ -283,6 +308,8 @@ export interface PssReport {
   results: PssResult[];
   /** Inputs that could not be read. */
   errors: InputError[];
+  /** Files that are none of kubeharden's inputs, left out (empty here: the functions report them as input errors). */
+  skipped: InputError[];
 }
 
 /** Options of {@link pssFiles}. */
@@ -376,6 +403,8 @@ export interface NetpolReport {
   port: string | null;
   pairs: NetpolPair[];
   errors: InputError[];
+  /** Files that are none of kubeharden's inputs, left out (empty here: the functions report them as input errors). */
+  skipped: InputError[];
   warnings: NetpolWarning[];
   notes: string[];
 }

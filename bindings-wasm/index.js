@@ -4,6 +4,7 @@
 import init, {
   checkFiles,
   checkManifest,
+  fileContents,
   fileKind,
   fix,
   netpol,
@@ -25,4 +26,4 @@ if (isNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export { checkFiles, checkManifest, fileKind, fix, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };
+export { checkFiles, checkManifest, fileContents, fileKind, fix, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };

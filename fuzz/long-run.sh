@@ -6,7 +6,8 @@
 # and at the end, the corpus size, peak RSS, and the result (crashes are left in
 # fuzz/artifacts/<target>/). CPU seconds are the target process's user+sys time, so a run that
 # shared the cores with other work says how much fuzzing it really got.
-# Usage: fuzz/long-run.sh [SECONDS] [JOBS] [TARGET...]    (default 1800 s, 2 at a time, every target)
+# Usage: [NO_BUILD=1] fuzz/long-run.sh [SECONDS] [JOBS] [TARGET...]   (default 1800 s, 2 at a time, every
+# target; NO_BUILD=1 skips the build)
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-1800}
@@ -14,7 +15,8 @@ jobs=${2:-2}
 shift $(($# > 2 ? 2 : $#))
 export PATH="$HOME/.cargo/bin:$PATH"
 targets=${*:-$(cargo +nightly fuzz list)}
-cargo +nightly fuzz build
+# NO_BUILD=1 runs the binaries built before (e.g. while the core changes under them).
+[ "${NO_BUILD:-0}" = 1 ] || cargo +nightly fuzz build
 ./seed.sh >/dev/null
 mkdir -p corpus/list logs
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')

@@ -7,6 +7,8 @@
 #                wasm-opt from npm binaryen (never Debian's binaryen)
 #   (B) browser: Debian chromium + chromium-driver, npm playwright-core and typescript
 #   (C) Python:  maturin, pytest, mypy, jsonschema, kubernetes-validate (pip; a venv if python3 is externally managed)
+#   (D) registry: Debian docker-registry, skopeo, apache2-utils (htpasswd), openssl: the
+#                real-registry tests of registry/ and cli/ (started on 127.0.0.1 by the tests)
 #
 # Everything not from apt goes under /opt/kubeharden-tools (PREFIX). To use the tools, source
 # the env file this script writes (the ONE mechanism; nothing is linked into /usr/local):
@@ -17,10 +19,12 @@
 # wasm-opt, tsc; no cargo/rustc there, so host builds keep rustup's stable toolchain) and
 # PREFIX/npm/node_modules in NODE_PATH (require('playwright-core') works from anywhere).
 #
-# Usage: install-toolchains.sh [--lockfile PATH] [--no-wasm] [--no-chromium] [--no-python] [-h]
+# Usage: install-toolchains.sh [--lockfile PATH] [--no-wasm] [--no-chromium] [--no-python]
+#                              [--no-registry] [-h]
 #   --lockfile PATH  Cargo.lock whose wasm-bindgen version wasm-bindgen-cli must match
 #                    (default ./Cargo.lock, else the repo's; else 0.2.130, the project's pin)
 #   --no-wasm        skip (A)        --no-chromium  skip (B)        --no-python  skip (C)
+#   --no-registry    skip (D)
 # Environment: KH_TOOLS_PREFIX (default /opt/kubeharden-tools), PYTHON (default python3).
 # See scripts/README.md.
 set -euo pipefail
@@ -36,7 +40,7 @@ PREFIX=${KH_TOOLS_PREFIX:-/opt/kubeharden-tools}
 ENV_FILE=$PREFIX/env.sh
 
 # ---- options --------------------------------------------------------------------------------
-WASM=1 CHROMIUM=1 PY=1 LOCKFILE=""
+WASM=1 CHROMIUM=1 PY=1 REGISTRY=1 LOCKFILE=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
     --no-wasm) WASM=0 ;;
     --no-chromium) CHROMIUM=0 ;;
     --no-python) PY=0 ;;
+    --no-registry) REGISTRY=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install-toolchains: unknown option: $1 (see -h)" >&2; exit 2 ;;
   esac
@@ -256,6 +261,11 @@ EOF
     if command -v pyenv >/dev/null; then pyenv rehash; fi
   fi
 fi
+
+# ---- (D) a real registry for the registry tests -------------------------------------------
+# docker-registry is never started here (Debian's package has no service without systemd): the
+# tests start it on 127.0.0.1 with a port the kernel picks and stop it.
+[ "$REGISTRY" = 0 ] || ensure_debs docker-registry skopeo apache2-utils openssl
 
 # ---- env file -------------------------------------------------------------------------------
 {

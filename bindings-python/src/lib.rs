@@ -1,6 +1,6 @@
 //! `kubeharden._kubeharden`: the Python extension module. One conversion across the boundary,
 //! [`convert`]: serde values of the core become the package's frozen dataclasses (reports,
-//! findings, rules, PSS and netpol results) and Python mappings become the core's `Config`.
+//! findings, rules, PSS, netpol and audit results) and Python mappings become the core's `Config`.
 //! Reports stay in Rust ([`RawReport`]) until a part is read; the core runs with the GIL
 //! released; every core error becomes a Python exception in [`to_py_err`]. No rule logic,
 //! filtering or formatting lives here; `python -m kubeharden` runs the command-line program
@@ -348,6 +348,96 @@ fn check_netpol<'py>(
     convert::to_py(py, &report)
 }
 
+/// The registry options of `audit` (`registry=True`), as the command's `--registry` options.
+struct RegistryOptions {
+    platform: String,
+    insecure: Vec<String>,
+    ca: Vec<PathBuf>,
+    no_cache: bool,
+    timeout: u64,
+    concurrency: usize,
+}
+
+/// The weekly audit of `kubectl get pods -A -o json` with image metadata files and, with
+/// `registry`, every image's metadata fetched from its registry (the command's `--registry`
+/// code, quiet): an `AuditReport`. The GIL is released while pods are read and images fetched.
+/// A bad `now`, platform, CA file or Docker config raises `RequestError`; with `strict`, an input
+/// error (in the pods, before anything is fetched, or in the metadata) raises `ParseError`.
+#[pyfunction]
+#[pyo3(signature = (
+    pods, images, *, now, max_image_age_days, strict, registry, platform, insecure_registry,
+    registry_ca, no_cache, registry_timeout, registry_concurrency
+))]
+#[allow(clippy::too_many_arguments, reason = "the keyword arguments of the Python function")]
+fn audit<'py>(
+    py: Python<'py>,
+    pods: (String, Bound<'py, PyAny>, Option<String>),
+    images: Vec<(String, Bound<'py, PyAny>, Option<String>)>,
+    now: String,
+    max_image_age_days: u32,
+    strict: bool,
+    registry: bool,
+    platform: String,
+    insecure_registry: Vec<String>,
+    registry_ca: Vec<PathBuf>,
+    no_cache: bool,
+    registry_timeout: u64,
+    registry_concurrency: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pods = source_files(std::slice::from_ref(&pods))?.pop().ok_or_else(|| request_error("no pods".to_owned()))?;
+    let mut files = source_files(&images)?;
+    let fetch = registry.then_some(RegistryOptions {
+        platform,
+        insecure: insecure_registry,
+        ca: registry_ca,
+        no_cache,
+        timeout: registry_timeout,
+        concurrency: registry_concurrency,
+    });
+    let report = py
+        .detach(move || -> Result<kubeharden::audit::AuditReport, Error> {
+            let opts = kubeharden::audit::AuditOptions { max_image_age_days };
+            let read = kubeharden::audit::read_pods(&pods, Some(&now), &opts)?;
+            drop(pods);
+            if let Some(e) = read.errors().first().filter(|_| strict) {
+                return Err(Error::Input(e.clone()));
+            }
+            let mut fetched = None;
+            if let Some(o) = fetch {
+                let args = cli::registry_cmd::RegistryArgs {
+                    registry: true,
+                    platform: o.platform.parse().map_err(|e| Error::Request(format!("platform: {e}")))?,
+                    insecure_registry: o.insecure,
+                    registry_ca: o.ca,
+                    no_cache: o.no_cache,
+                    fail_on_unreachable: false,
+                    registry_concurrency: o.concurrency,
+                    registry_timeout: o.timeout,
+                    quiet: true,
+                };
+                let (metadata, outcomes) =
+                    cli::registry_cmd::fetch_for_audit(&args, &read.images_in_use()).map_err(Error::Request)?;
+                files.extend(metadata);
+                fetched = Some(outcomes);
+            }
+            let report = read.finish(&files, fetched.as_deref());
+            match report.errors.first().filter(|_| strict) {
+                Some(e) => Err(Error::Input(e.clone())),
+                None => Ok(report),
+            }
+        })
+        .map_err(to_py_err)?;
+    convert::to_py(py, &report)
+}
+
+/// Reads the JSON of `kubeharden audit --format json` (version 2): an `AuditReport`. Raises
+/// `ParseError` when it is not one.
+#[pyfunction]
+fn audit_from_json<'py>(py: Python<'py>, name: String, json: String) -> PyResult<Bound<'py, PyAny>> {
+    let report = kubeharden::audit::read_json(&SourceFile::new(name, json)).map_err(to_py_err)?;
+    convert::to_py(py, &report)
+}
+
 #[pymodule(gil_used = false)]
 fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -365,6 +455,8 @@ fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(check_pss, m)?)?;
     m.add_function(wrap_pyfunction!(check_netpol, m)?)?;
+    m.add_function(wrap_pyfunction!(audit, m)?)?;
+    m.add_function(wrap_pyfunction!(audit_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     Ok(())
 }

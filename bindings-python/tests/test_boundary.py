@@ -26,7 +26,7 @@ from kubeharden import (
     Severity,
 )
 from kubeharden._api import _RUST_TYPES
-from conftest import DATA
+from conftest import DATA, ROOT
 
 POD = """\
 apiVersion: v1
@@ -42,6 +42,11 @@ spec:
 DOCKERFILE = "FROM ubuntu:latest\nRUN apt-get install -y curl\n"
 
 NETWORK = (DATA / "network.yaml").read_text()
+
+
+# An audit with every part (image ages with their `image-too-old` findings, what a registry
+# fetched and did not, every section): the core's snapshot of `kubeharden audit --format json`.
+REGISTRY_AUDIT = (ROOT / "core/tests/snapshots/audit__snapshot_registry_json.snap").read_text().split("---\n", 2)[2]
 
 
 # `in` is not a selector operator: the API server would reject the peer, which matches nothing.
@@ -134,6 +139,19 @@ def test_pss_refuses_what_it_cannot_evaluate() -> None:
         kubeharden.pss("hello")
     lenient = kubeharden.pss("kind: Pod\nmetadata: {name: [\n", strict=False)
     assert lenient.results == () and len(lenient.errors) == 1 and isinstance(lenient.errors[0], InputError)
+
+
+def test_wrong_inputs_are_input_errors_that_say_what_to_run() -> None:
+    # the same advice as the command line, where a directory walk leaves these files out
+    kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [base]\n"
+    with pytest.raises(ParseError, match=r"`kustomize build DIR \| kubeharden scan -`"):
+        kubeharden.scan(kustomization)
+    template = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"
+    with pytest.raises(ParseError, match="unrendered Helm template") as info:
+        kubeharden.pss(template)
+    assert info.value.line == 4
+    report = kubeharden.scan(kubeharden.scan(POD).to_json(), filename="report.json", strict=False)
+    assert report.findings == () and "a report kubeharden wrote" in report.errors[0].message
 
 
 def test_config_mappings_are_read_strictly() -> None:
@@ -240,6 +258,7 @@ def test_every_result_is_built_with_exactly_its_fields() -> None:
         kubeharden.pss("kind: Pod\nmetadata: {name: [\n", strict=False),
         kubeharden.netpol(NETWORK),
         kubeharden.netpol(INVALID_POLICY, from_="api", to="db", port="http"),
+        kubeharden.AuditReport.from_json(REGISTRY_AUDIT),
     ]
     seen: set[type] = set()
     for r in results:

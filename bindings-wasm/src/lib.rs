@@ -386,6 +386,37 @@ pub fn file_kind(file: JsValue) -> Result<String, JsValue> {
     Ok(kubeharden::source::classify(&file.source()).as_str().to_owned())
 }
 
+/// What a file holds, as the front door reads it: `"manifest"` (Kubernetes objects),
+/// `"dockerfile"`, `"image"` (image metadata: `docker inspect`, `skopeo inspect`, an OCI config),
+/// `"trivy"` (a Trivy report), `"other"` (a file often given as an input that is none: a
+/// kustomization, a values file, a report kubeharden wrote), `"unreadable"` (a syntax error, or
+/// no document that is a Kubernetes object) or `"empty"`. For the page, which labels each tab with it.
+///
+/// # Errors
+/// A JS `Error` (`RequestError`) when `file` is not a `{name, content, kind?}` object.
+#[wasm_bindgen(js_name = "fileContents")]
+pub fn file_contents(file: JsValue) -> Result<String, JsValue> {
+    let file: JsFile = from_js(file, "file")?;
+    let s = kubeharden::source::parse(&file.source(), &kubeharden::ParseOptions::default());
+    let what = if s.dockerfile.is_some() {
+        "dockerfile"
+    } else if s.trivy.is_some() {
+        "trivy"
+    } else if !s.images.is_empty() {
+        "image"
+    } else if s.not_input.is_some() {
+        "other"
+    } else if s.documents.is_empty() && s.errors.is_empty() {
+        "empty"
+    } else if s.errors.is_empty() && s.documents.iter().any(|d| d.root.get("kind").is_some()) {
+        "manifest"
+    } else {
+        // a syntax error, or documents of which none is a Kubernetes object
+        "unreadable"
+    };
+    Ok(what.to_owned())
+}
+
 /// Pod Security Standards: whether Pod Security Admission would admit each pod-bearing object of
 /// one text, at `level` (`baseline`, `restricted` — the default — or `privileged`) and `version`
 /// (`latest`, the default, or `v1.<minor>`), with the violations in Kubernetes' wording.

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import {
   checkFiles,
   checkManifest,
+  fileContents,
   fileKind,
   fix,
   netpol,
@@ -413,10 +414,21 @@ test("hostile: 100k-deep nesting in YAML flow, YAML block and JSON", () => {
 
 test("hostile: huge inputs (a 4 MB manifest of 20k pods, a 8 MB scalar, 50k documents)", () => {
   const pods = Array(Math.ceil((4 * 1024 * 1024) / (privilegedPod.length + 4))).fill(privilegedPod);
-  const big = hostile(pods.join("---\n"), { filename: "big.yaml" });
+  // One rule: a finding per pod, under the report's maximum of 100,000 findings.
+  const big = hostile(pods.join("---\n"), { filename: "big.yaml", config: { select: ["POD001"] } });
   assert.ok(!(big instanceof Error));
   assert.equal(big.summary.objects, pods.length);
   assert.equal(big.findings.filter((f) => f.rule === "POD001").length, pods.length);
+  // Every rule: more findings than a report keeps (issue 16). Never cut in silence: strict, an
+  // Error that says so; otherwise at most 100,000 kept (fewer once the findings another one
+  // implies are folded) and one input error counting the rest.
+  const strict = hostile(pods.join("---\n"), { filename: "big.yaml" });
+  assert.ok(strict instanceof Error && /more findings were not kept/.test(strict.message), String(strict));
+  const lenient = hostile(pods.join("---\n"), { filename: "big.yaml", strict: false });
+  assert.equal(lenient.summary.objects, pods.length);
+  assert.ok(lenient.findings.length > 50_000 && lenient.findings.length <= 100_000, `${lenient.findings.length}`);
+  assert.equal(lenient.errors.length, 1);
+  assert.match(lenient.errors[0].message, /more findings were not kept: the report stops at 100000 findings/);
 
   const scalar = hostile(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  x: "${"y".repeat(8 * 1024 * 1024)}"\n`);
   assert.ok(!(scalar instanceof Error));
@@ -459,6 +471,13 @@ test("a pasted Dockerfile is recognised by its content, or named with kind", () 
   assert.equal(fileKind({ name: "Dockerfile", content: "" }), "dockerfile");
   assert.equal(fileKind({ name: "app.yaml", content: dockerfile }), "yaml");
   assert.equal(fileKind({ name: "app.yaml", content: dockerfile, kind: "dockerfile" }), "dockerfile");
+  // what a file holds, by content (the page labels its tabs with it)
+  const skopeo = JSON.stringify({ Name: "registry.example.com/app", Digest: `sha256:${"0".repeat(64)}`, RepoTags: ["1.0"], Created: "2026-01-01T00:00:00Z", Architecture: "amd64", Os: "linux", Layers: [] });
+  const holds = (content, kind) => fileContents(kind ? { name: "pasted-1", content, kind } : { name: "pasted-1", content });
+  assert.deepEqual(
+    [holds(privilegedPod), holds(dockerfile), holds(skopeo), holds("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"), holds("a: [\n"), holds("# nothing\n"), holds(dockerfile, "yaml")],
+    ["manifest", "dockerfile", "image", "other", "unreadable", "empty", "unreadable"],
+  );
   const kind = thrown(() => checkManifest(dockerfile, { kind: "docker" }));
   assert.equal(kind.name, "RequestError");
   assert.match(kind.message, /unknown variant `docker`/);
@@ -481,6 +500,19 @@ test("text that is no Kubernetes object is an error, not a clean report", () => 
   assert.equal(thrown(() => pss("hello")).name, "ParseError");
   assert.match(thrown(() => pss(dockerfile)).message, /a Dockerfile holds no Kubernetes object/);
   assert.equal(thrown(() => netpol("hello")).name, "ParseError");
+});
+
+test("wrong inputs are input errors that say what to run instead, as on the command line", () => {
+  const kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [base]\n";
+  const k = thrown(() => checkManifest(kustomization));
+  assert.equal(k.name, "ParseError");
+  assert.match(k.message, /`kustomize build DIR \| kubeharden scan -`/);
+  const t = thrown(() => pss("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n"));
+  assert.match(t.message, /unrendered Helm template/);
+  assert.equal(t.line, 4);
+  const own = checkManifest(JSON.stringify(checkManifest(privilegedPod, { strict: false })), { filename: "report.json", strict: false });
+  assert.deepEqual(own.findings, []);
+  assert.match(own.errors[0].message, /a report kubeharden wrote/);
 });
 
 test("misspelt keys are refused at every depth", () => {

@@ -112,7 +112,9 @@ test("the page checks a pasted app, highlights a clicked finding's line and show
   assert.match(summary, /\d+ findings?/);
   assert.match(summary, /\d+ critical/);
   assert.match(summary, /3 objects/);
-  const groups = await page.$$eval(".group", (gs) => gs.map((g) => g.dataset.severity));
+  const all = await page.$$eval(".group", (gs) => gs.map((g) => g.dataset.severity));
+  assert.equal(all[0], "denied", "the objects Pod Security Admission denies lead the list");
+  const groups = all.slice(1);
   assert.ok(groups.length >= 2, `groups: ${groups}`);
   assert.deepEqual(groups, ["critical", "high", "medium", "low", "info"].filter((s) => groups.includes(s)), "ordered by severity");
 
@@ -152,7 +154,7 @@ test("the page checks a pasted app, highlights a clicked finding's line and show
   await page.waitForFunction(() => document.getElementById("copy-status").textContent !== "");
   const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
   assert.equal(copied.version, 1);
-  assert.equal(copied.findings.length, await page.locator(".finding").count());
+  assert.equal(copied.findings.length, await page.locator(".finding:not(.denial)").count());
   assert.match(summary, new RegExp(`${copied.summary.findings} findings?`));
 
   // copy as SARIF: a SARIF 2.1.0 log with one result per finding shown
@@ -289,7 +291,7 @@ test("dropped files become tabs, are checked together, and a finding opens its f
   // a finding of the pasted file switches the editor back to it
   const item = page.locator('.finding[data-file="pasted-1"]').first();
   await item.click();
-  assert.equal(await page.textContent(".tab.active"), "pasted-1YAML×");
+  assert.equal(await page.textContent(".tab.active"), "pasted-1manifest×");
   assert.equal(await page.inputValue("#editor"), app);
   const podItem = page.locator('.finding[data-file="debug-pod.yaml"][data-rule="POD001"]');
   await podItem.click();
@@ -306,6 +308,168 @@ test("dropped files become tabs, are checked together, and a finding opens its f
   await page.selectOption("#profile", "all");
   await page.waitForFunction((k) => Number(document.getElementById("summary").dataset.checks) > k, n);
   assert.ok(await page.locator(".finding").count() > 0);
+  await page.context().close();
+});
+
+// ---- issue 21: a page without rough edges ------------------------------------------------------
+
+/** The bounding box of the first element matching `selector` (or of `handle`). */
+async function box(page, selector) {
+  return page.locator(selector).first().evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height };
+  });
+}
+
+const TRIVY = JSON.stringify({
+  SchemaVersion: 2, ArtifactName: "registry.example.com/shop/api:2.3.1", ArtifactType: "container_image",
+  Metadata: { RepoTags: ["registry.example.com/shop/api:2.3.1"], ImageConfig: { created: "2026-11-01T00:00:00Z", config: { User: "10001" } } },
+  Results: [{ Target: "registry.example.com/shop/api:2.3.1 (debian 12.5)", Class: "os-pkgs", Type: "debian",
+    Vulnerabilities: [{ VulnerabilityID: "CVE-2024-5535", PkgName: "libssl3", InstalledVersion: "3.0.11", FixedVersion: "3.0.14", Status: "fixed", Severity: "HIGH" }] }],
+});
+const SKOPEO = JSON.stringify({ Name: "registry.example.com/app", Digest: `sha256:${"0".repeat(64)}`, RepoTags: ["1.0"], Created: "2026-01-01T00:00:00Z", Architecture: "amd64", Os: "linux", Layers: [] });
+
+async function drop(page, files) {
+  const before = Number(await page.getAttribute("#summary", "data-checks"));
+  await page.evaluate((fs) => {
+    const dt = new DataTransfer();
+    for (const [name, content] of fs) dt.items.add(new File([content], name));
+    document.getElementById("editor-pane").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+  await page.waitForFunction((n) => Number(document.getElementById("summary").dataset.checks) > n, before);
+}
+
+test("21.5-7: document numbers as in the contract; denials first; PSS rows unclipped below the sticky summary", async () => {
+  const page = await openPage("light");
+  await page.setViewportSize({ width: 1000, height: 700 }); // a laptop half-screen: the narrow case
+  await paste(page, app);
+  await rechecked(page, () => page.selectOption("#pss-level", "restricted"));
+  const expected = pssFiles([{ name: "pasted-1", content: app }], { level: "restricted", version: "latest" });
+  // 5: the document number is the JSON's (0-based), said the same way as the command line
+  const locs = await page.$$eval(".pss-object .head .loc", (ls) => ls.map((l) => l.textContent));
+  assert.deepEqual(locs, expected.results.map((r) => `pasted-1 · document ${r.document}`));
+  assert.deepEqual(expected.results.map((r) => r.document), [0, 2]);
+  // 7: "2 denied" stands beside the total, before the severity counts, and leads the list
+  const chips = await page.$$eval("#summary > *", (cs) => cs.map((c) => c.className));
+  const pssAt = chips.findIndex((c) => c.includes("pss-chip"));
+  const firstSeverity = chips.findIndex((c) => c.includes("sev-"));
+  assert.ok(pssAt === 1 && pssAt < firstSeverity, `${chips}`);
+  assert.match(await page.textContent("#summary .pss-chip"), /PSS restricted: 2 denied/);
+  const groups = await page.$$eval("#findings .group", (gs) => gs.map((g) => g.dataset.severity));
+  assert.equal(groups[0], "denied");
+  assert.equal(await page.textContent(".denied-group h2"), "Denied by Pod Security Admission (2)");
+  assert.equal(await page.locator(".denied-group .denial").count(), 2);
+  // 6: every violation row shows its file:line whole, inside the row and the window; the message
+  // is the widest column
+  const rows = await page.$$eval(".pss-violation", (vs) => vs.map((v) => {
+    const r = v.getBoundingClientRect();
+    const [check, message, loc] = [".check", ".message", ".loc"].map((c) => v.querySelector(c).getBoundingClientRect());
+    return { row: r.right, loc: loc.right, locLeft: loc.left, left: r.left, check: check.width, message: message.width, clipped: v.querySelector(".loc").scrollWidth > Math.ceil(loc.width) };
+  }));
+  assert.ok(rows.length >= 5, `${rows.length} rows`);
+  for (const r of rows) {
+    assert.ok(r.loc <= r.row + 0.5 && r.loc <= 1000 && r.locLeft >= r.left && !r.clipped, JSON.stringify(r));
+    assert.ok(r.message > r.check, `message ${r.message}px, check ${r.check}px`);
+  }
+  // 6: a denial clicked scrolls its verdict into view below the sticky summary, not under it
+  await page.locator(".denied-group .denial").nth(1).click();
+  await page.waitForFunction(() => document.querySelector(".pss-violation.selected"));
+  const summary = await box(page, "#summary");
+  const target = await page.locator(".pss-object.denied").nth(1).evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(target >= summary.bottom - 0.5, `verdict top ${target} under the summary's bottom ${summary.bottom}`);
+  assert.ok(target < 700, `verdict top ${target} below the window`);
+  await page.screenshot({ path: `${outDir}/wasm-page-21-denied.png` });
+  await page.context().close();
+});
+
+test("21.7: suppressed findings are counted and shown on demand", async () => {
+  const page = await openPage("light");
+  const annotated = pod.replace("  name: debug\n", "  name: debug\n  annotations:\n    kubeharden.io/ignore.POD001: \"a debugging pod, deleted after use\"\n");
+  await paste(page, annotated);
+  const toggle = page.locator("#suppressed-toggle");
+  assert.equal(await toggle.textContent(), "1 suppressed · show");
+  const shownBefore = await page.locator(".finding").count();
+  assert.equal(await page.locator('.finding[data-rule="POD001"]').count(), 0);
+  await rechecked(page, () => toggle.click());
+  assert.equal(await page.locator("#suppressed-toggle").textContent(), "1 suppressed · hide");
+  assert.equal(await page.locator(".finding").count(), shownBefore + 1);
+  const marked = page.locator('.finding[data-suppressed="true"]');
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.getAttribute("data-rule"), "POD001");
+  assert.equal(await marked.locator(".suppressed-mark").textContent(), "suppressed");
+  await page.screenshot({ path: `${outDir}/wasm-page-21-suppressed.png` });
+  // the copied report is the real one: without the suppressed finding
+  await page.click("#copy-json");
+  await page.waitForFunction(() => document.getElementById("copy-status").textContent !== "");
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.equal(copied.summary.suppressed, 1);
+  assert.ok(!copied.findings.some((f) => f.rule === "POD001"));
+  await rechecked(page, () => page.locator("#suppressed-toggle").click());
+  assert.equal(await page.locator(".finding").count(), shownBefore);
+  await page.context().close();
+});
+
+test("21.8: one fix open at a time, scrolled into view; a paste shows the top of the text", async () => {
+  const page = await openPage("light");
+  await page.setViewportSize({ width: 1400, height: 600 });
+  const long = [app, pod, app.replaceAll("name: web", "name: shop"), pod.replace("name: debug", "name: debug-2")].join("\n---\n");
+  // a real paste: the clipboard, then Ctrl+V in the editor
+  await page.evaluate((t) => navigator.clipboard.writeText(t), long);
+  const before = Number(await page.getAttribute("#summary", "data-checks"));
+  await page.click("#editor");
+  await page.keyboard.press("Control+V");
+  await page.waitForFunction((n) => Number(document.getElementById("summary").dataset.checks) > n, before);
+  assert.equal(await page.inputValue("#editor"), long);
+  await page.waitForFunction(() => document.getElementById("editor").scrollTop === 0);
+  const ed = await page.evaluate(() => {
+    const e = document.getElementById("editor");
+    return { scrollTop: e.scrollTop, scrollHeight: e.scrollHeight, clientHeight: e.clientHeight, gutter: document.getElementById("gutter").scrollTop };
+  });
+  assert.ok(ed.scrollHeight > 2 * ed.clientHeight, "the text is longer than the editor");
+  assert.equal(ed.gutter, 0);
+
+  const findings = page.locator(".finding:not(.denial)");
+  const n = await findings.count();
+  assert.ok(n > 20, `${n} findings`);
+  await findings.first().click();
+  assert.equal(await page.locator("#findings .fix").count(), 1);
+  const last = findings.nth(n - 1);
+  await last.scrollIntoViewIfNeeded();
+  await last.click();
+  assert.equal(await page.locator("#findings .fix").count(), 1, "the first fix closed");
+  assert.equal(await last.locator(".fix").count(), 1);
+  const fix = await last.locator(".fix").evaluate((e) => e.getBoundingClientRect().bottom);
+  const results = await box(page, "#results");
+  assert.ok(fix <= results.bottom + 0.5, `fix bottom ${fix} below the results' bottom ${results.bottom}`);
+  await page.screenshot({ path: `${outDir}/wasm-page-21-fix.png` });
+  await page.context().close();
+});
+
+test("21.6, 21.9: many tabs scroll with a cue, the active one in view; each says what it holds", async () => {
+  const page = await openPage("light");
+  await page.setViewportSize({ width: 1000, height: 700 });
+  const many = Array.from({ length: 8 }, (_, i) => [`frontend-deployment-with-a-long-name-${i}.yaml`, pod.replace("name: debug", `name: debug-${i}`)]);
+  await drop(page, [...many, ["Dockerfile.api", "FROM alpine:3.20\nUSER 10001\n"], ["skopeo-app.json", SKOPEO], ["trivy-api.json", TRIVY]]);
+  const holds = await page.$$eval(".tab", (ts) => ts.map((t) => [t.firstChild.textContent, t.dataset.holds, t.querySelector(".kind").textContent]));
+  assert.deepEqual(holds.slice(-3), [["Dockerfile.api", "dockerfile", "Dockerfile"], ["skopeo-app.json", "image", "image metadata"], ["trivy-api.json", "trivy", "Trivy report"]]);
+  assert.ok(holds.slice(0, 8).every(([, h, label]) => h === "manifest" && label === "manifest"), JSON.stringify(holds));
+  assert.match(await page.textContent("#summary .facts"), /^11 files · 8 objects · 1 Dockerfile \(1 stage\) · 2 images · 1 Trivy report/);
+  // the strip overflows and says so; the active tab (the first dropped) is inside it
+  assert.equal(await page.getAttribute("#tabs", "data-overflow"), "right");
+  // a tab at the end, activated, is scrolled into the strip, and the cue turns
+  await page.evaluate(() => document.querySelectorAll(".tab")[10].click());
+  // tabs hidden on the left now: "left", or "both" when the strip's end padding is still to scroll
+  await page.waitForFunction(() => ["left", "both"].includes(document.getElementById("tabs").dataset.overflow));
+  const strip = await box(page, "#tabs");
+  const active = await box(page, ".tab.active");
+  assert.ok(active.left >= strip.left - 0.5 && active.right <= strip.right + 0.5, `${JSON.stringify(active)} in ${JSON.stringify(strip)}`);
+  assert.ok(active.right <= 1000);
+  await page.screenshot({ path: `${outDir}/wasm-page-21-tabs.png` });
+  // what a tab holds is changeable: read as YAML, a Dockerfile is unreadable, and says so
+  await page.evaluate(() => document.querySelectorAll(".tab")[8].click());
+  await rechecked(page, () => page.selectOption("#kind", "yaml"));
+  assert.equal(await page.getAttribute(".tab.active", "data-holds"), "unreadable");
+  assert.ok(await page.locator(".tab.active .kind.chosen").count() === 1);
   await page.context().close();
 });
 

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { checkFiles, checkManifest, fileKind, netpol, pss, pssFiles, rules } from "../index.js";
+import { checkFiles, checkManifest, fileContents, fileKind, netpol, pss, pssFiles, rules } from "../index.js";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const out = here("../../test-output/wasm-types/");
@@ -51,6 +51,7 @@ function samples() {
     NetpolReport: netpol(network, { strict: false }),
     "NetpolReport[]": [netpol(network, { from: "api", to: "external", port: "http" }), netpol(network, { to: "api" })],
     SourceKind: fileKind({ name: "pasted-1", content: "FROM alpine\n" }),
+    FileContents: fileContents({ name: "pasted-1", content: "FROM alpine\n" }),
   };
   return { values, report };
 }
@@ -62,6 +63,10 @@ function coverage(values) {
   return {
     "a finding with a template": findings.some((f) => typeof f.template === "string"),
     "a finding without one": findings.some((f) => !("template" in f)),
+    "a finding with an end, help and url": findings.some((f) => f.end_line && f.end_column && f.help && f.url),
+    "a finding with an end line only, and one without an end": findings.some((f) => f.end_line && !("end_column" in f))
+      && findings.some((f) => !("end_line" in f)),
+    "a summary with Dockerfiles": values.Report.summary.dockerfiles > 0 && values.Report.summary.stages > 0,
     "a finding with an object and a container": findings.some((f) => f.object && f.container),
     "a finding without a container": findings.some((f) => f.container === null),
     "an input error": values.Report.errors.length > 0 && values.PssReport.errors.length > 0,

@@ -3,6 +3,7 @@
 import {
   checkFiles,
   checkManifest,
+  fileContents,
   fileKind,
   fix,
   netpol,
@@ -27,6 +28,7 @@ import {
   type RuleInfo,
   type Severity,
   type SourceKind,
+  type FileContents,
 } from "kubeharden-wasm";
 
 const config: Config = {
@@ -43,6 +45,7 @@ const options: CheckOptions = { filename: "pod.yaml", kind: "yaml", config, now:
 const report: Report = checkManifest("kind: Pod\n", options);
 const fromBytes: Report = checkManifest(new TextEncoder().encode("FROM alpine\n"), { kind: "dockerfile" });
 const kind: SourceKind = fileKind({ name: "pasted-1", content: "FROM alpine\n" });
+const holds: FileContents = fileContents({ name: "pasted-1", content: "FROM alpine\n" });
 const yamlConfig: Report = checkManifest("kind: Pod\n", { config: "ignore: [POD001]\n" });
 const many: Report = checkFiles([{ name: "a.yaml", content: "kind: Pod\n" }], { config: { ignore: ["POD001"] } });
 const worst: Severity | undefined = report.findings.map((f: Finding) => f.severity).sort()[0];

@@ -1,7 +1,7 @@
 // The manifest checker page. All checking is kubeharden's core compiled to WebAssembly (./pkg/,
 // written by ../build.sh); this file only keeps the editor's files, builds the request, renders
 // the report and copies it. No rule logic here and no request other than this site's own files.
-import init, { checkFiles, fileKind, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
+import init, { checkFiles, fileContents, fileKind, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -32,22 +32,22 @@ const PROFILES = [
   {
     id: "default",
     label: "Rules on by default",
-    run: (files) => checkFiles(files, { strict: false }),
+    run: (files, extra = {}) => checkFiles(files, { strict: false, config: { ...extra } }),
   },
   {
     id: "all",
     label: "All rules",
-    run: (files) => checkFiles(files, {
+    run: (files, extra = {}) => checkFiles(files, {
       strict: false,
-      config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name) },
+      config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name), ...extra },
     }),
   },
   {
     id: "high",
     label: "Critical and high only",
-    run: (files) => checkFiles(files, {
+    run: (files, extra = {}) => checkFiles(files, {
       strict: false,
-      config: { select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name) },
+      config: { select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name), ...extra },
     }),
   },
 ];
@@ -58,7 +58,16 @@ const KINDS = [
   { id: "yaml", label: "YAML / JSON" },
   { id: "dockerfile", label: "Dockerfile" },
 ];
-const KIND_LABEL = { yaml: "YAML", dockerfile: "Dockerfile" };
+// What a tab holds, by content (fileContents); "Read as" changes how it is read.
+const HOLDS_LABEL = {
+  manifest: "manifest",
+  dockerfile: "Dockerfile",
+  image: "image metadata",
+  trivy: "Trivy report",
+  other: "not an input",
+  unreadable: "unreadable",
+  empty: "empty",
+};
 
 // Pod Security Standards levels offered (the versions come from the core: pssVersions()).
 const PSS_LEVELS = [
@@ -86,6 +95,8 @@ const state = {
   pss: null,
   selected: null, // {file, line}
   checks: 0,
+  showSuppressed: false, // the summary's toggle: findings silenced by annotations, marked
+  suppressedShown: 0,
 };
 
 /** The fenced block of the rule docs' `## Fix` section. */
@@ -128,9 +139,20 @@ function check() {
   renderTabs();
   const t0 = performance.now();
   let report;
+  let shown; // what the page lists: the report, or with the suppressed findings marked in it
   let error = null;
   try {
     report = profile.run(files);
+    shown = report;
+    if (state.showSuppressed && report.summary.suppressed) {
+      // the same check with annotations ignored: what they silence, marked as suppressed
+      const all = profile.run(files, { "annotation-suppressions": false });
+      const kept = new Set(report.findings.map((f) => f.fingerprint));
+      state.suppressedShown = report.summary.suppressed;
+      shown = { ...all, findings: all.findings.map((f) => (kept.has(f.fingerprint) ? f : { ...f, suppressed: true })) };
+    } else {
+      state.suppressedShown = 0;
+    }
   } catch (e) {
     error = e;
   }
@@ -140,9 +162,10 @@ function check() {
   state.report = error ? null : report;
   state.pss = pss;
   renderSummary(report, error, ms, files);
+  stickyPadding();
   renderErrors(report);
   renderPss(pss, files);
-  renderFindings(report);
+  renderFindings(shown);
   renderHighlight();
 }
 
@@ -184,26 +207,51 @@ function renderSummary(report, error, ms, files) {
     return;
   }
   const total = report.summary.findings;
-  s.className = total ? "has-findings" : "clean";
+  const denied = state.pss?.report?.results.filter((r) => !r.allowed).length ?? 0;
+  s.className = total || denied ? "has-findings" : "clean";
   s.append(el("strong", "total", total === 1 ? "1 finding" : `${total} findings`));
-  for (const sev of SEVERITIES) {
-    const n = report.summary.by_severity[sev] ?? 0;
-    const chip = el("span", `chip sev-${sev}${n ? "" : " zero"}`, `${n} ${sev}`);
-    s.append(chip);
-  }
-  const facts = [`${report.summary.files} file${report.summary.files === 1 ? "" : "s"}`,
-    `${report.summary.objects} object${report.summary.objects === 1 ? "" : "s"}`];
-  if (report.summary.errors) facts.push(`${report.summary.errors} input error${report.summary.errors === 1 ? "" : "s"}`);
-  if (report.summary.suppressed) facts.push(`${report.summary.suppressed} suppressed`);
-  s.append(el("span", "facts", facts.join(" · ")));
-  const denied = state.pss?.report?.results.filter((r) => !r.allowed).length;
-  if (denied !== undefined && state.pss.report.results.length) {
+  // a denial is as serious as a critical finding: first, beside the total
+  if (state.pss?.report?.results.length) {
     const chip = el("span", `chip pss-chip${denied ? " denied" : " allowed"}`,
       `PSS ${state.pss.level}: ${denied ? `${denied} denied` : "all admitted"}`);
     chip.title = `Pod Security Admission at ${state.pss.level} (${state.pss.version})`;
     s.append(chip);
   }
+  for (const sev of SEVERITIES) {
+    const n = report.summary.by_severity[sev] ?? 0;
+    const chip = el("span", `chip sev-${sev}${n ? "" : " zero"}`, `${n} ${sev}`);
+    s.append(chip);
+  }
+  const count = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const sm = report.summary;
+  // what was checked, as the command line says it: objects, Dockerfiles (stages), images, reports
+  const facts = [count(sm.files, "file")];
+  if (sm.objects || !(sm.dockerfiles || sm.images || sm.reports)) facts.push(count(sm.objects, "object"));
+  if (sm.dockerfiles) facts.push(`${count(sm.dockerfiles, "Dockerfile")} (${count(sm.stages, "stage")})`);
+  if (sm.images) facts.push(count(sm.images, "image"));
+  if (sm.reports) facts.push(count(sm.reports, "Trivy report"));
+  if (report.summary.errors) facts.push(`${report.summary.errors} input error${report.summary.errors === 1 ? "" : "s"}`);
+  s.append(el("span", "facts", facts.join(" · ")));
+  const suppressed = state.showSuppressed ? state.suppressedShown : report.summary.suppressed;
+  if (suppressed) {
+    const toggle = el("button", "suppressed-toggle",
+      `${suppressed} suppressed · ${state.showSuppressed ? "hide" : "show"}`);
+    toggle.type = "button";
+    toggle.id = "suppressed-toggle";
+    toggle.title = "findings silenced by kubeharden.io/ignore.* annotations";
+    toggle.setAttribute("aria-pressed", String(state.showSuppressed));
+    toggle.addEventListener("click", () => {
+      state.showSuppressed = !state.showSuppressed;
+      check();
+    });
+    s.append(toggle);
+  }
   s.append(el("span", "timing", `checked in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`));
+}
+
+/** Rows scrolled into view stop below the sticky summary bar, however many lines it wraps to. */
+function stickyPadding() {
+  $("results").style.scrollPaddingTop = `${$("summary").offsetHeight + 4}px`;
 }
 
 function renderErrors(report) {
@@ -275,12 +323,16 @@ function pssItem(r) {
   const li = el("li", `pss-object ${r.allowed ? "allowed" : "denied"}`);
   li.dataset.allowed = String(r.allowed);
   li.dataset.file = r.file;
+  li.dataset.key = pssKey(r);
   const o = r.object;
   const h = el("div", "head");
   h.append(el("span", "verdict", r.allowed ? "admitted" : "denied"));
   h.append(el("span", "pss-name", `${o.kind}/${o.name ?? "?"}`));
   if (o.namespace) h.append(el("span", "object", `namespace ${o.namespace}`));
-  h.append(el("span", "loc", `${r.file} · document ${r.document + 1}`));
+  // documents count from 0 here as in the JSON report, the command line and pss()
+  const loc = el("span", "loc", `${r.file} · document ${r.document}`);
+  loc.title = "documents are numbered from 0, as in the JSON report, the command line and pss()";
+  h.append(loc);
   li.append(h);
   if (r.violations.length) {
     const ul = el("ul");
@@ -297,10 +349,43 @@ function pssItem(r) {
   return li;
 }
 
+/** The objects Pod Security Admission denies, first among the findings, each leading to its verdict. */
+function deniedGroup() {
+  const denied = state.pss?.report?.results.filter((r) => !r.allowed) ?? [];
+  if (!denied.length) return null;
+  const group = el("section", "group denied-group sev-critical");
+  group.dataset.severity = "denied";
+  group.append(el("h2", "", `Denied by Pod Security Admission (${denied.length})`));
+  const ul = el("ul");
+  for (const r of denied.slice(0, MAX_SHOWN)) {
+    const li = el("li", "finding denial");
+    li.dataset.file = r.file;
+    const head = el("div", "head");
+    head.append(el("span", "rule-id", `PSS ${state.pss.level}`), el("span", "rule-name", `${r.object.kind}/${r.object.name ?? "?"}`));
+    head.append(el("span", "loc", `${r.violations.length} violation${r.violations.length === 1 ? "" : "s"}`));
+    li.append(head, el("div", "message", r.violations.map((v) => v.check).join(", ")));
+    li.tabIndex = 0;
+    li.addEventListener("click", () => {
+      const target = [...document.querySelectorAll(".pss-object.denied")].find((o) => o.dataset.key === pssKey(r));
+      target?.scrollIntoView({ block: "start" });
+      target?.querySelector(".pss-violation")?.click();
+    });
+    ul.append(li);
+  }
+  group.append(ul);
+  return group;
+}
+
+function pssKey(r) {
+  return `${r.file}#${r.document}#${r.object.kind}/${r.object.namespace ?? ""}/${r.object.name ?? ""}`;
+}
+
 function renderFindings(report) {
   const box = $("findings");
   box.replaceChildren();
   if (!report) return;
+  const denied = deniedGroup();
+  if (denied) box.append(denied);
   if (!report.findings.length) {
     box.append(el("p", "empty", state.files.some((f) => f.content.trim()) ? "No findings." : "Paste or drop manifests to check them."));
     return;
@@ -322,10 +407,12 @@ function renderFindings(report) {
 }
 
 function findingItem(f) {
-  const li = el("li", "finding");
+  const li = el("li", `finding${f.suppressed ? " suppressed" : ""}`);
   li.dataset.rule = f.rule;
+  if (f.suppressed) li.dataset.suppressed = "true";
   const head = el("div", "head");
   head.append(el("span", "rule-id", f.rule), el("span", "rule-name", f.name));
+  if (f.suppressed) head.append(el("span", "suppressed-mark", "suppressed"));
   head.append(el("span", "loc", location(f)));
   const msg = el("div", "message");
   richText(msg, f.message);
@@ -339,12 +426,14 @@ function findingItem(f) {
 }
 
 function showFix(li, rule) {
+  document.querySelectorAll("#findings .fix").forEach((x) => { if (!li.contains(x)) x.remove(); });
   if (li.querySelector(".fix")) return;
   const fix = el("div", "fix");
   fix.append(el("div", "fix-title", `Fix — ${TITLE.get(rule) ?? rule}`));
   const snippet = FIX.get(rule);
   fix.append(snippet ? el("pre", "", snippet) : el("p", "", "See the rule's documentation."));
   li.append(fix);
+  li.scrollIntoView({ block: "nearest" });
 }
 
 // ---- editor, tabs, line highlight -------------------------------------------------------------
@@ -359,9 +448,11 @@ function renderTabs() {
   state.files.forEach((f, i) => {
     const tab = el("button", `tab${i === state.active ? " active" : ""}`, f.name);
     const kind = fileKind(asInput(f));
+    const holds = fileContents(asInput(f));
     tab.dataset.kind = kind;
-    const badge = el("span", `kind${f.kind ? " chosen" : ""}`, KIND_LABEL[kind]);
-    badge.title = f.kind ? "read as you chose" : "recognised by name and content";
+    tab.dataset.holds = holds;
+    const badge = el("span", `kind${f.kind ? " chosen" : ""}`, HOLDS_LABEL[holds] ?? holds);
+    badge.title = `${f.kind ? "read as you chose" : "recognised by name and content"}; change it with "Read as"`;
     tab.append(badge);
     tab.type = "button";
     tab.setAttribute("role", "tab");
@@ -380,6 +471,16 @@ function renderTabs() {
     }
     tabs.append(tab);
   });
+  tabs.querySelector(".tab.active")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  tabCues();
+}
+
+/** Says when the tab strip scrolls: a fade and an arrow on the side where tabs are hidden. */
+function tabCues() {
+  const tabs = $("tabs");
+  const left = tabs.scrollLeft > 1;
+  const right = tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 1;
+  tabs.dataset.overflow = left && right ? "both" : left ? "left" : right ? "right" : "none";
 }
 
 function activate(i) {
@@ -447,6 +548,15 @@ editor.addEventListener("input", () => {
   renderHighlight();
   scheduleCheck();
 });
+// After a paste the browser scrolls to the caret at the end of the text: show the top instead.
+editor.addEventListener("paste", () => {
+  requestAnimationFrame(() => {
+    editor.scrollTop = 0;
+    editor.scrollLeft = 0;
+    gutter.scrollTop = 0;
+    renderHighlight();
+  });
+});
 editor.addEventListener("scroll", () => {
   gutter.scrollTop = editor.scrollTop;
   renderHighlight();
@@ -481,6 +591,11 @@ pane.addEventListener("drop", (ev) => {
   ev.preventDefault();
   pane.classList.remove("dragging");
   if (ev.dataTransfer?.files?.length) addFiles(ev.dataTransfer.files);
+});
+$("tabs").addEventListener("scroll", tabCues);
+window.addEventListener("resize", () => {
+  tabCues();
+  stickyPadding();
 });
 $("file-input").addEventListener("change", (ev) => {
   addFiles(ev.target.files);

@@ -1,6 +1,7 @@
-//! `kubeharden audit PODS.json [--images DIR] [--now T] [--format text|json|tickets]`: the weekly
-//! audit over `kubectl get pods -A -o json` (the logic is `kubeharden::audit`; tickets and the
-//! baseline comparison are `kubeharden::report`'s).
+//! `kubeharden audit PODS.json [--images DIR] [--registry] [--now T] [--format text|json|tickets]`:
+//! the weekly audit over `kubectl get pods -A -o json` (the logic is `kubeharden::audit`; tickets
+//! and the baseline comparison are `kubeharden::report`'s; `--registry` fetches the metadata of
+//! the images in use through [`crate::registry_cmd`] between reading the pods and matching it).
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,9 @@ pub struct AuditArgs {
     /// text output counts new, still open and resolved problems.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Image metadata from the registries (`--registry` and its options).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 /// The image metadata files of `--images DIR` (`*.json`, in name order), and the ones that could
@@ -68,7 +72,8 @@ fn read_images(dir: &Path) -> Result<(Vec<SourceFile>, Vec<InputError>), String>
     Ok((files, errors))
 }
 
-/// Runs `audit`: exit 0, or 2 on a usage error or when an input could not be read (as `scan`).
+/// Runs `audit`: exit 0, or 2 on a usage error, when an input could not be read (as `scan`), or
+/// with `--fail-on-unreachable` when an image could not be fetched from its registry.
 pub fn run(a: &AuditArgs) -> u8 {
     let pods = match inputs::read(&a.pods) {
         Ok(s) => s,
@@ -77,7 +82,7 @@ pub fn run(a: &AuditArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (images, unreadable) = match a.images.as_deref().map(read_images).transpose() {
+    let (mut images, unreadable) = match a.images.as_deref().map(read_images).transpose() {
         Ok(i) => i.unwrap_or_default(),
         Err(e) => {
             errln!("error: {e}");
@@ -86,7 +91,7 @@ pub fn run(a: &AuditArgs) -> u8 {
     };
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let opts = AuditOptions { max_image_age_days: a.max_image_age_days };
-    let mut report = match audit::audit(&pods, &images, Some(&now), &opts) {
+    let read = match audit::read_pods(&pods, Some(&now), &opts) {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
@@ -94,6 +99,20 @@ pub fn run(a: &AuditArgs) -> u8 {
         }
     };
     drop(pods);
+    let mut fetched = None;
+    if a.registry.registry {
+        match crate::registry_cmd::fetch_for_audit(&a.registry, &read.images_in_use()) {
+            Ok((files, outcomes)) => {
+                images.extend(files);
+                fetched = Some(outcomes);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let mut report = read.finish(&images, fetched.as_deref());
     report.errors.extend(unreadable);
     let comparison = match &a.baseline {
         None => None,
@@ -144,6 +163,11 @@ pub fn run(a: &AuditArgs) -> u8 {
     };
     if let Err(e) = written {
         errln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    let unreachable = report.images_unreachable.unwrap_or(0);
+    if a.registry.fail_on_unreachable && unreachable > 0 {
+        eprintln!("error: {unreachable} images could not be fetched from their registries (--fail-on-unreachable)");
         return EXIT_ERROR;
     }
     if report.errors.is_empty() {

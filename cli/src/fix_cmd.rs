@@ -193,7 +193,7 @@ pub fn run(a: &FixArgs) -> u8 {
                 &f.original,
                 outcome.before.findings.iter().filter(|x| x.file.as_deref() == Some(f.name.as_str())),
             );
-            out!("{}", fix::diff::unified(&f.name, &f.original, &f.fixed, &secret));
+            out!("{}", fix::diff::unified(&f.name, &f.original, &f.fixed, &secret, &outcome.before.redactions));
             continue;
         }
         match target {

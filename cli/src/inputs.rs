@@ -49,21 +49,75 @@ pub fn skipped_notice(name: &str, reason: &str) -> String {
     format!("kubeharden: skipped `{}`: {reason}", kubeharden::report::escape::escape_control(name))
 }
 
+/// The notice for a file left out because it is none of kubeharden's inputs
+/// ([`kubeharden::Source::not_input`]: a kustomization, a values file, a report it wrote, ...).
+#[must_use]
+pub fn not_input_notice(e: &kubeharden::InputError) -> String {
+    let at = match e.line {
+        Some(l) => format!("{}:{l}", e.file),
+        None => e.file.clone(),
+    };
+    skipped_notice(&at, &e.message)
+}
+
+/// Says which files were left out as none of kubeharden's inputs, on standard error; one read
+/// from standard input is an input error instead (piped in, it was meant to be checked).
+pub fn report_not_inputs(skipped: &mut Vec<kubeharden::InputError>, errors: &mut Vec<kubeharden::InputError>) {
+    for e in std::mem::take(skipped) {
+        if e.file == STDIN {
+            errors.push(e);
+        } else {
+            errln!("{}", not_input_notice(&e));
+            skipped.push(e);
+        }
+    }
+}
+
+/// The name of standard input in reports.
+pub const STDIN: &str = "<stdin>";
+
 /// Expands the command-line paths into files, in a deterministic order.
 pub fn expand(paths: &[PathBuf], follow_symlinks: bool) -> Vec<Item> {
+    expand_rooted(paths, follow_symlinks).into_iter().map(|(_, item)| item).collect()
+}
+
+/// Expands the command-line paths into files, each with its input: a directory argument is one
+/// input (everything under it), a file argument's input is its directory (so the files of one
+/// directory named one by one, as pre-commit names them, are one input), standard input is
+/// `<stdin>`. Each input is a cluster of its own ([`kubeharden::SourceScope::input`]).
+pub fn expand_rooted(paths: &[PathBuf], follow_symlinks: bool) -> Vec<(String, Item)> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Item::Path(p.clone()));
+            out.push(("<stdin>".to_owned(), Item::Path(p.clone())));
             continue;
         }
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, follow_symlinks, &mut out, 0, &mut HashSet::new()),
-            Ok(_) => out.push(Item::Path(p.clone())),
-            Err(e) => out.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}"))),
-        }
+        let mut items = Vec::new();
+        let root = match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                walk(p, follow_symlinks, &mut items, 0, &mut HashSet::new());
+                p.display().to_string()
+            }
+            Ok(_) => {
+                items.push(Item::Path(p.clone()));
+                directory_of(p)
+            }
+            Err(e) => {
+                items.push(Item::Problem(p.display().to_string(), format!("cannot read: {e}")));
+                directory_of(p)
+            }
+        };
+        out.extend(items.into_iter().map(|i| (root.clone(), i)));
     }
     out
+}
+
+/// The directory of a file argument, as written (`.` for a bare name).
+fn directory_of(p: &Path) -> String {
+    match p.parent().map(Path::as_os_str).filter(|d| !d.is_empty()) {
+        Some(d) => Path::new(d).display().to_string(),
+        None => ".".to_owned(),
+    }
 }
 
 fn walk(dir: &Path, follow: bool, out: &mut Vec<Item>, depth: usize, seen: &mut HashSet<PathBuf>) {
@@ -134,7 +188,7 @@ pub const MAX_FILE_BYTES: u64 = kubeharden::syntax::MAX_INPUT_BYTES as u64;
 
 /// Reads one input into a [`SourceFile`], or an error message.
 pub fn read(path: &Path) -> Result<SourceFile, (String, String)> {
-    let name = if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() };
+    let name = if path.as_os_str() == "-" { STDIN.to_owned() } else { path.display().to_string() };
     let mut bytes = Vec::new();
     let res = if path.as_os_str() == "-" {
         std::io::stdin().lock().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)

@@ -49,6 +49,7 @@ pub mod fix_cmd;
 pub mod inputs;
 pub mod netpol_cmd;
 pub mod pss_cmd;
+pub mod registry_cmd;
 pub mod rules_cmd;
 pub mod scan;
 

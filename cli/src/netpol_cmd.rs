@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use kubeharden::report::netpol::{self as render, NetpolScope};
-use kubeharden::{Inventory, ParseOptions};
+use kubeharden::{InputPolicy, Inventory, NetpolReport, ParseOptions};
 
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
@@ -43,15 +43,21 @@ pub struct NetpolArgs {
     /// Follow symbolic links inside scanned directories.
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Treat every input as one cluster (as `scan --one-cluster`): policies of any input select
+    /// the workloads of any other, and objects without a namespace share one `default`.
+    #[arg(long)]
+    pub one_cluster: bool,
 }
 
 /// Runs `netpol`: exit 0 when answered (for a pair: allowed), 1 when a pair asked about is
 /// denied, 2 on a usage or input error.
 pub fn run(a: &NetpolArgs) -> u8 {
-    let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &ParseOptions::default());
+    let options = ParseOptions { one_cluster: a.one_cluster, ..ParseOptions::default() };
+    let (_, sources) = crate::scan::read_all(&a.paths, a.follow_symlinks, &options);
     let inventory = Inventory::new(&sources);
     let report = match kubeharden::netpol::answer(&inventory, a.from.as_deref(), a.to.as_deref(), a.port.as_deref()) {
-        Ok(r) => r,
+        // the notices of what was left out were said while reading
+        Ok(r) => NetpolReport { skipped: inventory.skipped(InputPolicy::default()), ..r },
         Err(e) => {
             // The inputs first: a workload not found may be in a file that could not be read.
             print_input_errors(inventory.input_errors());

@@ -57,7 +57,10 @@ pub fn run(a: &PssArgs) -> u8 {
         .collect();
     let req = PssRequest { files, level: a.level.clone(), version: a.version.clone(), ..PssRequest::default() };
     let report = match check_pss(&req) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            inputs::report_not_inputs(&mut r.skipped, &mut r.errors);
+            r
+        }
         Err(e) => {
             errln!("error: {e}");
             return EXIT_ERROR;

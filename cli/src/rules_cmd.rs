@@ -11,7 +11,7 @@ use crate::{EXIT_ERROR, EXIT_OK};
 pub enum Format {
     /// A table.
     Text,
-    /// JSON: id, name, severity, title, enabled_by_default, fix, references, peers.
+    /// JSON: id, name, severity, title, help, url, enabled_by_default, fix, references, peers.
     Json,
 }
 
@@ -37,10 +37,22 @@ pub fn rules(a: &RulesArgs) -> u8 {
             let infos: Vec<serde_json::Value> = RULES
                 .iter()
                 .map(|r| {
-                    let RuleInfo { id, name, severity, title, enabled_by_default, fix, references, peers, .. } =
-                        r.meta().info();
+                    let RuleInfo {
+                        id,
+                        name,
+                        severity,
+                        title,
+                        help,
+                        url,
+                        enabled_by_default,
+                        fix,
+                        references,
+                        peers,
+                        ..
+                    } = r.meta().info();
                     serde_json::json!({"id": id, "name": name, "severity": severity, "title": title,
-                        "enabled_by_default": enabled_by_default, "fix": fix, "references": references, "peers": peers})
+                        "help": help, "url": url, "enabled_by_default": enabled_by_default, "fix": fix,
+                        "references": references, "peers": peers})
                 })
                 .collect();
             outln!("{}", serde_json::to_string_pretty(&infos).unwrap_or_default());
@@ -65,6 +77,8 @@ pub fn explain(a: &ExplainArgs) -> u8 {
     let m = r.meta();
     outln!("# {} {}: {}\n", m.id, m.name, m.title);
     outln!("Default severity: {}{}", m.severity, if m.enabled_by_default { "" } else { " (off by default)" });
+    outln!("Help: {}", m.help);
+    outln!("Docs: {}", m.url());
     outln!("\n{}", m.docs_markdown().trim_end());
     if !m.references.is_empty() {
         outln!("\n## References");

@@ -16,6 +16,8 @@ use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 pub enum Format {
     /// Human-readable, with source excerpts.
     Text,
+    /// Per file, then per object, then per container: one short line per finding.
+    Grouped,
     /// The version-1 JSON contract.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
@@ -94,6 +96,13 @@ pub struct ScanArgs {
     /// Ignore `kubeharden.io/ignore.*` suppression annotations.
     #[arg(long)]
     pub no_annotation_suppressions: bool,
+    /// Treat every input as one cluster: NetworkPolicies, Namespaces, ServiceAccounts and RBAC of
+    /// any input apply to the workloads of any other, and every object without
+    /// `metadata.namespace` is in one `default` namespace. Default: each directory argument (and
+    /// the directory of each file argument) is its own cluster, and objects without a namespace
+    /// share `default` with those of their directory only.
+    #[arg(long)]
+    pub one_cluster: bool,
     /// "Now" for date rules (RFC 3339); default: the system clock.
     #[arg(long)]
     pub now: Option<String>,
@@ -105,6 +114,10 @@ pub struct ScanArgs {
     /// standard error.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Print how many findings each rule gave (highest first) instead of the findings: a table,
+    /// or with `--format json` a JSON list. The exit code is the scan's.
+    #[arg(long)]
+    pub statistics: bool,
     /// Keep at most this many findings; beyond it the report says how many it did not keep (an
     /// input error: exit 2), so memory stays bounded whatever the input.
     #[arg(long, value_name = "N", default_value_t = kubeharden::engine::DEFAULT_MAX_FINDINGS)]
@@ -127,6 +140,9 @@ pub struct ScanArgs {
     /// directory gets one `<fingerprint>.md` per ticket).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Image metadata from the registries (`--registry` and its options).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 /// Resolves `--image REF=FILE` options: the map reference → input name, and the paths to scan
@@ -231,32 +247,47 @@ pub fn now_rfc3339() -> String {
 
 /// Reads every input in parallel and parses it through the front door
 /// ([`kubeharden::source::parse`]); returns the texts (for text excerpts) and the parsed files, in
-/// the order of the expanded paths. Paths the walk skipped are said on standard error.
+/// the order of the expanded paths, each with its input ([`inputs::expand_rooted`]: a cluster of
+/// its own, unless [`ParseOptions::one_cluster`]). Paths the walk skipped, and files that are
+/// none of kubeharden's inputs ([`kubeharden::Source::not_input`]), are said on standard error.
 pub fn read_all(paths: &[PathBuf], follow: bool, options: &ParseOptions) -> (Vec<SourceFile>, Vec<Source>) {
-    let mut items = inputs::expand(paths, follow);
-    items.retain(|item| match item {
+    let mut items = inputs::expand_rooted(paths, follow);
+    items.retain(|(_, item)| match item {
         Item::Skipped(name, reason) => {
             errln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
     });
-    let one = |item: Item| match item {
-        Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
-        Item::Path(p) => match inputs::read(&p) {
-            Ok(src) => {
-                let parsed = kubeharden::source::parse(&src, options);
-                (Some(src), parsed)
-            }
-            Err((name, msg)) => (None, Source::unreadable(&name, msg)),
-        },
+    let one = |(root, item): (String, Item)| {
+        let (text, mut source) = match item {
+            Item::Problem(name, msg) | Item::Skipped(name, msg) => (None, Source::unreadable(&name, msg)),
+            Item::Path(p) => match inputs::read(&p) {
+                Ok(src) => {
+                    let parsed = kubeharden::source::parse(&src, options);
+                    (Some(src), parsed)
+                }
+                Err((name, msg)) => (None, Source::unreadable(&name, msg)),
+            },
+        };
+        if !options.one_cluster {
+            source.scope.input = Some(root);
+        }
+        (text, source)
     };
     // One file (the pre-commit case): no thread pool to start.
     let results: Vec<(Option<SourceFile>, Source)> =
         if items.len() <= 1 { items.into_iter().map(one).collect() } else { items.into_par_iter().map(one).collect() };
     let mut texts = Vec::new();
     let mut sources = Vec::with_capacity(results.len());
-    for (t, s) in results {
+    for (t, mut s) in results {
+        // A file that is none of kubeharden's inputs is left out with a notice (a directory walk
+        // over a Helm chart goes on); piped in on standard input, it is an input error.
+        if let Some(n) = s.not_input.take() {
+            let mut skipped = vec![n];
+            inputs::report_not_inputs(&mut skipped, &mut s.errors);
+            s.not_input = skipped.pop();
+        }
         texts.extend(t);
         sources.push(s);
     }
@@ -293,6 +324,14 @@ pub fn run(a: &ScanArgs) -> u8 {
     if a.no_annotation_suppressions {
         config.annotation_suppressions = false;
     }
+    if a.one_cluster {
+        config.one_cluster = true;
+    }
+    if a.statistics && !matches!(a.format, Format::Text | Format::Grouped | Format::Json) {
+        let name = a.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        eprintln!("error: `--statistics` prints a table, or JSON with `--format json`: not `--format {name}`");
+        return EXIT_ERROR;
+    }
     let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let (image_map, paths) = match image_files(&a.image, &a.paths, a.follow_symlinks) {
@@ -309,11 +348,23 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (mut sources, parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
+    let (mut sources, mut parsed) = read_all(&paths, a.follow_symlinks, checker.parse_options());
+    if a.registry.registry {
+        match crate::registry_cmd::fetch_for_scan(&a.registry, &parsed, checker.parse_options()) {
+            Ok((texts, metadata)) => {
+                sources.extend(texts);
+                parsed.extend(metadata);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     let mut full = check_all(&checker, &parsed);
     // Each finding's fix as edits of the user's text (`kubeharden fix` applies them).
     kubeharden::fix::resolve(&mut full, &sources, &parsed);
-    if a.format != Format::Text {
+    if a.format != Format::Text || a.statistics {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
@@ -324,7 +375,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     // node would cost a twentieth of the scan.
     std::mem::forget(parsed);
     if let Some(path) = &a.write_baseline {
-        if let Err(e) = std::fs::write(path, full.to_json() + "\n") {
+        if let Err(e) = write_json(&full, Some(path)) {
             errln!("error: {}: cannot write the baseline: {e}", path.display());
             return EXIT_ERROR;
         }
@@ -359,8 +410,11 @@ pub fn run(a: &ScanArgs) -> u8 {
         };
     let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let mut text = match a.format {
+        _ if a.statistics && a.format == Format::Json => report::statistics::render_json(&report),
+        _ if a.statistics => report::statistics::render_text(&report),
+        Format::Grouped => report::grouped::render(&report, color),
         Format::Text => kubeharden::report::text::render(&report, &sources, color),
-        Format::Json => report.to_json() + "\n",
+        Format::Json => String::new(), // written by `emit`, straight from the report
         Format::Sarif => report::sarif::render(&report),
         Format::Junit => report::junit::render(&report, &names),
         Format::Github => report::github::render(&report),
@@ -368,7 +422,7 @@ pub fn run(a: &ScanArgs) -> u8 {
     };
     if let Some(c) = &comparison {
         let summary = baseline::render_text(c);
-        if a.format == Format::Text {
+        if matches!(a.format, Format::Text | Format::Grouped) && !a.statistics {
             text.push_str(&summary);
         } else {
             errlines!(summary);
@@ -409,8 +463,32 @@ fn empty_notice(parsed: &[Source], report: &Report) -> Option<String> {
     })
 }
 
+/// Writes a report's JSON and a final line break to `path` (standard output when `None`),
+/// without building the text in memory. A closed standard output is no error.
+fn write_json(report: &Report, path: Option<&std::path::Path>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let result = match path {
+        Some(p) => {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(p)?);
+            report.write_json(&mut w).and_then(|()| w.write_all(b"\n")).and_then(|()| w.flush())
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            report.write_json(&mut w).and_then(|()| w.write_all(b"\n")).and_then(|()| w.flush())
+        }
+    };
+    match result {
+        Err(e) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 /// Writes the rendered output: stdout, `--output FILE`, or one ticket per file in `--output DIR`.
 fn emit(a: &ScanArgs, report: &kubeharden::Report, text: &str) -> Result<(), String> {
+    if a.format == Format::Json && !a.statistics {
+        return write_json(report, a.output.as_deref())
+            .map_err(|e| format!("{}: cannot write: {e}", a.output.as_deref().unwrap_or("-".as_ref()).display()));
+    }
     let Some(path) = &a.output else {
         out!("{text}");
         return Ok(());

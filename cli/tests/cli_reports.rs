@@ -71,6 +71,7 @@ fn formats_and_output_files() {
         ("junit", "<testsuite name=\"k8s/a.yaml\""),
         ("github", "::error file=k8s/a.yaml,line=9,col=23,title=POD001 privileged-container (critical)::"),
         ("tickets", "## [critical] Container runs in privileged mode in Pod shop/a (container c)"),
+        ("grouped", "k8s/a.yaml\n  Pod shop/a (document 0)\n    container c\n      9:23  POD001 [critical] privileged-container  runs privileged\n"),
     ] {
         let out = kubeharden(&["scan", "k8s", "--format", format, "--output", "out.txt"], &d);
         assert_eq!(out.status.code(), Some(1), "{format}");
@@ -85,6 +86,27 @@ fn formats_and_output_files() {
     let files: Vec<_> = std::fs::read_dir(d.join("tickets")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(files.len(), 1);
     assert!(files[0].to_string_lossy().ends_with(".md"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn statistics_count_per_rule_and_keep_the_exit_code() {
+    let d = tmp("statistics");
+    std::fs::write(d.join("k8s/a.yaml"), PRIVILEGED).unwrap();
+    std::fs::write(d.join("k8s/b.yaml"), PRIVILEGED.replace("name: a", "name: b")).unwrap();
+    let out = kubeharden(&["scan", "k8s", "--statistics"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("2  POD001  privileged-container  critical\n"), "{text}");
+    let out = kubeharden(&["scan", "k8s", "--statistics", "--format", "json"], &d);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["name"], "privileged-container");
+    assert_eq!(json[0]["count"], 2);
+    assert_eq!(json[0]["by_severity"]["critical"], 2);
+    // a table is no SARIF: a usage error, not a silently different output
+    let out = kubeharden(&["scan", "k8s", "--statistics", "--format", "sarif"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--statistics`"));
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -201,108 +201,102 @@ fn select_and_ignore_choose_the_rules_fixed() {
             ".",
         ],
     );
-    assert_eq!(none.status.code(), Some(0), "{}", text(&none.stderr));
+    // no rule left is a configuration error, as in `scan`: nothing is fixed, nothing passes
+    assert_eq!(none.status.code(), Some(2), "{}", text(&none.stderr));
+    assert!(text(&none.stderr).contains("no rule would run"), "{}", text(&none.stderr));
+    assert!(none.stdout.is_empty(), "{}", text(&none.stdout));
 }
 
 // ------------------------------------------------------------------ the public corpus
 
-fn shared_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KUBEHARDEN_SHARED") {
-        return PathBuf::from(d);
-    }
-    let cli = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let near = cli.join("../../shared");
-    if near.exists() {
-        near
-    } else {
-        cli.join("../../../shared")
-    }
-}
+#[path = "../../core/tests/support/shared.rs"]
+mod shared;
 
-fn scan_json(dir: &Path) -> serde_json::Value {
-    let out = kubeharden(dir, &["scan", "--format", "json", "--now", NOW, "."]);
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
-}
+mod needs_shared {
+    use super::*;
 
-/// (file, rule, fingerprint, path, message) of every finding of a JSON report.
-fn finding_keys(v: &serde_json::Value) -> BTreeSet<(String, String, String, String, String)> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
-            (s("file"), s("rule"), s("fingerprint"), s("path"), s("message"))
-        })
-        .collect()
-}
-
-/// "Fixed means fixed" on a copy of `shared/corpus/k8s` and `shared/corpus/dockerfiles`: after
-/// `kubeharden fix --unsafe-fixes`, the re-scan shows none of at least 99% of the fixed findings,
-/// a second run changes nothing, there is no new input error, every comment line survives, and
-/// files without a fixable finding are byte-identical. Schema validation of the fixed manifests
-/// is the Python step's (`bindings-python/tests/test_fix_corpus.py`, kubernetes-validate).
-#[test]
-#[ignore = "reads ../shared/corpus (run by scripts/test.d/10-rust.sh)"]
-fn fixed_means_fixed_on_the_corpus() {
-    let corpus = shared_dir().join("corpus");
-    if !corpus.join("k8s").is_dir() || !corpus.join("dockerfiles").is_dir() {
-        eprintln!("SKIPPED fixed_means_fixed_on_the_corpus: {} is absent", corpus.display());
-        return;
+    fn scan_json(dir: &Path) -> serde_json::Value {
+        let out = kubeharden(dir, &["scan", "--format", "json", "--now", NOW, "."]);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
     }
-    let d = TempDir::new("corpus");
-    copy_tree(&corpus.join("k8s"), &d.0.join("k8s"));
-    copy_tree(&corpus.join("dockerfiles"), &d.0.join("dockerfiles"));
-    let before = contents(&d.0);
-    let scan_before = scan_json(&d.0);
-    let fixable: BTreeSet<String> = scan_before["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f.get("fix").is_some())
-        .map(|f| f["file"].as_str().unwrap().trim_start_matches("./").to_owned())
-        .collect();
-    let out = kubeharden(&d.0, &["fix", "--unsafe-fixes", "--now", NOW, "."]);
-    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let after = contents(&d.0);
-    assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
-    // Untouched files are byte-identical; comment lines survive everywhere.
-    let mut changed = 0;
-    for (name, old) in &before {
-        let new = &after[name];
-        if !fixable.contains(name) {
-            assert_eq!(new, old, "{name}: changed without a fixable finding");
-        }
-        if new != old {
-            changed += 1;
-            let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
-            for line in old.lines().filter(|l| l.trim_start().starts_with('#')) {
-                assert!(new.contains(line), "{name}: the comment `{line}` was lost");
+
+    /// (file, rule, fingerprint, path, message) of every finding of a JSON report.
+    fn finding_keys(v: &serde_json::Value) -> BTreeSet<(String, String, String, String, String)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+                (s("file"), s("rule"), s("fingerprint"), s("path"), s("message"))
+            })
+            .collect()
+    }
+
+    /// "Fixed means fixed" on a copy of `shared/corpus/k8s` and `shared/corpus/dockerfiles`: after
+    /// `kubeharden fix --unsafe-fixes`, the re-scan shows none of at least 99% of the fixed findings,
+    /// a second run changes nothing, there is no new input error, every comment line survives, and
+    /// files without a fixable finding are byte-identical. Schema validation of the fixed manifests
+    /// is the Python step's (`bindings-python/tests/test_fix_corpus.py`, kubernetes-validate).
+    #[test]
+    #[ignore = "reads ../shared (KUBEHARDEN_SHARED): scripts/test runs it when present"]
+    fn fixed_means_fixed_on_the_corpus() {
+        let corpus = shared::require("corpus");
+        let d = TempDir::new("corpus");
+        copy_tree(&corpus.join("k8s"), &d.0.join("k8s"));
+        copy_tree(&corpus.join("dockerfiles"), &d.0.join("dockerfiles"));
+        let before = contents(&d.0);
+        let scan_before = scan_json(&d.0);
+        let fixable: BTreeSet<String> = scan_before["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f.get("fix").is_some())
+            .map(|f| f["file"].as_str().unwrap().trim_start_matches("./").to_owned())
+            .collect();
+        let out = kubeharden(&d.0, &["fix", "--unsafe-fixes", "--now", NOW, "."]);
+        assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let after = contents(&d.0);
+        assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
+        // Untouched files are byte-identical; comment lines survive everywhere.
+        let mut changed = 0;
+        for (name, old) in &before {
+            let new = &after[name];
+            if !fixable.contains(name) {
+                assert_eq!(new, old, "{name}: changed without a fixable finding");
+            }
+            if new != old {
+                changed += 1;
+                let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+                for line in old.lines().filter(|l| l.trim_start().starts_with('#')) {
+                    assert!(new.contains(line), "{name}: the comment `{line}` was lost");
+                }
             }
         }
+        assert!(changed > 0, "nothing was fixed");
+        // The re-scan: no new input error, and the fixed findings are gone.
+        let scan_after = scan_json(&d.0);
+        let errors = |v: &serde_json::Value| -> BTreeSet<String> {
+            v["errors"].as_array().unwrap().iter().map(|e| e["file"].as_str().unwrap_or_default().to_owned()).collect()
+        };
+        assert!(errors(&scan_after).is_subset(&errors(&scan_before)), "new input errors: {:?}", errors(&scan_after));
+        let (old, new) = (finding_keys(&scan_before), finding_keys(&scan_after));
+        let fixed: Vec<_> = old.difference(&new).collect();
+        let with_fix = scan_before["findings"].as_array().unwrap().iter().filter(|f| f.get("fix").is_some()).count();
+        let left_with_fix =
+            scan_after["findings"].as_array().unwrap().iter().filter(|f| f.get("fix").is_some()).count();
+        eprintln!(
+            "corpus: {} findings, {with_fix} with a fix; {} files changed; after the fix {} findings, {left_with_fix} with a fix",
+            old.len(),
+            changed,
+            new.len()
+        );
+        assert!(fixed.len() * 100 >= with_fix * 99, "{} of {with_fix} fixable findings are gone", fixed.len());
+        assert!(left_with_fix * 100 <= with_fix, "{left_with_fix} findings still carry a fix after the fix");
+        // A second run changes nothing.
+        let again = kubeharden(&d.0, &["fix", "--diff", "--unsafe-fixes", "--now", NOW, "."]);
+        assert!(again.stdout.is_empty(), "a second run would change:\n{}", text(&again.stdout));
     }
-    assert!(changed > 0, "nothing was fixed");
-    // The re-scan: no new input error, and the fixed findings are gone.
-    let scan_after = scan_json(&d.0);
-    let errors = |v: &serde_json::Value| -> BTreeSet<String> {
-        v["errors"].as_array().unwrap().iter().map(|e| e["file"].as_str().unwrap_or_default().to_owned()).collect()
-    };
-    assert!(errors(&scan_after).is_subset(&errors(&scan_before)), "new input errors: {:?}", errors(&scan_after));
-    let (old, new) = (finding_keys(&scan_before), finding_keys(&scan_after));
-    let fixed: Vec<_> = old.difference(&new).collect();
-    let with_fix = scan_before["findings"].as_array().unwrap().iter().filter(|f| f.get("fix").is_some()).count();
-    let left_with_fix = scan_after["findings"].as_array().unwrap().iter().filter(|f| f.get("fix").is_some()).count();
-    eprintln!(
-        "corpus: {} findings, {with_fix} with a fix; {} files changed; after the fix {} findings, {left_with_fix} with a fix",
-        old.len(),
-        changed,
-        new.len()
-    );
-    assert!(fixed.len() * 100 >= with_fix * 99, "{} of {with_fix} fixable findings are gone", fixed.len());
-    assert!(left_with_fix * 100 <= with_fix, "{left_with_fix} findings still carry a fix after the fix");
-    // A second run changes nothing.
-    let again = kubeharden(&d.0, &["fix", "--diff", "--unsafe-fixes", "--now", NOW, "."]);
-    assert!(again.stdout.is_empty(), "a second run would change:\n{}", text(&again.stdout));
 }
 
 #[test]

@@ -129,3 +129,42 @@ fn reachability_of_the_example_app_through_the_cli() {
     assert_eq!(run("shop/api-service", "shop/nginx-ingress", "8443"), Some(1), "api -> anything else denied");
     assert_eq!(run("shop/api-service", "shop/postgres", "5433"), Some(1), "only the named port");
 }
+
+/// Each directory argument is a cluster of its own: a policy of one never covers the workloads of
+/// another, unless `--one-cluster` merges them; the report says which inputs were clusters.
+#[test]
+fn each_directory_argument_is_its_own_cluster() {
+    let dir = std::env::temp_dir().join(format!("kubeharden-clusters-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for p in ["one", "two"] {
+        std::fs::create_dir_all(dir.join(p)).unwrap();
+        std::fs::write(dir.join(p).join("api.yaml"), DEPLOY.replace("{name: api}", "{name: api, namespace: shop}"))
+            .unwrap();
+    }
+    std::fs::write(
+        dir.join("one/deny.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
+    )
+    .unwrap();
+    let scan = |extra: &[&str], format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+            .args(["scan", "--format", format, "--select", "namespace-default-deny-missing"])
+            .args(extra)
+            .arg(dir.join("one"))
+            .arg(dir.join("two"))
+            .output()
+            .unwrap()
+    };
+    let report: Report = serde_json::from_slice(&scan(&[], "json").stdout).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert!(report.findings[0].file.as_deref().unwrap().ends_with("api.yaml"));
+    assert!(report.findings[0].message.contains("(input `"), "{}", report.findings[0].message);
+    assert_eq!(report.clusters.len(), 2);
+    assert_eq!(report.clusters.iter().map(|c| c.files).collect::<Vec<_>>(), [2, 1]);
+    let text = String::from_utf8(scan(&[], "text").stdout).unwrap();
+    assert!(text.contains("Clusters: `"), "{text}");
+    let merged: Report = serde_json::from_slice(&scan(&["--one-cluster"], "json").stdout).unwrap();
+    assert!(merged.findings.is_empty(), "{:?}", merged.findings);
+    assert_eq!(merged.clusters.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,6 +1,7 @@
 //! The JSON contract (version 1): request and report types shared by the CLI, the Python and the
 //! WASM bindings. Documented in the README; keep it stable.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -226,6 +227,15 @@ pub struct Finding {
     pub line: Option<u32>,
     /// 1-based column.
     pub column: Option<u32>,
+    /// 1-based line where the field ends: the end of its value (or of its nearest existing
+    /// ancestor's, as `line` and `column` point at that), so an editor can underline the whole
+    /// field. Absent when the input gives no end (image metadata, a report read back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    /// 1-based column just after the field's last character (exclusive, as SARIF's
+    /// `endColumn`), on `end_line`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     /// The object the finding is about.
     pub object: Option<ObjectRef>,
     /// The container, when the finding concerns one.
@@ -237,6 +247,12 @@ pub struct Finding {
     /// The Helm template the document came from (`# Source:` comment), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// What to do about it: the rule's one-sentence help ([`crate::rules::RuleMeta::help`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Cow<'static, str>>,
+    /// The rule's documentation ([`crate::rules::RuleMeta::url`], SARIF's `helpUri`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Cow<'static, str>>,
     /// The change that resolves the finding, as text edits of the input (`kubeharden fix`
     /// applies it), when the rule offers one here.
     #[serde(default, skip_serializing_if = "Fix::unresolved")]
@@ -402,6 +418,19 @@ pub struct Summary {
     pub documents: usize,
     /// Kubernetes objects checked.
     pub objects: usize,
+    /// Dockerfiles checked.
+    #[serde(default)]
+    pub dockerfiles: usize,
+    /// Build stages of those Dockerfiles (`FROM` instructions).
+    #[serde(default)]
+    pub stages: usize,
+    /// Image metadata checked (`docker inspect`, `skopeo inspect`, OCI configs, a Trivy report's
+    /// image config).
+    #[serde(default)]
+    pub images: usize,
+    /// Trivy reports checked.
+    #[serde(default)]
+    pub reports: usize,
     /// Findings per severity (every severity present, zeros included).
     pub by_severity: BTreeMap<Severity, usize>,
     /// Findings in total.
@@ -410,6 +439,24 @@ pub struct Summary {
     pub errors: usize,
     /// Findings suppressed by annotations or comments.
     pub suppressed: usize,
+}
+
+/// One cluster of a check: the files whose objects the cross-resource rules relate to each other
+/// (NetworkPolicies, Namespaces, ServiceAccounts, RBAC). Each input is its own cluster unless the
+/// configuration's `one-cluster` merges them; within one, objects without `metadata.namespace`
+/// share a `default` namespace with those of their directory only (ARCHITECTURE.md, "Clusters").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The input: a directory given on the command line, or the directory of files given there;
+    /// `None` for a request's files (the Python and WASM functions given texts), or when
+    /// `one-cluster` merges every input.
+    pub input: Option<String>,
+    /// How many files it has.
+    pub files: usize,
+    /// The directories whose objects without `metadata.namespace` were each treated as a
+    /// `default` namespace of their own, in input order; empty when no object lacks a namespace,
+    /// or with `one-cluster`.
+    pub default_namespaces: Vec<String>,
 }
 
 /// The result of a check.
@@ -423,10 +470,19 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Input errors, in input order.
     pub errors: Vec<InputError>,
+    /// Files not checked because they are none of kubeharden's inputs (a kustomization, a JSON
+    /// Patch, a Helm values file or `Chart.yaml`, a report kubeharden wrote), recognised by
+    /// content, each with why and what to run instead; in input order.
+    /// Input errors instead when every input must hold content ([`InputPolicy::require_content`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<InputError>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
     /// Counts.
     pub summary: Summary,
+    /// Which inputs were treated as one cluster, in input order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<Cluster>,
     /// The input's secret values, for renderers that quote source lines (never serialized: the
     /// messages above are already free of them).
     #[serde(skip)]
@@ -451,6 +507,15 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+
+    /// Writes [`Report::to_json`]'s text to `w` without building it in memory (a report of
+    /// 200,000 findings is 150 MB of JSON).
+    ///
+    /// # Errors
+    /// What writing to `w` returns.
+    pub fn write_json<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(w, self).map_err(std::io::Error::from)
+    }
 }
 
 /// A rule as listed by `kubeharden rules --format json`.
@@ -464,6 +529,12 @@ pub struct RuleInfo {
     pub severity: Severity,
     /// One-line title.
     pub title: String,
+    /// What to do about a finding, one sentence.
+    #[serde(default)]
+    pub help: String,
+    /// The rule's documentation.
+    #[serde(default)]
+    pub url: String,
     /// Whether the rule runs without being enabled.
     pub enabled_by_default: bool,
     /// Whether its findings carry fixes (`always`, `sometimes`, `never`).

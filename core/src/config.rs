@@ -7,8 +7,10 @@
 //!   cpu-limit-missing: info
 //! fail-on: high                        # critical|high|medium|low|info|never
 //! annotation-suppressions: true        # honour kubeharden.io/ignore.* annotations
+//! one-cluster: false                   # every input one cluster, one `default` namespace
 //! options:
 //!   secret-name-patterns: [PIN, PASSPHRASE]   # extra env-var name fragments that look secret
+//!   trusted-registries: [registry.example.com] # image-registry-untrusted: where images may come from
 //! fix:                                 # values `kubeharden fix` cannot know (defaults shown)
 //!   run-as-user: 65532                 # runAsUser, and the USER of Dockerfiles
 //!   resources:
@@ -60,6 +62,12 @@ pub struct Config {
     /// Whether `kubeharden.io/ignore.*` annotations suppress findings.
     #[serde(default = "yes")]
     pub annotation_suppressions: bool,
+    /// Treat every input as one cluster, and every object without `metadata.namespace` as in
+    /// its one `default` namespace (`--one-cluster`). Default: each input is its own cluster, and
+    /// such objects share `default` with those of their directory only (ARCHITECTURE.md,
+    /// "Clusters").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_cluster: bool,
     /// Options of rule families.
     #[serde(default)]
     pub options: Options,
@@ -78,6 +86,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             fail_on: None,
             annotation_suppressions: true,
+            one_cluster: false,
             options: Options::default(),
             fix: FixSettings::default(),
         }
@@ -194,6 +203,11 @@ pub struct Options {
     /// `vulnerability-gate`: accepted vulnerabilities, each with a reason and an expiry date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vulnerability_waivers: Vec<VulnerabilityWaiver>,
+    /// `image-registry-untrusted`: the registries (`registry.example.com`, `docker.io`) or
+    /// repository prefixes (`ghcr.io/acme`, `docker.io/library`) images may come from. Unset, the
+    /// rule does nothing; set (even empty), every other image is a finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_registries: Option<Vec<String>>,
 }
 
 /// An accepted vulnerability: it stops failing the gate until `expires` (inclusive). Checked

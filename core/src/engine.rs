@@ -16,7 +16,7 @@ use crate::error::{ConfigError, Error};
 use crate::model::{Inventory, Reads};
 use crate::report::redact::{FileSecrets, Redactions};
 use crate::rules::registry::{self, RULES};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
 use crate::source::{ParseOptions, Source};
 use crate::syntax::Limits;
 
@@ -44,6 +44,9 @@ pub struct Findings {
     pub findings: Vec<Finding>,
     /// How many findings suppressions removed.
     pub suppressed: usize,
+    /// For findings that make another rule's finding redundant ([`crate::rules::Diagnostic::implies`]):
+    /// the index in `findings` and the implied rule.
+    pub implies: Vec<(usize, &'static RuleMeta)>,
     /// The secret values of the file (its name, and the values), which the findings' messages
     /// are already free of.
     pub secrets: Option<(String, FileSecrets)>,
@@ -116,12 +119,13 @@ impl Checker {
             ),
             None => None,
         };
+        let running = rules.iter().map(|r| r.meta().id).collect();
         Ok(Checker {
             rules,
             severity,
             annotation_suppressions: config.annotation_suppressions,
-            cx: Context { options: config.options.clone(), fix: config.fix.clone(), now },
-            parse: ParseOptions::default(),
+            cx: Context { options: config.options.clone(), fix: config.fix.clone(), now, running },
+            parse: ParseOptions { one_cluster: config.one_cluster, ..ParseOptions::default() },
             inputs: InputPolicy::default(),
             max_findings: DEFAULT_MAX_FINDINGS,
         })
@@ -206,7 +210,7 @@ impl Checker {
             }
         }
         let cut = sink.cut();
-        let (mut findings, suppressed) = sink.finish();
+        let (mut findings, suppressed, implies) = sink.finish_with_implications();
         // The file's secret values, classified once, whichever rules run: no message carries one.
         let secrets = inventory.sources.get(file).map(|s| {
             let secrets = crate::rules::secret::values::classify(inventory, file, &self.cx.options);
@@ -217,7 +221,7 @@ impl Checker {
             }
             (s.name.clone(), secrets)
         });
-        Findings { findings, suppressed, secrets, cut }
+        Findings { findings, suppressed, implies, secrets, cut }
     }
 
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
@@ -232,19 +236,26 @@ impl Checker {
         // Findings not kept (`with_max_findings`): how many, and the first file that had some.
         let mut cut = sink.cut();
         let mut cut_file = None;
-        let (mut cross, cross_suppressed) = sink.finish();
+        let (mut cross, cross_suppressed, cross_implies) = sink.finish_with_implications();
         let mut redactions = Redactions::default();
         let mut summary = Summary {
             files: inventory.sources.len(),
             documents: inventory.sources.iter().map(|s| s.documents.len()).sum(),
             objects: inventory.objects.len(),
+            dockerfiles: inventory.sources.iter().filter(|s| s.dockerfile.is_some()).count(),
+            stages: inventory.sources.iter().filter_map(|s| s.dockerfile.as_ref()).map(|d| d.stages.len()).sum(),
+            images: inventory.sources.iter().map(|s| s.images.len()).sum(),
+            reports: inventory.sources.iter().filter(|s| s.trivy.is_some()).count(),
             ..Summary::default()
         };
         // Sized once: growing by doubling would hold up to twice the findings at the peak.
         let mut findings = Vec::with_capacity(per_file.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len());
         let mut suppressed = cross_suppressed;
+        let mut implies = Vec::new();
         for mut f in per_file {
             suppressed += f.suppressed;
+            let offset = findings.len();
+            implies.extend(f.implies.into_iter().map(|(i, m)| (offset + i, m)));
             if f.cut > 0 {
                 cut += f.cut;
                 cut_file = cut_file.or_else(|| f.secrets.as_ref().map(|(name, _)| name.clone()));
@@ -254,8 +265,11 @@ impl Checker {
                 redactions.add(&file, secrets);
             }
         }
+        let offset = findings.len();
+        implies.extend(cross_implies.into_iter().map(|(i, m)| (offset + i, m)));
         scrub(&redactions, &mut cross);
         findings.extend(cross);
+        drop_implied(&mut findings, &implies);
         sort_findings(&mut findings);
         unique_fingerprints(&mut findings);
         let mut errors: Vec<_> = inventory.input_errors().cloned().collect();
@@ -275,7 +289,19 @@ impl Checker {
         summary.findings = findings.len();
         summary.errors = errors.len();
         summary.suppressed = suppressed;
-        Report { version: REPORT_VERSION, tool: Tool::default(), findings, errors, suppressed, summary, redactions }
+        let clusters = inventory.clusters().to_vec();
+        let skipped = inventory.skipped(self.inputs);
+        Report {
+            version: REPORT_VERSION,
+            tool: Tool::default(),
+            findings,
+            errors,
+            skipped,
+            suppressed,
+            summary,
+            clusters,
+            redactions,
+        }
     }
 
     /// The input error saying that `n` findings were not kept (`file`: the first that had some).
@@ -296,6 +322,49 @@ impl Checker {
         let per_file = (0..sources.len()).map(|i| self.check_file(&inventory, i)).collect();
         self.report(&inventory, per_file)
     }
+}
+
+/// What "the same object and container" is for [`drop_implied`].
+type Subject<'f> = (Option<&'f str>, Option<usize>, Option<&'f crate::model::ObjectRef>, Option<&'f str>);
+
+fn subject(f: &Finding) -> Subject<'_> {
+    (f.file.as_deref(), f.document, f.object.as_ref(), f.container.as_deref())
+}
+
+/// One finding per problem: drops each finding that another finding on the same object and
+/// container implies ([`crate::rules::Diagnostic::implies`]), and gives the implying finding the
+/// higher severity of the two. Linear: one hash map of the implications.
+fn drop_implied(findings: &mut Vec<Finding>, implies: &[(usize, &'static RuleMeta)]) {
+    if implies.is_empty() {
+        return;
+    }
+    let mut by: HashMap<(&str, Subject<'_>), usize> = HashMap::with_capacity(implies.len());
+    for &(i, other) in implies {
+        if let Some(f) = findings.get(i) {
+            by.insert((other.id.0, subject(f)), i);
+        }
+    }
+    // (implying finding, severity of a finding it implies), and which findings go.
+    let mut raise: Vec<(usize, Severity)> = Vec::new();
+    let mut gone = vec![false; findings.len()];
+    for (j, f) in findings.iter().enumerate() {
+        if let Some(&i) = by.get(&(f.rule.as_str(), subject(f))) {
+            if i != j {
+                raise.push((i, f.severity));
+                if let Some(g) = gone.get_mut(j) {
+                    *g = true;
+                }
+            }
+        }
+    }
+    drop(by);
+    for (i, sev) in raise {
+        if let Some(f) = findings.get_mut(i) {
+            f.severity = f.severity.max(sev);
+        }
+    }
+    let mut flags = gone.into_iter();
+    findings.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// Hides the secret values of `redactions` in the findings' messages.

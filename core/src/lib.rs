@@ -30,8 +30,11 @@ pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod time;
+pub mod wrong_input;
 
-pub use api::{CheckRequest, Finding, InputError, InputPolicy, Report, RuleInfo, Severity, SourceFile, SourceKind};
+pub use api::{
+    CheckRequest, Cluster, Finding, InputError, InputPolicy, Report, RuleInfo, Severity, SourceFile, SourceKind,
+};
 pub use config::{Config, FailOn};
 pub use engine::{check, Checker, Findings};
 pub use error::{ConfigError, Error};
@@ -40,4 +43,4 @@ pub use netpol::{check_netpol, NetpolRequest};
 pub use pss::{check_pss, evaluate_pod, PssLevel, PssReport, PssRequest, PssResult, PssVersion, PssViolation};
 pub use report::netpol::NetpolReport;
 pub use rules::registry::RULES;
-pub use source::{ParseOptions, Source};
+pub use source::{ParseOptions, Source, SourceScope};

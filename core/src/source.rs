@@ -12,6 +12,10 @@
 //!   knows image metadata (`skopeo inspect`, OCI configs, `docker inspect`) and Trivy reports by
 //!   content → [`Source::images`], [`Source::trivy`].
 //!
+//! - a file often given as an input that is none ([`crate::wrong_input`]): an unrendered Helm
+//!   template → one input error saying to render it; a kustomization, a JSON Patch, a Helm values
+//!   file or a report kubeharden wrote → [`Source::not_input`], not checked.
+//!
 //! Kubernetes objects are not extracted here: that is the inventory's job
 //! ([`crate::model::Inventory`]), done once for every file.
 //!
@@ -30,7 +34,8 @@ use crate::location::Pos;
 use crate::model::{is_list_kind, item_without_kind, Document};
 use crate::syntax::{parse_json, parse_json_list, parse_yaml, parse_yaml_list, Limits, Node, SyntaxError};
 
-/// How files are read: the input limits, and the images named by `--image REF=FILE`.
+/// How files are read: the input limits, the images named by `--image REF=FILE`, and whether
+/// every input is one cluster.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
     /// Nesting depth, alias budgets, input size (docs/input-handling.md).
@@ -38,6 +43,43 @@ pub struct ParseOptions {
     /// Image metadata files that name no image (`skopeo inspect --config`), by reference:
     /// reference → file name.
     pub image_files: BTreeMap<String, String>,
+    /// Every input is one cluster, and every object without `metadata.namespace` is in its one
+    /// `default` namespace (the configuration's `one-cluster`): [`Source::scope`] says nothing.
+    pub one_cluster: bool,
+}
+
+/// Which cluster a file's objects belong to, and which `default` namespace its objects without
+/// `metadata.namespace` are in (ARCHITECTURE.md, "Clusters"). Cross-resource rules relate objects
+/// of one cluster only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SourceScope {
+    /// The input the file was found under (the command line gives each directory argument, and
+    /// the directory of each file argument): files of different inputs are different clusters.
+    /// `None`: the request's one input. Set by the caller after [`parse`]; never with
+    /// [`ParseOptions::one_cluster`].
+    pub input: Option<String>,
+    /// The file's directory (its name up to the last `/` or `\`; `.` for a bare name): objects
+    /// without `metadata.namespace` share a `default` namespace with those of the same directory
+    /// only, since the namespace they land in is chosen when they are applied. `None` with
+    /// [`ParseOptions::one_cluster`]: the cluster's one `default`.
+    pub directory: Option<String>,
+}
+
+impl SourceScope {
+    /// The scope [`parse`] gives a file named `name`.
+    #[must_use]
+    pub fn of(name: &str, options: &ParseOptions) -> Self {
+        if options.one_cluster {
+            return SourceScope::default();
+        }
+        let dir = name.rfind(['/', '\\']).and_then(|i| name.get(..i)).filter(|d| !d.is_empty());
+        let dir = match dir {
+            Some(d) => d,
+            None if name.starts_with(['/', '\\']) => "/",
+            None => ".",
+        };
+        SourceScope { input: None, directory: Some(dir.to_owned()) }
+    }
 }
 
 /// One input file, parsed.
@@ -57,6 +99,14 @@ pub struct Source {
     pub trivy: Option<TrivyReport>,
     /// What could not be read.
     pub errors: Vec<InputError>,
+    /// The cluster and the `default` namespace of its objects.
+    pub scope: SourceScope,
+    /// Why the file is not checked, when it is none of kubeharden's inputs but a file often given
+    /// as one ([`crate::wrong_input`]: a kustomization, a JSON Patch, a Helm values file, a report
+    /// kubeharden wrote), with what to run instead. Its documents are then dropped; a command
+    /// lists it as skipped (with a notice), or as an input error when every input must hold
+    /// content (the bindings, standard input).
+    pub not_input: Option<InputError>,
 }
 
 impl Source {
@@ -69,6 +119,8 @@ impl Source {
             images: Vec::new(),
             trivy: None,
             errors: Vec::new(),
+            scope: SourceScope::default(),
+            not_input: None,
         }
     }
 
@@ -148,6 +200,7 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
     }
     let kind = classify(file);
     let mut source = Source::empty(&file.name, kind);
+    source.scope = SourceScope::of(&file.name, options);
     if let Some(e) = too_large(file, &options.limits) {
         source.errors.push(e);
         return source;
@@ -165,9 +218,27 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
         },
         SourceKind::Documents => {
             let (documents, errors) = parse_documents(file, &options.limits);
-            source.documents = documents;
-            source.errors = errors;
-            recognise_artifacts(&mut source, options);
+            // An unrendered Helm template is an input error that says to render it (its YAML
+            // failed to parse); a kustomization, a JSON Patch, a values file or a report
+            // kubeharden wrote is left out, saying why and what to run instead.
+            match errors.first() {
+                Some(e) => {
+                    if let Some(t) =
+                        crate::wrong_input::helm_template(&file.name, &file.content, e.line.unwrap_or(u32::MAX))
+                    {
+                        source.errors = vec![t];
+                    }
+                }
+                None => {
+                    source.not_input = crate::wrong_input::among_documents(&file.name, &documents)
+                        .or_else(|| crate::wrong_input::own_report(&file.name, &documents));
+                }
+            }
+            if source.errors.is_empty() && source.not_input.is_none() {
+                source.documents = documents;
+                source.errors = errors;
+                recognise_artifacts(&mut source, options);
+            }
         }
     }
     source
@@ -198,6 +269,11 @@ pub fn parse_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Ve
     let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
     let mut docs = Vec::new();
     let mut errors = Vec::new();
+    if text.trim_start().is_empty() {
+        // Nothing but white space holds nothing, in JSON as in YAML: a `.json` file the shell
+        // created empty for this very run's output (`scan . --format json > report.json`).
+        return (docs, errors);
+    }
     if looks_json(&file.name, text) {
         match parse_json(text, limits) {
             Ok(root) => {

@@ -128,7 +128,10 @@ fn scan(file: &str, text: &str) -> (Vec<Finding>, Vec<(String, String)>) {
 }
 
 /// A finding with its path relative to its pod (`scan` reads the whole List: `items[N].spec...`).
+/// A scan finding as the audit shows it: the path within the List's item, and no fix (the audit
+/// reads what runs, not a file to edit).
 fn relative(mut f: Finding) -> Finding {
+    f.fix = None;
     f.path = f.path.map(|p| match p.split_once("].") {
         Some((head, rest)) if head.starts_with("items[") => rest.to_owned(),
         _ => p,
@@ -189,7 +192,9 @@ fn tickets_group_replicas() {
     let t = audit::tickets(&run());
     let root_app: Vec<_> = t
         .iter()
-        .filter(|t| t.title == "[high] Container may run as root in Deployment prod/web (container app)")
+        .filter(|t| {
+            t.title == "[high] Container does not require a non-root user in Deployment prod/web (container app)"
+        })
         .collect();
     assert_eq!(root_app.len(), 1);
     assert_eq!(root_app[0].markdown.matches("pod `prod/web-7d4b9c8f5-").count(), 2);
@@ -413,4 +418,197 @@ fn baseline_of_an_earlier_audit() {
     let v1 = audit::to_json(&before).replacen("\"version\": 2", "\"version\": 1", 1);
     let e = audit::read_json(&SourceFile::new("v1.json", v1)).unwrap_err();
     assert!(e.to_string().contains("audit version `1` is not supported"), "{e}");
+}
+
+/// Three tags of one repository in use, the pod of 3.0 reporting it runs 1.0's digest, and
+/// `docker inspect`-shaped metadata of 1.0 and 2.0 (what `audit --registry` fetches).
+fn registry_inputs() -> (SourceFile, [SourceFile; 2]) {
+    let pod = |name: &str, image: &str, status: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{name}","namespace":"ns"}},"spec":{{"containers":[{{"name":"c","image":"{image}"}}]}}{status}}}"#
+        )
+    };
+    let runs_one = r#","status":{"containerStatuses":[{"name":"c","imageID":"reg.example/app@sha256:1"}]}"#;
+    let pods = SourceFile::new(
+        "pods.json",
+        format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{},{},{}]}}"#,
+            pod("a", "reg.example/app:1.0", ""),
+            pod("b", "reg.example/app:2.0", ""),
+            pod("c", "reg.example/app:3.0", runs_one)
+        ),
+    );
+    let meta = |tag: &str, digest: &str, created: &str| {
+        SourceFile::new(
+            format!("registry:{tag}.json"),
+            format!(
+                r#"[{{"Id":"sha256:c{tag}","RepoTags":["reg.example/app:{tag}"],"RepoDigests":["reg.example/app@{digest}"],"Created":"{created}","Config":{{"User":""}},"RootFS":{{}}}}]"#
+            ),
+        )
+    };
+    (pods, [meta("1.0", "sha256:1", "2020-01-01T00:00:00Z"), meta("2.0", "sha256:2", "2026-11-01T00:00:00Z")])
+}
+
+fn fetched(image: &str, error: Option<&str>) -> audit::RegistryImage {
+    audit::RegistryImage {
+        image: image.to_owned(),
+        used: Some("tag".to_owned()),
+        error_kind: error.map(|_| "not-found".to_owned()),
+        error: error.map(str::to_owned),
+        ..audit::RegistryImage::default()
+    }
+}
+
+fn registry_audit(outcomes: &[audit::RegistryImage]) -> AuditReport {
+    let (pods, images) = registry_inputs();
+    audit::read_pods(&pods, Some(NOW), &AuditOptions::default()).unwrap().finish(&images, Some(outcomes))
+}
+
+/// The registry's part of the report: what identified each image, its digest, platform, cache,
+/// and the error of the one that could not be fetched.
+fn registry_snapshot_audit() -> AuditReport {
+    let one = audit::RegistryImage {
+        digest: Some("sha256:1".to_owned()),
+        metadata: Some("registry:1.0.json".to_owned()),
+        cached: true,
+        ..fetched("reg.example/app:1.0", None)
+    };
+    let two = audit::RegistryImage {
+        used: Some("running digest".to_owned()),
+        digest: Some("sha256:index".to_owned()),
+        platform: Some("linux/arm64".to_owned()),
+        metadata: Some("registry:2.0.json".to_owned()),
+        ..fetched("reg.example/app:2.0", None)
+    };
+    registry_audit(&[one, two, fetched("reg.example/app:3.0", Some("tag `3.0`: manifest unknown"))])
+}
+
+#[test]
+fn snapshot_registry_text() {
+    insta::assert_snapshot!(audit::render_text(&registry_snapshot_audit()));
+}
+
+#[test]
+fn snapshot_registry_json() {
+    insta::assert_snapshot!(audit::to_json(&registry_snapshot_audit()));
+}
+
+/// Metadata matched by tag, and an image the registry could not give has no age at all (not the
+/// other tag's by repository, not the metadata of the digest its pod runs) and is counted.
+#[test]
+fn registry_metadata_matched_by_tag_and_unreachable_images_have_no_age() {
+    let r = registry_audit(&[
+        fetched("reg.example/app:1.0", None),
+        fetched("reg.example/app:2.0", None),
+        fetched("reg.example/app:3.0", Some("tag `3.0`: manifest unknown\u{1b}[2J")),
+    ]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // the file the registry gave for an image is its metadata, whatever shares its tag or digest
+    // (one index, two platforms: two files with one tag)
+    let d = registry_audit(&[audit::RegistryImage {
+        metadata: Some("registry:2.0.json".to_owned()),
+        ..fetched("reg.example/app:1.0", None)
+    }]);
+    let one = d.image_age.iter().find(|i| i.image == "reg.example/app:1.0").unwrap();
+    assert_eq!((one.age_days, one.matched_by.as_deref()), (Some(21), Some("tag")));
+    let age = |image: &str| r.image_age.iter().find(|i| i.image == image).unwrap();
+    assert_eq!(
+        (age("reg.example/app:1.0").age_days, age("reg.example/app:1.0").matched_by.as_deref()),
+        (Some(2517), Some("tag"))
+    );
+    assert_eq!(
+        (age("reg.example/app:2.0").age_days, age("reg.example/app:2.0").digest.as_deref()),
+        (Some(21), Some("sha256:2"))
+    );
+    let missing = age("reg.example/app:3.0");
+    assert_eq!((missing.age_days, missing.created.as_deref(), missing.metadata.as_deref()), (None, None, None));
+    assert!(missing.finding.is_none());
+    assert_eq!(missing.registry.as_ref().and_then(|f| f.error_kind.as_deref()), Some("not-found"));
+    assert_eq!(r.images_unreachable, Some(1));
+    // 1.0 is too old: one ticket, for its metadata, none for what could not be fetched
+    let tickets = audit::tickets(&r);
+    assert_eq!(tickets.iter().filter(|t| t.markdown.contains("registry:1.0.json")).count(), 1);
+    assert!(!tickets.iter().any(|t| t.markdown.contains("app:3.0")));
+    let text = audit::render_text(&r);
+    assert!(text.contains("3 images, 1 not fetched"), "{text}");
+    assert!(text.contains("age unknown (not fetched: not-found: tag `3.0`: manifest unknown\\x1b[2J)"), "{text}");
+    // the JSON reads back
+    assert_eq!(audit::read_json(&SourceFile::new("last.json", audit::to_json(&r))).unwrap(), r);
+    // without registry outcomes, the same metadata still matches by tag, 3.0 by the digest its
+    // pod runs, and no registry fields are written
+    let (pods, images) = registry_inputs();
+    let plain = audit::audit(&pods, &images, Some(NOW), &AuditOptions::default()).unwrap();
+    let by = |image: &str| plain.image_age.iter().find(|i| i.image == image).unwrap().matched_by.as_deref();
+    assert_eq!(
+        [by("reg.example/app:1.0"), by("reg.example/app:2.0"), by("reg.example/app:3.0")],
+        [Some("tag"), Some("tag"), Some("digest")]
+    );
+    assert_eq!(plain.images_unreachable, None);
+    let json = audit::to_json(&plain);
+    assert!(!json.contains("images_unreachable") && !json.contains("\"registry\""), "{json}");
+}
+
+/// With registries, an image is never matched by repository alone: another tag's metadata is not
+/// its own (without registries, the one metadata of a repository is the guess).
+#[test]
+fn registry_never_guesses_by_repository() {
+    let pods = SourceFile::new(
+        "pods.json",
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"ns"},"spec":{"containers":[{"name":"c","image":"reg.example/app:9"}]}}]}"#,
+    );
+    let skopeo = SourceFile::new(
+        "app.json",
+        r#"{"Name":"reg.example/app","Digest":"sha256:5","RepoTags":["1","2"],"Created":"2026-11-01T00:00:00Z","Layers":[]}"#,
+    );
+    let read = || audit::read_pods(&pods, Some(NOW), &AuditOptions::default()).unwrap();
+    let plain = read().finish(std::slice::from_ref(&skopeo), None);
+    assert_eq!(plain.image_age[0].matched_by.as_deref(), Some("repository"));
+    let fetched = audit::RegistryImage { image: "reg.example/app:9".to_owned(), ..audit::RegistryImage::default() };
+    let r = read().finish(std::slice::from_ref(&skopeo), Some(&[fetched]));
+    assert_eq!((r.image_age[0].matched_by.as_deref(), r.image_age[0].age_days), (None, None));
+    assert_eq!(r.images_unreachable, Some(0));
+}
+
+/// What `audit --registry` fetches: each image once, with the digests its pods run and the
+/// platform their `nodeSelector` names.
+#[test]
+fn images_in_use_with_running_digests_and_node_platforms() {
+    let pods = SourceFile::new(
+        "pods.json",
+        r#"{"kind":"List","items":[
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"n"},
+       "spec":{"nodeSelector":{"kubernetes.io/arch":"arm64"},"containers":[{"name":"c","image":"app:1"}]},
+       "status":{"containerStatuses":[{"name":"c","imageID":"docker.io/library/app@sha256:2"}]}},
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b","namespace":"n"},
+       "spec":{"nodeSelector":{"kubernetes.io/os":"windows","kubernetes.io/arch":"amd64"},"containers":[{"name":"c","image":"app:1"},{"name":"d","image":"db:2"}]},
+       "status":{"containerStatuses":[{"name":"c","imageID":"docker-pullable://app@sha256:1"},{"name":"d","imageID":"sha256:ffff"}]}},
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"e","namespace":"n"},
+       "spec":{"nodeSelector":{"disk":"ssd"},"containers":[{"name":"c","image":"db:2"}]}}]}"#,
+    );
+    let read = audit::read_pods(&pods, Some(NOW), &AuditOptions::default()).unwrap();
+    assert_eq!(
+        read.images_in_use(),
+        [
+            audit::ImageInUse {
+                image: "app:1".to_owned(),
+                running: vec!["sha256:1".to_owned(), "sha256:2".to_owned()],
+                platforms: vec!["linux/arm64".to_owned(), "windows/amd64".to_owned()],
+            },
+            audit::ImageInUse {
+                image: "db:2".to_owned(),
+                running: vec![],
+                platforms: vec!["windows/amd64".to_owned()]
+            },
+        ]
+    );
+    // the same pods read once give the same audit as `audit`
+    assert_eq!(
+        read.finish(&images(), None),
+        audit::audit(&pods, &images(), Some(NOW), &AuditOptions::default()).unwrap()
+    );
+    // what is not a list of pods: nothing to fetch, and input errors in the report
+    let none = audit::read_pods(&SourceFile::new("x.json", "[]"), Some(NOW), &AuditOptions::default()).unwrap();
+    assert!(none.images_in_use().is_empty());
+    assert!(!none.finish(&[], Some(&[])).errors.is_empty());
+    assert!(audit::read_pods(&pods, Some("yesterday"), &AuditOptions::default()).is_err());
 }

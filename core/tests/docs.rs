@@ -157,6 +157,39 @@ fn ids_and_names_are_well_formed_unique_and_sorted() {
     }
 }
 
+/// Every rule says what to do about a finding: one short sentence in the style of messages
+/// (lowercase, no final period, balanced backticks, one line), and its documentation address is
+/// its own section of docs/rules.md under the one documentation base.
+#[test]
+fn every_rule_has_help_and_a_docs_url() {
+    let md = rules_markdown();
+    let mut urls = HashSet::new();
+    for r in RULES {
+        let m = r.meta();
+        let id = m.id.0;
+        let h = m.help;
+        assert!(!h.trim().is_empty(), "{id}: no help");
+        assert!(h.len() <= 140, "{id}: help longer than 140 bytes ({}): keep it to one short sentence", h.len());
+        assert!(h.starts_with(|c: char| !c.is_uppercase()), "{id}: help starts lowercase: {h}");
+        assert!(
+            !h.ends_with('.') && !h.contains('\n') && h == h.trim(),
+            "{id}: help is one line without a final period"
+        );
+        assert!(h.matches('`').count() % 2 == 0, "{id}: unbalanced backticks in help: {h}");
+        assert_eq!(m.info().help, h);
+        let url = m.url();
+        assert!(url.starts_with(kubeharden::rules::docs::DOCS_URL), "{id}: {url}");
+        let anchor = url.rsplit_once("rules.md#").map(|(_, a)| a).unwrap_or_else(|| panic!("{id}: {url}"));
+        assert_eq!(anchor, id.to_ascii_lowercase());
+        assert!(md.contains(&format!("\n## {id}\n")), "{id}: docs/rules.md has no section for the anchor");
+        assert!(urls.insert(url), "{id}: url shared with another rule");
+    }
+    assert_eq!(
+        kubeharden::rules::docs::rule_url(kubeharden::rules::RuleId("XYZ999")),
+        format!("{}rules.md", kubeharden::rules::docs::DOCS_URL)
+    );
+}
+
 #[test]
 fn rules_md_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");

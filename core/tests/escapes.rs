@@ -64,6 +64,19 @@ fn the_text_report_escapes_names_and_the_source_line() {
     }
 }
 
+#[test]
+fn the_help_line_of_a_report_read_back_is_escaped() {
+    // a report read back from JSON (Python's Report.from_json) brings its own help text
+    let files = files();
+    let mut r = check(&CheckRequest { files: files.clone(), ..Default::default() }).unwrap();
+    for f in &mut r.findings {
+        f.help = Some("set it\u{1b}]8;;http://evil\u{7}\r\n::error file=x::forged".to_owned().into());
+    }
+    let out = kubeharden::report::text::render(&r, &files, false);
+    assert_clean("text help line", &out);
+    assert!(out.contains("= help: set it\\x1b]8;;http://evil"), "{out}");
+}
+
 /// The report with the renderer's own SGR sequences (`ESC [ ... m`) removed.
 fn strip_sgr(s: &str) -> String {
     let mut out = String::new();

@@ -448,7 +448,7 @@ fn suppressions_at_the_three_scopes_still_work() {
     );
 }
 
-/// One pod with 2,000 containers gives some 24,000 findings; a report keeps at most its maximum
+/// One pod with 2,000 containers gives some 18,000 findings; a report keeps at most its maximum
 /// (`Checker::with_max_findings`, `--max-findings`), counts the others and says so as an input
 /// error, never a silent cut: memory stays bounded whatever the input.
 #[test]
@@ -459,12 +459,15 @@ fn findings_beyond_the_maximum_are_counted_and_said() {
     }
     let sources = vec![kubeharden::source::parse(&SourceFile::new("big.yaml", text.as_str()), &Default::default())];
     let all = kubeharden::Checker::new(&Default::default(), None).unwrap().check_sources(&sources);
-    assert!(all.errors.is_empty() && all.findings.len() > 20_000, "{}", all.findings.len());
+    assert!(all.errors.is_empty() && all.findings.len() > 15_000, "{}", all.findings.len());
     let r =
         kubeharden::Checker::new(&Default::default(), None).unwrap().with_max_findings(1000).check_sources(&sources);
     assert_eq!(r.findings.len(), 1000);
     let e = only_error(&r);
     assert_eq!(e.file, "big.yaml");
-    let cut = all.findings.len() - 1000;
-    assert!(e.message.starts_with(&format!("{cut} more findings were not kept")), "{e}");
+    // The count is of the findings reported beyond the maximum, those that a kept finding would
+    // have made redundant (`Diagnostic::implies`) included: at least what the full report has more.
+    let (n, rest) = e.message.split_once(' ').unwrap();
+    assert!(n.parse::<usize>().unwrap() >= all.findings.len() - 1000, "{e}");
+    assert!(rest.starts_with("more findings were not kept"), "{e}");
 }

@@ -471,3 +471,29 @@ fn dockerfile_fingerprints_differ_between_files_and_survive_line_moves() {
         r2.findings.iter().find(|f| f.name == "dockerfile-runs-as-root").unwrap().fingerprint
     );
 }
+
+/// `image-registry-untrusted` does nothing until `options.trusted-registries` is set; then it
+/// compares images after Docker's normalisation, entries on a path boundary.
+#[test]
+fn image_registry_untrusted_only_with_trusted_registries() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n    - {name: a, image: nginx}\n    - {name: b, image: ghcr.io/acme/api:1}\n    - {name: c, image: ghcr.io/acme-evil/api:1}\n";
+    let run = |trusted: Option<Vec<&str>>| {
+        let config = kubeharden::Config {
+            select: Some(vec!["image-registry-untrusted".to_owned()]),
+            options: Options {
+                trusted_registries: trusted.map(|t| t.into_iter().map(str::to_owned).collect()),
+                ..Options::default()
+            },
+            ..kubeharden::Config::default()
+        };
+        let files = vec![kubeharden::SourceFile::new("p.yaml", pod)];
+        let r = kubeharden::check(&kubeharden::CheckRequest { files, config, ..kubeharden::CheckRequest::default() })
+            .unwrap();
+        r.findings.iter().map(|f| f.container.clone().unwrap()).collect::<Vec<_>>()
+    };
+    assert!(run(None).is_empty());
+    assert_eq!(run(Some(vec!["ghcr.io/acme"])), ["a", "c"]);
+    assert_eq!(run(Some(vec!["index.docker.io/library/", "GHCR.io/acme"])), ["c"]);
+    assert_eq!(run(Some(vec!["docker.io", "ghcr.io"])), Vec::<String>::new());
+    assert_eq!(run(Some(vec![])), ["a", "b", "c"]);
+}

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "test code")]
 
+use kubeharden::model::NsKey;
 use kubeharden::pss::{check_pss, PssRequest};
 use kubeharden::source::{parse, ParseOptions, SourceKind};
 use kubeharden::{check, CheckRequest, Inventory, Report, SourceFile};
@@ -89,8 +90,8 @@ fn the_inventory_indexes_objects_by_identity_and_files() {
     let inv = Inventory::new(&sources);
     assert_eq!(inv.objects.len(), 2);
     assert_eq!(inv.pods.len(), 1);
-    assert_eq!(inv.get("ServiceAccount", Some("shop"), "default").count(), 1);
-    assert_eq!(inv.get("ServiceAccount", Some("other"), "default").count(), 0);
+    assert_eq!(inv.get("ServiceAccount", NsKey::named(0, "shop"), "default").count(), 1);
+    assert_eq!(inv.get("ServiceAccount", NsKey::named(0, "other"), "default").count(), 0);
     assert_eq!(inv.of_kind("Pod").count(), 1);
     assert_eq!(inv.objects_of(0).count(), 1);
     assert!(inv.objects_of(0).all(|(_, pod)| pod.is_some()));

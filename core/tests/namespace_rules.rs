@@ -1,4 +1,5 @@
-//! The namespace rules (`NSP001` namespace-pss-enforce-missing, `NSP002` pss-admission-rejected)
+//! The namespace rules (`NSP001` namespace-pss-enforce-missing, `NSP002` pss-admission-rejected,
+//! `NSP003` pss-admission-warning)
 //! beyond what core/tests/rules.rs asserts of their fixtures: the exact messages, lines and
 //! severities, and the example app of the checklist's seed examples (`tests/data/seed-examples/`).
 
@@ -65,9 +66,27 @@ fn admission_rejected_messages_and_severities() {
     let f = run(rule, fixture("pss_admission_rejected", "fail_invalid_level.yaml"));
     assert!(f[0].message.starts_with("CronJob `report` would have its pods rejected by namespace `payments`: violates PodSecurity \"restricted:latest\": "));
 
-    let f = run(rule, fixture("pss_admission_rejected", "fail_warn_only.yaml"));
+    // admitted, only flagged by `warn`: never "rejected"
+    assert!(run(rule, fixture("pss_admission_rejected", "pass_warn_only.yaml")).is_empty());
+}
+
+#[test]
+fn admission_warning_messages_and_severities() {
+    let rule = "pss-admission-warning";
+    let f = run(rule, fixture("pss_admission_warning", "fail_warn_only.yaml"));
     assert_eq!(f[0].severity, Severity::Low);
     assert!(f[0].message.starts_with("StatefulSet `db` is admitted by namespace `staging` but flagged by its warn label: violates PodSecurity \"restricted:latest\": "));
+    // audit and warn at one level and version: medium, and the violations said once
+    let f = run(rule, fixture("pss_admission_warning", "fail_audit.yaml"));
+    assert_eq!(f[0].severity, Severity::Medium);
+    assert_eq!(
+        f[0].message,
+        "Pod `debug` is admitted by namespace `staging` but flagged by its audit and warn labels: violates PodSecurity \"restricted:latest\": \
+         unrestricted capabilities (container \"shell\" must set securityContext.capabilities.drop=[\"ALL\"]), \
+         seccompProfile (pod or container \"shell\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
+    );
+    // a rejected pod is not also warned about
+    assert!(run(rule, fixture("pss_admission_warning", "pass_rejected.yaml")).is_empty());
 }
 
 #[test]

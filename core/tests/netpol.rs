@@ -215,9 +215,35 @@ fn seed_as_written_in_prod_namespace() {
     })
     .unwrap();
     let count = |name: &str| report.findings.iter().filter(|f| f.name == name).count();
-    assert_eq!(count("namespace-default-deny-missing"), 2, "ingress and egress in prod");
-    // every workload in prod lacks egress coverage, and nginx and api lack ingress coverage
-    assert_eq!(count("network-policy-not-covering-pod"), 5);
+    // one finding for prod, which names both directions; no policy of prod applies to egress, so
+    // the namespace's finding speaks for its workloads' egress
+    assert_eq!(count("namespace-default-deny-missing"), 1);
+    let ns = report.findings.iter().find(|f| f.name == "namespace-default-deny-missing").unwrap();
+    assert!(ns.message.contains("for ingress and egress"), "{}", ns.message);
+    assert!(ns.message.ends_with("no NetworkPolicy of the namespace applies to egress"), "{}", ns.message);
+    // db-allow-api applies to ingress: nginx and api are the gaps
+    assert_eq!(count("network-policy-not-covering-pod"), 2);
+    assert!(report
+        .findings
+        .iter()
+        .filter(|f| f.name == "network-policy-not-covering-pod")
+        .all(|f| f.message.contains("for ingress in namespace `prod`")));
+    // without the namespace rule, each workload says what it lacks: egress for all three,
+    // ingress too for nginx and api (one finding each)
+    let alone = check(&CheckRequest {
+        files: vec![SourceFile::new("workloads.yaml", WORKLOADS), SourceFile::new("seed.yaml", SEED)],
+        config: kubeharden::Config { ignore: vec!["namespace-default-deny-missing".into()], ..Default::default() },
+        ..Default::default()
+    })
+    .unwrap();
+    let uncovered: Vec<&str> = alone
+        .findings
+        .iter()
+        .filter(|f| f.name == "network-policy-not-covering-pod")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(uncovered.len(), 3, "{uncovered:?}");
+    assert_eq!(uncovered.iter().filter(|m| m.contains("for ingress or egress")).count(), 2, "{uncovered:?}");
     // default's policies have no workloads beside them; db-allow-api selects postgres
     assert_eq!(count("network-policy-selects-nothing"), 0);
     let ns = report.findings.iter().find(|f| f.name == "namespace-default-deny-missing").unwrap();

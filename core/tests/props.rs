@@ -428,6 +428,17 @@ fn edited(path: &str) -> (String, String) {
     (path.to_owned(), parent)
 }
 
+/// The fields an applied finding's fix edits ([`edited`]): its own and, for a missing request
+/// whose finding holds the missing limit too (one problem, one finding), the limit.
+fn fixed_fields(f: &Finding) -> Vec<(String, String)> {
+    let Some(path) = f.path.as_deref() else { return Vec::new() };
+    let mut out = vec![edited(path)];
+    if f.fix.as_ref().is_some_and(|x| x.message.contains("`resources.limits.")) {
+        out.push(edited(&path.replace(".resources.requests.", ".resources.limits.")));
+    }
+    out
+}
+
 fn under(p: &str, q: &str) -> bool {
     q.is_empty() || p == q || p.starts_with(&format!("{q}.")) || p.starts_with(&format!("{q}["))
 }
@@ -475,7 +486,7 @@ proptest! {
         for extra in new.iter().skip(old.len()) {
             prop_assert_eq!(extra.get("kind").map(String::as_str), Some("NetworkPolicy\n"));
         }
-        let fields: Vec<(String, String)> = o.applied.iter().filter_map(|f| f.path.as_deref()).map(edited).collect();
+        let fields: Vec<(String, String)> = o.applied.iter().flat_map(fixed_fields).collect();
         for (a, b) in old.iter().zip(&new) {
             for (p, v) in a {
                 if b.get(p) != Some(v) {

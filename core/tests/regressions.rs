@@ -84,3 +84,46 @@ fn positions_stay_inside_a_text_without_a_final_line_break() {
         }
     }
 }
+
+/// fuzz target `list`, crash-fe24fc85 (2026-12-04, after ~28 minutes): a document with `items`
+/// but no `kind` (`{"": [], "items": [null], "": ""}`). Read item by item it is an input error and
+/// nothing is handed over; the harness's model of the whole reading handed it over whole (the
+/// harness was wrong). A scan skips it as no Kubernetes object (as it skips a chart's
+/// `values.yaml`: the command then says nothing was checked), and where every document must be
+/// one (`require_content`, the bindings' default) it is an input error.
+#[test]
+fn items_without_a_kind_are_an_error_item_by_item_and_whole() {
+    let text = "{\n  \"\": [],\n  \"items\": [\n    null\n  ],\n  \"\": \"\"\n}\n";
+    let file = SourceFile::new("list.json", text);
+    let mut handed = 0;
+    let read = kubeharden::source::read_list_items(&file, &Default::default(), &mut |_| handed += 1);
+    assert_eq!(handed, 0);
+    assert!(read.errors.iter().any(|e| e.message.contains("has `items` but no `kind`")), "{:?}", read.errors);
+    let whole = scan("list.json", text);
+    assert_eq!((whole.summary.objects, whole.findings.len()), (0, 0));
+    let strict = check(&CheckRequest {
+        files: vec![SourceFile::new("list.json", text)],
+        inputs: kubeharden::InputPolicy { strict: false, require_content: true },
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(strict.errors.len(), 1, "{:?}", strict.errors);
+}
+
+/// fuzz targets `scan` (crash-d36f63f5) and `dockerfile` (crash-96b12fe0), 2026-12-04: the
+/// harness compared a report read back from its JSON with the report itself, secret values
+/// included; those (`Report::redactions`) are never serialized, by design. The JSON carries no
+/// secret value and reads back equal to the report without them.
+#[test]
+fn a_reports_json_carries_no_redactions_and_reads_back() {
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ceph-secret\ndata:\n  key: QVFCMTZWMVZvRjVtRXhBQTVrQ1FzN2JCajhWVUxSdzI2Qzg0SEE9PQ==\n";
+    let r = scan("fuzz.yaml", text);
+    assert!(r.findings.iter().any(|f| f.name == "secret-object-in-manifests"));
+    assert_ne!(r.redactions, Default::default());
+    let json = r.to_json();
+    assert!(!json.contains("QVFCMTZW"), "{json}");
+    let back: Report = serde_json::from_str(&json).unwrap();
+    let mut written = r.clone();
+    written.redactions = Default::default();
+    assert_eq!(back, written);
+}

@@ -13,7 +13,7 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use kubeharden::report::{baseline, github, junit, sarif, text, tickets};
+use kubeharden::report::{baseline, github, grouped, junit, sarif, statistics, text, tickets};
 use kubeharden::{check, CheckRequest, Report, SourceFile};
 
 fn sources() -> Vec<SourceFile> {
@@ -54,6 +54,22 @@ fn input_has_findings_in_two_files_and_an_error() {
 #[test]
 fn snapshot_text() {
     insta::assert_snapshot!(text::render(&report(), &sources(), false));
+}
+
+#[test]
+fn snapshot_grouped() {
+    insta::assert_snapshot!(grouped::render(&report(), false));
+}
+
+#[test]
+fn snapshot_statistics() {
+    insta::assert_snapshot!(statistics::render_text(&report()));
+    let json: serde_json::Value = serde_json::from_str(&statistics::render_json(&report())).unwrap();
+    let counts: Vec<(&str, u64)> =
+        json.as_array().unwrap().iter().map(|r| (r["name"].as_str().unwrap(), r["count"].as_u64().unwrap())).collect();
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, report().findings.len() as u64);
+    assert!(counts.windows(2).all(|w| w[0].1 >= w[1].1), "highest count first: {counts:?}");
 }
 
 #[test]

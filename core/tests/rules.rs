@@ -32,7 +32,7 @@ const SECRET_MARKERS: [&str; 3] = ["s3cr3t", "fixture-", "zml4dhvyzs"];
 /// Families whose rules read Kubernetes manifests: `hardened.yaml` is their shared `pass`
 /// fixture. Rules of the other families (Dockerfiles, image metadata, Trivy reports, manifests
 /// paired with image metadata) keep `pass*` fixtures of their own input.
-const MANIFEST_FAMILIES: [&str; 4] = ["workload", "secret", "network", "namespace"];
+const MANIFEST_FAMILIES: [&str; 5] = ["workload", "secret", "network", "namespace", "rbac"];
 
 fn planted_secret(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
@@ -129,7 +129,7 @@ fn fix_fixtures() {
             )
         } else {
             let secret = kubeharden::fix::diff::secret_lines(&text, &outcome.before.findings);
-            kubeharden::fix::diff::unified(&rel, &text, &fixed, &secret)
+            kubeharden::fix::diff::unified(&rel, &text, &fixed, &secret, &outcome.before.redactions)
         };
         if let Some(m) = planted_secret(&shown) {
             panic!("{rel}: a secret value (`{m}`) is shown:\n{shown}");

@@ -29,9 +29,12 @@ fn run(data: &[u8]) -> Result<()> {
         });
         let mut whole: Vec<Node> = Vec::new();
         for d in docs.into_iter().filter(|d| !d.root.is_null()) {
-            if d.root.get("kind").and_then(Node::as_str).is_some_and(is_list_kind) {
+            let kind = d.root.get("kind").and_then(Node::as_str);
+            if kind.is_some_and(is_list_kind) {
                 let items = d.root.get("items").and_then(Node::as_seq).unwrap_or_default();
                 whole.extend(items.iter().filter(|n| n.get("kind").is_some()).cloned());
+            } else if kind.is_none() && d.root.get("items").and_then(Node::as_seq).is_some() {
+                // `items` without a `kind`: an input error, nothing handed over
             } else {
                 whole.push(d.root);
             }

@@ -97,7 +97,11 @@ pub fn scan_checked(name: &str, text: &str) -> Report {
     }
     let json = report.to_json();
     let back: Report = serde_json::from_str(&json).expect("report JSON parses");
-    assert_eq!(back, report, "report JSON round trip");
+    // Everything but the secret values the report knows of (`Report::redactions`), which are
+    // never serialized.
+    let mut written = report.clone();
+    written.redactions = Default::default();
+    assert_eq!(back, written, "report JSON round trip");
     let _ = kubeharden::report::text::render(&report, &[src], false);
     report
 }

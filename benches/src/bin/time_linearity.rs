@@ -7,7 +7,8 @@
 //! inventory, the per-file and cross-resource rules, the report; the syntax trees are left to the
 //! operating system at exit, as `kubeharden scan` leaves them. The parent prints the best of 3.
 //!
-//! `time_linearity [--n N] [SHAPE...]` (default N = 8000, every shape). Shapes:
+//! `time_linearity [--n N] [SHAPE...]` (default N = 8000, every shape); `time_linearity --print
+//! SHAPE N` prints a shape's input (one file). Shapes:
 //! - `clean-pod-list`: one `kind: List` of hardened pods in a namespace labelled
 //!   `enforce: restricted`, with its Namespace and a default-deny NetworkPolicy (no finding);
 //! - `pods-without-namespace`: the same without the Namespace object (every pod looks its
@@ -117,6 +118,15 @@ fn main() -> ExitCode {
                 Ok(n) => once(shape, n),
                 Err(_) => ExitCode::from(2),
             };
+        }
+        if flag == "--print" {
+            // A shape's input at size n, to scan with the command (e.g. under callgrind).
+            let Some((_, make)) = SHAPES.iter().find(|(name, _)| name == shape) else { return ExitCode::from(2) };
+            let Ok(n) = n.parse() else { return ExitCode::from(2) };
+            for f in make(n) {
+                print!("{}", f.content);
+            }
+            return ExitCode::SUCCESS;
         }
     }
     let mut n = 8000;

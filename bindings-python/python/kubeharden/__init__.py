@@ -11,7 +11,7 @@ Every check runs in the Rust core (the same code as the ``kubeharden`` command);
 only converts values. A report stays in the core until it is read: its findings become frozen
 dataclasses on first access, and ``to_json``/``to_sarif``/``to_text`` are the core's renderings.
 
-Errors: ``scan``, ``pss`` and ``netpol`` of one input raise :class:`ParseError` when it cannot
+Errors: ``scan``, ``pss``, ``netpol`` and ``audit`` of one input raise :class:`ParseError` when it cannot
 be read (a syntax error, bytes that are not UTF-8, a document that is no Kubernetes object),
 unless ``strict=False``; ``scan_paths`` never raises for a bad file and reports it in
 :attr:`Report.errors`, as the command does. A bad configuration raises :class:`ConfigError`; a
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._api import (
+        AuditContainer,
+        AuditFinding,
+        AuditFlagged,
+        AuditImage,
+        AuditMissingLimits,
+        AuditRegistryImage,
+        AuditReport,
         ConfigLike,
         Edit,
         Finding,
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
         Summary,
         Ticket,
         Tool,
+        audit,
         fix,
         netpol,
         pss,
@@ -70,6 +78,13 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AuditContainer",
+    "AuditFinding",
+    "AuditFlagged",
+    "AuditImage",
+    "AuditMissingLimits",
+    "AuditRegistryImage",
+    "AuditReport",
     "ConfigError",
     "ConfigLike",
     "Edit",
@@ -100,6 +115,7 @@ __all__ = [
     "Ticket",
     "Tool",
     "__version__",
+    "audit",
     "fix",
     "netpol",
     "pss",

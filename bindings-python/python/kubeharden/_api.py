@@ -88,7 +88,11 @@ class Fix:
 
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """One rule violated at one place. ``line``/``column`` are 1-based, ``document`` 0-based."""
+    """One rule violated at one place. ``line``/``column`` are 1-based, ``document`` 0-based.
+
+    ``end_line``/``end_column`` (exclusive) say where the field ends, so an editor can underline
+    it; ``help`` says what to do in one sentence and ``url`` links the rule's documentation.
+    """
 
     rule: str
     name: str
@@ -103,6 +107,10 @@ class Finding:
     fingerprint: str
     document: Optional[int] = None
     template: Optional[str] = None
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+    help: Optional[str] = None
+    url: Optional[str] = None
     fix: Optional[Fix] = None
     """The change that resolves the finding, when the rule offers one here."""
 
@@ -128,7 +136,9 @@ class Tool:
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """Counts of a report; ``by_severity`` has every severity, zeros included."""
+    """Counts of a report; ``by_severity`` has every severity, zeros included. ``objects`` are
+    Kubernetes objects; ``dockerfiles`` (with their build ``stages``), ``images`` (image
+    metadata) and ``reports`` (Trivy reports) count what else was checked."""
 
     files: int
     documents: int
@@ -136,6 +146,10 @@ class Summary:
     findings: int
     errors: int
     suppressed: int
+    dockerfiles: int = 0
+    stages: int = 0
+    images: int = 0
+    reports: int = 0
     by_severity: Mapping[Severity, int] = dataclasses.field(default_factory=dict, hash=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -145,8 +159,9 @@ class Summary:
 
 
 def _summary(files: int, documents: int, objects: int, findings: int, errors: int, suppressed: int,
-             by_severity: dict[Severity, int]) -> Summary:
-    return Summary(files, documents, objects, findings, errors, suppressed, MappingProxyType(by_severity))
+             dockerfiles: int, stages: int, images: int, reports: int, by_severity: dict[Severity, int]) -> Summary:
+    return Summary(files, documents, objects, findings, errors, suppressed, dockerfiles, stages, images, reports,
+                   MappingProxyType(by_severity))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,6 +189,8 @@ class Rule:
     references: tuple[str, ...]
     peers: tuple[str, ...]
     docs: str
+    help: str = ""
+    url: str = ""
 
 
 class Report:
@@ -483,6 +500,9 @@ class PssResult:
     version: str
     results: tuple[PssObjectResult, ...]
     errors: tuple[InputError, ...] = ()
+    # files that are none of kubeharden's inputs, left out; always empty here (the functions
+    # report them as input errors), present as in the command line's JSON
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -589,6 +609,8 @@ class NetpolReport:
     errors: tuple[InputError, ...] = ()
     warnings: tuple[NetpolWarning, ...] = ()
     notes: tuple[str, ...] = ()
+    # always empty here, as in PssResult
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -621,6 +643,193 @@ def netpol(
     return result
 
 
+@dataclasses.dataclass(frozen=True)
+class AuditContainer:
+    """A container of a running pod, as the audit names it."""
+
+    namespace: str
+    pod: str
+    container: str
+    container_kind: str
+    """``container``, ``init container`` or ``ephemeral container``."""
+    workload: str
+    """What owns the pod: ``Deployment/web``, ``StatefulSet/db``..., ``Pod/<name>`` for a bare pod."""
+
+    @property
+    def pod_path(self) -> str:
+        """``namespace/pod``."""
+        return f"{self.namespace}/{self.pod}"
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditFinding:
+    """A rule finding behind an audit entry: what ``scan`` reports for the pod (``path`` is
+    relative to the pod, ``line``/``column`` are in the pods input)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    document: Optional[int]
+    line: Optional[int]
+    column: Optional[int]
+    path: Optional[str]
+    fingerprint: str
+    # where the field ends, as in Finding (absent from reports written before they were kept)
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditFlagged(AuditContainer):
+    """A container that rules flag (privileged, running as root), with their findings."""
+
+    findings: tuple[AuditFinding, ...]
+
+    @property
+    def reason(self) -> str:
+        """The findings' messages, joined by ``; ``."""
+        return "; ".join(f.message for f in self.findings)
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditMissingLimits(AuditContainer):
+    """A container without some resource limits (``missing``: ``cpu``, ``memory``)."""
+
+    missing: tuple[str, ...]
+    findings: tuple[AuditFinding, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRegistryImage:
+    """What ``registry=True`` fetched for one image in use, or why it could not: an image with an
+    ``error`` has an unknown age, never a young one."""
+
+    image: str
+    used: Optional[str]
+    """What identified the image fetched: ``running digest`` (``status.containerStatuses[].imageID``),
+    ``reference digest`` or ``tag``."""
+    digest: Optional[str]
+    """The digest fetched (of the index, for a multi-platform image)."""
+    platform: Optional[str]
+    """The platform picked from a multi-platform index."""
+    metadata: Optional[str]
+    """The name of the metadata it gave (:attr:`AuditImage.metadata`)."""
+    cached: bool
+    """Whether the manifests and the config came from the cache."""
+    error_kind: Optional[str]
+    """``denied``, ``not-found``, ``timeout``, ``unreachable``, ``tls``, ``malformed``..."""
+    error: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditImage:
+    """An image in use and its age (unknown when no metadata matches)."""
+
+    image: str
+    """The reference as the pod spec writes it."""
+    created: Optional[str]
+    age_days: Optional[int]
+    digest: Optional[str]
+    metadata: Optional[str]
+    """The metadata that matched (a file name, or ``registry:<repository>@<digest>.json``)."""
+    matched_by: Optional[str]
+    """``digest``, ``tag`` or ``repository``."""
+    containers: tuple[AuditContainer, ...]
+    finding: Optional[Finding] = None
+    """The ``image-too-old`` finding of the metadata, when the image is older than the maximum."""
+    registry: Optional[AuditRegistryImage] = None
+    """With ``registry=True``: what was fetched, or why not."""
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditReport:
+    """The weekly audit: the report of ``kubeharden audit --format json`` (version 2), whose
+    fields it has; :meth:`from_json` reads that JSON."""
+
+    version: int
+    now: Optional[str]
+    file: str
+    pods: int
+    containers: int
+    skipped: int
+    """Objects of the list that are not pods."""
+    suppressed: int
+    """Findings removed by ``kubeharden.io/ignore.*`` annotations."""
+    image_age: tuple[AuditImage, ...]
+    """Images in use, oldest first, unknown ages last."""
+    privileged: tuple[AuditFlagged, ...]
+    running_as_root: tuple[AuditFlagged, ...]
+    missing_limits: tuple[AuditMissingLimits, ...]
+    errors: tuple[InputError, ...]
+    max_image_age_days: int
+    images_unreachable: Optional[int] = None
+    """With ``registry=True``: how many images could not be fetched (``None`` without)."""
+
+    @staticmethod
+    def from_json(text: str, filename: str = "<audit>") -> AuditReport:
+        """Reads the JSON of ``kubeharden audit --format json``; raises :class:`ParseError` when it
+        is not an audit of this version."""
+        report: AuditReport = _kubeharden.audit_from_json(filename, text)
+        return report
+
+
+def audit(
+    pods: InputLike,
+    *,
+    images: Optional[Mapping[str, Union[str, bytes, bytearray]]] = None,
+    filename: Optional[str] = None,
+    now: Optional[NowLike] = None,
+    max_image_age_days: int = 90,
+    strict: bool = True,
+    registry: bool = False,
+    platform: str = "linux/amd64",
+    insecure_registry: Iterable[str] = (),
+    registry_ca: Iterable[StrPath] = (),
+    no_cache: bool = False,
+    registry_timeout: int = 30,
+    registry_concurrency: int = 8,
+) -> AuditReport:
+    """The weekly audit of ``kubectl get pods -A -o json`` (its text, bytes, or the parsed dict):
+    image age, privileged containers, containers running as root, missing limits, as
+    ``kubeharden audit`` reports them (:meth:`AuditReport.from_json` reads the command's JSON into
+    the same value).
+
+    ``images`` maps names to image metadata texts (``skopeo inspect`` or ``docker inspect`` JSON,
+    Trivy reports). With ``registry=True`` every image's manifest and config is fetched from its
+    registry, as ``kubeharden audit --registry`` does: the digest its pods run when they report
+    one; the platform of their ``nodeSelector``, else ``platform``; the Docker config's
+    credentials; HTTPS except for ``insecure_registry`` hosts (``host:port``), extra CA files
+    ``registry_ca``; the cache under the user's cache directory unless ``no_cache``;
+    ``registry_timeout`` seconds a request, ``registry_concurrency`` images at once (the options
+    of the command, by the same names). The GIL is released meanwhile.
+    An image that cannot be fetched has :attr:`AuditImage.registry` with its ``error`` and no age,
+    and is counted in :attr:`AuditReport.images_unreachable`.
+
+    Raises :class:`ParseError` when the pods (before anything is fetched) or a metadata text
+    cannot be read (with ``strict=False``: :attr:`AuditReport.errors`), :class:`RequestError` for a
+    bad ``now``, platform, CA file or Docker config.
+    """
+    (pods_file,) = _input("audit", pods, filename)
+    files: list[tuple[str, Union[str, bytes, bytearray], Optional[str]]] = [
+        (name, text, None) for name, text in (images or {}).items()
+    ]
+    report: AuditReport = _kubeharden.audit(
+        pods_file,
+        files,
+        now=_now(now),
+        max_image_age_days=max_image_age_days,
+        strict=strict,
+        registry=registry,
+        platform=platform,
+        insecure_registry=list(insecure_registry),
+        registry_ca=[os.fsdecode(p) for p in registry_ca],
+        no_cache=no_cache,
+        registry_timeout=registry_timeout,
+        registry_concurrency=registry_concurrency,
+    )
+    return report
+
+
 def rules() -> list[Rule]:
     """Every rule of the checklist, sorted by id."""
     return list(_kubeharden.rules())
@@ -645,4 +854,11 @@ _RUST_TYPES: dict[str, type] = {
     "NetpolSide": NetpolSide,
     "NetpolRule": NetpolRule,
     "NetpolWarning": NetpolWarning,
+    "AuditReport": AuditReport,
+    "ImageAge": AuditImage,
+    "RegistryImage": AuditRegistryImage,
+    "ContainerRef": AuditContainer,
+    "Flagged": AuditFlagged,
+    "MissingLimits": AuditMissingLimits,
+    "AuditFinding": AuditFinding,
 }

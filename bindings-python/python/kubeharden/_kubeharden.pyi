@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Optional, Union, final
 
-from ._api import Finding, InputError, NetpolReport, PssResult, Rule, Summary
+from ._api import AuditReport, Finding, InputError, NetpolReport, PssResult, Rule, Summary
 
 #: One input: ``(name, text or UTF-8 bytes, kind)``, kind ``"yaml"``, ``"dockerfile"`` or ``None``.
 _File = tuple[str, Union[str, bytes, bytearray], Optional[str]]
@@ -30,6 +30,8 @@ __all__ = [
     "rules",
     "check_pss",
     "check_netpol",
+    "audit",
+    "audit_from_json",
     "main",
 ]
 
@@ -158,6 +160,32 @@ def check_netpol(
     Raises ``RequestError`` for an unknown workload or a bad port and, with ``strict``,
     ``ParseError`` for an input error.
     """
+
+def audit(
+    pods: _File,
+    images: list[_File],
+    *,
+    now: str,
+    max_image_age_days: int,
+    strict: bool,
+    registry: bool,
+    platform: str,
+    insecure_registry: list[str],
+    registry_ca: list[str],
+    no_cache: bool,
+    registry_timeout: int,
+    registry_concurrency: int,
+) -> AuditReport:
+    """The weekly audit of a pods list with image metadata inputs and, with ``registry``, metadata
+    fetched from the registries (the GIL released meanwhile).
+
+    Raises ``RequestError`` for a bad ``now``, platform, CA file or Docker config and, with
+    ``strict``, ``ParseError`` for an input error.
+    """
+
+def audit_from_json(name: str, json: str) -> AuditReport:
+    """Reads ``kubeharden audit --format json``; raises ``ParseError`` when it is not an audit of
+    this version."""
 
 def main(argv: list[str]) -> int:
     """Runs the ``kubeharden`` command line ``argv`` (program name first) in this process, GIL

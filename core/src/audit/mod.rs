@@ -37,6 +37,14 @@
 //! pod whose fields have the wrong type (`containers` that is not a list: `invalid-field-type`),
 //! a pod without `spec`, an image metadata file that is not one. `kubeharden.io/ignore.*`
 //! annotations suppress findings as in `scan`. Pure: text in, report out; "now" is an argument.
+//!
+//! With metadata from registries (`audit --registry`, fetched by the `kubeharden-registry` crate
+//! outside the core) the audit runs in two steps: [`read_pods`] reads and judges the pods and
+//! says which images they run ([`PodAudit::images_in_use`]: the references, the digests the
+//! pods report running, the platform of their `nodeSelector`); the caller fetches those, then
+//! [`PodAudit::finish`] matches each image to the metadata fetched for it and reports what was
+//! fetched or why not ([`ImageAge::registry`], [`AuditReport::images_unreachable`]). An image
+//! that could not be fetched has no metadata: never another image's, never an age.
 
 mod render;
 
@@ -135,6 +143,47 @@ pub struct ImageAge {
     /// The `image-too-old` finding of the metadata, when the image is older than the maximum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding: Option<Box<Finding>>,
+    /// With metadata from registries (`audit --registry`): what was fetched, or why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryImage>,
+}
+
+/// What the registry client did for one image in use (`audit --registry`); the caller fetches,
+/// the audit only reports. An image with an `error` has no metadata: its age is unknown, never
+/// young.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryImage {
+    /// The reference as the pod spec writes it.
+    pub image: String,
+    /// What identified the image fetched: `running digest`
+    /// (`status.containerStatuses[].imageID`), `reference digest` or `tag`.
+    pub used: Option<String>,
+    /// The digest fetched (of the index, for a multi-platform image).
+    pub digest: Option<String>,
+    /// The platform picked from a multi-platform index.
+    pub platform: Option<String>,
+    /// The name of the metadata file it gave (one of the audit's image files): the image's
+    /// metadata, whatever other images share its digest or tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
+    /// Whether the manifests and config came from the cache.
+    pub cached: bool,
+    /// Why it could not be fetched (`denied`, `not-found`, `timeout`, ...).
+    pub error_kind: Option<String>,
+    /// The reason, one sentence.
+    pub error: Option<String>,
+}
+
+/// An image in use: the reference as written, the digests the pods report running
+/// (`status.*containerStatuses[].imageID`), sorted, and the platforms their `nodeSelector`s name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInUse {
+    /// The reference as the pod spec writes it.
+    pub image: String,
+    /// Running digests, sorted.
+    pub running: Vec<String>,
+    /// `os/arch` of the pods' `nodeSelector` (`kubernetes.io/arch`), sorted.
+    pub platforms: Vec<String>,
 }
 
 /// A rule finding behind an entry of the audit: what `scan` reports for the pod, without what the
@@ -154,6 +203,12 @@ pub struct AuditFinding {
     pub line: Option<u32>,
     /// 1-based column.
     pub column: Option<u32>,
+    /// Where the field ends (see [`Finding::end_line`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    /// Just after the field's last character (see [`Finding::end_column`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     /// Field path, relative to the pod (`spec.containers[0].securityContext.runAsNonRoot`).
     pub path: Option<String>,
     /// The finding's fingerprint (`scan`'s for the same pod).
@@ -169,6 +224,8 @@ impl AuditFinding {
             document: f.document,
             line: f.line,
             column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
             path: f.path.clone(),
             fingerprint: f.fingerprint.clone(),
         }
@@ -178,8 +235,8 @@ impl AuditFinding {
     /// pod, where the whole List's would start with `items[N].`).
     #[must_use]
     pub fn to_finding(&self, file: &str, at: &ContainerRef) -> Finding {
-        let name =
-            crate::rules::registry::find(&self.rule).map_or_else(|| self.rule.clone(), |r| r.meta().name.to_owned());
+        let meta = crate::rules::registry::find(&self.rule).map(|r| r.meta());
+        let name = meta.map_or_else(|| self.rule.clone(), |m| m.name.to_owned());
         Finding {
             rule: self.rule.clone(),
             name,
@@ -200,12 +257,16 @@ impl AuditFinding {
             fingerprint: self.fingerprint.clone(),
             template: None,
             fix: None,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            help: meta.map(|m| std::borrow::Cow::Borrowed(m.help)),
+            url: meta.map(|m| std::borrow::Cow::Borrowed(m.url())),
         }
     }
 }
 
 /// A container that rules flag (privileged, running as root), with their findings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Flagged {
     /// The container.
     #[serde(flatten)]
@@ -223,7 +284,7 @@ impl Flagged {
 }
 
 /// A container without some resource limits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct MissingLimits {
     /// The container.
     #[serde(flatten)]
@@ -232,6 +293,42 @@ pub struct MissingLimits {
     pub missing: Vec<String>,
     /// The rule findings (`cpu-limit-missing`, `memory-limit-missing`).
     pub findings: Vec<AuditFinding>,
+}
+
+/// An entry of a section as one flat struct named after its type: the container's fields, then
+/// the entry's own. (serde's `flatten` would serialize a map, which has no type name for the
+/// Python binding's conversion to find the entry's class by.)
+fn serialize_entry<S: serde::Serializer>(
+    s: S,
+    name: &'static str,
+    at: &ContainerRef,
+    missing: Option<&[String]>,
+    findings: &[AuditFinding],
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    let mut st = s.serialize_struct(name, 6 + usize::from(missing.is_some()))?;
+    st.serialize_field("namespace", &at.namespace)?;
+    st.serialize_field("pod", &at.pod)?;
+    st.serialize_field("container", &at.container)?;
+    st.serialize_field("container_kind", &at.container_kind)?;
+    st.serialize_field("workload", &at.workload)?;
+    if let Some(m) = missing {
+        st.serialize_field("missing", m)?;
+    }
+    st.serialize_field("findings", findings)?;
+    st.end()
+}
+
+impl Serialize for Flagged {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_entry(s, "Flagged", &self.at, None, &self.findings)
+    }
+}
+
+impl Serialize for MissingLimits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_entry(s, "MissingLimits", &self.at, Some(&self.missing), &self.findings)
+    }
 }
 
 /// The audit.
@@ -263,12 +360,27 @@ pub struct AuditReport {
     pub errors: Vec<InputError>,
     /// The age above which an image is too old.
     pub max_image_age_days: u32,
+    /// With metadata from registries: images whose metadata could not be fetched (each says why
+    /// in `image_age[].registry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images_unreachable: Option<usize>,
 }
 
 #[derive(Default)]
 struct ImageUse {
     digests: BTreeSet<String>,
+    /// `os/arch` of the pods' `nodeSelector`, if any.
+    platforms: BTreeSet<String>,
     containers: Vec<ContainerRef>,
+}
+
+/// `os/arch` from a pod's `nodeSelector` (`kubernetes.io/arch`, with `kubernetes.io/os` or
+/// `linux`): the platform its nodes run.
+fn node_platform(pod: &PodSpec<'_>) -> Option<String> {
+    let sel = pod.node.get("nodeSelector")?;
+    let arch = sel.get("kubernetes.io/arch").and_then(Node::as_str)?;
+    let os = sel.get("kubernetes.io/os").and_then(Node::as_str).unwrap_or("linux");
+    Some(format!("{os}/{arch}"))
 }
 
 #[derive(Default)]
@@ -365,6 +477,7 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>, findings: Ve
     let name = obj.name().unwrap_or("<unnamed>").to_owned();
     let owner = workload(obj, &name);
     let digests = status_digests(obj.node);
+    let platform = node_platform(pod);
     let paths: Vec<String> = pod.containers.iter().map(|c| c.path.render()).collect();
     let mut per: Vec<Vec<&Finding>> = vec![Vec::new(); pod.containers.len()];
     for f in findings {
@@ -393,6 +506,7 @@ fn audit_pod(acc: &mut Acc, obj: &K8sObject<'_>, pod: &PodSpec<'_>, findings: Ve
             if let Some(d) = digests.get(c.name) {
                 u.digests.insert((*d).to_owned());
             }
+            u.platforms.extend(platform.clone());
             u.containers.push(at.clone());
         }
         let of = |rules: &[&RuleMeta]| -> Vec<AuditFinding> {
@@ -513,10 +627,11 @@ fn audit_item(acc: &mut Acc, checker: &Checker, parse: &ParseOptions, item: List
     }
 }
 
-/// The metadata an image in use matches, and how.
+/// The metadata an image in use matches, and how; by repository only when `by_repository` is
+/// given (not with registries, where every image has metadata of its own or none).
 fn match_metadata<'a>(
     inventory: &Inventory<'a>,
-    by_repository: &HashMap<&str, Vec<&'a ImageMeta>>,
+    by_repository: Option<&HashMap<&str, Vec<&'a ImageMeta>>>,
     r: &ImageRef,
     digests: &BTreeSet<String>,
 ) -> Option<(&'a ImageMeta, &'static str)> {
@@ -532,7 +647,7 @@ fn match_metadata<'a>(
             return Some((m, "tag"));
         }
     }
-    match by_repository.get(r.repository.as_str()).map(Vec::as_slice) {
+    match by_repository?.get(r.repository.as_str()).map(Vec::as_slice) {
         Some([only]) => Some((only, "repository")),
         _ => None,
     }
@@ -542,26 +657,57 @@ fn match_metadata<'a>(
 /// creation time.
 type AtCreated<'f> = (&'f str, Option<usize>, Option<u32>, Option<u32>);
 
+/// The metadata of an image in use, and how it was matched. With registries, the metadata
+/// fetched for the image (`fetch`) is its own (`tag` when the tag identified it, else `digest`),
+/// an image that could not be fetched has none, and no image is matched by repository alone
+/// (`by_repository` is `None`).
+fn metadata_of<'a>(
+    inventory: &Inventory<'a>,
+    by_repository: Option<&HashMap<&str, Vec<&'a ImageMeta>>>,
+    by_file: &HashMap<&str, &'a ImageMeta>,
+    fetch: Option<&RegistryImage>,
+    image: &str,
+    digests: &BTreeSet<String>,
+) -> Option<(&'a ImageMeta, &'static str)> {
+    match fetch {
+        // an image the registry could not give has no metadata: not another tag's
+        Some(f) if f.error.is_some() => None,
+        // the metadata fetched for this very reference (and platform)
+        Some(RegistryImage { metadata: Some(file), used, .. }) => {
+            let how = if used.as_deref() == Some("tag") { "tag" } else { "digest" };
+            by_file.get(file.as_str()).map(|m| (*m, how))
+        }
+        _ => ImageRef::parse(image).and_then(|r| match_metadata(inventory, by_repository, &r, digests)),
+    }
+}
+
 /// Ages of the images in use, from the metadata of the image files, with the `image-too-old`
-/// findings of the metadata.
+/// findings of the metadata; with registries (`registry`: what was fetched for each image), as
+/// [`metadata_of`] matches.
 fn image_ages(
     images: BTreeMap<String, ImageUse>,
     inventory: &Inventory<'_>,
     too_old: &HashMap<AtCreated<'_>, &Finding>,
+    registry: Option<&[RegistryImage]>,
     now: Option<i64>,
 ) -> Vec<ImageAge> {
     let mut by_repository: HashMap<&str, Vec<&ImageMeta>> = HashMap::new();
+    let mut by_file: HashMap<&str, &ImageMeta> = HashMap::new();
     for m in &inventory.images {
         let repos: BTreeSet<&str> = m.refs.iter().map(|r| r.repository.as_str()).collect();
         for repo in repos {
             by_repository.entry(repo).or_default().push(m);
         }
+        by_file.entry(m.file.as_str()).or_insert(m);
     }
+    let fetched: HashMap<&str, &RegistryImage> =
+        registry.unwrap_or_default().iter().map(|f| (f.image.as_str(), f)).collect();
     let mut out: Vec<ImageAge> = images
         .into_iter()
         .map(|(image, u)| {
-            let matched =
-                ImageRef::parse(&image).and_then(|r| match_metadata(inventory, &by_repository, &r, &u.digests));
+            let fetch = fetched.get(image.as_str()).copied();
+            let guess = registry.is_none().then_some(&by_repository);
+            let matched = metadata_of(inventory, guess, &by_file, fetch, &image, &u.digests);
             let meta = matched.map(|(m, _)| m);
             let created = meta.and_then(|m| m.created.as_ref());
             let usable = created.filter(|c| created_secs(&c.value).is_some());
@@ -579,6 +725,7 @@ fn image_ages(
                 matched_by: matched.map(|(_, how)| how.to_owned()),
                 containers,
                 finding: finding.map(|f| Box::new((*f).clone())),
+                registry: fetch.cloned(),
             }
         })
         .collect();
@@ -623,23 +770,39 @@ fn read_images(files: &[SourceFile], parse: &ParseOptions, errors: &mut Vec<Inpu
     sources
 }
 
-/// Audits `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with image metadata files
-/// (`skopeo inspect` JSON) and "now" (RFC 3339).
+/// The pods of an audit, read and judged ([`read_pods`]): the sections are sorted out; the image
+/// ages wait for the metadata ([`PodAudit::finish`]), which the caller may fetch meanwhile for the
+/// images the pods run ([`PodAudit::images_in_use`]).
+pub struct PodAudit {
+    checker: Checker,
+    now: Option<String>,
+    file: String,
+    opts: AuditOptions,
+    acc: Acc,
+}
+
+impl std::fmt::Debug for PodAudit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PodAudit")
+            .field("file", &self.file)
+            .field("pods", &self.acc.pods)
+            .field("images", &self.acc.images.len())
+            .field("errors", &self.acc.errors.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads and judges `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with "now"
+/// (RFC 3339): the first step of [`audit`].
 ///
 /// # Errors
-/// [`Error::Request`] when `now` is not RFC 3339. Problems of the inputs (syntax, items that are
-/// not objects, mistyped pods, unusable metadata) are reported in [`AuditReport::errors`].
-pub fn audit(
-    pods: &SourceFile,
-    images: &[SourceFile],
-    now: Option<&str>,
-    opts: &AuditOptions,
-) -> Result<AuditReport, Error> {
+/// [`Error::Request`] when `now` is not RFC 3339. Problems of the input (syntax, items that are
+/// not objects, mistyped pods) are reported in [`AuditReport::errors`].
+pub fn read_pods(pods: &SourceFile, now: Option<&str>, opts: &AuditOptions) -> Result<PodAudit, Error> {
     let mut config =
         Config { select: Some(AUDIT_RULES.iter().map(|m| m.name.to_owned()).collect()), ..Config::default() };
     config.options.image_max_age_days = Some(opts.max_image_age_days);
     let checker = Checker::new(&config, now)?;
-    let now_secs = now.and_then(crate::time::parse_rfc3339);
     let parse = checker.parse_options().clone();
     let mut acc = Acc::default();
     let read = source::read_list_items(pods, &parse, &mut |item| audit_item(&mut acc, &checker, &parse, item));
@@ -653,34 +816,91 @@ pub fn audit(
     errors.append(&mut acc.errors);
     // In the order of the input (the reader reports items without `kind` once the list is read).
     errors.sort_by_key(|e| (e.document, e.line, e.column));
-    let image_sources = read_images(images, &parse, &mut errors);
-    let inventory = Inventory::new(&image_sources);
-    let too_old: Vec<Finding> =
-        (0..image_sources.len()).flat_map(|i| checker.check_file(&inventory, i).findings).collect();
-    let too_old_at = too_old
-        .iter()
-        .filter_map(|f| Some(((f.file.as_deref()?, f.document, f.line, f.column), f)))
-        .collect::<HashMap<AtCreated<'_>, &Finding>>();
-    let image_age = image_ages(std::mem::take(&mut acc.images), &inventory, &too_old_at, now_secs);
-    let by_container = |a: &Flagged, b: &Flagged| a.at.cmp(&b.at);
-    acc.privileged.sort_by(by_container);
-    acc.root.sort_by(by_container);
-    acc.limits.sort_by(|a, b| a.at.cmp(&b.at));
-    Ok(AuditReport {
-        version: AUDIT_VERSION,
-        now: now.map(str::to_owned),
-        file: pods.name.clone(),
-        pods: acc.pods,
-        containers: acc.containers,
-        skipped: acc.skipped,
-        suppressed: acc.suppressed,
-        image_age,
-        privileged: acc.privileged,
-        running_as_root: acc.root,
-        missing_limits: acc.limits,
-        errors,
-        max_image_age_days: opts.max_image_age_days,
-    })
+    acc.errors = errors;
+    Ok(PodAudit { checker, now: now.map(str::to_owned), file: pods.name.clone(), opts: *opts, acc })
+}
+
+impl PodAudit {
+    /// What could not be read in the pods so far (the report's first [`AuditReport::errors`]),
+    /// in input order.
+    #[must_use]
+    pub fn errors(&self) -> &[InputError] {
+        &self.acc.errors
+    }
+
+    /// The images the pods run, as written, sorted, each with the digests its pods report
+    /// running and the platforms their `nodeSelector`s name: what `audit --registry` fetches.
+    #[must_use]
+    pub fn images_in_use(&self) -> Vec<ImageInUse> {
+        self.acc
+            .images
+            .iter()
+            .map(|(image, u)| ImageInUse {
+                image: image.clone(),
+                running: u.digests.iter().cloned().collect(),
+                platforms: u.platforms.iter().cloned().collect(),
+            })
+            .collect()
+    }
+
+    /// The audit, with image metadata files (`skopeo inspect` or `docker inspect` JSON, Trivy
+    /// reports) and, when the metadata came from registries, what was fetched for each image in
+    /// use (`registry`: the files it gave are among `images`). With `registry`, an image is
+    /// matched to the file fetched for it alone; one that could not be fetched has an unknown age
+    /// and is counted in [`AuditReport::images_unreachable`]; no image is matched by repository.
+    /// Unusable metadata files are reported in [`AuditReport::errors`].
+    #[must_use]
+    pub fn finish(self, images: &[SourceFile], registry: Option<&[RegistryImage]>) -> AuditReport {
+        let PodAudit { checker, now, file, opts, mut acc } = self;
+        let mut errors = std::mem::take(&mut acc.errors);
+        let image_sources = read_images(images, checker.parse_options(), &mut errors);
+        let inventory = Inventory::new(&image_sources);
+        let too_old: Vec<Finding> =
+            (0..image_sources.len()).flat_map(|i| checker.check_file(&inventory, i).findings).collect();
+        let too_old_at = too_old
+            .iter()
+            .filter_map(|f| Some(((f.file.as_deref()?, f.document, f.line, f.column), f)))
+            .collect::<HashMap<AtCreated<'_>, &Finding>>();
+        let now_secs = now.as_deref().and_then(crate::time::parse_rfc3339);
+        let image_age = image_ages(std::mem::take(&mut acc.images), &inventory, &too_old_at, registry, now_secs);
+        let images_unreachable = registry
+            .map(|_| image_age.iter().filter(|i| i.registry.as_ref().is_some_and(|f| f.error.is_some())).count());
+        let by_container = |a: &Flagged, b: &Flagged| a.at.cmp(&b.at);
+        acc.privileged.sort_by(by_container);
+        acc.root.sort_by(by_container);
+        acc.limits.sort_by(|a, b| a.at.cmp(&b.at));
+        AuditReport {
+            version: AUDIT_VERSION,
+            now,
+            file,
+            pods: acc.pods,
+            containers: acc.containers,
+            skipped: acc.skipped,
+            suppressed: acc.suppressed,
+            image_age,
+            privileged: acc.privileged,
+            running_as_root: acc.root,
+            missing_limits: acc.limits,
+            errors,
+            max_image_age_days: opts.max_image_age_days,
+            images_unreachable,
+        }
+    }
+}
+
+/// Audits `kubectl get pods -A -o json` (JSON, or YAML from `-o yaml`) with image metadata files
+/// (`skopeo inspect` JSON) and "now" (RFC 3339): [`read_pods`], then [`PodAudit::finish`].
+///
+/// # Errors
+/// [`Error::Request`] when `now` is not RFC 3339. Problems of the inputs (syntax, items that are
+/// not objects, mistyped pods, unusable metadata) are reported in [`AuditReport::errors`].
+pub fn audit(
+    pods: &SourceFile,
+    images: &[SourceFile],
+    now: Option<&str>,
+    opts: &AuditOptions,
+) -> Result<AuditReport, Error> {
+    Ok(read_pods(pods, now, opts)?.finish(images, None))
 }
 
 /// Whether an image age is beyond the report's maximum (the `image-too-old` rule's test).

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::{input_error, is_image_too_old, AuditFinding, AuditReport, ContainerRef, AUDIT_VERSION};
+use super::{input_error, is_image_too_old, AuditFinding, AuditReport, ContainerRef, RegistryImage, AUDIT_VERSION};
 use crate::api::{Finding, SourceFile};
 use crate::error::Error;
 use crate::model::ObjectRef;
@@ -49,24 +49,38 @@ pub fn render_text(r: &AuditReport) -> String {
     for e in &r.errors {
         let _ = writeln!(out, "error: {}", shown(&e.to_string()));
     }
-    let _ = writeln!(out, "\n=== Image age ({} images, oldest first) ===", r.image_age.len());
+    let unreachable = r.images_unreachable.map(|n| format!(", {n} not fetched")).unwrap_or_default();
+    let _ = writeln!(out, "\n=== Image age ({} images{unreachable}, oldest first) ===", r.image_age.len());
     for i in &r.image_age {
-        let age = match (i.age_days, &i.created) {
-            (Some(d), Some(c)) => {
+        let age = match (i.age_days, &i.created, &i.registry) {
+            (_, _, Some(RegistryImage { error: Some(e), error_kind, .. })) => {
+                format!("age unknown (not fetched: {}: {})", shown(error_kind.as_deref().unwrap_or("error")), shown(e))
+            }
+            (Some(d), Some(c), _) => {
                 format!("built {}, {d} days old{}", shown(c), if is_image_too_old(d, r) { " (too old)" } else { "" })
             }
-            (None, Some(c)) => format!("built {}", shown(c)),
+            (None, Some(c), _) => format!("built {}", shown(c)),
             _ => match &i.metadata {
                 Some(m) => format!("age unknown (`{}` has no usable creation date)", shown(m)),
                 None => "age unknown (no image metadata)".to_owned(),
             },
+        };
+        let fetched = match &i.registry {
+            Some(f @ RegistryImage { error: None, .. }) => format!(
+                "\n    fetched by {}{}{}{}",
+                shown(f.used.as_deref().unwrap_or("reference")),
+                f.digest.as_deref().map(|d| format!(" {}", shown(d))).unwrap_or_default(),
+                f.platform.as_deref().map(|p| format!(" ({})", shown(p))).unwrap_or_default(),
+                if f.cached { ", from the cache" } else { "" }
+            ),
+            _ => String::new(),
         };
         let mut pods: Vec<String> =
             i.containers.iter().map(|c| format!("{} ({})", shown(&c.pod_path()), shown(&c.container))).collect();
         let n = pods.len();
         pods.truncate(3);
         let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
-        let _ = writeln!(out, "{}  {age}\n    used by {}{more}", shown(&i.image), pods.join(", "));
+        let _ = writeln!(out, "{}  {age}{fetched}\n    used by {}{more}", shown(&i.image), pods.join(", "));
     }
     let _ = writeln!(out, "\n=== Privileged containers ({}) ===", r.privileged.len());
     for c in &r.privileged {

@@ -64,6 +64,35 @@ pub fn run_script(ins: &Instruction) -> String {
 /// `VAR=value` assignments and `sudo`/`env`/`exec`/`command` wrappers are dropped.
 #[must_use]
 pub fn commands(script: &str) -> Vec<Vec<String>> {
+    raw_commands(script)
+        .into_iter()
+        .map(|c| {
+            let mut start = 0;
+            while let Some(w) = c.get(start) {
+                let is_assign = w
+                    .split_once('=')
+                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'));
+                if is_assign
+                    || matches!(
+                        w.as_str(),
+                        "sudo" | "env" | "exec" | "command" | "then" | "do" | "else" | "!" | "{" | "}"
+                    )
+                {
+                    start += 1;
+                } else {
+                    break;
+                }
+            }
+            c.into_iter().skip(start).collect::<Vec<_>>()
+        })
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// The simple commands of a script as written: [`commands`] without dropping assignments and
+/// wrappers (`sudo`, `env`, ...).
+#[must_use]
+pub fn raw_commands(script: &str) -> Vec<Vec<String>> {
     let script = script.replace("\\\r\n", " ").replace("\\\n", " ");
     let mut out: Vec<Vec<String>> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
@@ -127,28 +156,80 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
     if !cmd.is_empty() {
         out.push(cmd);
     }
-    out.into_iter()
-        .map(|c| {
-            let mut start = 0;
-            while let Some(w) = c.get(start) {
-                let is_assign = w
-                    .split_once('=')
-                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'));
-                if is_assign
-                    || matches!(
-                        w.as_str(),
-                        "sudo" | "env" | "exec" | "command" | "then" | "do" | "else" | "!" | "{" | "}"
-                    )
-                {
-                    start += 1;
-                } else {
-                    break;
+    out
+}
+
+/// The pipelines of a script, each as the texts of its parts (`curl -fsSL x | sh` is one
+/// pipeline of two parts): split on `;`, `&&`, `||`, `&` and newlines, and the parts on `|`, outside
+/// quotes and parentheses (a `$(...)` or `<(...)` stays inside its part). Backslash-newline
+/// continuations are joined.
+#[must_use]
+pub fn pipelines(script: &str) -> Vec<Vec<String>> {
+    let script = script.replace("\\\r\n", " ").replace("\\\n", " ");
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut pipeline: Vec<String> = Vec::new();
+    let mut part = String::new();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let mut chars = script.chars().peekable();
+    let end_part = |pipeline: &mut Vec<String>, part: &mut String| {
+        let t = part.trim();
+        if !t.is_empty() {
+            pipeline.push(t.to_owned());
+        }
+        part.clear();
+    };
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                part.push(c);
+            }
+            Some('"') if c == '\\' => {
+                part.push(c);
+                if let Some(n) = chars.next() {
+                    part.push(n);
                 }
             }
-            c.into_iter().skip(start).collect::<Vec<_>>()
-        })
-        .filter(|c| !c.is_empty())
-        .collect()
+            Some(_) => part.push(c),
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    part.push(c);
+                }
+                '\\' => {
+                    part.push(c);
+                    if let Some(n) = chars.next() {
+                        part.push(n);
+                    }
+                }
+                '(' => {
+                    depth += 1;
+                    part.push(c);
+                }
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    part.push(c);
+                }
+                '|' if depth == 0 && chars.peek() != Some(&'|') => end_part(&mut pipeline, &mut part),
+                ';' | '&' | '|' | '\n' if depth == 0 => {
+                    if (c == '&' || c == '|') && chars.peek() == Some(&c) {
+                        chars.next();
+                    }
+                    end_part(&mut pipeline, &mut part);
+                    if !pipeline.is_empty() {
+                        out.push(std::mem::take(&mut pipeline));
+                    }
+                }
+                _ => part.push(c),
+            },
+        }
+    }
+    end_part(&mut pipeline, &mut part);
+    if !pipeline.is_empty() {
+        out.push(pipeline);
+    }
+    out
 }
 
 /// A package manager.

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use crate::api::Finding;
 use crate::report::escape::escape_control;
+use crate::report::redact::Redactions;
 use crate::rules::{registry, Excerpt};
 
 /// Lines of context around each change.
@@ -170,9 +171,11 @@ fn shown(line: &str, secret: bool) -> String {
 
 /// The unified diff of `old` → `new` (`--- a/name`, `+++ b/name`, hunks with three lines of
 /// context); empty when they are the same. `secret` are the old text's lines that may hold a
-/// secret ([`secret_lines`]): shown redacted, removed or not.
+/// secret ([`secret_lines`]): shown redacted, removed or not. Every line, old or new, also has
+/// the secret values of `redactions` (the report of the old text) hidden wherever they occur, and
+/// anything shaped like a credential ([`Redactions::hide`]).
 #[must_use]
-pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>) -> String {
+pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>, redactions: &Redactions) -> String {
     if old == new {
         return String::new();
     }
@@ -188,6 +191,7 @@ pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>) -> Strin
     let ar: Vec<&str> = a.iter().map(String::as_str).collect();
     let br: Vec<&str> = b.iter().map(String::as_str).collect();
     let lines = diff(&ar, &br);
+    let name_as_given = name;
     let shown_name = name.trim_start_matches("./").trim_start_matches('/');
     let name = escape_control(shown_name);
     let mut out = format!("--- a/{name}\n+++ b/{name}\n");
@@ -233,16 +237,21 @@ pub fn unified(name: &str, old: &str, new: &str, secret: &HashSet<u32>) -> Strin
             start(new_start, new_len, new_before)
         );
         let is_secret = |x: usize| secret.contains(&u32::try_from(x + 1).unwrap_or(u32::MAX));
+        let old_line = |x: usize| {
+            let text = ar.get(x).copied().unwrap_or_default();
+            redactions.hide(name_as_given, u32::try_from(x + 1).unwrap_or(u32::MAX), text)
+        };
         for l in hunk {
             match *l {
                 Line::Same(x, _) => {
-                    let _ = writeln!(out, " {}", shown(ar.get(x).copied().unwrap_or_default(), is_secret(x)));
+                    let _ = writeln!(out, " {}", shown(&old_line(x), is_secret(x)));
                 }
                 Line::Removed(x) => {
-                    let _ = writeln!(out, "-{}", shown(ar.get(x).copied().unwrap_or_default(), is_secret(x)));
+                    let _ = writeln!(out, "-{}", shown(&old_line(x), is_secret(x)));
                 }
                 Line::Added(y) => {
-                    let _ = writeln!(out, "+{}", shown(br.get(y).copied().unwrap_or_default(), false));
+                    let text = br.get(y).copied().unwrap_or_default();
+                    let _ = writeln!(out, "+{}", shown(&redactions.hide(name_as_given, 0, text), false));
                 }
             }
         }
@@ -259,12 +268,12 @@ mod tests {
     fn hunks_with_context() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
         let new = "a\nb\nc\nX\nd\ne\nf\ng\nh\ni\nY\n";
-        let d = unified("f.yaml", old, new, &HashSet::new());
+        let d = unified("f.yaml", old, new, &HashSet::new(), &Redactions::default());
         assert_eq!(
             d,
             "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,6 +1,7 @@\n a\n b\n c\n+X\n d\n e\n f\n@@ -7,4 +8,4 @@\n g\n h\n i\n-j\n+Y\n"
         );
-        assert_eq!(unified("f", old, old, &HashSet::new()), "");
+        assert_eq!(unified("f", old, old, &HashSet::new(), &Redactions::default()), "");
     }
 
     #[test]
@@ -272,7 +281,7 @@ mod tests {
         let old = "env:\n- name: P\n  value: hunter2\n- name: Q\n";
         let new = "env:\n- name: P\n  valueFrom: {secretKeyRef: {name: s, key: P}}\n- name: Q\n";
         let secret: HashSet<u32> = [2, 3].into_iter().collect();
-        let d = unified("f", old, new, &secret);
+        let d = unified("f", old, new, &secret, &Redactions::default());
         assert!(!d.contains("hunter2"), "{d}");
         assert!(d.contains("-  value: <redacted>"), "{d}");
     }

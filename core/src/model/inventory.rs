@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::{Document, K8sObject, PodSpec};
-use crate::api::InputError;
+use super::{Document, K8sObject, NsKey, PodSpec};
+use crate::api::{Cluster, InputError};
 use crate::image::{ImageMeta, ImageRef};
 use crate::location::FieldPath;
 use crate::netpol::NetworkModel;
@@ -52,11 +52,12 @@ pub enum Reads {
     Objects,
 }
 
-/// The hash of an object's identity: kind, namespace (none for cluster-scoped kinds), name.
-fn identity(kind: &str, namespace: Option<&str>, name: &str) -> u64 {
+/// The hash of an object's identity: kind, cluster, namespace (none for cluster-scoped kinds),
+/// name.
+fn identity(kind: &str, cluster: u32, namespace: Option<NsKey<'_>>, name: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (kind, namespace, name).hash(&mut h);
+    (kind, cluster, namespace, name).hash(&mut h);
     h.finish()
 }
 
@@ -83,6 +84,9 @@ pub struct Inventory<'a> {
     same_identity: Vec<Option<usize>>,
     image_keys: HashMap<String, Vec<usize>>,
     network: OnceLock<NetworkModel<'a>>,
+    clusters: Vec<Cluster>,
+    /// For each `default` namespace of a directory (scope id − 1): its cluster and directory.
+    scopes: Vec<(u32, String)>,
     /// The findings kept so far by the checks of this inventory (`Checker::with_max_findings`).
     pub(crate) findings_kept: std::sync::atomic::AtomicUsize,
 }
@@ -134,9 +138,39 @@ impl<'a> Inventory<'a> {
             same_identity: Vec::new(),
             image_keys: HashMap::new(),
             network: OnceLock::new(),
+            clusters: Vec::new(),
+            scopes: Vec::new(),
             findings_kept: std::sync::atomic::AtomicUsize::new(0),
         };
-        for part in parts {
+        let mut cluster_ids: HashMap<Option<&str>, u32> = HashMap::new();
+        let mut scope_ids: HashMap<(u32, &str), u32> = HashMap::new();
+        for (source, mut part) in sources.iter().zip(parts) {
+            let cluster = *cluster_ids.entry(source.scope.input.as_deref()).or_insert_with(|| {
+                inv.clusters.push(Cluster { input: source.scope.input.clone(), ..Cluster::default() });
+                u32::try_from(inv.clusters.len() - 1).unwrap_or(u32::MAX)
+            });
+            if let Some(c) = inv.clusters.get_mut(cluster as usize) {
+                c.files += 1;
+            }
+            let implicit = part
+                .objects
+                .iter()
+                .chain(part.pods.iter().map(|(_, p)| &p.object))
+                .any(|o| o.is_namespaced() && o.namespace_field().is_none());
+            let scope = match source.scope.directory.as_deref() {
+                Some(dir) if implicit => *scope_ids.entry((cluster, dir)).or_insert_with(|| {
+                    inv.scopes.push((cluster, dir.to_owned()));
+                    if let Some(c) = inv.clusters.get_mut(cluster as usize) {
+                        c.default_namespaces.push(dir.to_owned());
+                    }
+                    u32::try_from(inv.scopes.len()).unwrap_or(u32::MAX)
+                }),
+                _ => 0,
+            };
+            for o in part.objects.iter_mut().chain(part.pods.iter_mut().map(|(_, p)| &mut p.object)) {
+                o.cluster = cluster;
+                o.scope = if o.is_namespaced() && o.namespace_field().is_none() { scope } else { 0 };
+            }
             let first_object = inv.objects.len();
             let first_pod = inv.pods.len();
             inv.pod_of.resize(first_object + part.objects.len(), None);
@@ -162,7 +196,7 @@ impl<'a> Inventory<'a> {
         // Backwards, so that each chain runs in input order.
         for (i, o) in inv.objects.iter().enumerate().rev() {
             if let Some(name) = o.name() {
-                let next = inv.by_identity.insert(identity(o.kind, o.namespace(), name), i);
+                let next = inv.by_identity.insert(identity(o.kind, o.cluster, o.ns_key(), name), i);
                 if let Some(slot) = inv.same_identity.get_mut(i) {
                     *slot = next;
                 }
@@ -207,23 +241,79 @@ impl<'a> Inventory<'a> {
         idx.iter().filter_map(|&i| self.objects.get(i))
     }
 
-    /// Every object with this identity, in input order (more than one when the input defines an
-    /// object twice). `namespace` is `None` for cluster-scoped kinds.
+    /// Every namespaced object of kind `kind` named `name` in namespace `ns`, in input order
+    /// (more than one when the input defines an object twice).
     pub fn get<'s>(
         &'s self,
         kind: &'s str,
-        namespace: Option<&'s str>,
+        ns: NsKey<'s>,
         name: &'s str,
     ) -> impl Iterator<Item = &'s K8sObject<'a>> + 's {
-        let first = self.by_identity.get(&identity(kind, namespace, name)).copied();
-        std::iter::successors(first, |&i| self.same_identity.get(i).copied().flatten())
-            .filter_map(|i| self.objects.get(i))
-            .filter(move |o| o.kind == kind && o.namespace() == namespace && o.name() == Some(name))
+        self.lookup(kind, ns.cluster, Some(ns), name)
     }
 
-    /// The Namespace objects named `name` (more than one when the input defines it twice).
-    pub fn namespaces<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s K8sObject<'a>> + 's {
-        self.get("Namespace", None, name).filter(|o| o.group().is_empty())
+    /// Every cluster-scoped object of kind `kind` named `name` in cluster `cluster`, in input
+    /// order.
+    pub fn get_cluster_scoped<'s>(
+        &'s self,
+        kind: &'s str,
+        cluster: u32,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s K8sObject<'a>> + 's {
+        self.lookup(kind, cluster, None, name)
+    }
+
+    fn lookup<'s>(
+        &'s self,
+        kind: &'s str,
+        cluster: u32,
+        ns: Option<NsKey<'s>>,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s K8sObject<'a>> + 's {
+        let first = self.by_identity.get(&identity(kind, cluster, ns, name)).copied();
+        std::iter::successors(first, |&i| self.same_identity.get(i).copied().flatten())
+            .filter_map(|i| self.objects.get(i))
+            .filter(move |o| o.kind == kind && o.cluster == cluster && o.ns_key() == ns && o.name() == Some(name))
+    }
+
+    /// The Namespace objects of namespace `ns` (more than one when the input defines it twice):
+    /// those named `ns.name` in its cluster. The `default` namespace of a directory's objects
+    /// without a namespace is described by the cluster's Namespace `default`, if the input has one.
+    pub fn namespaces<'s>(&'s self, ns: NsKey<'s>) -> impl Iterator<Item = &'s K8sObject<'a>> + 's {
+        self.get_cluster_scoped("Namespace", ns.cluster, ns.name).filter(|o| o.group().is_empty())
+    }
+
+    /// The clusters of the input, in input order: which files were treated as one cluster, and
+    /// which directories have a `default` namespace of their own.
+    #[must_use]
+    pub fn clusters(&self) -> &[Cluster] {
+        &self.clusters
+    }
+
+    /// The directory whose objects without a namespace make up namespace `ns`: `Some` for the
+    /// `default` namespace of a directory, `None` for a namespace named in a manifest.
+    #[must_use]
+    pub fn default_directory(&self, ns: NsKey<'_>) -> Option<&str> {
+        let i = usize::try_from(ns.scope).ok()?.checked_sub(1)?;
+        self.scopes.get(i).map(|(_, dir)| dir.as_str())
+    }
+
+    /// A namespace for messages: `` `shop` ``, `` `default` of `k8s/app` `` for the `default` of a
+    /// directory's objects without a namespace when its cluster has more than one such
+    /// directory, with `` (input `x`) `` when the input has more than one cluster.
+    #[must_use]
+    pub fn describe_ns(&self, ns: NsKey<'_>) -> String {
+        let mut s = format!("`{}`", ns.name);
+        let split = self.clusters.get(ns.cluster as usize).is_some_and(|c| c.default_namespaces.len() > 1);
+        if let Some(dir) = self.default_directory(ns).filter(|_| split) {
+            s.push_str(&format!(" of `{dir}`"));
+        }
+        if self.clusters.len() > 1 {
+            if let Some(input) = self.clusters.get(ns.cluster as usize).and_then(|c| c.input.as_deref()) {
+                s.push_str(&format!(" (input `{input}`)"));
+            }
+        }
+        s
     }
 
     /// The image metadata that matches a reference ([`ImageMeta::matches`]: by digest, or by
@@ -253,10 +343,17 @@ impl<'a> Inventory<'a> {
     /// or a Trivy report — and, for [`Reads::Objects`], each Dockerfile and each document of image
     /// metadata or a Trivy report. An empty input (no document: `""`, comments only) holds nothing
     /// and is no error. Messages never quote the document's values.
+    /// A file the front door recognised as none of kubeharden's inputs
+    /// ([`Source::not_input`](crate::source::Source::not_input): a kustomization, a values file, a
+    /// report kubeharden wrote, ...) is an input error too.
     #[must_use]
     pub fn content_errors(&self, reads: Reads) -> Vec<InputError> {
         let mut out = Vec::new();
         for (source, span) in self.sources.iter().zip(&self.files) {
+            if let Some(e) = &source.not_input {
+                out.push(e.clone());
+                continue;
+            }
             if !source.errors.is_empty() {
                 continue;
             }
@@ -288,6 +385,17 @@ impl<'a> Inventory<'a> {
             }
         }
         out
+    }
+
+    /// The files left out because they are none of kubeharden's inputs, with why and what to run
+    /// instead ([`Source::not_input`](crate::source::Source::not_input)): a command's `skipped`
+    /// list, unless every input must hold content ([`Inventory::content_errors`] then has them).
+    #[must_use]
+    pub fn skipped(&self, inputs: crate::api::InputPolicy) -> Vec<InputError> {
+        if inputs.require_content {
+            return Vec::new();
+        }
+        self.sources.iter().filter_map(|s| s.not_input.clone()).collect()
     }
 
     /// The NetworkPolicy model of the input: built on first use, then shared.

@@ -10,11 +10,12 @@ mod inventory;
 mod lenient;
 mod object;
 mod pod;
+pub mod rbac;
 mod user;
 
 pub use inventory::{problem_error, Inventory, Reads, SourceObjects};
 pub use lenient::{InvalidField, Lenient};
-pub use object::{builtin_group, is_list_kind, item_without_kind, Document, K8sObject, ObjectRef};
+pub use object::{builtin_group, is_list_kind, item_without_kind, Document, K8sObject, NsKey, ObjectRef};
 pub use pod::{
     Capability, Container, ContainerKind, Eff, EnvSource, EnvVar, Level, PodSecurityContext, PodSpec, Port, Resources,
     Volume,

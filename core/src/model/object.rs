@@ -112,6 +112,32 @@ pub struct K8sObject<'a> {
     pub kind: &'a str,
     /// `metadata`, if it is a mapping.
     pub metadata: Option<&'a Node>,
+    /// The cluster of its input (set by the inventory; ARCHITECTURE.md, "Clusters").
+    pub cluster: u32,
+    /// For a namespaced object without `metadata.namespace`, the `default` namespace it is in
+    /// (one per directory of the input, set by the inventory); 0 for every other object.
+    pub scope: u32,
+}
+
+/// A namespace across inputs: its name, the cluster it is in, and for the `default` namespace
+/// of objects without `metadata.namespace`, which one (0 for a namespace named in a manifest).
+/// Cross-resource lookups compare these, never bare names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsKey<'a> {
+    /// The cluster.
+    pub cluster: u32,
+    /// 0, or the `default` namespace of one directory's objects without a namespace.
+    pub scope: u32,
+    /// The namespace's name.
+    pub name: &'a str,
+}
+
+impl<'a> NsKey<'a> {
+    /// The namespace named `name` in the manifests of cluster `cluster`.
+    #[must_use]
+    pub const fn named(cluster: u32, name: &'a str) -> Self {
+        NsKey { cluster, scope: 0, name }
+    }
 }
 
 /// What a document holds: Kubernetes objects, and problems that make a document unreadable as one.
@@ -160,6 +186,12 @@ impl<'a> K8sObject<'a> {
         } else {
             None
         }
+    }
+
+    /// The namespace the object lives in, across inputs; `None` for cluster-scoped kinds.
+    #[must_use]
+    pub fn ns_key(&self) -> Option<NsKey<'a>> {
+        Some(NsKey { cluster: self.cluster, scope: self.scope, name: self.namespace()? })
     }
 
     /// The API group of `apiVersion` (`apps` of `apps/v1`, empty for the core group).
@@ -269,7 +301,7 @@ fn collect<'a>(doc: &'a Document, node: &'a Node, path: FieldPath, out: &mut Ext
         return;
     };
     let metadata = node.get("metadata").filter(|m| m.as_map().is_some());
-    out.objects.push(K8sObject { doc, node, path, api_version, kind, metadata });
+    out.objects.push(K8sObject { doc, node, path, api_version, kind, metadata, cluster: 0, scope: 0 });
 }
 
 /// Whether a `kind` names a list of objects: `List` (`kubectl get -o json|yaml`) or `*List`

@@ -7,7 +7,7 @@ use super::policy::{Direction, Peer, Policy, PolicyRule, PortMatch, Proto};
 use super::ports::PortSet;
 use super::selector::Selector;
 use super::Problem;
-use crate::model::{ContainerKind, K8sObject, PodSpec};
+use crate::model::{ContainerKind, K8sObject, NsKey, PodSpec};
 use crate::syntax::Node;
 
 /// The label Kubernetes sets on every Namespace (1.21+).
@@ -36,6 +36,8 @@ pub struct Workload<'a> {
     pub kind: &'a str,
     /// Namespace (`default` when unset).
     pub namespace: &'a str,
+    /// Its namespace across inputs ([`NsKey`]).
+    pub ns: NsKey<'a>,
     /// Name.
     pub name: &'a str,
     /// The pods' labels.
@@ -169,8 +171,8 @@ pub struct NetworkModel<'a> {
     pub workloads: Vec<Workload<'a>>,
     /// NetworkPolicies (`networking.k8s.io`), in input order.
     pub policies: Vec<Policy<'a>>,
-    /// Namespaces: those of Namespace objects, workloads and policies.
-    pub namespaces: BTreeMap<&'a str, Namespace<'a>>,
+    /// Namespaces: those of Namespace objects, workloads and policies, across inputs.
+    pub namespaces: BTreeMap<NsKey<'a>, Namespace<'a>>,
     /// What the API server would reject, by policy index.
     pub problems: Vec<(usize, Problem)>,
     /// For each policy, the workloads its `podSelector` selects.
@@ -179,7 +181,7 @@ pub struct NetworkModel<'a> {
     pub ingress_of: Vec<Vec<usize>>,
     /// For each workload, the policies that select it and apply to egress.
     pub egress_of: Vec<Vec<usize>>,
-    by_ns: HashMap<&'a str, NsIndex<'a>>,
+    by_ns: HashMap<NsKey<'a>, NsIndex<'a>>,
 }
 
 fn string_labels(node: Option<&Node>) -> impl Iterator<Item = (&str, &str)> {
@@ -211,16 +213,17 @@ impl<'a> NetworkModel<'a> {
     /// of policies × candidate workloads of their selector).
     #[must_use]
     pub fn new(objects: &[K8sObject<'a>], pods: &[PodSpec<'a>]) -> Self {
-        let mut namespaces: BTreeMap<&'a str, Namespace<'a>> = BTreeMap::new();
+        let mut namespaces: BTreeMap<NsKey<'a>, Namespace<'a>> = BTreeMap::new();
         for o in objects.iter().filter(|o| o.kind == "Namespace" && o.group().is_empty()) {
             let Some(name) = o.name() else { continue };
-            let ns = namespaces.entry(name).or_default();
+            let ns = namespaces.entry(NsKey::named(o.cluster, name)).or_default();
             ns.labels = string_labels(o.metadata).collect();
             ns.object = Some(o.clone());
         }
         let mut workloads = Vec::with_capacity(pods.len());
         for (index, pod) in pods.iter().enumerate() {
             let ns = pod.object.namespace().unwrap_or("default");
+            let key = pod.object.ns_key().unwrap_or(NsKey::named(pod.object.cluster, ns));
             let ports = pod
                 .containers
                 .iter()
@@ -239,6 +242,7 @@ impl<'a> NetworkModel<'a> {
                 object: pod.object.clone(),
                 kind: pod.object.kind,
                 namespace: ns,
+                ns: key,
                 name: pod.object.name().unwrap_or(""),
                 labels: pod.labels(),
                 ports,
@@ -250,21 +254,37 @@ impl<'a> NetworkModel<'a> {
             policies.push(p);
             problems.extend(pr.into_iter().map(|p| (i, p)));
         }
-        let mut by_ns: HashMap<&'a str, NsIndex<'a>> = HashMap::new();
+        let mut by_ns: HashMap<NsKey<'a>, NsIndex<'a>> = HashMap::new();
         for (i, w) in workloads.iter().enumerate() {
-            let idx = by_ns.entry(w.namespace).or_default();
+            let idx = by_ns.entry(w.ns).or_default();
             idx.workloads.push(i);
             for (k, v) in &w.labels {
                 idx.postings.entry((*k, *v)).or_default().push(i);
             }
-            namespaces.entry(w.namespace).or_default();
+            namespaces.entry(w.ns).or_default();
         }
         for (i, p) in policies.iter().enumerate() {
-            by_ns.entry(p.namespace).or_default().policies.push(i);
-            namespaces.entry(p.namespace).or_default();
+            by_ns.entry(p.ns).or_default().policies.push(i);
+            namespaces.entry(p.ns).or_default();
         }
-        for (name, ns) in &mut namespaces {
-            ns.labels.insert(NAMESPACE_NAME_LABEL, name);
+        // The `default` namespace of a directory's objects without a namespace has the labels of
+        // its cluster's Namespace `default`, when the input has one (not its object: findings
+        // about that namespace point at its workloads).
+        let named: Vec<(NsKey<'a>, BTreeMap<&'a str, &'a str>)> = namespaces
+            .keys()
+            .filter(|k| k.scope > 0)
+            .filter_map(|k| {
+                let labels = namespaces.get(&NsKey::named(k.cluster, k.name))?.labels.clone();
+                Some((*k, labels))
+            })
+            .collect();
+        for (k, labels) in named {
+            if let Some(ns) = namespaces.get_mut(&k) {
+                ns.labels = labels;
+            }
+        }
+        for (key, ns) in &mut namespaces {
+            ns.labels.insert(NAMESPACE_NAME_LABEL, key.name);
         }
         let mut model = NetworkModel {
             selected: Vec::with_capacity(policies.len()),
@@ -278,7 +298,7 @@ impl<'a> NetworkModel<'a> {
         };
         for pi in 0..model.policies.len() {
             let Some(p) = model.policies.get(pi) else { continue };
-            let sel = model.select(p.namespace, &p.pod_selector);
+            let sel = model.select(p.ns, &p.pod_selector);
             for &w in &sel {
                 if p.ingress_applies {
                     if let Some(v) = model.ingress_of.get_mut(w) {
@@ -298,8 +318,8 @@ impl<'a> NetworkModel<'a> {
 
     /// The workloads of namespace `ns` that `selector` matches, in input order.
     #[must_use]
-    pub fn select(&self, ns: &str, selector: &Selector) -> Vec<usize> {
-        let Some(idx) = self.by_ns.get(ns) else { return Vec::new() };
+    pub fn select(&self, ns: NsKey<'a>, selector: &Selector) -> Vec<usize> {
+        let Some(idx) = self.by_ns.get(&ns) else { return Vec::new() };
         if selector.invalid {
             return Vec::new();
         }
@@ -319,14 +339,14 @@ impl<'a> NetworkModel<'a> {
 
     /// Workload indices of a namespace.
     #[must_use]
-    pub fn workloads_in(&self, ns: &str) -> &[usize] {
-        self.by_ns.get(ns).map_or(&[], |i| i.workloads.as_slice())
+    pub fn workloads_in(&self, ns: NsKey<'a>) -> &[usize] {
+        self.by_ns.get(&ns).map_or(&[], |i| i.workloads.as_slice())
     }
 
     /// Policy indices of a namespace.
     #[must_use]
-    pub fn policies_in(&self, ns: &str) -> &[usize] {
-        self.by_ns.get(ns).map_or(&[], |i| i.policies.as_slice())
+    pub fn policies_in(&self, ns: NsKey<'a>) -> &[usize] {
+        self.by_ns.get(&ns).map_or(&[], |i| i.policies.as_slice())
     }
 
     /// The policies selecting a workload for a direction.
@@ -342,7 +362,7 @@ impl<'a> NetworkModel<'a> {
     /// Whether a namespace has a default-deny policy for `d`: a policy selecting every pod
     /// (`podSelector: {}`) that applies to `d` and has no rule allowing everything on every port.
     #[must_use]
-    pub fn default_deny(&self, ns: &str, d: Direction) -> Option<usize> {
+    pub fn default_deny(&self, ns: NsKey<'a>, d: Direction) -> Option<usize> {
         self.policies_in(ns).iter().copied().find(|&i| {
             self.policies.get(i).is_some_and(|p| {
                 p.pod_selector.is_empty()
@@ -352,20 +372,29 @@ impl<'a> NetworkModel<'a> {
         })
     }
 
-    fn ns_labels(&self, ns: &str) -> Option<&BTreeMap<&'a str, &'a str>> {
-        self.namespaces.get(ns).map(|n| &n.labels)
+    /// Whether any NetworkPolicy of a namespace applies to `d` (its effective `policyTypes`).
+    #[must_use]
+    pub fn has_policy_for(&self, ns: NsKey<'a>, d: Direction) -> bool {
+        self.policies_in(ns).iter().any(|&i| self.policies.get(i).is_some_and(|p| p.applies(d)))
     }
 
-    /// Whether a peer of a policy in namespace `policy_ns` matches an endpoint. An ipBlock never
+    fn ns_labels(&self, ns: NsKey<'a>) -> Option<&BTreeMap<&'a str, &'a str>> {
+        self.namespaces.get(&ns).map(|n| &n.labels)
+    }
+
+    /// Whether a peer of a policy in namespace `policy_ns` matches an endpoint: a
+    /// `namespaceSelector` selects namespaces of the policy's cluster only. An ipBlock never
     /// matches a workload: pod IPs are not known offline (and CNIs differ on in-cluster ipBlocks).
     #[must_use]
-    pub fn peer_matches(&self, policy_ns: &str, peer: &Peer, e: Endpoint) -> bool {
+    pub fn peer_matches(&self, policy_ns: NsKey<'a>, peer: &Peer, e: Endpoint) -> bool {
         match (peer, e) {
             (Peer::Pods { pods, namespaces }, Endpoint::Workload(w)) => {
                 let Some(w) = self.workloads.get(w) else { return false };
                 let ns_ok = match namespaces {
-                    None => w.namespace == policy_ns,
-                    Some(sel) => self.ns_labels(w.namespace).is_some_and(|l| sel.matches(l)),
+                    None => w.ns == policy_ns,
+                    Some(sel) => {
+                        w.ns.cluster == policy_ns.cluster && self.ns_labels(w.ns).is_some_and(|l| sel.matches(l))
+                    }
                 };
                 ns_ok && pods.as_ref().is_none_or(|s| s.matches(w.labels.as_slice()))
             }
@@ -414,7 +443,7 @@ impl<'a> NetworkModel<'a> {
             for r in p.rules(d) {
                 let peer = match &r.peers {
                     None => Some(None),
-                    Some(peers) => peers.iter().position(|x| self.peer_matches(p.namespace, x, other)).map(Some),
+                    Some(peers) => peers.iter().position(|x| self.peer_matches(p.ns, x, other)).map(Some),
                 };
                 let Some(peer) = peer else { continue };
                 let rp = self.rule_ports(r, dest);

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use super::selector::Selector;
 use super::Problem;
 use crate::location::FieldPath;
-use crate::model::K8sObject;
+use crate::model::{K8sObject, NsKey};
 use crate::syntax::Node;
 
 /// A transport protocol of a NetworkPolicy port.
@@ -220,6 +220,8 @@ pub struct Policy<'a> {
     pub object: K8sObject<'a>,
     /// Its namespace (`default` when unset).
     pub namespace: &'a str,
+    /// Its namespace across inputs ([`crate::model::NsKey`]).
+    pub ns: NsKey<'a>,
     /// Its name.
     pub name: &'a str,
     /// `spec.podSelector` (absent = `{}`).
@@ -299,6 +301,7 @@ impl<'a> Policy<'a> {
         Policy {
             object: object.clone(),
             namespace: object.namespace().unwrap_or("default"),
+            ns: object.ns_key().unwrap_or(NsKey::named(object.cluster, "default")),
             name: object.name().unwrap_or(""),
             pod_selector,
             ingress_applies,

@@ -64,6 +64,7 @@ pub fn check_netpol(req: &NetpolRequest) -> Result<NetpolReport, Error> {
         if req.inputs.require_content {
             r.errors.extend(inventory.content_errors(Reads::Objects));
         }
+        r.skipped = inventory.skipped(req.inputs);
     }
     // A strict request fails on its inputs first: a workload not found may be in a file that
     // could not be read.
@@ -155,6 +156,7 @@ pub fn answer(
         errors: inventory.input_errors().cloned().collect(),
         warnings: warnings(model),
         notes: namespace_label_note(model).into_iter().collect(),
+        skipped: Vec::new(),
     })
 }
 
@@ -276,8 +278,16 @@ fn namespace_label_note(model: &NetworkModel<'_>) -> Option<String> {
             })
         })
     });
-    let unknown: Vec<String> =
-        model.namespaces.iter().filter(|(_, n)| n.object.is_none()).map(|(name, _)| format!("`{name}`")).collect();
+    let described = |k: &crate::model::NsKey<'_>| {
+        model.namespaces.get(&crate::model::NsKey::named(k.cluster, k.name)).is_some_and(|n| n.object.is_some())
+    };
+    let unknown: std::collections::BTreeSet<String> = model
+        .namespaces
+        .iter()
+        .filter(|(k, n)| n.object.is_none() && !described(k))
+        .map(|(k, _)| format!("`{}`", k.name))
+        .collect();
+    let unknown: Vec<String> = unknown.into_iter().collect();
     (reads_labels && !unknown.is_empty()).then(|| {
         format!(
             "namespaces without a Namespace object in the input ({}) are known only by their `kubernetes.io/metadata.name` label; add their Namespace manifests for namespaceSelectors on other labels",

@@ -163,7 +163,8 @@ pub const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-fn caps_add<'a>(c: &Container<'a>) -> impl Iterator<Item = (usize, &'a str)> {
+/// The string items of a container's `securityContext.capabilities.add`, with their index.
+pub(crate) fn caps_add<'a>(c: &Container<'a>) -> impl Iterator<Item = (usize, &'a str)> {
     seq(get(get_map(sc(c), "capabilities"), "add")).iter().enumerate().filter_map(|(i, n)| Some((i, n.as_str()?)))
 }
 
@@ -724,6 +725,12 @@ pub(crate) fn seccomp_profile_restricted(p: &PodSpec<'_>, minor: u32) -> Option<
     )
 }
 
+/// Whether the restricted level allows adding capability `cap`: `NET_BIND_SERVICE` only, spelled
+/// exactly so.
+pub(crate) fn restricted_allows_adding(cap: &str) -> bool {
+    cap == "NET_BIND_SERVICE"
+}
+
 pub(crate) fn capabilities_restricted(p: &PodSpec<'_>, minor: u32) -> Option<Fail> {
     if minor >= 25 && is_windows(p) {
         return None;
@@ -741,7 +748,7 @@ pub(crate) fn capabilities_restricted(p: &PodSpec<'_>, minor: u32) -> Option<Fai
         }
         let mut this = false;
         for (i, cap) in caps_add(c) {
-            if cap != "NET_BIND_SERVICE" {
+            if !restricted_allows_adding(cap) {
                 this = true;
                 caps.insert(cap);
                 first.get_or_insert_with(|| c.sc_path("capabilities").key("add").index(i));

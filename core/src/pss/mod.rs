@@ -29,7 +29,7 @@ use crate::location::FieldPath;
 use crate::model::{Inventory, ObjectRef, PodSpec, Reads};
 use crate::source::{ParseOptions, Source};
 
-mod checks;
+pub(crate) mod checks;
 /// The capabilities the baseline level allows to add (also the `dangerous-capabilities` rule's list).
 pub use checks::BASELINE_CAPABILITIES;
 pub mod namespace;
@@ -248,6 +248,9 @@ pub struct PssReport {
     pub results: Vec<PssResult>,
     /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Files that are none of kubeharden's inputs, left out (see [`crate::api::Report::skipped`]).
+    #[serde(default)]
+    pub skipped: Vec<InputError>,
 }
 
 impl PssReport {
@@ -299,6 +302,7 @@ pub fn check_pss(req: &PssRequest) -> Result<PssReport, Error> {
     if req.inputs.require_content {
         errors.extend(inventory.content_errors(Reads::Objects));
     }
-    let report = PssReport { level: req.level.clone(), version: req.version.clone(), results, errors };
+    let skipped = inventory.skipped(req.inputs);
+    let report = PssReport { level: req.level.clone(), version: req.version.clone(), results, errors, skipped };
     crate::engine::strict(req.inputs, report, |r| &r.errors)
 }

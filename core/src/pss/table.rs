@@ -303,11 +303,14 @@ for `audit` and `warn` (fail open); a missing or unparseable version = `latest`.
 
 - `NSP001 namespace-pss-enforce-missing` (high): a Namespace without an `enforce` label, or enforcing
   `privileged`.
-- `NSP002 pss-admission-rejected`: a workload in a namespace of the input whose pods the `enforce`
-  level and version reject — **critical** (the object applies, its pods never start); when `enforce`
-  admits them but `audit` flags them — **medium** (violations land in the audit log); when only
-  `warn` flags them — **low** (the client gets a warning). The message lists the violations as the
-  API server does: `violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (...), ...`.
+- `NSP002 pss-admission-rejected` (**critical**): a workload in a namespace of the input whose pods
+  the `enforce` level and version reject (the object applies, its pods never start).
+- `NSP003 pss-admission-warning`: a workload whose pods `enforce` admits but `audit` flags —
+  **medium** (violations land in the audit log) — or only `warn` flags — **low** (the client gets a
+  warning).
+
+Both messages list the violations as the API server does:
+`violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (...), ...`.
 ";
 
 /// The table as Markdown (the body of `docs/pss.md`).

@@ -1,15 +1,18 @@
-//! Rendering reports: text (ruff-like, with source lines and carets) and JSON (the contract);
+//! Rendering reports: text (ruff-like, with source lines and carets), grouped (per file, object
+//! and container), statistics (per rule) and JSON (the contract);
 //! the other commands' typed results and their renderings: `pss` ([`pss`]) and `netpol`
 //! ([`netpol`]).
 
 pub mod baseline;
 pub mod escape;
 pub mod github;
+pub mod grouped;
 pub mod junit;
 pub mod netpol;
 pub mod pss;
 pub mod redact;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 pub mod tickets;
 

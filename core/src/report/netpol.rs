@@ -53,6 +53,9 @@ pub struct NetpolReport {
     pub warnings: Vec<NetpolWarning>,
     /// What the answer cannot know (namespaces known only by name, ...).
     pub notes: Vec<String>,
+    /// Files that are none of kubeharden's inputs, left out (see [`crate::api::Report::skipped`]).
+    #[serde(default)]
+    pub skipped: Vec<InputError>,
 }
 
 /// The answer for one pair.

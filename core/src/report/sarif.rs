@@ -1,8 +1,9 @@
 //! SARIF 2.1.0 (the OASIS standard GitHub code scanning, GitLab and Azure DevOps read).
 //!
 //! `tool.driver.rules` lists every registered rule (ids sorted, so `ruleIndex` is stable across runs)
-//! with its docs as help text and `properties.security-severity` on GitHub's scale; each result has a
-//! physical location (file, `startLine`, `startColumn`), a logical location (the object and the
+//! with its docs as help text, its documentation as `helpUri` and `properties.security-severity` on
+//! GitHub's scale; each result has a physical location (file, `startLine`, `startColumn`, and
+//! `endLine`/`endColumn` where the field ends), a logical location (the object and the
 //! field path), `partialFingerprints` (the finding's fingerprint) and, when the finding carries a
 //! fix, `fixes` (one artifact change of its file, each edit a replacement; the applicability,
 //! safe or unsafe, in the fix's properties). Input errors become
@@ -95,6 +96,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
         "shortDescription": { "text": m.title },
         "fullDescription": { "text": what },
         "help": { "text": text, "markdown": text },
+        "helpUri": m.url(),
         "defaultConfiguration": { "level": level(m.severity), "enabled": m.enabled_by_default },
         "properties": {
             "security-severity": security_severity(m.severity),
@@ -105,14 +107,34 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
     })
 }
 
-fn physical(file: &str, line: Option<u32>, column: Option<u32>) -> Value {
+/// A region: where it starts, and where it ends when known (`endColumn` is exclusive, as the
+/// finding's `end_column`; without one the region runs to the end of `endLine`).
+#[derive(Clone, Copy, Default)]
+struct Region {
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+}
+
+fn physical(file: &str, r: Region) -> Value {
     let mut loc = Map::new();
     loc.insert("artifactLocation".to_owned(), json!({ "uri": file_uri(file) }));
-    if let Some(l) = line.filter(|&l| l >= 1) {
+    if let Some(l) = r.line.filter(|&l| l >= 1) {
         let mut region = Map::new();
         region.insert("startLine".to_owned(), json!(l));
-        if let Some(c) = column.filter(|&c| c >= 1) {
+        let start_column = r.column.filter(|&c| c >= 1);
+        if let Some(c) = start_column {
             region.insert("startColumn".to_owned(), json!(c));
+        }
+        if let Some(el) = r.end_line.filter(|&el| el >= l) {
+            region.insert("endLine".to_owned(), json!(el));
+            // an end column only with a start column, and after it on a one-line region
+            if let (Some(c), Some(ec)) = (start_column, r.end_column) {
+                if el > l || ec > c {
+                    region.insert("endColumn".to_owned(), json!(ec));
+                }
+            }
         }
         loc.insert("region".to_owned(), Value::Object(region));
     }
@@ -129,7 +151,8 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     r.insert("message".to_owned(), json!({ "text": f.message }));
     let mut location = Map::new();
     if let Some(file) = &f.file {
-        location.insert("physicalLocation".to_owned(), physical(file, f.line, f.column));
+        let region = Region { line: f.line, column: f.column, end_line: f.end_line, end_column: f.end_column };
+        location.insert("physicalLocation".to_owned(), physical(file, region));
     }
     let object = object_name(f);
     if object.is_some() || f.path.is_some() {
@@ -202,7 +225,7 @@ fn notification(e: &InputError) -> Value {
     json!({
         "level": "error",
         "message": { "text": e.message },
-        "locations": [{ "physicalLocation": physical(&e.file, e.line, e.column) }],
+        "locations": [{ "physicalLocation": physical(&e.file, Region { line: e.line, column: e.column, ..Region::default() }) }],
     })
 }
 

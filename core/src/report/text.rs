@@ -9,19 +9,19 @@ use super::SourceLine;
 use crate::api::{Report, Severity, SourceFile};
 
 /// ANSI colours, only when asked (the CLI asks when stdout is a terminal).
-struct Paint {
-    on: bool,
+pub(crate) struct Paint {
+    pub(crate) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    pub(crate) fn wrap(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
         }
     }
-    fn sev(&self, s: Severity) -> String {
+    pub(crate) fn sev(&self, s: Severity) -> String {
         let code = match s {
             Severity::Critical => "1;31",
             Severity::High => "31",
@@ -85,15 +85,26 @@ pub fn render_to(out: &mut impl Write, report: &Report, sources: &[SourceFile], 
             escape_control(&f.message)
         )?;
         let mut context = Vec::new();
+        let mut path = f.path.as_deref();
         if let Some(o) = &f.object {
             let ns = o.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
-            context.push(format!("{} {ns}{}", o.kind, o.name.as_deref().unwrap_or("<unnamed>")));
+            let name = o.name.as_deref().unwrap_or("<unnamed>");
+            match dockerfile_stage(&o.kind, name, path) {
+                // `Dockerfile stage[1] `build`, USER`: the stage said once, not as the object and
+                // again as the path's first step
+                Some((stage, rest)) => {
+                    let named = if stage == name { String::new() } else { format!(" `{name}`") };
+                    context.push(format!("{} {stage}{named}", o.kind));
+                    path = Some(rest);
+                }
+                None => context.push(format!("{} {ns}{name}", o.kind)),
+            }
         }
         if let Some(t) = &f.template {
             context.push(format!("template {t}"));
         }
-        if let Some(path) = &f.path {
-            context.push(path.clone());
+        if let Some(path) = path {
+            context.push(path.to_owned());
         }
         if let (Some(line), Some(col), Some(text)) = (f.line, f.column, texts.get(file)) {
             // columns count from after a byte-order mark, as the parser reads the text
@@ -117,11 +128,95 @@ pub fn render_to(out: &mut impl Write, report: &Report, sources: &[SourceFile], 
         if !context.is_empty() {
             writeln!(out, "  {}", p.wrap("2", &format!("= {}", escape_control(&context.join(", ")))))?;
         }
+        if let Some(help) = &f.help {
+            // escaped too: a report read back from JSON (`Report.from_json`) brings its own text
+            let _ = writeln!(
+                out,
+                "  = {} {} — kubeharden explain {}",
+                p.wrap("1;36", "help:"),
+                escape_control(help),
+                escape_control(&f.rule)
+            );
+        }
     }
     if !report.findings.is_empty() {
         out.write_char('\n')?;
     }
-    writeln!(out, "{}", summary_line(report))
+    writeln!(out, "{}", summary_line(report))?;
+    if let Some(line) = clusters_line(report) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Which inputs were treated as one cluster, when the scan had more than one, or split the
+/// `default` namespace of objects without a namespace by directory (escaped); `None` otherwise.
+#[must_use]
+pub fn clusters_line(report: &Report) -> Option<String> {
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let split = |c: &crate::api::Cluster| {
+        let n = c.default_namespaces.len();
+        if n > 1 {
+            format!(", {} `default` namespaces", n)
+        } else {
+            String::new()
+        }
+    };
+    match report.clusters.as_slice() {
+        [] => None,
+        [one] if one.default_namespaces.len() <= 1 => None,
+        [one] => Some(format!(
+            "Objects without a namespace: one `default` namespace per directory ({} directories; `--one-cluster` merges them)",
+            one.default_namespaces.len()
+        )),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|c| {
+                    let name = c.input.as_deref().map_or_else(|| "<input>".to_owned(), |i| escape_control(i).into_owned());
+                    format!("`{name}` ({}{})", plural(c.files, "file"), split(c))
+                })
+                .collect();
+            Some(format!(
+                "Clusters: {}; cross-resource rules relate the objects of one cluster only (`--one-cluster` merges them)",
+                each.join(", ")
+            ))
+        }
+    }
+}
+
+/// The stage of a Dockerfile finding and the rest of its path: `stage[1]` and `USER` of
+/// `stage[1].USER`, when the object is that Dockerfile stage.
+fn dockerfile_stage<'p>(kind: &str, name: &str, path: Option<&'p str>) -> Option<(&'p str, &'p str)> {
+    let path = path?;
+    if kind != "Dockerfile" || !path.starts_with("stage[") {
+        return None;
+    }
+    let (stage, rest) = path.split_at(path.find("].")? + 1);
+    let rest = rest.strip_prefix('.')?;
+    (!name.is_empty() && !rest.is_empty()).then_some((stage, rest))
+}
+
+/// What a report checked, for its summary line: `5 objects, 2 Dockerfiles (3 stages), 1 image,
+/// 1 Trivy report` (only what there was; `0 objects` when there was nothing).
+#[must_use]
+pub fn checked(summary: &crate::api::Summary) -> String {
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let mut parts = Vec::new();
+    let others = summary.dockerfiles + summary.images + summary.reports;
+    if summary.objects > 0 || others == 0 {
+        parts.push(plural(summary.objects, "object"));
+    }
+    if summary.dockerfiles > 0 {
+        parts.push(format!("{} ({})", plural(summary.dockerfiles, "Dockerfile"), plural(summary.stages, "stage")));
+    }
+    if summary.images > 0 {
+        parts.push(plural(summary.images, "image"));
+    }
+    if summary.reports > 0 {
+        parts.push(plural(summary.reports, "Trivy report"));
+    }
+    parts.join(", ")
 }
 
 /// `Found 3 findings (1 critical, 2 high) in 2 files, 1 suppressed, 1 error`.
@@ -143,9 +238,13 @@ pub fn summary_line(report: &Report) -> String {
         format!("Found {} ({}) in {}", plural(s.findings, "finding"), parts.join(", "), plural(s.files, "file"))
     };
     parts.clear();
-    let _ = write!(line, ", {} checked", plural(s.objects, "object"));
+    let _ = write!(line, ", {} checked", checked(s));
     if s.suppressed > 0 {
         let _ = write!(line, ", {} suppressed", s.suppressed);
+    }
+    if !report.skipped.is_empty() {
+        // files that are none of kubeharden's inputs (named on standard error)
+        let _ = write!(line, ", {} skipped", report.skipped.len());
     }
     if s.errors > 0 {
         let _ = write!(line, ", {}", plural(s.errors, "error"));

@@ -5,6 +5,7 @@
 //! (`workload/privileged_container/{pass,fail}*.yaml`) and registered with one line in
 //! [`registry`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -19,6 +20,7 @@ pub mod docs;
 pub mod image;
 pub mod namespace;
 pub mod network;
+pub mod rbac;
 pub mod registry;
 pub mod scan;
 pub mod secret;
@@ -45,6 +47,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// One line, sentence case, no period.
     pub title: &'static str,
+    /// What to do about a finding, one short sentence in the style of messages (lowercase, no
+    /// final period, values in backticks): the `= help:` line of the text report and a finding's
+    /// `help` in JSON.
+    pub help: &'static str,
     /// Markdown docs with the sections What it does / Why is this bad? / Example / Fix.
     pub docs: &'static str,
     /// PSS controls, CIS benchmark items, ...
@@ -85,6 +91,13 @@ impl RuleMeta {
         Some(body.get(..close)?.to_owned())
     }
 
+    /// The address of the rule's documentation: [`docs::RULES_DOCS_URL`] and the rule's anchor
+    /// (`…/docs/rules.md#pod003`); SARIF's `helpUri` and a finding's `url`.
+    #[must_use]
+    pub fn url(&self) -> &'static str {
+        docs::rule_url(self.id)
+    }
+
     /// The rule as listed by `kubeharden rules --format json`.
     #[must_use]
     pub fn info(&self) -> crate::api::RuleInfo {
@@ -93,6 +106,8 @@ impl RuleMeta {
             name: self.name.to_owned(),
             severity: self.severity,
             title: self.title.to_owned(),
+            help: self.help.to_owned(),
+            url: self.url().to_owned(),
             enabled_by_default: self.enabled_by_default,
             fix: self.fix,
             references: self.references.iter().map(|s| (*s).to_owned()).collect(),
@@ -123,7 +138,7 @@ pub enum Excerpt {
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
-        id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal,
+        id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal, help: $help:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
         $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(, fix: $fix:ident)? $(,)?
     }) => {
@@ -137,6 +152,7 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $sev,
                 title: $title,
+                help: $help,
                 docs: concat!($($doc, "\n"),*),
                 references: &[$($r),*],
                 peers: &[$($p),*],
@@ -156,7 +172,8 @@ macro_rules! declare_rule {
     (@fix $fix:ident) => { $crate::api::FixAvailability::$fix };
 }
 
-/// What rules may read besides the input: options, the values fixes use, and "now".
+/// What rules may read besides the input: options, the values fixes use, "now" and which rules
+/// run.
 #[derive(Debug, Default)]
 pub struct Context {
     /// Rule options from the configuration.
@@ -165,6 +182,18 @@ pub struct Context {
     pub fix: crate::config::FixSettings,
     /// "Now" as Unix seconds, when the request gave it.
     pub now: Option<i64>,
+    /// The ids of the rules that run (empty: none known, as when a rule is called alone).
+    pub running: Vec<RuleId>,
+}
+
+impl Context {
+    /// Whether the rule `meta` runs in this check: a rule leaves a problem to another rule's
+    /// finding only when that rule runs (one finding per problem, nothing lost when the other
+    /// rule is off).
+    #[must_use]
+    pub fn runs(&self, meta: &RuleMeta) -> bool {
+        self.running.contains(&meta.id)
+    }
 }
 
 /// A rule. Each hook has a default that does nothing; a rule implements the ones for its target.
@@ -201,15 +230,19 @@ pub struct Place {
     pub document: Option<usize>,
     /// Position.
     pub pos: Option<Pos>,
+    /// The line where what the finding points at ends (a Dockerfile instruction's last line,
+    /// continuations included), when known; the end column is then the end of that line.
+    pub end_line: Option<u32>,
     /// Object identity (a Namespace that is not in the input, a Dockerfile stage, an image).
     pub object: Option<ObjectRef>,
     /// Field path or other logical location.
     pub path: Option<String>,
     /// Container.
     pub container: Option<String>,
-    /// Whether `object` is unique only within its file (a Dockerfile stage): the file name then
-    /// joins the fingerprint, so two Dockerfiles' `stage[0]` differ.
-    pub file_scoped: bool,
+    /// What `object` is unique only within, joined to the fingerprint: the file of a Dockerfile
+    /// stage (two Dockerfiles' `stage[0]` differ), the directory of the `default` namespace of
+    /// objects without a namespace (there is one per directory).
+    pub scope: Option<String>,
 }
 
 /// Where a finding points: what [`Sink::report`] takes. The variant decides which suppression
@@ -237,6 +270,9 @@ pub struct Sink<'s> {
     annotation_suppressions: bool,
     findings: Vec<Finding>,
     suppressed: usize,
+    /// Implications of recorded findings: (index in `findings`, the rule whose finding on the same
+    /// object and container the finding makes redundant); see [`Diagnostic::implies`].
+    implies: Vec<(usize, &'static RuleMeta)>,
     /// The `kubeharden.io/ignore.*` annotations of each metadata node seen, by (file, document,
     /// line, column) of the node: read once per object, so an object with many annotations and
     /// many findings stays linear.
@@ -250,8 +286,9 @@ pub struct Sink<'s> {
 /// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
 /// (at the end of the statement that made it). What a rule may add besides the where and the
 /// message is set on it before that: a severity other than the rule's default
-/// ([`Diagnostic::severity`]), a fix ([`Diagnostic::fix`]); related locations are meant to join
-/// here, so no rule needs another entry point (the shape of ruff's `DiagnosticGuard`).
+/// ([`Diagnostic::severity`]), a fix ([`Diagnostic::fix`]), the finding of another rule it makes
+/// redundant ([`Diagnostic::implies`]); related locations are meant to join here, so no rule
+/// needs another entry point (the shape of ruff's `DiagnosticGuard`).
 #[derive(Debug)]
 pub struct Diagnostic<'r, 's> {
     sink: &'r mut Sink<'s>,
@@ -265,6 +302,7 @@ struct Pending<'a> {
     message: String,
     raised: Option<Severity>,
     fix: Option<crate::fix::Plan>,
+    implies: Vec<&'static RuleMeta>,
 }
 
 impl Diagnostic<'_, '_> {
@@ -282,6 +320,19 @@ impl Diagnostic<'_, '_> {
     pub fn severity(mut self, severity: Severity) -> Self {
         if let Some(p) = &mut self.pending {
             p.raised = Some(severity);
+        }
+        self
+    }
+
+    /// This finding says what a finding of `other` on the same object and container would say
+    /// (one finding per problem: a mutable tag implies a missing digest; no request and no limit
+    /// is one finding, not two). When both are reported, the report keeps this one, at the higher
+    /// severity of the two, and drops the other ([`crate::engine::Checker::report`]); when
+    /// `other` runs alone, or this finding is suppressed, `other` is reported as usual. Called
+    /// again, the finding implies each rule given.
+    pub fn implies(mut self, other: &'static RuleMeta) -> Self {
+        if let Some(p) = &mut self.pending {
+            p.implies.push(other);
         }
         self
     }
@@ -310,6 +361,7 @@ impl<'s> Sink<'s> {
             annotation_suppressions,
             findings: Vec::new(),
             suppressed: 0,
+            implies: Vec::new(),
             ignores: HashMap::new(),
             budget: None,
             cut: 0,
@@ -346,6 +398,13 @@ impl<'s> Sink<'s> {
         (self.findings, self.suppressed)
     }
 
+    /// The findings, the count of suppressed ones and the implications of findings
+    /// ([`Diagnostic::implies`]: index in the findings, the implied rule).
+    #[must_use]
+    pub fn finish_with_implications(self) -> (Vec<Finding>, usize, Vec<(usize, &'static RuleMeta)>) {
+        (self.findings, self.suppressed, self.implies)
+    }
+
     fn severity(&self, meta: &RuleMeta, raised: Option<Severity>) -> Severity {
         self.severity.get(meta.id.0).copied().or(raised).unwrap_or(meta.severity)
     }
@@ -361,7 +420,10 @@ impl<'s> Sink<'s> {
         at: At<'r>,
         message: impl Into<String>,
     ) -> Diagnostic<'r, 's> {
-        Diagnostic { sink: self, pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None }) }
+        Diagnostic {
+            sink: self,
+            pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None, implies: Vec::new() }),
+        }
     }
 
     /// Counts a finding suppressed by a mechanism outside annotations (Dockerfile comments,
@@ -372,8 +434,9 @@ impl<'s> Sink<'s> {
 
     /// Records a reported finding (the end of every [`Diagnostic`]).
     fn push(&mut self, p: Pending<'_>) {
-        let Pending { meta, at, message, raised, fix } = p;
-        let recorded = match at {
+        let Pending { meta, at, message, raised, fix, implies } = p;
+        let before = self.findings.len();
+        match at {
             At::Object(obj, path) => self.push_field(meta, raised, obj, None, None, path, message),
             At::Pod(pod, path) => self.push_field(meta, raised, &pod.object, pod.meta, None, path, message),
             At::Container(pod, c, path) => {
@@ -381,13 +444,16 @@ impl<'s> Sink<'s> {
             }
             At::Place(place) => self.push_place(meta, raised, place, message),
         };
-        if let (true, Some(plan), Some(f)) = (recorded, fix, self.findings.last_mut()) {
-            f.fix = Some(plan.into_fix());
+        if self.findings.len() > before {
+            if let (Some(plan), Some(f)) = (fix, self.findings.last_mut()) {
+                f.fix = Some(plan.into_fix());
+            }
+            self.implies.extend(implies.into_iter().map(|other| (before, other)));
         }
     }
 
-    /// Records a finding that is no field of an object: `true` unless the report is full.
-    fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) -> bool {
+    /// Records a finding that is no field of an object, unless the report is full.
+    fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) {
         let severity = self.severity(meta, raised);
         let mut fingerprint = fingerprint(&[
             meta.id.0,
@@ -397,11 +463,11 @@ impl<'s> Sink<'s> {
             place.container.as_deref().unwrap_or(""),
             place.path.as_deref().unwrap_or(""),
         ]);
-        if place.file_scoped {
-            fingerprint = self::fingerprint(&[&fingerprint, place.file.as_deref().unwrap_or("")]);
+        if let Some(scope) = &place.scope {
+            fingerprint = self::fingerprint(&[&fingerprint, scope]);
         }
         if !self.keep() {
-            return false;
+            return;
         }
         self.findings.push(Finding {
             rule: meta.id.0.to_owned(),
@@ -412,18 +478,21 @@ impl<'s> Sink<'s> {
             document: place.document,
             line: place.pos.map(|p| p.line),
             column: place.pos.map(|p| p.column),
+            end_line: place.end_line.filter(|_| place.pos.is_some()),
+            end_column: None,
             object: place.object,
             container: place.container,
             path: place.path,
             fingerprint,
             template: None,
             fix: None,
+            help: Some(Cow::Borrowed(meta.help)),
+            url: Some(Cow::Borrowed(meta.url())),
         });
-        true
     }
 
     /// Records a finding at a field of an object, unless an annotation suppresses it or the report
-    /// is full (`false`).
+    /// is full.
     #[expect(clippy::too_many_arguments, reason = "the parts of the three field variants of `At`")]
     fn push_field(
         &mut self,
@@ -434,7 +503,7 @@ impl<'s> Sink<'s> {
         container: Option<&str>,
         path: FieldPath,
         mut message: String,
-    ) -> bool {
+    ) {
         if self.annotation_suppressions {
             let mut found = None;
             for m in [obj.metadata, pod_meta].into_iter().flatten() {
@@ -448,7 +517,7 @@ impl<'s> Sink<'s> {
             match found {
                 Some(Ok(_reason)) => {
                     self.suppressed += 1;
-                    return false;
+                    return;
                 }
                 Some(Err(key)) => {
                     message.push_str(&format!(" (the suppression `{key}` is ignored: it needs a reason)"));
@@ -457,10 +526,10 @@ impl<'s> Sink<'s> {
             }
         }
         if !self.keep() {
-            return false;
+            return;
         }
         let severity = self.severity(meta, raised);
-        let (pos, _exact) = obj.doc.root.resolve(&path);
+        let (pos, end, _exact) = obj.doc.root.resolve_span(&path);
         let full = path.render();
         // The path relative to the object: the full path for a document's own object (the common
         // case, no second rendering), the part after `items[i]` for an item of a List.
@@ -491,14 +560,17 @@ impl<'s> Sink<'s> {
             document: Some(obj.doc.index),
             line: Some(pos.line),
             column: Some(pos.column),
+            end_line: Some(end.line),
+            end_column: Some(end.column),
             object: Some(r),
             container: container.map(str::to_owned),
             path: Some(full),
             fingerprint,
             template: obj.doc.source.clone(),
             fix: None,
+            help: Some(Cow::Borrowed(meta.help)),
+            url: Some(Cow::Borrowed(meta.url())),
         });
-        true
     }
 }
 

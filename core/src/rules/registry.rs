@@ -4,6 +4,7 @@ use super::dockerfile::*;
 use super::image::*;
 use super::namespace::*;
 use super::network::*;
+use super::rbac::*;
 use super::scan::*;
 use super::secret::*;
 use super::workload::*;
@@ -19,6 +20,9 @@ pub static RULES: &[&dyn Rule] = &[
     &DockerfileAptInstallRecommends,
     &DockerfileAddInsteadOfCopy,
     &DockerfileSecretInEnv,
+    &DockerfileSudo,
+    &DockerfileUntrustedPackages,
+    &DockerfileRemoteScriptPipedToShell,
     &ImageTooOld,
     &ImageRunsAsRoot,
     &RunAsNonRootUnverifiable,
@@ -29,6 +33,7 @@ pub static RULES: &[&dyn Rule] = &[
     &NetworkPolicyInvalid,
     &NamespacePssEnforceMissing,
     &PssAdmissionRejected,
+    &PssAdmissionWarning,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &RunAsNonRoot,
@@ -50,6 +55,18 @@ pub static RULES: &[&dyn Rule] = &[
     &ImageTagMutable,
     &ImageDigestMissing,
     &ServiceAccountTokenAutomount,
+    &ApparmorUnconfined,
+    &SelinuxOptionsCustom,
+    &UnsafeSysctls,
+    &HostProcess,
+    &ProcMountUnmasked,
+    &CapabilityAdded,
+    &ImageRegistryUntrusted,
+    &RbacClusterAdminBinding,
+    &RbacWildcardPermission,
+    &RbacSecretsRead,
+    &RbacPodExec,
+    &RbacPrivilegeEscalationVerbs,
     &VulnerabilityGate,
     &LiteralSecretInEnv,
     &SecretInEnvVar,

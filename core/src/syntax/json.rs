@@ -29,6 +29,11 @@ struct Reader<'a> {
     interner: Interner,
 }
 
+/// The end of an ASCII token of `len` bytes on one line, starting at `pos` (a number, `true`).
+fn ascii_end(pos: Pos, len: usize) -> Pos {
+    Pos::new(pos.line, pos.column.saturating_add(u32::try_from(len).unwrap_or(u32::MAX)))
+}
+
 /// Reads one JSON value (the whole text).
 ///
 /// # Errors
@@ -217,7 +222,7 @@ impl<'a> Reader<'a> {
                     if self.peek() == Some(b'}') {
                         self.i += 1;
                         self.depth -= 1;
-                        Node::new(Value::Map(Box::default()), pos)
+                        Node::spanning(Value::Map(Box::default()), pos, self.pos())
                     } else {
                         let key = self.key()?;
                         stack.push(Open::Object(pos, self.entries.len(), key));
@@ -231,13 +236,16 @@ impl<'a> Reader<'a> {
                     if self.peek() == Some(b']') {
                         self.i += 1;
                         self.depth -= 1;
-                        Node::new(Value::Seq(Box::default()), pos)
+                        Node::spanning(Value::Seq(Box::default()), pos, self.pos())
                     } else {
                         stack.push(Open::Array(pos, self.items.len()));
                         continue;
                     }
                 }
-                Some(b'"') => Node::new(Value::Str(self.string()?), pos),
+                Some(b'"') => {
+                    let s = self.string()?;
+                    Node::spanning(Value::Str(s), pos, self.pos())
+                }
                 Some(b't') => self.literal("true", Value::Bool(true), pos)?,
                 Some(b'f') => self.literal("false", Value::Bool(false), pos)?,
                 Some(b'n') => self.literal("null", Value::Null, pos)?,
@@ -261,7 +269,8 @@ impl<'a> Reader<'a> {
                             Some(b']') => {
                                 self.i += 1;
                                 self.depth -= 1;
-                                done = Node::new(Value::Seq(self.items.drain(start..).collect()), p);
+                                let end = self.pos();
+                                done = Node::spanning(Value::Seq(self.items.drain(start..).collect()), p, end);
                             }
                             _ => return Err(self.err("expected `,` or `]` in an array")),
                         }
@@ -279,7 +288,8 @@ impl<'a> Reader<'a> {
                             Some(b'}') => {
                                 self.i += 1;
                                 self.depth -= 1;
-                                done = Node::new(Value::Map(self.entries.drain(start..).collect()), p);
+                                let end = self.pos();
+                                done = Node::spanning(Value::Map(self.entries.drain(start..).collect()), p, end);
                             }
                             _ => return Err(self.err("expected `,` or `}` in an object")),
                         }
@@ -305,7 +315,7 @@ impl<'a> Reader<'a> {
     fn literal(&mut self, word: &str, v: Value, pos: Pos) -> Result<Node, SyntaxError> {
         if self.bytes.get(self.i..self.i + word.len()) == Some(word.as_bytes()) {
             self.i += word.len();
-            Ok(Node::new(v, pos))
+            Ok(Node::spanning(v, pos, ascii_end(pos, word.len())))
         } else {
             Err(self.err("expected a JSON value"))
         }
@@ -445,13 +455,14 @@ impl<'a> Reader<'a> {
             }
         }
         let s = self.text.get(start..self.i).unwrap_or("0");
+        let end = ascii_end(pos, s.len());
         if is_int {
             if let Ok(i) = s.parse::<i64>() {
-                return Ok(Node::new(Value::Int(i), pos));
+                return Ok(Node::spanning(Value::Int(i), pos, end));
             }
         }
         let f = s.parse::<f64>().map_err(|_| self.err("invalid number"))?;
-        Ok(Node::new(Value::Float(f), pos))
+        Ok(Node::spanning(Value::Float(f), pos, end))
     }
 }
 
@@ -473,6 +484,17 @@ mod tests {
         assert_eq!(items[2].as_str(), Some("xé"));
         assert_eq!(items[2].pos, Pos::new(2, 17));
         assert_eq!(n.get("b").unwrap().get("c").unwrap().as_bool(), Some(true));
+        // ends: just after the last character of each value
+        assert_eq!(a.value.end, Pos::new(2, 27));
+        let ends: Vec<Pos> = items.iter().map(|i| i.end).collect();
+        assert_eq!(ends, [Pos::new(2, 10), Pos::new(2, 15), Pos::new(2, 26)]);
+        let b = n.get("b").unwrap();
+        assert_eq!((b.pos, b.end), (Pos::new(3, 8), Pos::new(3, 30)));
+        assert_eq!(b.get("d").unwrap().end, Pos::new(3, 29));
+        assert_eq!(n.end, Pos::new(4, 2));
+        let e = parse_json("{\"é\": {}, \"f\": []}", &Limits::default()).unwrap();
+        assert_eq!((e.get("é").unwrap().pos, e.get("é").unwrap().end), (Pos::new(1, 7), Pos::new(1, 9)));
+        assert_eq!(e.get("f").unwrap().end, Pos::new(1, 18));
     }
 
     #[test]

@@ -78,13 +78,17 @@ impl std::fmt::Display for Text {
     }
 }
 
-/// A value of the syntax tree with the position where it starts.
+/// A value of the syntax tree with the positions where it starts and ends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// The value.
     pub value: Value,
     /// Where the value starts (1-based).
     pub pos: Pos,
+    /// Where the value ends: just after its last character (a scalar's closing quote, a flow
+    /// collection's bracket, a block collection's last item). A value copied by an alias or a
+    /// merge key keeps the positions of its anchor; the alias node itself spans the `*alias`.
+    pub end: Pos,
 }
 
 /// A mapping entry: its key (always a string, as Kubernetes reads keys), the key's position, and
@@ -149,10 +153,16 @@ impl Interner {
 }
 
 impl Node {
-    /// A node at a position.
+    /// A node at a position (ending where it starts: see [`Node::spanning`]).
     #[must_use]
     pub fn new(value: Value, pos: Pos) -> Self {
-        Node { value, pos }
+        Node { value, pos, end: pos }
+    }
+
+    /// A node from `pos` to `end` (just after its last character).
+    #[must_use]
+    pub fn spanning(value: Value, pos: Pos, end: Pos) -> Self {
+        Node { value, pos, end: end.max(pos) }
     }
 
     /// The value of mapping key `key` (the last one, if the key is repeated).
@@ -276,22 +286,31 @@ impl Node {
     /// ancestor; the boolean says whether the path itself exists.
     #[must_use]
     pub fn resolve(&self, path: &FieldPath) -> (Pos, bool) {
+        let (pos, _, exact) = self.resolve_span(path);
+        (pos, exact)
+    }
+
+    /// The source span of `path`: where it starts (as [`Node::resolve`] gives it: its key, or its
+    /// item) and where its value ends. When the path does not exist, the span of its nearest
+    /// existing ancestor; the boolean says whether the path itself exists.
+    #[must_use]
+    pub fn resolve_span(&self, path: &FieldPath) -> (Pos, Pos, bool) {
         let mut node = self;
-        let mut pos = self.pos;
+        let mut span = (self.pos, self.end);
         for seg in path.segments() {
             let next = match seg {
-                Segment::Key(k) => node.entry(k).map(|e| (e.key_pos, &e.value)),
-                Segment::Index(i) => node.as_seq().and_then(|s| s.get(*i)).map(|n| (n.pos, n)),
+                Segment::Key(k) => node.entry(k).map(|e| ((e.key_pos, e.value.end.max(e.key_pos)), &e.value)),
+                Segment::Index(i) => node.as_seq().and_then(|s| s.get(*i)).map(|n| ((n.pos, n.end), n)),
             };
             match next {
-                Some((p, n)) => {
-                    pos = p;
+                Some((s, n)) => {
+                    span = s;
                     node = n;
                 }
-                None => return (pos, false),
+                None => return (span.0, span.1, false),
             }
         }
-        (pos, true)
+        (span.0, span.1, true)
     }
 
     /// The size of this tree: (nodes, bytes of scalar and key text, height), where the height

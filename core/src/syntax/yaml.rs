@@ -64,6 +64,127 @@ fn end_pos(text: &str) -> Pos {
     Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX - 1).saturating_add(1))
 }
 
+/// Where a flow collection whose end event spans `span` ends: just after its bracket, the one
+/// character the span starts with (the span itself runs on over a comment after the bracket). A
+/// block collection's end event spans nothing: `None`.
+fn flow_end(span: &Span, text_end: Pos) -> Option<Pos> {
+    (span.end != span.start).then(|| {
+        let p = clamp(pos_of(span), text_end);
+        Pos::new(p.line, p.column.saturating_add(1))
+    })
+}
+
+/// Where a span ends, 1-based (see [`pos_of`]).
+fn end_of(span: &Span) -> Pos {
+    let line = u32::try_from(span.end.line()).unwrap_or(u32::MAX);
+    let col = u32::try_from(span.end.col()).unwrap_or(u32::MAX - 1);
+    Pos::new(line.max(1), col.saturating_add(1))
+}
+
+/// Where quoted and block scalars end. saphyr-parser's spans end plain scalars, aliases and flow
+/// brackets exactly, but a quoted scalar's span runs on over a comment after it and a block
+/// scalar's to the next token: those two are found in the text, from a line cursor that moves
+/// with the events (so the whole stream costs one pass over the lines at most). Lines are
+/// counted as `\n`; in a text with a carriage return that ends no `\r\n` (a line break to YAML, not
+/// here) nothing is looked up and the parser's spans stand.
+struct Ends<'t> {
+    text: &'t str,
+    usable: bool,
+    /// The cursor: a 1-based line and the byte where it starts.
+    line: u32,
+    start: usize,
+}
+
+impl<'t> Ends<'t> {
+    fn new(text: &'t str) -> Self {
+        let b = text.as_bytes();
+        let usable =
+            !b.contains(&b'\r') || b.iter().enumerate().all(|(i, &c)| c != b'\r' || b.get(i + 1) == Some(&b'\n'));
+        Ends { text, usable, line: 1, start: 0 }
+    }
+
+    /// The byte where 1-based `line` starts.
+    fn line_start(&mut self, line: u32) -> Option<usize> {
+        let b = self.text.as_bytes();
+        while self.line < line {
+            let nl = b.get(self.start..)?.iter().position(|&c| c == b'\n')?;
+            self.start += nl + 1;
+            self.line += 1;
+        }
+        while self.line > line {
+            let before = b.get(..self.start.checked_sub(1)?)?;
+            self.start = before.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+            self.line -= 1;
+        }
+        Some(self.start)
+    }
+
+    /// The byte of position `p` (its column counted in characters), at most the end of its line.
+    fn byte_of(&mut self, p: Pos) -> Option<usize> {
+        let start = self.line_start(p.line)?;
+        let line = self.text.get(start..)?;
+        let want = p.column.saturating_sub(1) as usize;
+        for (n, (i, ch)) in line.char_indices().enumerate() {
+            if n == want || ch == '\n' {
+                return Some(start + i);
+            }
+        }
+        Some(self.text.len())
+    }
+
+    /// The position of byte `at`, which is on line `line` or after it.
+    fn pos_at(&mut self, line: u32, at: usize) -> Option<Pos> {
+        let start = self.line_start(line)?;
+        let between = self.text.get(start..at)?;
+        let breaks = between.bytes().filter(|&c| c == b'\n').count();
+        let line = line.saturating_add(u32::try_from(breaks).unwrap_or(u32::MAX));
+        let start = self.line_start(line)?;
+        let col = self.text.get(start..at)?.chars().count();
+        Some(Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX - 1).saturating_add(1)))
+    }
+
+    /// The end of the quoted scalar starting at `pos` (after an anchor or a tag, if any): just
+    /// after its closing quote.
+    fn quoted(&mut self, pos: Pos, double: bool) -> Option<Pos> {
+        if !self.usable {
+            return None;
+        }
+        let from = self.byte_of(pos)?;
+        let quote = if double { b'"' } else { b'\'' };
+        let b = self.text.as_bytes();
+        let open = from + b.get(from..)?.iter().position(|&c| c == quote)?;
+        let mut i = open + 1;
+        loop {
+            match *b.get(i)? {
+                b'\\' if double => i += 2,
+                c if c == quote => {
+                    if !double && b.get(i + 1) == Some(&b'\'') {
+                        i += 2; // `''` is a quote inside a single-quoted scalar
+                    } else {
+                        return self.pos_at(pos.line, i + 1);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// The end of a block scalar whose span ends at `end` (where the next token starts): the
+    /// last character before it that is not white space.
+    fn trim_back(&mut self, end: Pos) -> Option<Pos> {
+        if !self.usable {
+            return None;
+        }
+        let at = self.byte_of(end)?;
+        let b = self.text.as_bytes();
+        let last = b.get(..at)?.iter().rposition(|c| !c.is_ascii_whitespace())? + 1;
+        let line_of_last = end.line.saturating_sub(
+            u32::try_from(b.get(last..at)?.iter().filter(|&&c| c == b'\n').count()).unwrap_or(u32::MAX),
+        );
+        self.pos_at(line_of_last, last)
+    }
+}
+
 /// saphyr-parser places the end of a stream without a final line break on a line after the
 /// last one; positions are kept inside the text.
 fn clamp(p: Pos, end: Pos) -> Pos {
@@ -77,9 +198,10 @@ fn clamp(p: Pos, end: Pos) -> Pos {
 /// An open collection. Its items (entries) wait on the builder's shared `items` (`entries`)
 /// stack from index `start`, and move into a vector of exactly their number when it closes: one
 /// allocation per collection instead of a chain of reallocations as it grows.
+/// `end` is the greatest end of the values read into it so far: where a block collection ends.
 enum Frame {
-    Seq { start: usize, pos: Pos, anchor: usize },
-    Map { start: usize, merges: Vec<Node>, pos: Pos, anchor: usize, key: Option<(Text, Pos, bool)> },
+    Seq { start: usize, pos: Pos, end: Pos, anchor: usize },
+    Map { start: usize, merges: Vec<Node>, pos: Pos, end: Pos, anchor: usize, key: Option<(Text, Pos, bool)> },
 }
 
 /// What receives list items: (document index, item index, item).
@@ -105,6 +227,7 @@ struct Builder<'l, 'f> {
     limits: &'l Limits,
     list: Option<ItemSink<'l, 'f>>,
     end: Pos,
+    ends: Ends<'l>,
     stack: Vec<Frame>,
     items: Vec<Node>,
     entries: Vec<Entry>,
@@ -277,9 +400,13 @@ impl Builder<'_, '_> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { .. }) => self.items.push(node),
-            Some(Frame::Map { merges, key, .. }) => match key.take() {
+            Some(Frame::Seq { end, .. }) => {
+                *end = (*end).max(node.end);
+                self.items.push(node);
+            }
+            Some(Frame::Map { merges, key, end, .. }) => match key.take() {
                 Some((k, kpos, plain)) => {
+                    *end = (*end).max(node.end);
                     if plain && k == "<<" {
                         merges.push(node);
                     } else {
@@ -320,6 +447,7 @@ impl Builder<'_, '_> {
 
     fn on_event(&mut self, ev: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
         let pos = clamp(pos_of(span), self.end);
+        let span_end = clamp(end_of(span), self.end);
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() && anchor == 0 {
@@ -332,7 +460,14 @@ impl Builder<'_, '_> {
                 } else {
                     Value::Str(self.interner.text(&text))
                 };
-                self.push_value(Node::new(value, pos), anchor)?;
+                let end = match style {
+                    ScalarStyle::Plain => span_end,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.ends.quoted(pos, style == ScalarStyle::DoubleQuoted).unwrap_or(span_end)
+                    }
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.ends.trim_back(span_end).unwrap_or(span_end),
+                };
+                self.push_value(Node::spanning(value, pos, end), anchor)?;
             }
             Event::Alias(id) => {
                 let Some(size) = self.anchors.get(&id).map(Node::measure) else {
@@ -351,6 +486,7 @@ impl Builder<'_, '_> {
                 };
                 let mut node = target;
                 node.pos = pos;
+                node.end = span_end.max(pos);
                 self.push_value(node, 0)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -364,23 +500,34 @@ impl Builder<'_, '_> {
                         sink.started = true;
                     }
                 }
-                self.stack.push(Frame::Seq { start: self.items.len(), pos, anchor });
+                self.stack.push(Frame::Seq { start: self.items.len(), pos, end: pos, anchor });
             }
             Event::MappingStart(anchor, _) => {
                 self.depth_check(pos)?;
-                self.stack.push(Frame::Map { start: self.entries.len(), merges: Vec::new(), pos, anchor, key: None });
+                self.stack.push(Frame::Map {
+                    start: self.entries.len(),
+                    merges: Vec::new(),
+                    pos,
+                    end: pos,
+                    anchor,
+                    key: None,
+                });
             }
+            // A flow collection ends at its bracket; a block collection at its last value (its end
+            // event is where the next token starts, comments and blank lines later).
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { start, pos, anchor }) = self.stack.pop() {
+                if let Some(Frame::Seq { start, pos, end, anchor }) = self.stack.pop() {
                     let items: Box<[Node]> = self.items.drain(start.min(self.items.len())..).collect();
-                    self.push_value(Node::new(Value::Seq(items), pos), anchor)?;
+                    let end = flow_end(span, self.end).unwrap_or(end);
+                    self.push_value(Node::spanning(Value::Seq(items), pos, end), anchor)?;
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { start, merges, pos, anchor, .. }) = self.stack.pop() {
+                if let Some(Frame::Map { start, merges, pos, end, anchor, .. }) = self.stack.pop() {
                     let mut entries: Vec<Entry> = self.entries.drain(start.min(self.entries.len())..).collect();
                     apply_merges(&mut entries, merges)?;
-                    self.push_value(Node::new(Value::Map(entries.into_boxed_slice()), pos), anchor)?;
+                    let end = flow_end(span, self.end).unwrap_or(end);
+                    self.push_value(Node::spanning(Value::Map(entries.into_boxed_slice()), pos, end), anchor)?;
                 }
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
@@ -505,6 +652,7 @@ fn parse_stream<'f>(text: &str, limits: &Limits, each: Option<&mut ItemFn<'f>>, 
         limits,
         list: each.map(|each| ItemSink { each, doc: 0, next: 0, seen: 0, skip: *handed, started: false }),
         end,
+        ends: Ends::new(text),
         stack: Vec::new(),
         items: Vec::new(),
         entries: Vec::new(),
@@ -601,6 +749,7 @@ pub(crate) fn last_line(node: &Node) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::FieldPath;
 
     fn one(text: &str) -> Node {
         let s = parse_yaml(text, &Limits::default());
@@ -616,6 +765,57 @@ mod tests {
         assert_eq!(end_pos("a: 1\nb: é"), Pos::new(2, 5));
         assert_eq!(end_pos("a: 1\r\nb: é"), Pos::new(2, 5));
         assert_eq!(end_pos("a\rb\r\nc\nde"), Pos::new(4, 3));
+    }
+
+    /// The text from a node's start to its end.
+    fn spanned(text: &str, n: &Node) -> String {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let at = |p: Pos| {
+            let before: usize = lines.iter().take(p.line as usize - 1).map(|l| l.len() + 1).sum();
+            let line = lines[p.line as usize - 1];
+            before + line.char_indices().nth(p.column as usize - 1).map_or(line.len(), |(i, _)| i)
+        };
+        text[at(n.pos)..at(n.end)].to_owned()
+    }
+
+    #[test]
+    fn values_end_after_their_last_character() {
+        let text = "a:\n  b: plain text  # c\n  c: \"quo\\\"ted\"   # it's\n  d: 'it''s'  # x\n  e: |\n    block\n    more\n\n  # dedented comment\n  f: [x, y,\n  ]\n  g: {k: v}  # c\n  h:\n  - one\n  - 'two'\n  i: multi\n    line\n  j: &x é\n  k: *x\n  l:\n  m: >-\n    folded é\n";
+        let n = one(text);
+        let a = n.get("a").unwrap();
+        let span = |k: &str| spanned(text, a.get(k).unwrap());
+        assert_eq!(span("b"), "plain text");
+        assert_eq!(span("c"), "\"quo\\\"ted\"");
+        assert_eq!(span("d"), "'it''s'");
+        assert_eq!(span("e"), "block\n    more", "a block scalar's node starts at its first line");
+        assert_eq!(span("f"), "[x, y,\n  ]");
+        assert_eq!(span("g"), "{k: v}");
+        assert_eq!(span("h"), "- one\n  - 'two'".trim_start_matches("- "));
+        assert_eq!(span("i"), "multi\n    line");
+        assert_eq!(span("j"), "&x é");
+        assert_eq!(span("k"), "*x");
+        assert_eq!(span("l"), "");
+        assert_eq!(span("m"), "folded é");
+        assert_eq!(spanned(text, a).lines().last(), Some("    folded é"));
+        let f = FieldPath::root().key("a").key("g").key("k");
+        let (start, end, exact) = n.resolve_span(&f);
+        assert!(exact);
+        assert_eq!((start, end), (Pos::new(12, 7), Pos::new(12, 11)));
+        // a missing field spans its nearest ancestor
+        let (start, end, exact) = n.resolve_span(&FieldPath::root().key("a").key("g").key("nope"));
+        assert!(!exact);
+        assert_eq!((start, end), (Pos::new(12, 3), Pos::new(12, 12)));
+    }
+
+    #[test]
+    fn ends_with_carriage_returns() {
+        let text = "a: \"x\"  # c\r\nb: |\r\n  y\r\n\r\nc: 1\r\n";
+        let n = one(text);
+        assert_eq!(n.get("a").unwrap().end, Pos::new(1, 7));
+        assert_eq!(n.get("b").unwrap().end, Pos::new(3, 4));
+        // a lone carriage return is a line break to YAML: the parser's spans are kept
+        let n = one("a: \"x\"\rb: 1\r");
+        assert!(n.get("a").unwrap().end >= n.get("a").unwrap().pos);
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub fn rule_of_dir(dir: &Path) -> Option<&'static RuleMeta> {
 }
 
 /// Checks the text `text` as the file `name` (classified by the front door as a user's file is)
-/// with only `rules` selected.
+/// with only `rules` selected, and the option `trusted-registries: [registry.example.com]` (the
+/// registry of every example: `image-registry-untrusted` is active only when it is set).
 ///
 /// # Panics
 /// When the check is refused (a bad request: a test bug).
@@ -36,7 +37,14 @@ pub fn check_one(name: &str, text: &str, rules: &[&str]) -> (Vec<SourceFile>, Re
     let files = vec![SourceFile::new(name, text)];
     let req = CheckRequest {
         files: files.clone(),
-        config: Config { select: Some(rules.iter().map(|r| (*r).to_owned()).collect()), ..Config::default() },
+        config: Config {
+            select: Some(rules.iter().map(|r| (*r).to_owned()).collect()),
+            options: kubeharden::config::Options {
+                trusted_registries: Some(vec!["registry.example.com".to_owned()]),
+                ..kubeharden::config::Options::default()
+            },
+            ..Config::default()
+        },
         now: Some(NOW.to_owned()),
         ..CheckRequest::default()
     };

@@ -43,6 +43,7 @@ declare_rule! {
         name: "dockerfile-add-instead-of-copy",
         severity: Severity::Low,
         title: "ADD used where COPY (or a verified download) belongs",
+        help: "use `COPY` for local files, and `ADD --checksum=sha256:...` for a download",
         references: ["CIS Docker Benchmark 4.9", "Docker docs: Dockerfile best practices, ADD or COPY"],
         peers: ["hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4"],
         since: "0.1.0",

@@ -43,6 +43,7 @@ declare_rule! {
         name: "dockerfile-apt-install-recommends",
         severity: Severity::Low,
         title: "apt-get install without --no-install-recommends",
+        help: "add `--no-install-recommends` to `apt-get install`",
         references: ["Docker docs: Dockerfile best practices, apt-get"],
         peers: ["hadolint:DL3015", "trivy:DS-0029"],
         since: "0.1.0",

@@ -37,6 +37,7 @@ declare_rule! {
         name: "dockerfile-base-image-unpinned",
         severity: Severity::Medium,
         title: "Base image without a version tag or digest",
+        help: "pin the base image by version tag and digest (`FROM image:1.2.3@sha256:...`)",
         references: ["CIS Docker Benchmark 4.2", "Docker docs: Dockerfile best practices, FROM"],
         peers: ["hadolint:DL3006", "hadolint:DL3007", "trivy:DS-0001", "checkov:CKV_DOCKER_7"],
         since: "0.1.0",

@@ -51,6 +51,7 @@ declare_rule! {
         name: "dockerfile-build-tools-in-final-stage",
         severity: Severity::Medium,
         title: "The final image carries compilers or an SDK: no multi-stage separation",
+        help: "build in a builder stage and `COPY --from` only the artifacts into a slim or distroless final stage",
         references: ["Docker docs: Multi-stage builds", "NIST SP 800-190 4.1.1"],
         peers: [],
         since: "0.1.0",

@@ -11,8 +11,11 @@ mod apt_install_recommends;
 mod base_image_unpinned;
 mod build_tools_in_final_stage;
 mod package_cache;
+mod remote_script_piped_to_shell;
 mod runs_as_root;
 mod secret_in_env;
+mod sudo;
+mod untrusted_packages;
 mod user_not_numeric;
 
 pub use add_instead_of_copy::DockerfileAddInsteadOfCopy;
@@ -20,9 +23,12 @@ pub use apt_install_recommends::DockerfileAptInstallRecommends;
 pub use base_image_unpinned::DockerfileBaseImageUnpinned;
 pub use build_tools_in_final_stage::DockerfileBuildToolsInFinalStage;
 pub use package_cache::DockerfilePackageCache;
+pub use remote_script_piped_to_shell::DockerfileRemoteScriptPipedToShell;
 pub use runs_as_root::DockerfileRunsAsRoot;
 pub(crate) use secret_in_env::secret_pair;
 pub use secret_in_env::DockerfileSecretInEnv;
+pub use sudo::DockerfileSudo;
+pub use untrusted_packages::DockerfileUntrustedPackages;
 pub use user_not_numeric::DockerfileUserNotNumeric;
 
 use crate::dockerfile::{shell, Budget, Dockerfile, Instruction, Stage};
@@ -120,10 +126,11 @@ pub(crate) fn report_fix(
         file: Some(file.to_owned()),
         document: None,
         pos: Some(Pos::new(ins.line, ins.column)),
+        end_line: Some(ins.end_line),
         object: Some(object),
         path: Some(path),
         container: None,
-        file_scoped: true,
+        scope: Some(file.to_owned()),
     };
     let d = out.report(meta, At::Place(place), message);
     if let Some(fix) = fix {

@@ -45,8 +45,9 @@ declare_rule! {
         name: "dockerfile-package-cache",
         severity: Severity::Low,
         title: "Package manager cache left in the image",
+        help: "clean the package cache in the same `RUN` (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`)",
         references: ["Docker docs: Dockerfile best practices, apt-get"],
-        peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0017"],
+        peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0025 (partial: `apk add` only)"],
         since: "0.1.0",
         fix: Sometimes,
     }

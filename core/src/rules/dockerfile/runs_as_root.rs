@@ -49,8 +49,10 @@ declare_rule! {
         name: "dockerfile-runs-as-root",
         severity: Severity::High,
         title: "The image built by the Dockerfile runs as root",
+        help: "add `USER 10001` (a numeric, non-root UID) to the final stage",
         references: ["CIS Docker Benchmark 4.1", "Docker docs: Dockerfile best practices, USER"],
-        peers: ["hadolint:DL3002", "trivy:DS-0002", "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8"],
+        peers: ["hadolint:DL3002 (partial: an explicit root `USER` only)", "trivy:DS-0002", "checkov:CKV_DOCKER_3",
+                "checkov:CKV_DOCKER_8 (partial: an explicit root `USER` only)"],
         since: "0.1.0",
         fix: Always,
     }

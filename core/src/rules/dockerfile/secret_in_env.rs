@@ -41,8 +41,9 @@ declare_rule! {
         name: "dockerfile-secret-in-env",
         severity: Severity::High,
         title: "Secret in ENV or ARG",
+        help: "give the container the secret at run time (a mounted Secret, `*_FILE`); at build time use `RUN --mount=type=secret`",
         references: ["CIS Docker Benchmark 4.10", "Docker docs: Build secrets"],
-        peers: ["trivy:DS-0031", "checkov:CKV_DOCKER_10"],
+        peers: ["trivy:DS-0031"],
         since: "0.1.0",
         redact: crate::rules::Excerpt::Omit,
     }

@@ -45,8 +45,9 @@ declare_rule! {
         name: "dockerfile-user-not-numeric",
         severity: Severity::Low,
         title: "The final USER is a name, not a numeric UID",
+        help: "use a numeric UID in the final `USER` (`USER 10001`), so the kubelet can verify `runAsNonRoot`",
         references: ["Kubernetes: SecurityContext runAsNonRoot", "kubelet: verifyRunAsNonRoot"],
-        peers: [],
+        peers: ["hadolint:DL3066"],
         since: "0.1.0",
         fix: Sometimes,
     }

@@ -32,6 +32,7 @@ declare_rule! {
         name: "image-runs-as-root",
         severity: Severity::High,
         title: "The image runs as root",
+        help: "build the image with a numeric non-root `USER`, or set `runAsUser` to a non-zero UID in the pod",
         references: ["CIS Docker Benchmark 4.1"],
         peers: ["trivy:DS-0002"],
         since: "0.1.0",

@@ -57,6 +57,7 @@ declare_rule! {
         name: "image-too-old",
         severity: Severity::Medium,
         title: "The image is older than the maximum age",
+        help: "rebuild the image on a current base image and redeploy it",
         references: ["NIST SP 800-190 4.1.1 (image vulnerabilities)"],
         peers: [],
         since: "0.1.0",

@@ -20,6 +20,7 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         file: Some(img.file.clone()),
         document: Some(img.document),
         pos: Some(at.map_or(img.pos, |l| l.pos)),
+        end_line: None,
         object: Some(ObjectRef {
             api_version: None,
             kind: "Image".to_owned(),
@@ -28,6 +29,6 @@ pub(crate) fn place(img: &ImageMeta, at: Option<&Located<String>>) -> Place {
         }),
         path: at.map(|l| l.path.clone()),
         container: None,
-        file_scoped: false,
+        scope: None,
     }
 }

@@ -67,6 +67,7 @@ declare_rule! {
         name: "run-as-non-root-unverifiable",
         severity: Severity::High,
         title: "runAsNonRoot cannot be verified against the image user: the container will not start",
+        help: "set a numeric `runAsUser` in the securityContext, or build the image with a numeric `USER`",
         references: ["Kubernetes: SecurityContext runAsNonRoot", "kubelet: verifyRunAsNonRoot"],
         peers: [],
         since: "0.1.0",

@@ -50,6 +50,7 @@ declare_rule! {
         name: "namespace-pss-enforce-missing",
         severity: Severity::High,
         title: "Namespace enforces no Pod Security Standard",
+        help: "label the Namespace `pod-security.kubernetes.io/enforce: restricted` (or `baseline`)",
         references: ["Kubernetes Pod Security Admission: namespace labels", "CIS Kubernetes Benchmark 5.2.1"],
         peers: ["kubescape:C-0263"],
         since: "0.1.0",

@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::Inventory;
-use crate::pss::namespace::{Mode, ModePolicy, NamespacePolicy};
-use crate::pss::{evaluate_pod, PssLevel, Violation};
+use crate::pss::evaluate_pod;
+use crate::rules::namespace::{namespace_policies, violates};
 use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
@@ -11,12 +11,9 @@ declare_rule! {
     /// the input: the namespace's `pod-security.kubernetes.io/enforce` level and version (with
     /// Kubernetes' defaulting: unlabelled = `privileged`, an `enforce` level that is not one =
     /// `restricted`, a missing or unparseable version = `latest`) are evaluated against the
-    /// workload's pods. A
-    /// rejection is critical and lists the violated controls as Kubernetes words them.
-    ///
-    /// When `enforce` admits the pods but the `audit` or `warn` level does not, the finding is
-    /// lower: `medium` when `audit` flags them (violations land in the audit log), `low` when only
-    /// `warn` does (the client gets a warning).
+    /// workload's pods. A rejection is critical and lists the violated controls as Kubernetes
+    /// words them. Pods that `enforce` admits are never reported here, whatever the `audit` and
+    /// `warn` labels say: that is `pss-admission-warning`.
     ///
     /// ## Why is this bad?
     /// The API server accepts a Deployment whose pods violate the namespace's policy — and then
@@ -81,16 +78,11 @@ declare_rule! {
         name: "pss-admission-rejected",
         severity: Severity::Critical,
         title: "Namespace's Pod Security Admission policy rejects the workload's pods",
+        help: "harden the pod template until it passes the namespace's Pod Security level (`kubeharden pss` lists what fails)",
         references: ["Kubernetes Pod Security Admission", "Pod Security Standards"],
         peers: ["psa:enforce"],
         since: "0.1.0",
     }
-}
-
-/// Kubernetes' own wording: `violates PodSecurity "restricted:latest": <violation>, <violation>`.
-fn violates(policy: &ModePolicy, violations: &[Violation]) -> String {
-    let list: Vec<String> = violations.iter().map(Violation::message).collect();
-    format!("violates PodSecurity \"{}\": {}", policy.describe(), list.join(", "))
 }
 
 impl Rule for PssAdmissionRejected {
@@ -100,49 +92,22 @@ impl Rule for PssAdmissionRejected {
 
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         for pod in &input.pods {
-            let Some(ns_name) = pod.object.namespace() else { continue };
+            let Some((ns_name, policies)) = namespace_policies(input, pod) else { continue };
             // Each definition of the namespace in the input (one, normally): a pod is rejected
             // when one of them rejects it, whatever the order of the files.
-            let policies: Vec<NamespacePolicy> =
-                input.namespaces(ns_name).map(|ns| NamespacePolicy::from_labels(|k| ns.label(k))).collect();
-            let Some(policy) = policies.first() else { continue };
-            let what = format!("{} `{}`", pod.object.kind, pod.object.name().unwrap_or(""));
             let rejected = policies.iter().find_map(|p| {
                 let v = evaluate_pod(pod, p.enforce.level, p.enforce.version);
                 (!v.is_empty()).then_some((&p.enforce, v))
             });
-            if let Some((enforce, violations)) = rejected {
-                let Some(first) = violations.first() else { continue };
-                let pods = if pod.object.kind == "Pod" { "is" } else { "would have its pods" };
-                out.report(
-                    Self::META,
-                    At::Pod(pod, first.path().clone()),
-                    format!("{what} {pods} rejected by namespace `{ns_name}`: {}", violates(enforce, &violations)),
-                );
-                continue;
-            }
-            let flagged: Vec<(Mode, Vec<Violation>)> = [Mode::Audit, Mode::Warn]
-                .into_iter()
-                .filter(|m| policy.mode(*m).level != PssLevel::Privileged)
-                .map(|m| (m, evaluate_pod(pod, policy.mode(m).level, policy.mode(m).version)))
-                .filter(|(_, v)| !v.is_empty())
-                .collect();
-            let Some(first) = flagged.first().and_then(|(_, v)| v.first()) else { continue };
-            let severity =
-                if flagged.iter().any(|(m, _)| *m == Mode::Audit) { Severity::Medium } else { Severity::Low };
-            let modes: Vec<&str> = flagged.iter().map(|(m, _)| m.as_str()).collect();
-            let details: Vec<String> = flagged.iter().map(|(m, v)| violates(policy.mode(*m), v)).collect();
+            let Some((enforce, violations)) = rejected else { continue };
+            let Some(first) = violations.first() else { continue };
+            let what = format!("{} `{}`", pod.object.kind, pod.object.name().unwrap_or(""));
+            let pods = if pod.object.kind == "Pod" { "is" } else { "would have its pods" };
             out.report(
                 Self::META,
-                At::Object(&pod.object, first.path().clone()),
-                format!(
-                    "{what} is admitted by namespace `{ns_name}` but flagged by its {} label{}: {}",
-                    modes.join(" and "),
-                    if modes.len() > 1 { "s" } else { "" },
-                    details.join("; ")
-                ),
-            )
-            .severity(severity);
+                At::Pod(pod, first.path().clone()),
+                format!("{what} {pods} rejected by namespace {ns_name}: {}", violates(enforce, &violations)),
+            );
         }
     }
 }

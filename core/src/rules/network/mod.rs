@@ -14,17 +14,17 @@ pub use network_policy_not_covering_pod::NetworkPolicyNotCoveringPod;
 pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
 
 use crate::location::FieldPath;
-use crate::model::ObjectRef;
-use crate::netpol::NetworkModel;
+use crate::model::{Inventory, NsKey, ObjectRef};
 use crate::rules::{At, Place, RuleMeta, Sink};
 
-/// Reports a finding about namespace `ns` (with its fix, if any): on its Namespace object when
-/// the input has one, else with `object: {kind: Namespace, name}` at the first workload of the
-/// namespace.
+/// Reports a finding about namespace `ns` (with its fix, if any): on its Namespace object when the input has one, else
+/// with `object: {kind: Namespace, name}` at the first workload of the namespace (the directory
+/// then joins the fingerprint for the `default` namespace of a directory's objects without a
+/// namespace: there is one per directory).
 pub(crate) fn namespace_finding(
     meta: &'static RuleMeta,
-    model: &NetworkModel<'_>,
-    ns: &str,
+    input: &Inventory<'_>,
+    ns: NsKey<'_>,
     out: &mut Sink,
     message: String,
     fix: Option<crate::fix::Plan>,
@@ -34,7 +34,8 @@ pub(crate) fn namespace_finding(
             d.fix(fix);
         }
     };
-    if let Some(obj) = model.namespaces.get(ns).and_then(|n| n.object.as_ref()) {
+    let model = input.network();
+    if let Some(obj) = model.namespaces.get(&ns).and_then(|n| n.object.as_ref()) {
         with_fix(out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message));
         return;
     }
@@ -56,15 +57,16 @@ pub(crate) fn namespace_finding(
         file,
         document,
         pos,
+        end_line: None,
         object: Some(ObjectRef {
             api_version: Some("v1".to_owned()),
             kind: "Namespace".to_owned(),
             namespace: None,
-            name: Some(ns.to_owned()),
+            name: Some(ns.name.to_owned()),
         }),
         path: None,
         container: None,
-        file_scoped: false,
+        scope: input.default_directory(ns).map(str::to_owned),
     };
     with_fix(out.report(meta, At::Place(place), message));
 }

@@ -1,18 +1,21 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::fix::{NewValue, Op, Plan};
-use crate::model::Inventory;
+use crate::model::{Inventory, NsKey};
 use crate::netpol::Direction;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags each namespace with workloads in the input that has no default-deny NetworkPolicy,
-    /// once for ingress and once for egress. A default-deny policy selects every pod of its
+    /// Flags each namespace with workloads in the input that has no default-deny NetworkPolicy
+    /// for ingress, for egress, or for either: one finding per namespace, which names the
+    /// directions that lack one. A default-deny policy selects every pod of its
     /// namespace (`podSelector: {}`), applies to the direction (`policyTypes`; Egress is only
     /// implied when the policy has egress rules) and has no rule that allows everything on every
     /// port. Policies in other namespaces do not count: a NetworkPolicy only selects pods of its
-    /// own namespace.
+    /// own namespace. In a namespace where no NetworkPolicy applies to a direction at all, this
+    /// finding stands for its workloads: `network-policy-not-covering-pod` does not repeat it for
+    /// each of them (it does when this rule is off).
     ///
     /// ## Why is this bad?
     /// A pod that no NetworkPolicy selects accepts traffic from, and may connect to, anything.
@@ -62,6 +65,7 @@ declare_rule! {
         name: "namespace-default-deny-missing",
         severity: Severity::High,
         title: "Namespace has no default-deny NetworkPolicy",
+        help: "add a default-deny NetworkPolicy (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) to the namespace",
         references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
         peers: ["kube-linter:non-isolated-pod"],
         since: "0.1.0",
@@ -69,16 +73,16 @@ declare_rule! {
     }
 }
 
-/// The NetworkPolicy that denies the missing directions in `ns` (both: one policy, the same fix
-/// for both findings, applied once), egress still allowed to the cluster's DNS on port 53.
-fn default_deny_fix(input: &Inventory<'_>, ns: &str, missing: &[Direction]) -> Plan {
+/// The NetworkPolicy that denies the missing directions in `ns` (both: one policy), egress still allowed to the cluster's DNS on port 53.
+fn default_deny_fix(input: &Inventory<'_>, key: NsKey<'_>, missing: &[Direction]) -> Plan {
+    let ns = key.name;
     let both = missing.len() == Direction::BOTH.len();
     let base = match missing {
         [Direction::Ingress] => "default-deny-ingress",
         [Direction::Egress] => "default-deny-egress",
         _ => "default-deny",
     };
-    let taken = |n: &str| input.get("NetworkPolicy", Some(ns), n).next().is_some();
+    let taken = |n: &str| input.get("NetworkPolicy", key, n).next().is_some();
     let name = if taken(base) { format!("{base}-kubeharden") } else { base.to_owned() };
     let types: Vec<NewValue> = missing.iter().map(|d| NewValue::str(d.as_str())).collect();
     let mut spec =
@@ -97,10 +101,16 @@ fn default_deny_fix(input: &Inventory<'_>, ns: &str, missing: &[Direction]) -> P
             ])]),
         ));
     }
+    // The `default` of a directory's objects without a namespace is theirs alone: the policy, added
+    // to the finding's file, names no namespace either, and so lands in the same one.
+    let mut metadata = vec![("name".to_owned(), NewValue::str(name.clone()))];
+    if key.scope == 0 {
+        metadata.push(("namespace".to_owned(), NewValue::str(ns)));
+    }
     let policy = NewValue::map([
         ("apiVersion", NewValue::str("networking.k8s.io/v1")),
         ("kind", NewValue::str("NetworkPolicy")),
-        ("metadata", NewValue::map([("name", NewValue::str(name.clone())), ("namespace", NewValue::str(ns))])),
+        ("metadata", NewValue::Map(metadata)),
         ("spec", NewValue::Map(spec)),
     ]);
     let what = if both {
@@ -121,34 +131,44 @@ impl Rule for NamespaceDefaultDenyMissing {
 
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         let model = input.network();
-        for ns in model.namespaces.keys() {
+        for &ns in model.namespaces.keys() {
             let count = model.workloads_in(ns).len();
             if count == 0 {
                 continue;
             }
             let missing: Vec<Direction> =
-                Direction::BOTH.into_iter().filter(|d| model.default_deny(ns, *d).is_none()).collect();
-            for d in Direction::BOTH {
-                if missing.contains(&d) {
-                    let what = match d {
-                        Direction::Ingress => "its pods accept traffic from anywhere unless a policy selects them",
-                        Direction::Egress => "its pods may connect anywhere unless a policy selects them",
-                    };
-                    super::namespace_finding(
-                        Self::META,
-                        model,
-                        ns,
-                        out,
-                        format!(
-                            "namespace `{ns}` ({count} workload{}) has no default-deny NetworkPolicy for {} (`podSelector: {{}}` with `policyTypes: [{}]`): {what}",
-                            if count == 1 { "" } else { "s" },
-                            d.field(),
-                            d.as_str()
-                        ),
-                        Some(default_deny_fix(input, ns, &missing)),
-                    );
-                }
+                Direction::BOTH.into_iter().filter(|&d| model.default_deny(ns, d).is_none()).collect();
+            if missing.is_empty() {
+                continue;
             }
+            let dirs = missing.iter().map(|d| d.field()).collect::<Vec<_>>().join(" and ");
+            let types = missing.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ");
+            let what = missing
+                .iter()
+                .map(|d| match d {
+                    Direction::Ingress => "accept traffic from anywhere",
+                    Direction::Egress => "may connect anywhere",
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let open: Vec<&str> =
+                missing.iter().filter(|&&d| !model.has_policy_for(ns, d)).map(|d| d.field()).collect();
+            let open = match open.as_slice() {
+                [] => String::new(),
+                dirs => format!("; no NetworkPolicy of the namespace applies to {}", dirs.join(" or ")),
+            };
+            super::namespace_finding(
+                Self::META,
+                input,
+                ns,
+                out,
+                format!(
+                    "namespace {} ({count} workload{}) has no default-deny NetworkPolicy for {dirs} (`podSelector: {{}}` with `policyTypes: [{types}]`): pods that no policy selects {what}{open}",
+                    input.describe_ns(ns),
+                    if count == 1 { "" } else { "s" },
+                ),
+                Some(default_deny_fix(input, ns, &missing)),
+            );
         }
     }
 }

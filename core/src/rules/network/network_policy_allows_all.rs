@@ -45,6 +45,7 @@ declare_rule! {
         name: "network-policy-allows-all",
         severity: Severity::Medium,
         title: "NetworkPolicy rule allows every source or destination",
+        help: "replace the empty peer or `0.0.0.0/0` with selectors or CIDRs of the peers that need access",
         references: ["Kubernetes: Network Policies, Behavior of to and from selectors"],
         peers: [],
         since: "0.1.0",

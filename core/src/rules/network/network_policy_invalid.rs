@@ -42,6 +42,7 @@ declare_rule! {
         name: "network-policy-invalid",
         severity: Severity::Medium,
         title: "NetworkPolicy would be rejected by the API server",
+        help: "correct the field the message names: the API server rejects the policy as written",
         references: ["Kubernetes API: NetworkPolicy v1 networking.k8s.io", "Kubernetes API: LabelSelector"],
         peers: ["kubeconform:networkpolicy"],
         since: "0.1.0",

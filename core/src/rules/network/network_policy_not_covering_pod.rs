@@ -2,14 +2,18 @@ use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::Inventory;
 use crate::netpol::Direction;
+use crate::rules::network::NamespaceDefaultDenyMissing;
 use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags each workload whose pods no NetworkPolicy of their namespace selects, once for
-    /// ingress and once for egress. Selection follows Kubernetes exactly: the policy's
-    /// `podSelector` against the pod template's labels, only policies of the pod's own namespace,
-    /// and only policies whose effective `policyTypes` include the direction.
+    /// Flags each workload whose pods no NetworkPolicy of their namespace selects, for ingress,
+    /// for egress, or for either: one finding per workload, which names the directions.
+    /// Selection follows Kubernetes exactly: the policy's `podSelector` against the pod
+    /// template's labels, only policies of the pod's own namespace, and only policies whose
+    /// effective `policyTypes` include the direction. A direction to which no NetworkPolicy of
+    /// the namespace applies at all is one problem of the namespace, reported once by
+    /// `namespace-default-deny-missing` (when that rule runs), not once per workload.
     ///
     /// ## Why is this bad?
     /// Pods that no policy selects for a direction are not isolated in that direction: every
@@ -51,6 +55,7 @@ declare_rule! {
         name: "network-policy-not-covering-pod",
         severity: Severity::Medium,
         title: "Workload is selected by no NetworkPolicy",
+        help: "add a NetworkPolicy whose `podSelector` matches the workload's pod labels",
         references: ["Kubernetes: Network Policies, The two sorts of pod isolation"],
         peers: ["kube-linter:non-isolated-pod", "kube-score:pod-networkpolicy", "polaris:missingNetworkPolicy"],
         since: "0.1.0",
@@ -62,34 +67,42 @@ impl Rule for NetworkPolicyNotCoveringPod {
         Self::META
     }
 
-    fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_inventory(&self, input: &Inventory<'_>, cx: &Context, out: &mut Sink) {
         let model = input.network();
+        let namespace_speaks = cx.runs(NamespaceDefaultDenyMissing::META);
         for (i, w) in model.workloads.iter().enumerate() {
             let Some(pod) = input.pods.get(w.pod) else { continue };
-            for d in Direction::BOTH {
-                if !model.policies_of(i, d).is_empty() {
-                    continue;
-                }
-                let what = match d {
+            let open: Vec<Direction> = Direction::BOTH
+                .into_iter()
+                .filter(|&d| model.policies_of(i, d).is_empty())
+                .filter(|&d| !namespace_speaks || model.has_policy_for(w.ns, d))
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            let dirs = open.iter().map(|d| d.field()).collect::<Vec<_>>().join(" or ");
+            let what = open
+                .iter()
+                .map(|d| match d {
                     Direction::Ingress => "every source may reach them",
                     Direction::Egress => "they may reach every destination",
-                };
-                let host = if pod.host_network.valid() == Some(true) {
-                    " (it uses `hostNetwork: true`, which most network plugins exempt from NetworkPolicies anyway)"
-                } else {
-                    ""
-                };
-                out.report(
-                    Self::META,
-                    At::Pod(pod, pod.meta_path.key("labels")),
-                    format!(
-                        "the pods of `{}` are selected by no NetworkPolicy for {} in namespace `{}`: {what}{host}",
-                        w.id(),
-                        d.field(),
-                        w.namespace
-                    ),
-                );
-            }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let host = if pod.host_network.valid() == Some(true) {
+                " (it uses `hostNetwork: true`, which most network plugins exempt from NetworkPolicies anyway)"
+            } else {
+                ""
+            };
+            out.report(
+                Self::META,
+                At::Pod(pod, pod.meta_path.key("labels")),
+                format!(
+                    "the pods of `{}` are selected by no NetworkPolicy for {dirs} in namespace {}: {what}{host}",
+                    w.id(),
+                    input.describe_ns(w.ns)
+                ),
+            );
         }
     }
 }

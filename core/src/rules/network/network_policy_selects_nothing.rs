@@ -1,7 +1,9 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::location::FieldPath;
-use crate::model::Inventory;
+use std::collections::HashMap;
+
+use crate::model::{builtin_group, Inventory, NsKey};
 use crate::rules::{At, Context, Rule, Sink};
 
 declare_rule! {
@@ -11,8 +13,13 @@ declare_rule! {
     /// workloads are not flagged). An invalid selector is reported by `network-policy-invalid`
     /// instead.
     ///
+    /// Pods that no workload of the input describes are not seen: those an operator creates for
+    /// a custom resource (a `Prometheus`, an `Alertmanager`), or a controller outside the input.
+    /// So the message says the policy selects no workload *of the scanned input*, and names a
+    /// custom resource of the namespace when there is one.
+    ///
     /// ## Why is this bad?
-    /// A policy that selects nothing has no effect: usually a label typo (`app: api` for pods
+    /// A policy that selects no pod has no effect: usually a label typo (`app: api` for pods
     /// labelled `app: api-service`) or a policy in the wrong namespace, so the pods it was meant
     /// to protect are open.
     ///
@@ -58,6 +65,7 @@ declare_rule! {
         name: "network-policy-selects-nothing",
         severity: Severity::Low,
         title: "NetworkPolicy selects no workload of its namespace",
+        help: "make the policy's `podSelector` match the labels of a workload in its namespace, or remove the policy",
         references: ["Kubernetes: Network Policies, The NetworkPolicy resource"],
         peers: ["kube-linter:non-existent-pod-selector"],
         since: "0.1.0",
@@ -71,19 +79,32 @@ impl Rule for NetworkPolicySelectsNothing {
 
     fn check_inventory(&self, input: &Inventory<'_>, _cx: &Context, out: &mut Sink) {
         let model = input.network();
+        // The first custom resource of each namespace: an operator may create pods for it.
+        let mut custom: HashMap<NsKey<'_>, String> = HashMap::new();
+        for o in input.objects.iter().filter(|o| !builtin_group(o.group())) {
+            if let Some(ns) = o.ns_key() {
+                custom.entry(ns).or_insert_with(|| format!("{} `{}`", o.kind, o.name().unwrap_or("<unnamed>")));
+            }
+        }
         for (p, selected) in model.policies.iter().zip(&model.selected) {
-            let count = model.workloads_in(p.namespace).len();
+            let count = model.workloads_in(p.ns).len();
             if !selected.is_empty() || count == 0 || p.pod_selector.invalid {
                 continue;
             }
+            let unless = match custom.get(&p.ns) {
+                Some(cr) => format!(
+                    "check its labels, unless it is meant for pods an operator creates (the namespace has custom resources, such as {cr})"
+                ),
+                None => "check its labels, unless it is meant for pods created outside the input".to_owned(),
+            };
             out.report(
                 Self::META,
                 At::Object(&p.object, p.object.field(&FieldPath::root().key("spec").key("podSelector"))),
                 format!(
-                    "the NetworkPolicy `{}` (`{}`) selects no workload of namespace `{}` ({count} in the input): it has no effect",
+                    "the NetworkPolicy `{}` (`{}`) selects no workload of the scanned input in namespace {} ({count} there): {unless}",
                     p.name,
                     p.pod_selector.describe(),
-                    p.namespace,
+                    input.describe_ns(p.ns),
                 ),
             );
         }

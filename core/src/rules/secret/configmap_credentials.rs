@@ -45,8 +45,9 @@ declare_rule! {
         name: "configmap-credentials",
         severity: Severity::Medium,
         title: "ConfigMap key looks like a credential",
+        help: "move the credential into a Secret",
         references: ["Kubernetes: ConfigMaps (not for confidential data)", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
-        peers: ["kube-linter:env-var-secret"],
+        peers: ["kube-linter:env-var-secret", "trivy:KSV-01010", "trivy:KSV-0109"],
         since: "0.1.0",
         redact: crate::rules::Excerpt::KeyOnly,
     }

@@ -147,6 +147,7 @@ declare_rule! {
         name: "literal-secret-in-env",
         severity: Severity::High,
         title: "Environment variable holds a literal secret",
+        help: "move the value into a Secret and read it with `valueFrom.secretKeyRef`",
         references: ["CIS Kubernetes Benchmark 5.4.1", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",

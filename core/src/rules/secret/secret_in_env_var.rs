@@ -58,6 +58,7 @@ declare_rule! {
         name: "secret-in-env-var",
         severity: Severity::Info,
         title: "Secret is read into an environment variable",
+        help: "mount the Secret as a read-only volume and read the value from a file",
         references: ["CIS Kubernetes Benchmark 5.4.1"],
         peers: ["checkov:CKV_K8S_35", "kube-linter:read-secret-from-env-var"],
         since: "0.1.0",

@@ -46,6 +46,7 @@ declare_rule! {
         name: "secret-object-in-manifests",
         severity: Severity::High,
         title: "Secret with data committed in the manifests",
+        help: "keep the values out of git: commit an ExternalSecret or SealedSecret, or create the Secret at deploy time",
         references: ["CIS Kubernetes Benchmark 5.4.2: Consider external secret storage", "OWASP Kubernetes Top 10 K08: Secrets Management Failures"],
         peers: ["checkov:CKV_SECRET_*", "trivy:secret"],
         since: "0.1.0",

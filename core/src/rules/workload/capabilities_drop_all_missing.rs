@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Flags every container — init, regular and ephemeral — whose
     /// `securityContext.capabilities.drop` does not contain `"ALL"`. The match is exact and
-    /// case-sensitive, as Kubernetes makes it: a lowercase `all` gets its own message. Pods with
+    /// case-sensitive, as Pod Security Admission (restricted) makes it. A lowercase `all` gets its
+    /// own message: the container runtime does drop every capability for it, but the restricted
+    /// level rejects the pod until it says `ALL`. Pods with
     /// `spec.os.name: windows` are exempt (Linux capabilities do not exist there).
     ///
     /// ## Why is this bad?
@@ -51,6 +53,7 @@ declare_rule! {
         name: "capabilities-drop-all-missing",
         severity: Severity::Medium,
         title: "Container does not drop all capabilities",
+        help: "add `capabilities: {drop: [ALL]}` to the container's securityContext",
         references: ["Pod Security Standards (restricted): Capabilities", "CIS Kubernetes Benchmark 5.2.10"],
         peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106"],
         since: "0.1.0",
@@ -94,9 +97,13 @@ impl Rule for CapabilitiesDropAllMissing {
                 (t.eq_ignore_ascii_case("all") || t.eq_ignore_ascii_case("CAP_ALL")).then_some((cap.index, v))
             });
             if let Some((index, v)) = near {
-                let m = format!(
-                    "{who} drops `{v}`, which Kubernetes does not read as all capabilities: write exactly `ALL`"
-                );
+                let m = if v.trim().eq_ignore_ascii_case("all") {
+                    format!(
+                        "{who} drops `{v}`: the container runtime drops every capability, but Pod Security Admission (restricted) accepts only the exact `ALL`"
+                    )
+                } else {
+                    format!("{who} drops `{v}`, which Pod Security Admission (restricted) does not accept: write exactly `ALL`")
+                };
                 // What was meant is plain: a runtime that reads `all` as every capability runs the
                 // container as before; one that does not cannot start it today.
                 let fix = Plan::safe(format!("write `ALL` for `{v}`")).set(drop_path.index(index), "ALL");

@@ -66,6 +66,7 @@ declare_rule! {
         name: "container-runtime-socket",
         severity: Severity::Critical,
         title: "Pod mounts the container runtime socket",
+        help: "remove the volume that mounts the container runtime socket",
         references: ["Pod Security Standards (baseline): HostPath Volumes", "CIS Docker Benchmark 5.31"],
         peers: ["checkov:CKV_K8S_27", "trivy:KSV-0006", "kube-linter:docker-sock"],
         since: "0.1.0",

@@ -1,13 +1,15 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{report_missing_resource, ResourceSide};
+use crate::rules::workload::common::report_missing_limit;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Flags every init and regular container without `resources.limits.cpu`. Ephemeral
     /// containers are exempt: Kubernetes does not let them declare resources.
+    /// A container that sets neither the request nor the limit is reported once, by
+    /// `cpu-request-missing`, whose message says both.
     ///
     /// ## Why is this bad?
     /// Without a CPU limit one container can use every idle core of its node and starve
@@ -46,6 +48,7 @@ declare_rule! {
         name: "cpu-limit-missing",
         severity: Severity::Low,
         title: "Container has no CPU limit",
+        help: "set `resources.limits.cpu` on the container",
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_11", "trivy:KSV-0011", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuLimitsMissing"],
         since: "0.1.0",
@@ -60,7 +63,7 @@ impl Rule for CpuLimitMissing {
 
     fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            report_missing_resource(Self::META, pod, c, ResourceSide::Limits, "cpu", cx, out);
+            report_missing_limit(Self::META, pod, c, "cpu", cx, out);
         }
     }
 }

@@ -51,6 +51,7 @@ declare_rule! {
         name: "dangerous-capabilities",
         severity: Severity::High,
         title: "Container adds capabilities beyond the baseline set",
+        help: "remove the added capabilities; add back only `NET_BIND_SERVICE` if the container needs it",
         references: ["Pod Security Standards (baseline): Capabilities", "CIS Kubernetes Benchmark 5.2.9"],
         peers: ["psa:capabilities_baseline", "checkov:CKV_K8S_25", "checkov:CKV_K8S_39", "trivy:KSV-0022",
                 "trivy:KSV-0005", "polaris:dangerousCapabilities", "polaris:insecureCapabilities"],

@@ -44,6 +44,7 @@ declare_rule! {
         name: "duplicate-key",
         severity: Severity::Medium,
         title: "Mapping key written more than once (the last value wins)",
+        help: "remove the repeated key, keeping the value you mean",
         references: ["YAML 1.2 §3.2.1.1 (mapping keys are unique)", "Kubernetes: server-side field validation"],
         peers: ["yamllint:key-duplicates"],
         since: "0.1.0",

@@ -1,13 +1,15 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{report_missing_resource, ResourceSide};
+use crate::rules::workload::common::report_missing_limit;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Flags every init and regular container without `resources.limits.ephemeral-storage`. Ephemeral
     /// containers are exempt: Kubernetes does not let them declare resources.
+    /// A container that sets neither the request nor the limit is reported once, by
+    /// `ephemeral-storage-request-missing`, whose message says both.
     ///
     /// ## Why is this bad?
     /// Without an ephemeral-storage limit a container can fill the node's disk with logs,
@@ -46,6 +48,7 @@ declare_rule! {
         name: "ephemeral-storage-limit-missing",
         severity: Severity::Medium,
         title: "Container has no ephemeral-storage limit",
+        help: "set `resources.limits.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
@@ -60,7 +63,7 @@ impl Rule for EphemeralStorageLimitMissing {
 
     fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            report_missing_resource(Self::META, pod, c, ResourceSide::Limits, "ephemeral-storage", cx, out);
+            report_missing_limit(Self::META, pod, c, "ephemeral-storage", cx, out);
         }
     }
 }

@@ -1,13 +1,18 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{report_missing_resource, ResourceSide};
+use crate::model::PodSpec;
+use crate::rules::workload::common::check_request;
+use crate::rules::workload::EphemeralStorageLimitMissing;
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Flags every init and regular container without `resources.requests.ephemeral-storage`. Ephemeral
-    /// containers are exempt: Kubernetes does not let them declare resources.
+    /// Flags every init and regular container without `resources.requests.ephemeral-storage` and without
+    /// `resources.limits.ephemeral-storage`: when only the limit is set, Kubernetes copies it into the
+    /// request, so nothing is missing. No request and no limit is one problem, one finding: this
+    /// one, which says both (`ephemeral-storage-limit-missing` does not report the same container again, and this
+    /// finding takes its severity when that is higher). Ephemeral containers are exempt:
+    /// Kubernetes does not let them declare resources.
     ///
     /// ## Why is this bad?
     /// Writable layers, logs and `emptyDir` volumes use the node's local disk. Without an
@@ -19,9 +24,6 @@ declare_rule! {
     /// containers:
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
-    ///     resources:
-    ///       limits:
-    ///         ephemeral-storage: 1Gi
     /// ```
     ///
     /// ## Fix
@@ -37,15 +39,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe when the container has a `ephemeral-storage` limit: the fix sets the request to it, the value
-    /// Kubernetes already uses when no request is set. Unsafe otherwise: it sets the request of
-    /// `fix.resources.requests.ephemeral-storage` (default `256Mi`), which the scheduler then reserves
-    /// and which may not be what the program needs. No fix for a value of the wrong type.
+    /// Unsafe: it sets the request of `fix.resources.requests.ephemeral-storage` (default `256Mi`),
+    /// which the scheduler then reserves and which may not be what the program needs (a container
+    /// with a limit has no finding: Kubernetes uses the limit as the request). No fix for a value
+    /// of the wrong type.
     pub EphemeralStorageRequestMissing {
         id: "POD017",
         name: "ephemeral-storage-request-missing",
         severity: Severity::Low,
         title: "Container has no ephemeral-storage request",
+        help: "set `resources.requests.ephemeral-storage` on the container",
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
@@ -59,8 +62,6 @@ impl Rule for EphemeralStorageRequestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
-        for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            report_missing_resource(Self::META, pod, c, ResourceSide::Requests, "ephemeral-storage", cx, out);
-        }
+        check_request(Self::META, EphemeralStorageLimitMissing::META, pod, cx, out, "ephemeral-storage");
     }
 }

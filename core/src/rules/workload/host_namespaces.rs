@@ -45,6 +45,7 @@ declare_rule! {
         name: "host-namespaces",
         severity: Severity::High,
         title: "Pod shares the host's network, PID or IPC namespace",
+        help: "remove `hostNetwork`, `hostPID` and `hostIPC` (or set them to `false`)",
         references: ["Pod Security Standards (baseline): Host Namespaces", "CIS Kubernetes Benchmark 5.2.3, 5.2.4, 5.2.5"],
         peers: ["psa:hostNamespaces", "checkov:CKV_K8S_17", "checkov:CKV_K8S_18", "checkov:CKV_K8S_19",
                 "trivy:KSV-0008", "trivy:KSV-0009", "trivy:KSV-0010", "kube-linter:host-network",

@@ -47,6 +47,7 @@ declare_rule! {
         name: "host-path-volume",
         severity: Severity::High,
         title: "Pod mounts a hostPath volume",
+        help: "replace the `hostPath` volume with an `emptyDir`, a ConfigMap, a Secret or a PersistentVolumeClaim",
         references: ["Pod Security Standards (baseline): HostPath Volumes", "CIS Kubernetes Benchmark 5.2.12"],
         peers: ["psa:hostPathVolumes", "trivy:KSV-0023", "kube-linter:sensitive-host-mounts"],
         since: "0.1.0",

@@ -45,6 +45,7 @@ declare_rule! {
         name: "host-port",
         severity: Severity::Medium,
         title: "Container binds a port on the host",
+        help: "remove `hostPort`; expose the port through a Service",
         references: ["Pod Security Standards (baseline): Host Ports", "CIS Kubernetes Benchmark 5.2.13"],
         peers: ["psa:hostPorts", "checkov:CKV_K8S_26", "trivy:KSV-0024", "polaris:hostPortSet"],
         since: "0.1.0",

@@ -7,7 +7,9 @@ use crate::rules::{Context, Rule, Sink};
 declare_rule! {
     /// ## What it does
     /// Flags every container whose image is not pinned by an `@sha256:` digest (64 hexadecimal
-    /// digits). Informational by default.
+    /// digits). Informational by default. A container that `image-tag-mutable` reports (no tag or
+    /// `latest`, and no digest) is not reported again: a moving tag without a digest is one
+    /// problem, and that finding says both.
     ///
     /// ## Why is this bad?
     /// Tags are mutable: whoever can push to the repository can change what `app:1.4.2` means,
@@ -41,6 +43,7 @@ declare_rule! {
         name: "image-digest-missing",
         severity: Severity::Info,
         title: "Container image is not pinned by digest",
+        help: "pin the image by digest (`image:1.2.3@sha256:...`)",
         references: ["NSA/CISA Kubernetes Hardening Guide: image provenance", "SLSA: pin dependencies by digest"],
         peers: ["checkov:CKV_K8S_43"],
         since: "0.1.0",
@@ -54,7 +57,7 @@ impl Rule for ImageDigestMissing {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        check_container_images(Self::META, pod, out, |who, image, r| {
+        check_container_images(Self::META, None, pod, out, |who, image, r| {
             if r.has_sha256_digest() {
                 return None;
             }

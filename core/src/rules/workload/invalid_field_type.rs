@@ -36,6 +36,7 @@ declare_rule! {
         name: "invalid-field-type",
         severity: Severity::High,
         title: "Field has the wrong type for the Kubernetes API",
+        help: "write the field with the type the Kubernetes API expects (the message says which)",
         references: ["Kubernetes API reference: PodSpec, SecurityContext"],
         peers: ["kubeconform:schema-validation"],
         since: "0.1.0",

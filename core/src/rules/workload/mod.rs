@@ -1,6 +1,8 @@
 //! Rules over pod specs of every pod-bearing kind (the checklist's "Workload rules").
 
+mod apparmor_unconfined;
 mod capabilities_drop_all_missing;
+mod capability_added;
 pub mod common;
 mod container_runtime_socket;
 mod cpu_limit_missing;
@@ -12,20 +14,27 @@ mod ephemeral_storage_request_missing;
 mod host_namespaces;
 mod host_path_volume;
 mod host_port;
+mod host_process;
 mod image_digest_missing;
+mod image_registry_untrusted;
 mod image_tag_mutable;
 mod invalid_field_type;
 mod memory_limit_missing;
 mod memory_request_missing;
 mod privilege_escalation_allowed;
 mod privileged_container;
+mod proc_mount_unmasked;
 mod run_as_non_root;
 mod run_as_root_user;
 mod seccomp_profile_missing;
+mod selinux_options_custom;
 mod service_account_token_automount;
+mod unsafe_sysctls;
 mod writable_root_filesystem;
 
+pub use apparmor_unconfined::ApparmorUnconfined;
 pub use capabilities_drop_all_missing::CapabilitiesDropAllMissing;
+pub use capability_added::CapabilityAdded;
 pub use container_runtime_socket::ContainerRuntimeSocket;
 pub use cpu_limit_missing::CpuLimitMissing;
 pub use cpu_request_missing::CpuRequestMissing;
@@ -35,8 +44,13 @@ pub use ephemeral_storage_request_missing::EphemeralStorageRequestMissing;
 pub use host_namespaces::HostNamespaces;
 pub use host_path_volume::HostPathVolume;
 pub use host_port::HostPort;
+pub use host_process::HostProcess;
 pub use image_digest_missing::ImageDigestMissing;
+pub use image_registry_untrusted::ImageRegistryUntrusted;
 pub use image_tag_mutable::ImageTagMutable;
+pub use proc_mount_unmasked::ProcMountUnmasked;
+pub use selinux_options_custom::SelinuxOptionsCustom;
+pub use unsafe_sysctls::UnsafeSysctls;
 mod unknown_api_version;
 
 pub use duplicate_key::DuplicateKey;

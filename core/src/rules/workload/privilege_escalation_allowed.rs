@@ -44,6 +44,7 @@ declare_rule! {
         name: "privilege-escalation-allowed",
         severity: Severity::High,
         title: "Container allows privilege escalation",
+        help: "set `allowPrivilegeEscalation: false` in the container's securityContext",
         references: ["Pod Security Standards (restricted): Privilege Escalation", "CIS Kubernetes Benchmark 5.2.6"],
         peers: ["psa:allowPrivilegeEscalation", "checkov:CKV_K8S_20", "trivy:KSV-0001",
                 "kube-linter:privilege-escalation-container", "polaris:privilegeEscalationAllowed"],

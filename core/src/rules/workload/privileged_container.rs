@@ -39,6 +39,7 @@ declare_rule! {
         name: "privileged-container",
         severity: Severity::Critical,
         title: "Container runs in privileged mode",
+        help: "set `privileged: false` in the container's securityContext (or remove it)",
         references: ["Pod Security Standards (baseline): Privileged Containers", "CIS Kubernetes Benchmark 5.2.2"],
         peers: ["psa:privileged", "checkov:CKV_K8S_16", "trivy:KSV-0017", "kube-linter:privileged-container",
                 "kube-score:container-security-context-privileged", "polaris:runAsPrivileged"],

@@ -7,7 +7,10 @@ use crate::rules::{At, Context, Rule, Sink};
 declare_rule! {
     /// ## What it does
     /// Flags every container whose effective `runAsNonRoot` — the container's
-    /// `securityContext.runAsNonRoot`, else the pod's — is not `true`.
+    /// `securityContext.runAsNonRoot`, else the pod's — is not `true`. A container whose
+    /// effective `runAsUser` is a non-zero UID does not run as root: it is still flagged, since
+    /// Pod Security Admission (restricted) requires `runAsNonRoot: true` whatever the UID, but at
+    /// `low` and with a message that says so.
     ///
     /// ## Why is this bad?
     /// Without `runAsNonRoot: true` the kubelet starts the container as whatever user the image
@@ -46,7 +49,8 @@ declare_rule! {
         id: "POD003",
         name: "run-as-non-root",
         severity: Severity::High,
-        title: "Container may run as root",
+        title: "Container does not require a non-root user",
+        help: "set `runAsNonRoot: true` in the container's or the pod's securityContext",
         references: ["Pod Security Standards (restricted): Running as Non-root", "CIS Kubernetes Benchmark 5.2.7"],
         peers: ["psa:runAsNonRoot", "checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root",
                 "kube-score:container-security-context-user-group-id", "polaris:runAsRootAllowed"],
@@ -84,11 +88,20 @@ impl Rule for RunAsNonRoot {
             if !c.run_as_user.value.is_present() {
                 let uid = cx.fix.run_as_user;
                 fix = Plan::unsafe_fix(format!("set `securityContext.runAsNonRoot: true` and `runAsUser: {uid}`"))
-                    .set(path, true)
+                    .set(path.clone(), true)
                     .set(c.sc_path("runAsUser"), uid);
             }
-            out.report(Self::META, At::Container(pod, c, c.effective_path(eff.level, "runAsNonRoot")), message)
-                .fix(fix);
+            match c.run_as_user.value.valid().filter(|&uid| uid > 0) {
+                Some(uid) => {
+                    let message = format!(
+                        "{message}; it runs as UID {uid} (`runAsUser`), not as root, but Pod Security Admission (restricted) requires `runAsNonRoot: true`"
+                    );
+                    out.report(Self::META, At::Container(pod, c, path), message).severity(Severity::Low).fix(fix);
+                }
+                None => {
+                    out.report(Self::META, At::Container(pod, c, path), message).fix(fix);
+                }
+            }
         }
     }
 }

@@ -46,6 +46,7 @@ declare_rule! {
         name: "run-as-root-user",
         severity: Severity::High,
         title: "Container runs as the root user (UID 0)",
+        help: "set `runAsUser` to a non-zero UID (`10001`) in the securityContext",
         references: ["Pod Security Standards (restricted): Running as Non-root user", "CIS Kubernetes Benchmark 5.2.7"],
         peers: ["psa:runAsUser", "trivy:KSV-0105", "polaris:runAsRootAllowed",
                 "kube-score:container-security-context-user-group-id"],

@@ -6,6 +6,8 @@ use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
 
 const LEGACY_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+/// The legacy container annotation: this prefix and the container's name.
+const LEGACY_CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
 
 /// The message of every fix of this rule.
 const SET: &str = "set `securityContext.seccompProfile.type: RuntimeDefault`";
@@ -56,6 +58,7 @@ declare_rule! {
         name: "seccomp-profile-missing",
         severity: Severity::Medium,
         title: "Container runs without a seccomp profile",
+        help: "set `seccompProfile: {type: RuntimeDefault}` in the pod's or the container's securityContext",
         references: ["Pod Security Standards (restricted): Seccomp", "Pod Security Standards (baseline): Seccomp",
                      "CIS Kubernetes Benchmark 5.7.2"],
         peers: ["psa:seccompProfile_restricted", "psa:seccompProfile_baseline", "checkov:CKV_K8S_31",
@@ -101,8 +104,17 @@ impl Rule for SeccompProfileMissing {
                     let mut m = format!(
                         "{who} has no seccomp profile: set `seccompProfile.type: RuntimeDefault` on it or on the pod"
                     );
-                    if pod.annotation(LEGACY_POD_ANNOTATION).is_some() {
-                        m.push_str(&format!(" (the `{LEGACY_POD_ANNOTATION}` annotation is no longer read)"));
+                    let container_key = format!("{LEGACY_CONTAINER_ANNOTATION}{}", c.name);
+                    let legacy: Vec<&str> = [LEGACY_POD_ANNOTATION, container_key.as_str()]
+                        .into_iter()
+                        .filter(|k| pod.annotation(k).is_some())
+                        .collect();
+                    match legacy.as_slice() {
+                        [] => {}
+                        [one] => m.push_str(&format!(" (the `{one}` annotation is no longer read)")),
+                        both => {
+                            m.push_str(&format!(" (the annotations `{}` are no longer read)", both.join("` and `")))
+                        }
                     }
                     // Nothing is set anywhere: the container runtime's default profile is what
                     // Docker and containerd apply outside Kubernetes.

@@ -55,6 +55,7 @@ declare_rule! {
         name: "unknown-api-version",
         severity: Severity::High,
         title: "Built-in kind with an API version Kubernetes does not serve",
+        help: "use an `apiVersion` Kubernetes serves for this kind (the message names it)",
         references: ["Kubernetes API reference: Workloads APIs"],
         peers: ["kubeconform:schema-validation"],
         since: "0.1.0",

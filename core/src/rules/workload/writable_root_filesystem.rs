@@ -46,6 +46,7 @@ declare_rule! {
         name: "writable-root-filesystem",
         severity: Severity::Medium,
         title: "Container root file system is writable",
+        help: "set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the app writes",
         references: ["CIS Kubernetes Benchmark 5.7.3 (apply security context)", "NSA/CISA Kubernetes Hardening Guide: immutable container file systems"],
         peers: ["checkov:CKV_K8S_22", "trivy:KSV-0014", "kube-linter:no-read-only-root-fs",
                 "kube-score:container-security-context-readonlyrootfilesystem", "polaris:notReadOnlyRootFilesystem"],
