@@ -50,6 +50,27 @@ export interface Finding {
   help?: string;
   /** The rule's documentation. */
   url?: string;
+  /** The change that resolves the finding, when the rule offers one here ({@link fix} applies it). */
+  fix?: Fix;
+}
+
+/** One text edit: from (`line`, `column`) up to (`end_line`, `end_column`), exclusive, becomes
+ * `content` (an insertion when both ends are the same). 1-based; columns count characters. */
+export interface Edit {
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+  content: string;
+}
+
+/** A finding's fix: safe (cannot change what a working workload does) or unsafe (may); its edits
+ * are applied all or nothing. */
+export interface Fix {
+  applicability: "safe" | "unsafe";
+  /** What the fix does. */
+  message: string;
+  edits: Edit[];
 }
 
 /** An input that could not be read (syntax error, not a Kubernetes object, ...). */
@@ -116,6 +137,18 @@ export interface Config {
     /** Fragments removed from the built-in secret-name list. */
     "secret-name-exclusions"?: string[];
   };
+  /** The values {@link fix} cannot know (defaults shown). */
+  fix?: {
+    /** `runAsUser` and a Dockerfile's `USER` (default 65532). */
+    "run-as-user"?: number;
+    /** Requests and limits added where missing (defaults: `100m`/`128Mi`/`256Mi`, `1`/`512Mi`/`1Gi`). */
+    resources?: {
+      requests?: { cpu?: string; memory?: string; "ephemeral-storage"?: string };
+      limits?: { cpu?: string; memory?: string; "ephemeral-storage"?: string };
+    };
+    /** The Secret a literal secret moves to; `{name}` is the workload's name (default `{name}-secrets`). */
+    "secret-name"?: string;
+  };
 }
 
 /** What an input is read as: YAML or JSON documents, or a Dockerfile. */
@@ -171,6 +204,8 @@ export interface RuleInfo {
   url: string;
   /** Whether the rule runs without being enabled. */
   enabled_by_default: boolean;
+  /** Whether its findings carry fixes. */
+  fix: "always" | "sometimes" | "never";
   /** PSS controls, CIS benchmark items, ... */
   references: string[];
   /** The same check in other tools, `tool:ID`. */
@@ -200,6 +235,31 @@ export function checkManifest(text: Text, options?: CheckOptions): Report;
 export function checkFiles(files: SourceFile[], options?: CheckFilesOptions): Report;
 /** Every rule, sorted by id. */
 export function rules(): RuleInfo[];
+
+/** Options of {@link fix}: those of {@link checkManifest} but `strict` (an input that cannot be
+ * read always throws), and `unsafe`. */
+export interface FixOptions {
+  filename?: string;
+  kind?: SourceKind;
+  config?: Config | string;
+  now?: string;
+  /** Apply the unsafe fixes too (default: safe ones only). */
+  unsafe?: boolean;
+}
+
+/** What {@link fix} did. */
+export interface FixResult {
+  /** The fixed text (the input's when nothing applied). */
+  text: string;
+  /** The findings whose fixes were applied, as reported before the fix. */
+  applied: Finding[];
+  /** The check of the fixed text: the findings that remain, with their fixes. */
+  remaining: Report;
+}
+
+/** Fixes one text as `kubeharden fix` fixes a file: edits of the text, everything else byte for
+ * byte, comments included; checked again until nothing changes. */
+export function fix(text: Text, options?: FixOptions): FixResult;
 /** The version of the kubeharden core. */
 export function version(): string;
 /** What a file is read as: its `kind`, else by name, else by content. */

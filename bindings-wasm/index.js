@@ -6,6 +6,7 @@ import init, {
   checkManifest,
   fileContents,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -25,4 +26,4 @@ if (isNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export { checkFiles, checkManifest, fileContents, fileKind, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };
+export { checkFiles, checkManifest, fileContents, fileKind, fix, netpol, netpolFiles, pss, pssFiles, pssVersions, rules, toSarif, version };

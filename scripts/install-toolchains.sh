@@ -6,7 +6,7 @@
 #                the wrapper `wasm-cargo`, wasm-bindgen-cli (= wasm-bindgen in Cargo.lock),
 #                wasm-opt from npm binaryen (never Debian's binaryen)
 #   (B) browser: Debian chromium + chromium-driver, npm playwright-core and typescript
-#   (C) Python:  maturin, pytest, mypy, jsonschema (pip; a venv if python3 is externally managed)
+#   (C) Python:  maturin, pytest, mypy, jsonschema, kubernetes-validate (pip; a venv if python3 is externally managed)
 #   (D) registry: Debian docker-registry, skopeo, apache2-utils (htpasswd), openssl: the
 #                real-registry tests of registry/ and cli/ (started on 127.0.0.1 by the tests)
 #   (E) editor:  the language server's real clients: Debian neovim; pygls and lsprotocol (pip,
@@ -245,7 +245,7 @@ if [ "$PY" = 1 ]; then
     [ -x "$VENV/bin/python" ] || { inst "venv $VENV"; "$PYTHON" -m venv "$VENV"; }
     PYTHON=$VENV/bin/python
   fi
-  pip_want=("maturin==$MATURIN_VERSION" pytest mypy jsonschema)
+  pip_want=("maturin==$MATURIN_VERSION" pytest mypy jsonschema kubernetes-validate)
   [ "$EDITOR" = 0 ] || pip_want+=("pygls==$PYGLS_VERSION" "lsprotocol==$LSPROTOCOL_VERSION")
   pip_missing=$("$PYTHON" - "${pip_want[@]}" <<'EOF'
 import sys, importlib.metadata as md

@@ -249,6 +249,31 @@ fn check_texts(
     })
 }
 
+/// Fixes one `(name, text or bytes, kind)` input (`kubeharden::fix::fix_files`, strict: an
+/// input error is raised as `ParseError`, nothing fixed); returns the fixed text, the findings
+/// whose fixes were applied, and the check of the fixed text.
+#[pyfunction]
+#[pyo3(signature = (files, *, unsafe_fixes = false, config = None, now = None))]
+fn fix_texts<'py>(
+    py: Python<'py>,
+    files: Vec<(String, Bound<'py, PyAny>, Option<String>)>,
+    unsafe_fixes: bool,
+    config: Option<&Bound<'py, PyAny>>,
+    now: Option<String>,
+) -> PyResult<(String, Bound<'py, PyAny>, RawReport)> {
+    let config = config_from(config)?;
+    let files = source_files(&files)?;
+    let (text, applied, report, sources) = py.detach(move || {
+        let req = CheckRequest { files, config, now, inputs: policy(true), ..CheckRequest::default() };
+        let outcome = kubeharden::fix::fix_files(&req, unsafe_fixes).map_err(to_py_err)?;
+        let text = outcome.files.first().map(|f| f.fixed.clone()).unwrap_or_default();
+        let sources: Vec<SourceFile> =
+            outcome.files.iter().map(|f| SourceFile::new(f.name.clone(), f.fixed.clone())).collect();
+        Ok::<_, PyErr>((text, outcome.fixed().into_iter().cloned().collect::<Vec<_>>(), outcome.report, sources))
+    })?;
+    Ok((text, convert::to_py(py, &applied)?, RawReport { report, sources }))
+}
+
 /// Reads files and directories as `kubeharden scan` does (in parallel, GIL released) and checks
 /// them; returns the report. Unreadable inputs are reported, as the command reports them.
 #[pyfunction]
@@ -426,6 +451,7 @@ fn _kubeharden(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RawReport>()?;
     m.add_function(wrap_pyfunction!(check_texts, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(fix_texts, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(check_pss, m)?)?;
     m.add_function(wrap_pyfunction!(check_netpol, m)?)?;

@@ -57,3 +57,15 @@ def test_pss_and_netpol_show_no_secret() -> None:
         text = (DATA / name).read_text(encoding="utf-8")
         assert_clean(f"pss({name})", repr(kubeharden.pss(text, filename=name)))
         assert_clean(f"netpol({name})", repr(kubeharden.netpol(text, filename=name)))
+
+
+def test_fix_shows_no_secret() -> None:
+    for name in INPUTS:
+        text = (DATA / name).read_text(encoding="utf-8")
+        for unsafe in (False, True):
+            r = kubeharden.fix(text, filename=name, unsafe=unsafe, now=NOW)
+            assert_clean(f"fix({name}, unsafe={unsafe}): applied", repr(r.applied))
+            assert_report_clean(f"fix({name}, unsafe={unsafe}): remaining", r.remaining)
+            # the fixed text is the user's own: it copies no planted value
+            for value in PLANTED:
+                assert r.text.count(value) <= text.count(value), f"fix({name}) copied {value!r}"

@@ -61,6 +61,34 @@ struct CheckFilesOptions {
     strict: Option<bool>,
 }
 
+/// Options of `fix`: those of `checkManifest` but `strict` (an input that cannot be read always
+/// throws: nothing is fixed in a text that is not understood), and `unsafe`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object such as `{unsafe: true}`")]
+struct FixOptions {
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    kind: Option<SourceKind>,
+    #[serde(default, rename = "config")]
+    _config: IgnoredAny,
+    #[serde(default)]
+    now: Option<String>,
+    #[serde(default, rename = "unsafe")]
+    unsafe_fixes: bool,
+}
+
+/// What `fix` returns.
+#[derive(serde::Serialize)]
+struct FixResult {
+    /// The fixed text (the input's when nothing applied).
+    text: String,
+    /// The findings whose fixes were applied, as reported before the fix.
+    applied: Vec<kubeharden::Finding>,
+    /// The check of the fixed text.
+    remaining: kubeharden::Report,
+}
+
 /// Options of `pss` (`pssFiles`: without `filename`).
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an options object such as `{level: \"baseline\"}`")]
@@ -302,6 +330,31 @@ fn run(files: Vec<SourceFile>, config: Config, now: Option<String>, strict: Opti
         CheckRequest { files, config, now: Some(now_or_clock(now)), inputs: policy(strict), ..Default::default() };
     let report = kubeharden::check(&req).map_err(|e| to_js_error(&e))?;
     to_js(&report)
+}
+
+/// Fixes one text as `kubeharden fix` fixes a file: the safe fixes (with `unsafe: true` the
+/// unsafe ones too) as edits of the text, everything else byte for byte; checked again until
+/// nothing changes. Returns `{text, applied, remaining}`. Throws for a bad configuration or
+/// request and for an input that cannot be read.
+///
+/// # Errors
+/// A JS `Error` (see the crate docs).
+#[wasm_bindgen(js_name = "fix")]
+pub fn fix(text: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let o: FixOptions = self::options(&options)?;
+    let config = config(&options)?;
+    let file = text_file(&text, o.filename, o.kind)?;
+    let req = CheckRequest {
+        files: vec![file],
+        config,
+        now: Some(now_or_clock(o.now)),
+        inputs: policy(Some(true)),
+        ..Default::default()
+    };
+    let outcome = kubeharden::fix::fix_files(&req, o.unsafe_fixes).map_err(|e| to_js_error(&e))?;
+    let text = outcome.files.first().map(|f| f.fixed.clone()).unwrap_or_default();
+    let applied = outcome.fixed().into_iter().cloned().collect();
+    to_js(&FixResult { text, applied, remaining: outcome.report })
 }
 
 /// Every rule: id, name, default severity, title, references, peers and Markdown docs.

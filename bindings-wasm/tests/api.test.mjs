@@ -9,6 +9,7 @@ import {
   checkManifest,
   fileContents,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -614,6 +615,45 @@ test("netpol: errors", () => {
   assertAlive();
 });
 
+test("fix: safe fixes by default, unsafe on request, the secret written nowhere, idempotent", () => {
+  const pod = [
+    "apiVersion: v1",
+    "kind: Pod",
+    "metadata:",
+    "  name: web  # the front end",
+    "spec:",
+    "  containers:",
+    "    - name: app",
+    "      image: registry.example.com/web:1.0",
+    "      env:",
+    "        - name: DB_PASSWORD",
+    "          value: fixture-hunter2",
+    "      securityContext:",
+    "        privileged: true",
+    "        capabilities:",
+    "          drop: [all]",
+    "",
+  ].join("\n");
+  const now = "2026-11-22T00:00:00Z";
+  const safe = fix(pod, { filename: "pod.yaml", now });
+  assert.ok(safe.text.includes("drop: [ALL]"));
+  assert.ok(safe.text.includes("name: web  # the front end\n"));
+  assert.ok(safe.text.includes("privileged: true"));
+  assert.deepEqual(new Set(safe.applied.map((f) => f.name)), new Set(["capabilities-drop-all-missing", "seccomp-profile-missing"]));
+  assert.ok(safe.applied.every((f) => f.fix.applicability === "safe" && f.fix.edits.length > 0));
+  assert.ok(safe.remaining.findings.some((f) => f.name === "privileged-container" && f.fix?.applicability === "unsafe"));
+  const all = fix(pod, { filename: "pod.yaml", now, unsafe: true, config: { fix: { "secret-name": "{name}-env" } } });
+  assert.ok(all.text.includes("privileged: false"));
+  assert.ok(all.text.includes("name: web-env"));
+  assert.ok(!JSON.stringify(all).includes("hunter2"));
+  const again = fix(all.text, { filename: "pod.yaml", now, unsafe: true, config: { fix: { "secret-name": "{name}-env" } } });
+  assert.equal(again.text, all.text);
+  assert.equal(again.applied.length, 0);
+  const e = thrown(() => fix("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n", { filename: "bad.yaml" }));
+  assert.ok(e instanceof Error && e.name === "ParseError", String(e));
+  assert.ok(rules().every((r) => ["always", "sometimes", "never"].includes(r.fix)));
+});
+
 // No secret reaches a report: the values planted in core/tests/data/leaks (shared with the
 // command's and the Python package's tests) appear in no result, JSON or SARIF.
 test("planted secrets reach no result", () => {
@@ -636,5 +676,8 @@ test("planted secrets reach no result", () => {
     clean(`checkManifest(${f.name})`, JSON.stringify(checkManifest(f.content, { filename: f.name, now: "2026-11-22T00:00:00Z" })));
     clean(`pss(${f.name})`, JSON.stringify(pss(f.content, { filename: f.name })));
     clean(`netpol(${f.name})`, JSON.stringify(netpol(f.content, { filename: f.name })));
+    // fix: the findings and their edits (the fixed text is the user's own, with its other values)
+    const fixed = fix(f.content, { filename: f.name, unsafe: true, now: "2026-11-22T00:00:00Z" });
+    clean(`fix(${f.name})`, JSON.stringify([fixed.applied, fixed.remaining]));
   }
 });

@@ -5,6 +5,7 @@ import {
   checkManifest,
   fileContents,
   fileKind,
+  fix,
   netpol,
   netpolFiles,
   pss,
@@ -16,6 +17,7 @@ import {
   type CheckOptions,
   type Config,
   type Finding,
+  type FixResult,
   type KubehardenError,
   type NetpolPair,
   type NetpolReport,
@@ -77,6 +79,13 @@ try {
     console.log(where, k.message);
   }
 }
+
+const fixed: FixResult = fix("kind: Pod\n", { filename: "pod.yaml", unsafe: true, config: { fix: { "run-as-user": 10001 } } });
+const fixText: string = fixed.text;
+const safeEdits: number = fixed.applied.filter((f) => f.fix?.applicability === "safe").length;
+console.log(fixText, safeEdits, fixed.remaining.findings.length);
+// @ts-expect-error: fix has no strict option (an unreadable input always throws)
+fix("", { strict: false });
 
 // @ts-expect-error: options are checked (misspelt key)
 checkManifest("", { fileName: "x.yaml" });

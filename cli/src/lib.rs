@@ -45,6 +45,7 @@ macro_rules! errlines {
 }
 
 pub mod audit_cmd;
+pub mod fix_cmd;
 pub mod inputs;
 pub mod netpol_cmd;
 pub mod pss_cmd;
@@ -75,6 +76,8 @@ struct Cli {
 enum Command {
     /// Check manifests (files, directories, `-` for stdin).
     Scan(scan::ScanArgs),
+    /// Apply the findings' fixes to the files, or show them (`--diff`); safe fixes only unless `--unsafe-fixes`.
+    Fix(fix_cmd::FixArgs),
     /// List the rules.
     Rules(rules_cmd::RulesArgs),
     /// Show a rule's documentation.
@@ -102,6 +105,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     };
     let code = match cli.command {
         Command::Scan(a) => scan::run(&a),
+        Command::Fix(a) => fix_cmd::run(&a),
         Command::Rules(a) => rules_cmd::rules(&a),
         Command::Explain(a) => rules_cmd::explain(&a),
         Command::Netpol(a) => netpol_cmd::run(&a),

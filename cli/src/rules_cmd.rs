@@ -11,7 +11,7 @@ use crate::{EXIT_ERROR, EXIT_OK};
 pub enum Format {
     /// A table.
     Text,
-    /// JSON: id, name, severity, title, help, url, enabled_by_default, references, peers.
+    /// JSON: id, name, severity, title, help, url, enabled_by_default, fix, references, peers.
     Json,
 }
 
@@ -38,10 +38,20 @@ pub fn rules(a: &RulesArgs) -> u8 {
                 .iter()
                 .map(|r| {
                     let RuleInfo {
-                        id, name, severity, title, help, url, enabled_by_default, references, peers, ..
+                        id,
+                        name,
+                        severity,
+                        title,
+                        help,
+                        url,
+                        enabled_by_default,
+                        fix,
+                        references,
+                        peers,
+                        ..
                     } = r.meta().info();
                     serde_json::json!({"id": id, "name": name, "severity": severity, "title": title,
-                        "help": help, "url": url, "enabled_by_default": enabled_by_default,
+                        "help": help, "url": url, "enabled_by_default": enabled_by_default, "fix": fix,
                         "references": references, "peers": peers})
                 })
                 .collect();

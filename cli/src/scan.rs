@@ -367,13 +367,15 @@ pub fn run(a: &ScanArgs) -> u8 {
             }
         }
     }
+    let mut full = check_all(&checker, &parsed);
+    // Each finding's fix as edits of the user's text (`kubeharden fix` applies them).
+    kubeharden::fix::resolve(&mut full, &sources, &parsed);
     if a.format != Format::Text || a.statistics {
         // Only the text report quotes source lines: free the texts before rendering.
         for s in &mut sources {
             s.content = String::new();
         }
     }
-    let full = check_all(&checker, &parsed);
     let empty = empty_notice(&parsed, &full);
     // The syntax trees are not needed any more and the process ends soon: freeing them node by
     // node would cost a twentieth of the scan.

@@ -106,6 +106,30 @@ fn planted_secrets_reach_no_output() {
         let (_, out) = run(&d, &["netpol", "--format", format, "manifests.yaml", "minified.json"]);
         assert_clean(&format!("netpol --format {format}"), &out);
     }
+    // fix: the diffs show no secret, and fixing copies none (each planted value occurs no more
+    // often in the fixed files than before; a literal secret becomes a secretKeyRef)
+    for unsafe_fixes in [false, true] {
+        let mut args = vec!["fix", "--diff", "--now", "2026-11-22T00:00:00Z"];
+        if unsafe_fixes {
+            args.push("--unsafe-fixes");
+        }
+        args.extend(inputs);
+        let (_, out) = run(&d, &args);
+        assert_clean(&format!("fix --diff (unsafe: {unsafe_fixes})"), &out);
+    }
+    let count = |text: &str| -> usize { planted().iter().map(|v| text.matches(v.as_str()).count()).sum() };
+    let before: Vec<usize> = inputs.iter().map(|f| count(&fs::read_to_string(d.join(f)).unwrap())).collect();
+    let mut args = vec!["fix", "--unsafe-fixes", "--now", "2026-11-22T00:00:00Z"];
+    args.extend(inputs);
+    let (_, out) = run(&d, &args);
+    assert_clean("fix --unsafe-fixes", &out);
+    for (f, n) in inputs.iter().zip(before) {
+        let now = count(&fs::read_to_string(d.join(f)).unwrap());
+        assert!(now <= n, "{f}: fixing copied a planted secret ({n} occurrences before, {now} after)");
+    }
+    for f in inputs {
+        fs::write(d.join(f), data(f)).unwrap();
+    }
     // the audit reads `kubectl get pods -A -o json`
     fs::write(
         d.join("pods.json"),

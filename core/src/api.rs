@@ -253,6 +253,107 @@ pub struct Finding {
     /// The rule's documentation ([`crate::rules::RuleMeta::url`], SARIF's `helpUri`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Cow<'static, str>>,
+    /// The change that resolves the finding, as text edits of the input (`kubeharden fix`
+    /// applies it), when the rule offers one here.
+    #[serde(default, skip_serializing_if = "Fix::unresolved")]
+    pub fix: Option<Fix>,
+}
+
+/// Whether applying a fix may change what a workload that works today does (ruff's
+/// applicability): `kubeharden fix` applies safe fixes, `--unsafe-fixes` the others too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Cannot change the behaviour of a workload that works today (`drop: ["all"]` → `["ALL"]`).
+    Safe,
+    /// Valid, but may change behaviour or invents a value (`runAsNonRoot: true`, a memory limit).
+    Unsafe,
+}
+
+impl Applicability {
+    /// `safe` or `unsafe`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A finding's fix: how sure it is, what it does, and the edits of the finding's file that make
+/// it, applied all or nothing. Two fixes are equal when what they show is (the plan they were
+/// made from is not compared: a fix read back from JSON has none).
+#[derive(Clone, Debug, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// Safe or unsafe.
+    pub applicability: Applicability,
+    /// What the fix does, one sentence, lowercase (`set `readOnlyRootFilesystem: true``).
+    pub message: String,
+    /// The edits, sorted, not overlapping.
+    pub edits: Vec<Edit>,
+    /// What the rule asked for (field paths and values), turned into `edits` with the source
+    /// text by [`crate::fix::resolve`]; never serialized.
+    #[serde(skip)]
+    pub(crate) plan: Option<std::sync::Arc<crate::fix::Plan>>,
+}
+
+impl PartialEq for Fix {
+    fn eq(&self, other: &Self) -> bool {
+        (self.applicability, &self.message, &self.edits) == (other.applicability, &other.message, &other.edits)
+    }
+}
+
+impl Fix {
+    /// Whether a finding has no fix to show: none, or one whose edits were never made
+    /// ([`crate::fix::resolve`] not run): such a fix is never serialized.
+    #[must_use]
+    pub fn unresolved(fix: &Option<Fix>) -> bool {
+        fix.as_ref().is_none_or(|f| f.edits.is_empty())
+    }
+}
+
+/// One text edit: replace the text from (`line`, `column`) up to (`end_line`, `end_column`)
+/// (exclusive) with `content`; an insertion when both ends are the same. Lines and columns are
+/// 1-based, columns count characters, as the finding's own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Edit {
+    /// 1-based line where the replaced text starts.
+    pub line: u32,
+    /// 1-based column (characters) where it starts.
+    pub column: u32,
+    /// 1-based line where it ends.
+    pub end_line: u32,
+    /// 1-based column just after its last character.
+    pub end_column: u32,
+    /// The new text.
+    pub content: String,
+}
+
+/// Whether a rule offers fixes (ruff's `FixAvailability`): shown by `kubeharden rules` and in
+/// docs/rules.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    /// Every finding carries a fix (except in documents rendered by Helm and where the file's
+    /// shape is one the edit builder does not handle: an alias, a merge key).
+    Always,
+    /// Some findings carry a fix.
+    Sometimes,
+    /// No finding carries a fix.
+    Never,
+}
+
+impl FixAvailability {
+    /// `always`, `sometimes` or `never`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Never => "never",
+        }
+    }
 }
 
 /// An input that could not be read: a syntax error, a document that cannot be a Kubernetes
@@ -436,6 +537,8 @@ pub struct RuleInfo {
     pub url: String,
     /// Whether the rule runs without being enabled.
     pub enabled_by_default: bool,
+    /// Whether its findings carry fixes (`always`, `sometimes`, `never`).
+    pub fix: FixAvailability,
     /// References (PSS control, CIS benchmark, ...).
     pub references: Vec<String>,
     /// The same check in other tools, `tool:ID`.

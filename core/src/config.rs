@@ -11,6 +11,12 @@
 //! options:
 //!   secret-name-patterns: [PIN, PASSPHRASE]   # extra env-var name fragments that look secret
 //!   trusted-registries: [registry.example.com] # image-registry-untrusted: where images may come from
+//! fix:                                 # values `kubeharden fix` cannot know (defaults shown)
+//!   run-as-user: 65532                 # runAsUser, and the USER of Dockerfiles
+//!   resources:
+//!     requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 256Mi}
+//!     limits: {cpu: "1", memory: 512Mi, ephemeral-storage: 1Gi}
+//!   secret-name: "{name}-secrets"      # the Secret a literal secret moves to ({name}: the workload)
 //! ```
 
 use std::collections::BTreeMap;
@@ -65,6 +71,9 @@ pub struct Config {
     /// Options of rule families.
     #[serde(default)]
     pub options: Options,
+    /// The values fixes cannot know (`kubeharden fix`).
+    #[serde(default)]
+    pub fix: FixSettings,
 }
 
 impl Default for Config {
@@ -79,6 +88,7 @@ impl Default for Config {
             annotation_suppressions: true,
             one_cluster: false,
             options: Options::default(),
+            fix: FixSettings::default(),
         }
     }
 }
@@ -221,6 +231,151 @@ pub struct VulnerabilityWaiver {
     /// Only this image, as the report names it (default: every image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+}
+
+/// The values fixes cannot know: the `fix:` section of `.kubeharden.yaml`. Checked while read
+/// (a UID that is not root, quantities Kubernetes reads), so an error names the line and key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FixSettings {
+    /// The UID fixes set as `runAsUser` and as a Dockerfile's `USER` (default 65532, the
+    /// `nonroot` user of distroless images); 1 to 2147483647.
+    #[serde(default = "default_uid", deserialize_with = "fix_uid")]
+    pub run_as_user: i64,
+    /// The requests and limits fixes add where a container has none.
+    #[serde(default)]
+    pub resources: ResourceDefaults,
+    /// The Secret a literal secret in `env` moves to (`valueFrom.secretKeyRef`; the key is the
+    /// variable's name): `{name}` is replaced by the workload's name (default `{name}-secrets`).
+    #[serde(default = "default_secret_name")]
+    pub secret_name: String,
+}
+
+impl Default for FixSettings {
+    fn default() -> Self {
+        FixSettings {
+            run_as_user: default_uid(),
+            resources: ResourceDefaults::default(),
+            secret_name: default_secret_name(),
+        }
+    }
+}
+
+fn default_uid() -> i64 {
+    65532
+}
+
+fn default_secret_name() -> String {
+    "{name}-secrets".to_owned()
+}
+
+/// `fix.resources`: requests and limits by resource name; each one not given has its default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ResourceDefaults {
+    /// `resources.requests` added where missing (defaults: cpu `100m`, memory `128Mi`,
+    /// ephemeral-storage `256Mi`).
+    #[serde(default)]
+    pub requests: Quantities,
+    /// `resources.limits` added where missing, never below the container's request (defaults:
+    /// cpu `1`, memory `512Mi`, ephemeral-storage `1Gi`).
+    #[serde(default)]
+    pub limits: Quantities,
+}
+
+/// Quantities of the three resources the rules ask for; `None`: the default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Quantities {
+    /// CPU (`100m`, `1`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "fix_quantity")]
+    pub cpu: Option<String>,
+    /// Memory (`128Mi`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "fix_quantity")]
+    pub memory: Option<String>,
+    /// Ephemeral storage (`1Gi`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "fix_quantity")]
+    pub ephemeral_storage: Option<String>,
+}
+
+impl Quantities {
+    /// The quantity given for a resource by its Kubernetes name (`cpu`, `memory`,
+    /// `ephemeral-storage`).
+    #[must_use]
+    pub fn get(&self, resource: &str) -> Option<&str> {
+        match resource {
+            "cpu" => self.cpu.as_deref(),
+            "memory" => self.memory.as_deref(),
+            "ephemeral-storage" => self.ephemeral_storage.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl ResourceDefaults {
+    /// The request a fix adds for `resource` (`cpu`, `memory`, `ephemeral-storage`).
+    #[must_use]
+    pub fn request(&self, resource: &str) -> &str {
+        self.requests.get(resource).unwrap_or(match resource {
+            "cpu" => "100m",
+            "memory" => "128Mi",
+            _ => "256Mi",
+        })
+    }
+
+    /// The limit a fix adds for `resource` (before raising it to the container's request).
+    #[must_use]
+    pub fn limit(&self, resource: &str) -> &str {
+        self.limits.get(resource).unwrap_or(match resource {
+            "cpu" => "1",
+            "memory" => "512Mi",
+            _ => "1Gi",
+        })
+    }
+}
+
+impl FixSettings {
+    /// Checks settings built in code as reading them does.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the setting.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        check_uid(self.run_as_user).map_err(|e| ConfigError::new(format!("fix.run-as-user: {e}")))?;
+        for (side, q) in [("requests", &self.resources.requests), ("limits", &self.resources.limits)] {
+            for name in ["cpu", "memory", "ephemeral-storage"] {
+                if let Some(v) = q.get(name) {
+                    check_quantity(v).map_err(|e| ConfigError::new(format!("fix.resources.{side}.{name}: {e}")))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_uid(uid: i64) -> Result<(), String> {
+    if (1..=i64::from(i32::MAX)).contains(&uid) {
+        Ok(())
+    } else {
+        Err(format!("`{uid}` is not a non-root UID (1 to 2147483647)"))
+    }
+}
+
+fn check_quantity(q: &str) -> Result<(), String> {
+    if crate::fix::quantity(q).is_some() {
+        Ok(())
+    } else {
+        Err(format!("`{q}` is not a Kubernetes quantity (`100m`, `128Mi`, `1`)"))
+    }
+}
+
+fn fix_uid<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let uid = i64::deserialize(d)?;
+    check_uid(uid).map_err(serde::de::Error::custom)?;
+    Ok(uid)
+}
+
+fn fix_quantity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    checked(d, check_quantity).map(Some)
 }
 
 /// A check of one string value: the error says what is wrong with it.

@@ -73,6 +73,7 @@ impl Checker {
         for w in &config.options.vulnerability_waivers {
             w.check()?;
         }
+        config.fix.check()?;
         let enable = resolve_names(&config.enable, "`enable`")?;
         let disable = resolve_names(&config.disable, "`disable`")?;
         let ignore = resolve_names(&config.ignore, "`ignore`")?;
@@ -123,7 +124,7 @@ impl Checker {
             rules,
             severity,
             annotation_suppressions: config.annotation_suppressions,
-            cx: Context { options: config.options.clone(), now, running },
+            cx: Context { options: config.options.clone(), fix: config.fix.clone(), now, running },
             parse: ParseOptions { one_cluster: config.one_cluster, ..ParseOptions::default() },
             inputs: InputPolicy::default(),
             max_findings: DEFAULT_MAX_FINDINGS,
@@ -451,7 +452,8 @@ pub fn check(req: &CheckRequest) -> Result<Report, Error> {
         .with_image_files(req.image_files.clone())
         .with_inputs(req.inputs);
     let sources: Vec<Source> = req.files.iter().map(|f| crate::source::parse(f, checker.parse_options())).collect();
-    let report = checker.check_sources(&sources);
+    let mut report = checker.check_sources(&sources);
+    crate::fix::resolve(&mut report, &req.files, &sources);
     strict(req.inputs, report, |r| &r.errors)
 }
 

@@ -19,6 +19,7 @@ pub mod config;
 pub mod dockerfile;
 pub mod engine;
 pub mod error;
+pub mod fix;
 pub mod image;
 pub mod location;
 pub mod model;

@@ -128,7 +128,10 @@ fn scan(file: &str, text: &str) -> (Vec<Finding>, Vec<(String, String)>) {
 }
 
 /// A finding with its path relative to its pod (`scan` reads the whole List: `items[N].spec...`).
+/// A scan finding as the audit shows it: the path within the List's item, and no fix (the audit
+/// reads what runs, not a file to edit).
 fn relative(mut f: Finding) -> Finding {
+    f.fix = None;
     f.path = f.path.map(|p| match p.split_once("].") {
         Some((head, rest)) if head.starts_with("items[") => rest.to_owned(),
         _ => p,

@@ -202,3 +202,29 @@ fn rules_md_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(have == want, "docs/rules.md is stale: run `KUBEHARDEN_BLESS=1 cargo test -p kubeharden --test docs`");
 }
+
+/// Every rule that fixes says how (its docs' `## Fix safety`), and every rule that does not is
+/// in docs/fixes.md with the reason.
+#[test]
+fn every_rule_says_how_it_fixes_or_why_not() {
+    let fixes =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fixes.md")).unwrap();
+    let mut missing = Vec::new();
+    for r in kubeharden::RULES {
+        let m = r.meta();
+        let fixable = m.fix != kubeharden::api::FixAvailability::Never;
+        if fixable && !m.docs_markdown().contains("## Fix safety") {
+            missing.push(format!("{}: fix: {} but no `## Fix safety` in its docs", m.name, m.fix.as_str()));
+        }
+        let listed = fixes
+            .lines()
+            .any(|l| l.starts_with("| `") && l.split('|').nth(1).is_some_and(|c| c.contains(&format!("`{}`", m.name))));
+        if !fixable && !listed {
+            missing.push(format!("{}: fix: never but not in docs/fixes.md", m.name));
+        }
+        if fixable && listed {
+            missing.push(format!("{}: offers a fix but docs/fixes.md lists it as having none", m.name));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}

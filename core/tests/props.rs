@@ -370,3 +370,136 @@ proptest! {
         prop_assert_eq!(back, r);
     }
 }
+
+// ---------------------------------------------------------------- fixes
+
+/// `kubeharden fix --unsafe-fixes` with every rule on.
+fn fix_all(name: &str, text: &str) -> kubeharden::fix::FixOutcome {
+    let enable = kubeharden::RULES.iter().map(|r| r.meta().id.0.to_owned()).collect();
+    let req = CheckRequest {
+        files: vec![SourceFile::new(name, text)],
+        config: Config { enable, ..Config::default() },
+        now: Some("2026-11-22T00:00:00Z".to_owned()),
+        ..CheckRequest::default()
+    };
+    kubeharden::fix::fix_files(&req, true).unwrap()
+}
+
+/// The leaves of a document by field path, written as findings write them
+/// (`spec.containers[0].image`).
+fn leaves(v: &serde_yaml::Value, at: &str, out: &mut std::collections::BTreeMap<String, String>) {
+    match v {
+        serde_yaml::Value::Mapping(m) => {
+            for (k, x) in m {
+                let k = k.as_str().unwrap_or_default();
+                leaves(x, &if at.is_empty() { k.to_owned() } else { format!("{at}.{k}") }, out);
+            }
+        }
+        serde_yaml::Value::Sequence(s) => {
+            for (i, x) in s.iter().enumerate() {
+                leaves(x, &format!("{at}[{i}]"), out);
+            }
+        }
+        other => {
+            out.insert(at.to_owned(), serde_yaml::to_string(other).unwrap());
+        }
+    }
+}
+
+fn documents(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    use serde::Deserialize as _;
+    serde_yaml::Deserializer::from_str(text)
+        .map(|d| {
+            let v = serde_yaml::Value::deserialize(d).unwrap();
+            let mut m = std::collections::BTreeMap::new();
+            leaves(&v, "", &mut m);
+            m
+        })
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// The field path a fix edits, and the mapping or list that holds it.
+fn edited(path: &str) -> (String, String) {
+    let parent = match path.rfind(['.', '[']) {
+        Some(i) => path[..i].to_owned(),
+        None => String::new(),
+    };
+    (path.to_owned(), parent)
+}
+
+/// The fields an applied finding's fix edits ([`edited`]): its own and, for a missing request
+/// whose finding holds the missing limit too (one problem, one finding), the limit.
+fn fixed_fields(f: &Finding) -> Vec<(String, String)> {
+    let Some(path) = f.path.as_deref() else { return Vec::new() };
+    let mut out = vec![edited(path)];
+    if f.fix.as_ref().is_some_and(|x| x.message.contains("`resources.limits.")) {
+        out.push(edited(&path.replace(".resources.requests.", ".resources.limits.")));
+    }
+    out
+}
+
+fn under(p: &str, q: &str) -> bool {
+    q.is_empty() || p == q || p.starts_with(&format!("{q}.")) || p.starts_with(&format!("{q}["))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Fixing never adds a finding of a fixed rule on the fixed field, nor leaves one it fixed.
+    #[test]
+    fn fixing_never_adds_a_finding_of_the_fixed_rule_on_its_field(docs in objects()) {
+        let o = fix_all("f.yaml", &stream(&docs));
+        let key = |f: &Finding| (f.rule.clone(), f.fingerprint.clone(), f.path.clone());
+        let before: BTreeSet<_> = o.before.findings.iter().map(key).collect();
+        let fixed_rules: BTreeSet<&str> = o.applied.iter().map(|f| f.rule.as_str()).collect();
+        for f in o.report.findings.iter().filter(|f| fixed_rules.contains(f.rule.as_str())) {
+            prop_assert!(before.contains(&key(f)), "new after the fix: {:?}", f);
+        }
+        let after: BTreeSet<_> = o.report.findings.iter().map(|f| (f.rule.clone(), f.fingerprint.clone(), f.path.clone(), f.message.clone())).collect();
+        for f in &o.applied {
+            prop_assert!(!after.contains(&(f.rule.clone(), f.fingerprint.clone(), f.path.clone(), f.message.clone())), "still there: {:?}", f);
+        }
+    }
+
+    /// A second fix changes nothing, in YAML and in JSON.
+    #[test]
+    fn fix_is_idempotent(docs in objects(), json in any::<bool>()) {
+        let (name, text) = if json { ("f.json", docs[0].to_json()) } else { ("f.yaml", stream(&docs)) };
+        let once = fix_all(name, &text);
+        prop_assert!(once.files[0].reverted.is_none(), "{:?}", once.files[0].reverted);
+        let fixed = once.files[0].fixed.clone();
+        let twice = fix_all(name, &fixed);
+        prop_assert_eq!(&twice.files[0].fixed, &fixed);
+        prop_assert!(twice.applied.is_empty(), "{:?}", twice.applied);
+    }
+
+    /// The fixed text parses (with another YAML reader) to the same objects, plus the fields the
+    /// applied fixes edit: every other value is unchanged, every new value lies beside a fixed
+    /// field, and a new document is a NetworkPolicy.
+    #[test]
+    fn fixed_text_parses_to_the_same_objects_plus_the_edited_fields(docs in objects(), json in any::<bool>()) {
+        let (name, text) = if json { ("f.json", docs[0].to_json()) } else { ("f.yaml", stream(&docs)) };
+        let o = fix_all(name, &text);
+        let (old, new) = (documents(&text), documents(&o.files[0].fixed));
+        prop_assert!(new.len() >= old.len());
+        for extra in new.iter().skip(old.len()) {
+            prop_assert_eq!(extra.get("kind").map(String::as_str), Some("NetworkPolicy\n"));
+        }
+        let fields: Vec<(String, String)> = o.applied.iter().flat_map(fixed_fields).collect();
+        for (a, b) in old.iter().zip(&new) {
+            for (p, v) in a {
+                if b.get(p) != Some(v) {
+                    // A null value is an unset field: it may be set beside a fixed one.
+                    let beside = v == "null\n";
+                    prop_assert!(fields.iter().any(|(q, parent)| under(p, q) || ((beside || q.ends_with(']')) && under(p, parent))), "{} changed ({} → {:?}); fixed: {:?}", p, v, b.get(p), fields);
+                }
+            }
+            for (p, v) in b {
+                if a.get(p) != Some(v) {
+                    prop_assert!(fields.iter().any(|(_, parent)| under(p, parent)), "{} is new ({}); fixed: {:?}", p, v, fields);
+                }
+            }
+        }
+    }
+}

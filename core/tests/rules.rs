@@ -83,6 +83,73 @@ fn fixtures() {
     });
 }
 
+/// The fix fixtures: every `fail*` fixture of a rule that offers fixes, fixed with only that rule
+/// selected (unsafe fixes too). The diff of the fix is the snapshot (secret lines redacted, as
+/// `kubeharden fix --diff` shows them); the fixed text reads as the original plus the fixed fields
+/// (no file reverted), the check of it reports no finding of the rule that was not there before
+/// and none of those fixed, and fixing it again changes nothing.
+#[test]
+fn fix_fixtures() {
+    use kubeharden::api::FixAvailability;
+    insta::glob!("../src/rules", "*/*/fail*", |path| {
+        let rel = relative(path);
+        let meta = rule_of_dir(path.parent().unwrap()).unwrap();
+        if meta.fix == FixAvailability::Never {
+            return;
+        }
+        let text = fs::read_to_string(path).unwrap();
+        let (fixed, outcome) = fix_one(&rel, &text, meta.name);
+        assert!(outcome.before.errors.is_empty(), "{rel}: {:?}", outcome.before.errors);
+        let file = &outcome.files[0];
+        assert!(file.reverted.is_none(), "{rel}: the fix was reverted: {:?}", file.reverted);
+        let key = |f: &kubeharden::Finding| (f.fingerprint.clone(), f.path.clone(), f.message.clone());
+        let before: BTreeSet<_> = outcome.before.findings.iter().map(key).collect();
+        let after: BTreeSet<_> = outcome.report.findings.iter().map(key).collect();
+        assert!(after.is_subset(&before), "{rel}: the fix added findings: {:#?}", after.difference(&before));
+        for f in &outcome.applied {
+            assert_eq!(f.name, meta.name, "{rel}: a fix of another rule was applied");
+            assert!(!after.contains(&key(f)), "{rel}: still reported after its fix: {f:#?}");
+        }
+        if meta.fix == FixAvailability::Always {
+            for f in outcome.before.findings.iter().filter(|f| f.template.is_none()) {
+                assert!(
+                    f.fix.is_some(),
+                    "{rel}: `{}` declares `fix: always` but this finding has none: {f:#?}",
+                    meta.name
+                );
+            }
+        }
+        let (again, second) = fix_one(&rel, &fixed, meta.name);
+        assert_eq!(again, fixed, "{rel}: a second fix changed the text");
+        assert!(second.applied.is_empty(), "{rel}: a second fix applied {:#?}", second.applied);
+        let shown = if fixed == text {
+            format!(
+                "no change: {}\n",
+                outcome.before.findings.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+            )
+        } else {
+            let secret = kubeharden::fix::diff::secret_lines(&text, &outcome.before.findings);
+            kubeharden::fix::diff::unified(&rel, &text, &fixed, &secret, &outcome.before.redactions)
+        };
+        if let Some(m) = planted_secret(&shown) {
+            panic!("{rel}: a secret value (`{m}`) is shown:\n{shown}");
+        }
+        insta::assert_snapshot!(shown);
+    });
+}
+
+/// Fixes one fixture with only `rule` selected, unsafe fixes included.
+fn fix_one(name: &str, text: &str, rule: &str) -> (String, kubeharden::fix::FixOutcome) {
+    let req = kubeharden::CheckRequest {
+        files: vec![kubeharden::SourceFile::new(name, text)],
+        config: kubeharden::Config { select: Some(vec![rule.to_owned()]), ..kubeharden::Config::default() },
+        now: Some(support::NOW.to_owned()),
+        ..kubeharden::CheckRequest::default()
+    };
+    let outcome = kubeharden::fix::fix_files(&req, true).unwrap();
+    (outcome.files[0].fixed.clone(), outcome)
+}
+
 #[test]
 fn the_hardened_manifest_passes_every_rule() {
     let text = fs::read_to_string(rules_dir().join("hardened.yaml")).unwrap();

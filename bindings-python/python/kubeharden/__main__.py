@@ -1,7 +1,7 @@
 """``python -m kubeharden ...`` and the ``kubeharden`` console script: the ``kubeharden`` command
 itself, compiled into the module.
 
-Every subcommand (``scan``, ``rules``, ``explain``, ``pss``, ``netpol``, ``audit``), every option,
+Every subcommand (``scan``, ``fix``, ``rules``, ``explain``, ``pss``, ``netpol``, ``audit``), every option,
 the output and the exit codes are the native command's: 0 nothing at or above the threshold,
 1 findings at or above it, 2 usage, configuration or input errors.
 """

@@ -63,6 +63,30 @@ class ObjectRef:
 
 
 @dataclasses.dataclass(frozen=True)
+class Edit:
+    """One text edit: the text from (``line``, ``column``) up to (``end_line``, ``end_column``),
+    exclusive, becomes ``content`` (an insertion when both ends are the same). 1-based; columns
+    count characters."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Fix:
+    """A finding's fix: ``applicability`` ``"safe"`` (cannot change what a working workload does)
+    or ``"unsafe"`` (may), what it does, and its edits of the finding's input, applied all or
+    nothing (:func:`fix` applies them)."""
+
+    applicability: Literal["safe", "unsafe"]
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class Finding:
     """One rule violated at one place. ``line``/``column`` are 1-based, ``document`` 0-based.
 
@@ -87,6 +111,8 @@ class Finding:
     end_column: Optional[int] = None
     help: Optional[str] = None
     url: Optional[str] = None
+    fix: Optional[Fix] = None
+    """The change that resolves the finding, when the rule offers one here."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,6 +185,7 @@ class Rule:
     severity: Severity
     title: str
     enabled_by_default: bool
+    fix: Literal["always", "sometimes", "never"]
     references: tuple[str, ...]
     peers: tuple[str, ...]
     docs: str
@@ -371,6 +398,45 @@ def scan(
     """
     files = _input("scan", text_or_obj, filename, kind)
     return Report(_kubeharden.check_texts(files, config=config, now=_now(now), strict=strict))
+
+
+@dataclasses.dataclass(frozen=True)
+class FixResult:
+    """What :func:`fix` did: the fixed ``text`` (the input's text when nothing applied), the
+    findings whose fixes were applied (as reported before the fix, with their :class:`Fix`), and
+    the check of the fixed text (the findings that remain, with their fixes)."""
+
+    text: str
+    applied: tuple[Finding, ...]
+    remaining: Report
+
+    @property
+    def changed(self) -> bool:
+        """Whether any fix was applied."""
+        return bool(self.applied)
+
+
+def fix(
+    text_or_obj: InputLike,
+    *,
+    filename: Optional[str] = None,
+    kind: KindLike = None,
+    unsafe: bool = False,
+    config: Optional[ConfigLike] = None,
+    now: Optional[NowLike] = None,
+) -> FixResult:
+    """Fixes one input as ``kubeharden fix`` fixes a file: the safe fixes (with ``unsafe=True``
+    the unsafe ones too) applied as edits of the text, everything else byte for byte, comments
+    included; then checked again until nothing changes. The input is as :func:`scan` takes it (a
+    mapping becomes JSON text, and the fixed text is JSON). ``config``'s ``fix:`` section gives the
+    values fixes cannot know (run-as UID, resource sizes, the Secret's name).
+
+    Raises :class:`ParseError` when the input cannot be read (nothing is fixed in a text that is
+    not understood), as :func:`scan` does.
+    """
+    files = _input("fix", text_or_obj, filename, kind)
+    text, applied, remaining = _kubeharden.fix_texts(files, unsafe_fixes=unsafe, config=config, now=_now(now))
+    return FixResult(text=text, applied=applied, remaining=Report(remaining))
 
 
 def scan_paths(
@@ -773,6 +839,8 @@ def rules() -> list[Rule]:
 #: type: the one conversion (``src/convert.rs``) builds them from the core's values.
 _RUST_TYPES: dict[str, type] = {
     "Finding": Finding,
+    "Fix": Fix,
+    "Edit": Edit,
     "ObjectRef": ObjectRef,
     "InputError": InputError,
     "Summary": Summary,

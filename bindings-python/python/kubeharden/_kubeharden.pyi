@@ -26,6 +26,7 @@ __all__ = [
     "RawReport",
     "check_texts",
     "check_paths",
+    "fix_texts",
     "rules",
     "check_pss",
     "check_netpol",
@@ -124,6 +125,17 @@ def check_paths(
     """Reads and checks files and directories as ``kubeharden scan`` does (in parallel, GIL
     released). Unreadable inputs are reported, not raised.
     """
+
+def fix_texts(
+    files: list[_File],
+    *,
+    unsafe_fixes: bool = False,
+    config: _Config = None,
+    now: Optional[str] = None,
+) -> tuple[str, tuple[Finding, ...], RawReport]:
+    """Fixes one ``(name, text or bytes, kind)`` input with the GIL released (safe fixes, or all
+    with ``unsafe_fixes``): ``(fixed text, findings whose fixes were applied, check of the fixed text)``.
+    Raises ``ParseError`` when the input cannot be read."""
 
 def rules() -> tuple[Rule, ...]:
     """Every rule, sorted by id."""

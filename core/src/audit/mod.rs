@@ -256,6 +256,7 @@ impl AuditFinding {
             path: self.path.clone(),
             fingerprint: self.fingerprint.clone(),
             template: None,
+            fix: None,
             end_line: self.end_line,
             end_column: self.end_column,
             help: meta.map(|m| std::borrow::Cow::Borrowed(m.help)),

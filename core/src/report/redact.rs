@@ -204,6 +204,13 @@ impl Redactions {
         }
     }
 
+    /// Line `line` (1-based; 0 for a line that is not the file's own, such as a fixed text's) of
+    /// file `file` with its secrets hidden ([`Redactions::masks`]).
+    #[must_use]
+    pub fn hide<'t>(&self, file: &str, line: u32, text: &'t str) -> Cow<'t, str> {
+        replace(text, self.masks(file, line, text))
+    }
+
     /// The byte ranges of line `line` (1-based, its text `text`) of file `file` to hide, sorted
     /// and disjoint: the values that start on the line (to the end of the scalar as written) and
     /// every occurrence of a value's pieces.

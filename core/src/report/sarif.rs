@@ -4,7 +4,9 @@
 //! with its docs as help text, its documentation as `helpUri` and `properties.security-severity` on
 //! GitHub's scale; each result has a physical location (file, `startLine`, `startColumn`, and
 //! `endLine`/`endColumn` where the field ends), a logical location (the object and the
-//! field path) and `partialFingerprints` (the finding's fingerprint). Input errors become
+//! field path), `partialFingerprints` (the finding's fingerprint) and, when the finding carries a
+//! fix, `fixes` (one artifact change of its file, each edit a replacement; the applicability,
+//! safe or unsafe, in the fix's properties). Input errors become
 //! `toolExecutionNotifications` of the one invocation. `core/tests/reports.rs` validates the output
 //! against the official JSON schema.
 
@@ -178,6 +180,9 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
         r.insert("locations".to_owned(), json!([Value::Object(location)]));
     }
     r.insert("partialFingerprints".to_owned(), json!({ FINGERPRINT_KEY: f.fingerprint }));
+    if let (Some(fix), Some(file)) = (f.fix.as_ref().filter(|x| !x.edits.is_empty()), &f.file) {
+        r.insert("fixes".to_owned(), json!([fix_object(fix, file)]));
+    }
     let mut props = Map::new();
     props.insert("severity".to_owned(), json!(f.severity.as_str()));
     props.insert("rule-name".to_owned(), json!(f.name));
@@ -189,6 +194,31 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     }
     r.insert("properties".to_owned(), Value::Object(props));
     Value::Object(r)
+}
+
+/// A finding's fix as a SARIF `fix`: one artifact change of the finding's file, each edit a
+/// replacement (an insertion deletes an empty region); the applicability in its properties.
+fn fix_object(fix: &crate::api::Fix, file: &str) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.line,
+                    "startColumn": e.column,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_column,
+                },
+                "insertedContent": { "text": e.content },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": fix.message },
+        "artifactChanges": [{ "artifactLocation": { "uri": file_uri(file) }, "replacements": replacements }],
+        "properties": { "applicability": fix.applicability },
+    })
 }
 
 fn notification(e: &InputError) -> Value {

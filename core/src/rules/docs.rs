@@ -28,23 +28,33 @@ pub fn rule_url(id: RuleId) -> &'static str {
         .map_or(concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md"), String::as_str)
 }
 
+/// How the docs say whether a rule's findings carry fixes (the details are in its `Fix safety`).
+fn fix_words(f: crate::api::FixAvailability) -> &'static str {
+    match f {
+        crate::api::FixAvailability::Always => "always available (`kubeharden fix`)",
+        crate::api::FixAvailability::Sometimes => "sometimes available (`kubeharden fix`)",
+        crate::api::FixAvailability::Never => "none",
+    }
+}
+
 /// The Markdown reference of every rule: a table, then each rule's docs, references and peers.
 #[must_use]
 pub fn rules_markdown() -> String {
     let mut out = String::from(
         "# Rules\n\n<!-- Generated from the rules' declarations by `KUBEHARDEN_BLESS=1 cargo test -p kubeharden --test docs`; do not edit. -->\n\n",
     );
-    out.push_str("| id | name | severity | on by default | title |\n|---|---|---|---|---|\n");
+    out.push_str("| id | name | severity | on by default | fix | title |\n|---|---|---|---|---|---|\n");
     for r in RULES {
         let m = r.meta();
         let on = if m.enabled_by_default { "yes" } else { "no" };
         let _ = writeln!(
             out,
-            "| [{}](#{}) | `{}` | {} | {on} | {} |",
+            "| [{}](#{}) | `{}` | {} | {on} | {} | {} |",
             m.id,
             m.id.0.to_ascii_lowercase(),
             m.name,
             m.severity,
+            m.fix.as_str(),
             m.title
         );
     }
@@ -54,7 +64,7 @@ pub fn rules_markdown() -> String {
         if !m.enabled_by_default {
             out.push_str(" (off by default)");
         }
-        let _ = writeln!(out, ". Since {}.\n", m.since);
+        let _ = writeln!(out, ". Since {}. Fix: {}.\n", m.since, fix_words(m.fix));
         let _ = writeln!(out, "**Help:** {}.\n", m.help);
         // Demote the docs' own headings one level below the rule's.
         for line in m.docs_markdown().trim_end().lines() {

@@ -64,6 +64,8 @@ pub struct RuleMeta {
     /// What renderers may quote of the source line a finding points at: [`Excerpt::Full`]
     /// unless the line may hold a secret.
     pub redact: Excerpt,
+    /// Whether its findings carry fixes ([`crate::fix`]); `Never` unless declared.
+    pub fix: crate::api::FixAvailability,
     /// `file:line` of the declaration.
     pub source: &'static str,
 }
@@ -107,6 +109,7 @@ impl RuleMeta {
             help: self.help.to_owned(),
             url: self.url().to_owned(),
             enabled_by_default: self.enabled_by_default,
+            fix: self.fix,
             references: self.references.iter().map(|s| (*s).to_owned()).collect(),
             peers: self.peers.iter().map(|s| (*s).to_owned()).collect(),
             docs: self.docs_markdown(),
@@ -129,14 +132,15 @@ pub enum Excerpt {
 
 /// Declares a rule: a unit struct with its [`RuleMeta`] built from the doc comment and fields.
 /// The optional fields, in this order: `enabled_by_default` (default `true`), `redact` (default
-/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it).
+/// [`Excerpt::Full`]; every rule whose findings point at secret values declares it), `fix`
+/// (`Always`, `Sometimes` or `Never`, the default: whether findings carry a [`crate::fix::Plan`]).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $ty:ident {
         id: $id:literal, name: $name:literal, severity: $sev:expr, title: $title:literal, help: $help:literal,
         references: [$($r:literal),* $(,)?], peers: [$($p:literal),* $(,)?], since: $since:literal
-        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(,)?
+        $(, enabled_by_default: $en:expr)? $(, redact: $redact:expr)? $(, fix: $fix:ident)? $(,)?
     }) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default)]
@@ -155,6 +159,7 @@ macro_rules! declare_rule {
                 since: $since,
                 enabled_by_default: $crate::declare_rule!(@en $($en)?),
                 redact: $crate::declare_rule!(@redact $($redact)?),
+                fix: $crate::declare_rule!(@fix $($fix)?),
                 source: concat!(file!(), ":", line!()),
             };
         }
@@ -163,13 +168,18 @@ macro_rules! declare_rule {
     (@en $en:expr) => { $en };
     (@redact) => { $crate::rules::Excerpt::Full };
     (@redact $redact:expr) => { $redact };
+    (@fix) => { $crate::api::FixAvailability::Never };
+    (@fix $fix:ident) => { $crate::api::FixAvailability::$fix };
 }
 
-/// What rules may read besides the input: options, "now" and which rules run.
+/// What rules may read besides the input: options, the values fixes use, "now" and which rules
+/// run.
 #[derive(Debug, Default)]
 pub struct Context {
     /// Rule options from the configuration.
     pub options: Options,
+    /// The values fixes cannot know (the `fix:` section of the configuration).
+    pub fix: crate::config::FixSettings,
     /// "Now" as Unix seconds, when the request gave it.
     pub now: Option<i64>,
     /// The ids of the rules that run (empty: none known, as when a rule is called alone).
@@ -276,8 +286,8 @@ pub struct Sink<'s> {
 /// A finding being reported: returned by [`Sink::report`], recorded in the sink when dropped
 /// (at the end of the statement that made it). What a rule may add besides the where and the
 /// message is set on it before that: a severity other than the rule's default
-/// ([`Diagnostic::severity`]), the finding of another rule it makes redundant
-/// ([`Diagnostic::implies`]); a fix and related locations are meant to join here, so no rule
+/// ([`Diagnostic::severity`]), a fix ([`Diagnostic::fix`]), the finding of another rule it makes
+/// redundant ([`Diagnostic::implies`]); related locations are meant to join here, so no rule
 /// needs another entry point (the shape of ruff's `DiagnosticGuard`).
 #[derive(Debug)]
 pub struct Diagnostic<'r, 's> {
@@ -291,10 +301,20 @@ struct Pending<'a> {
     at: At<'a>,
     message: String,
     raised: Option<Severity>,
+    fix: Option<crate::fix::Plan>,
     implies: Vec<&'static RuleMeta>,
 }
 
 impl Diagnostic<'_, '_> {
+    /// The fix of this finding: what to set, add or remove, by field path ([`crate::fix::Plan`]);
+    /// the edits of the text are made later, with the source ([`crate::fix::resolve`]).
+    pub fn fix(mut self, plan: crate::fix::Plan) -> Self {
+        if let Some(p) = &mut self.pending {
+            p.fix = Some(plan);
+        }
+        self
+    }
+
     /// A severity other than the rule's default for this finding (a configured override of the
     /// rule still wins).
     pub fn severity(mut self, severity: Severity) -> Self {
@@ -402,7 +422,7 @@ impl<'s> Sink<'s> {
     ) -> Diagnostic<'r, 's> {
         Diagnostic {
             sink: self,
-            pending: Some(Pending { meta, at, message: message.into(), raised: None, implies: Vec::new() }),
+            pending: Some(Pending { meta, at, message: message.into(), raised: None, fix: None, implies: Vec::new() }),
         }
     }
 
@@ -414,21 +434,25 @@ impl<'s> Sink<'s> {
 
     /// Records a reported finding (the end of every [`Diagnostic`]).
     fn push(&mut self, p: Pending<'_>) {
-        let Pending { meta, at, message, raised, implies } = p;
+        let Pending { meta, at, message, raised, fix, implies } = p;
         let before = self.findings.len();
         match at {
             At::Object(obj, path) => self.push_field(meta, raised, obj, None, None, path, message),
             At::Pod(pod, path) => self.push_field(meta, raised, &pod.object, pod.meta, None, path, message),
             At::Container(pod, c, path) => {
-                self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message);
+                self.push_field(meta, raised, &pod.object, pod.meta, Some(c.name), path, message)
             }
             At::Place(place) => self.push_place(meta, raised, place, message),
-        }
+        };
         if self.findings.len() > before {
+            if let (Some(plan), Some(f)) = (fix, self.findings.last_mut()) {
+                f.fix = Some(plan.into_fix());
+            }
             self.implies.extend(implies.into_iter().map(|other| (before, other)));
         }
     }
 
+    /// Records a finding that is no field of an object, unless the report is full.
     fn push_place(&mut self, meta: &'static RuleMeta, raised: Option<Severity>, place: Place, message: String) {
         let severity = self.severity(meta, raised);
         let mut fingerprint = fingerprint(&[
@@ -461,11 +485,14 @@ impl<'s> Sink<'s> {
             path: place.path,
             fingerprint,
             template: None,
+            fix: None,
             help: Some(Cow::Borrowed(meta.help)),
             url: Some(Cow::Borrowed(meta.url())),
         });
     }
 
+    /// Records a finding at a field of an object, unless an annotation suppresses it or the report
+    /// is full.
     #[expect(clippy::too_many_arguments, reason = "the parts of the three field variants of `At`")]
     fn push_field(
         &mut self,
@@ -540,6 +567,7 @@ impl<'s> Sink<'s> {
             path: Some(full),
             fingerprint,
             template: obj.doc.source.clone(),
+            fix: None,
             help: Some(Cow::Borrowed(meta.help)),
             url: Some(Cow::Borrowed(meta.url())),
         });

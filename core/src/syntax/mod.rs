@@ -11,6 +11,7 @@ mod yaml;
 
 pub use json::{parse_json, parse_json_list};
 pub use node::{Entry, Interner, Node, Text, Value};
+pub(crate) use yaml::{last_line, resolve_non_str};
 pub use yaml::{parse_yaml, parse_yaml_list, RawDocument, YamlStream};
 
 /// Limits that keep hostile input bounded in time and memory (docs/input-handling.md).

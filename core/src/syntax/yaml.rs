@@ -256,7 +256,7 @@ fn resolve_plain(text: &str, interner: &mut Interner) -> Value {
 }
 
 /// The value of a plain scalar that resolves to something other than a string.
-fn resolve_non_str(text: &str) -> Option<Value> {
+pub(crate) fn resolve_non_str(text: &str) -> Option<Value> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
@@ -738,7 +738,7 @@ fn parse_stream<'f>(text: &str, limits: &Limits, each: Option<&mut ItemFn<'f>>, 
 }
 
 /// The greatest line of any node or key in the tree.
-fn last_line(node: &Node) -> u32 {
+pub(crate) fn last_line(node: &Node) -> u32 {
     match &node.value {
         Value::Seq(s) => s.last().map_or(node.pos.line, last_line),
         Value::Map(m) => m.last().map_or(node.pos.line, |e| last_line(&e.value).max(e.key_pos.line)),

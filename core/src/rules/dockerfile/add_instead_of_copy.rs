@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::dockerfile::{Dockerfile, Form};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::report;
+use super::report_fix;
+use crate::fix::{Op, Plan};
 
 declare_rule! {
     /// ## What it does
@@ -32,6 +33,11 @@ declare_rule! {
     /// ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool /usr/local/bin/tool
     /// USER 10001
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: writes `COPY` for an `ADD` of local files that are no archives (or of a heredoc):
+    /// `COPY` copies them the same way. No fix when the `ADD` also downloads a URL or uses a flag
+    /// only `ADD` knows (`--checksum`, `--keep-git-dir`).
     pub DockerfileAddInsteadOfCopy {
         id: "DKR007",
         name: "dockerfile-add-instead-of-copy",
@@ -41,6 +47,7 @@ declare_rule! {
         references: ["CIS Docker Benchmark 4.9", "Docker docs: Dockerfile best practices, ADD or COPY"],
         peers: ["hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -78,8 +85,12 @@ impl Rule for DockerfileAddInsteadOfCopy {
             let checksum = ins.has_flag("checksum");
             let mut urls = Vec::new();
             let mut files = Vec::new();
+            // Whether some source is an archive, a variable or a git repository: ADD does more
+            // than COPY with it, so `COPY` would not do the same.
+            let mut more_than_copy = false;
             for src in sources {
                 if src.contains('$') || is_git(src) {
+                    more_than_copy = true;
                     continue;
                 }
                 if is_url(src) {
@@ -88,6 +99,8 @@ impl Rule for DockerfileAddInsteadOfCopy {
                     }
                 } else if !ARCHIVES.iter().any(|a| src.to_ascii_lowercase().ends_with(a)) {
                     files.push(format!("`{src}`"));
+                } else {
+                    more_than_copy = true;
                 }
             }
             if !ins.heredocs.is_empty() {
@@ -99,7 +112,18 @@ impl Rule for DockerfileAddInsteadOfCopy {
                 (true, false) => format!("`ADD` of {}, which is not an archive to extract: use `COPY`", files.join(", ")),
                 (false, false) => format!("`ADD` of {} (not archives: use `COPY`) and of {} without `--checksum`", files.join(", "), urls.join(", ")),
             };
-            report(out, Self::META, file, df, idx, message);
+            // Only local files that are no archives (ADD extracts archives, downloads URLs):
+            // COPY does the same with them. Flags only ADD knows keep it ADD.
+            let add_only = ["checksum", "keep-git-dir", "unpack"].iter().any(|f| ins.has_flag(f));
+            let fix = (urls.is_empty() && !add_only && !more_than_copy).then(|| {
+                Plan::safe("write `COPY` for `ADD`").op(Op::ReplaceAt {
+                    line: ins.line,
+                    column: ins.column,
+                    find: "ADD".to_owned(),
+                    replace: "COPY".to_owned(),
+                })
+            });
+            report_fix(out, Self::META, file, df, idx, message, fix);
         }
     }
 }

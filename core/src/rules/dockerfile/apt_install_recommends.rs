@@ -4,7 +4,8 @@ use crate::dockerfile::shell::{self, Manager};
 use crate::dockerfile::Dockerfile;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{apt_no_recommends, final_image_stages, report, runs};
+use super::{apt_no_recommends, final_image_stages, report_fix, runs};
+use crate::fix::{Op, Plan};
 
 declare_rule! {
     /// ## What it does
@@ -31,6 +32,12 @@ declare_rule! {
     /// RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*
     /// USER 10001
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: adds `--no-install-recommends` after `apt-get install` (and `apt install`) in the
+    /// `RUN`. Packages that were only recommended are no longer installed, and a program that used
+    /// one of them (`ca-certificates` is a common one) fails until it is named. No fix where the
+    /// install is written another way (`apt-get -y install`) or in a heredoc.
     pub DockerfileAptInstallRecommends {
         id: "DKR006",
         name: "dockerfile-apt-install-recommends",
@@ -40,6 +47,7 @@ declare_rule! {
         references: ["Docker docs: Dockerfile best practices, apt-get"],
         peers: ["hadolint:DL3015", "trivy:DS-0029"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -50,7 +58,7 @@ impl Rule for DockerfileAptInstallRecommends {
 
     fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
         for s in final_image_stages(df) {
-            for (idx, _ins, cmds) in runs(df, s) {
+            for (idx, ins, cmds) in runs(df, s) {
                 let missing: Vec<String> = cmds
                     .iter()
                     .filter_map(|c| shell::install(c))
@@ -72,7 +80,22 @@ impl Rule for DockerfileAptInstallRecommends {
                         if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
                     format!(" of {}{more}", shown.join(", "))
                 };
-                report(
+                let found: Vec<&str> =
+                    ["apt-get install", "apt install"].into_iter().filter(|p| ins.args.contains(p)).collect();
+                let fix = (!found.is_empty() && ins.heredocs.is_empty()).then(|| {
+                    found.into_iter().fold(
+                        Plan::unsafe_fix("add `--no-install-recommends` to `apt-get install`"),
+                        |plan, p| {
+                            plan.op(Op::ReplaceInLines {
+                                first: ins.line,
+                                last: ins.end_line,
+                                find: p.to_owned(),
+                                replace: format!("{p} --no-install-recommends"),
+                            })
+                        },
+                    )
+                });
+                report_fix(
                     out,
                     Self::META,
                     file,
@@ -81,6 +104,7 @@ impl Rule for DockerfileAptInstallRecommends {
                     format!(
                     "`apt-get install`{what} without `--no-install-recommends` also installs every recommended package"
                 ),
+                    fix,
                 );
             }
         }

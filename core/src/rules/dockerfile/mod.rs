@@ -72,6 +72,19 @@ pub(crate) fn report(
     idx: usize,
     message: String,
 ) {
+    report_fix(out, meta, file, df, idx, message, None);
+}
+
+/// Reports a finding at instruction `idx` with its fix (suppression comments applied).
+pub(crate) fn report_fix(
+    out: &mut Sink,
+    meta: &'static RuleMeta,
+    file: &str,
+    df: &Dockerfile,
+    idx: usize,
+    message: String,
+    fix: Option<crate::fix::Plan>,
+) {
     let Some(ins) = df.instructions.get(idx) else { return };
     let mut message = message;
     match suppression(meta, ins) {
@@ -119,7 +132,10 @@ pub(crate) fn report(
         container: None,
         scope: Some(file.to_owned()),
     };
-    out.report(meta, At::Place(place), message);
+    let d = out.report(meta, At::Place(place), message);
+    if let Some(fix) = fix {
+        d.fix(fix);
+    }
 }
 
 fn is_last_of_kind(df: &Dockerfile, s: &Stage, idx: usize) -> bool {

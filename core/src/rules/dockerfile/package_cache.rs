@@ -4,7 +4,8 @@ use crate::dockerfile::shell::{self, Manager};
 use crate::dockerfile::{Dockerfile, Lookup};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{cache_mount, final_image_stages, report, runs};
+use super::{cache_mount, final_image_stages, report_fix, runs};
+use crate::fix::{Op, Plan};
 
 declare_rule! {
     /// ## What it does
@@ -34,6 +35,11 @@ declare_rule! {
     /// RUN pip install --no-cache-dir -r requirements.txt
     /// USER 10001
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: removes the cache where it is made — `&& rm -rf /var/lib/apt/lists/*` at the end of
+    /// the `RUN`, `--no-cache-dir` after `pip install`, `--no-cache` after `apk add`. The same packages
+    /// are installed; only the layer is smaller. No fix for a `RUN` in exec form or with a heredoc.
     pub DockerfilePackageCache {
         id: "DKR005",
         name: "dockerfile-package-cache",
@@ -43,10 +49,55 @@ declare_rule! {
         references: ["Docker docs: Dockerfile best practices, apt-get"],
         peers: ["hadolint:DL3009", "hadolint:DL3042", "hadolint:DL3019", "trivy:DS-0025 (partial: `apk add` only)"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
 /// `apt-get dist-clean` (apt ≥ 2.7, Debian trixie's images) removes the lists too.
+/// The fix of a `RUN` in shell form without heredocs: the apt lists removed at its end, `--no-cache-dir`
+/// for `pip install`, `--no-cache` for `apk add`. What is installed stays the same.
+fn cache_fix(ins: &crate::dockerfile::Instruction, apt: bool, pip: bool, apk: bool) -> Option<Plan> {
+    if !ins.heredocs.is_empty() || !matches!(ins.form, crate::dockerfile::Form::Shell(_)) {
+        return None;
+    }
+    let mut plan = Plan::safe("remove the package cache in the same `RUN`");
+    let replace = |plan: Plan, find: &str, with: &str| {
+        plan.op(Op::ReplaceInLines {
+            first: ins.line,
+            last: ins.end_line,
+            find: find.to_owned(),
+            replace: with.to_owned(),
+        })
+    };
+    if pip {
+        let found: Vec<&str> = ["pip install", "pip3 install"].into_iter().filter(|p| ins.args.contains(p)).collect();
+        if found.is_empty() {
+            return None;
+        }
+        for p in found {
+            plan = replace(plan, p, &format!("{p} --no-cache-dir"));
+        }
+    }
+    if apk {
+        if !ins.args.contains("apk add") {
+            return None;
+        }
+        plan = replace(plan, "apk add", "apk add --no-cache");
+    }
+    if apt {
+        let end = ins.args.trim_end();
+        let text = if end.ends_with(';') {
+            " rm -rf /var/lib/apt/lists/*"
+        } else if end.ends_with(['&', '|', '\\']) {
+            return None;
+        } else {
+            " && rm -rf /var/lib/apt/lists/*"
+        };
+        plan = plan.op(Op::AppendToLine { line: ins.end_line, text: text.to_owned() });
+    }
+    Some(plan)
+}
+
 fn apt_dist_clean(cmd: &[String]) -> bool {
     cmd.first().is_some_and(|w| w == "apt-get" || w == "apt") && cmd.iter().skip(1).any(|w| w == "dist-clean")
 }
@@ -95,13 +146,16 @@ impl Rule for DockerfilePackageCache {
                 if problems.is_empty() {
                     continue;
                 }
-                report(
+                let has = |what: &str| problems.iter().any(|p| p.contains(what));
+                let fix = cache_fix(ins, has("apt lists"), has("`pip install`"), has("`apk add`"));
+                report_fix(
                     out,
                     Self::META,
                     file,
                     df,
                     idx,
                     format!("this `RUN` leaves a package cache in the layer: {}", problems.join("; ")),
+                    fix,
                 );
             }
         }

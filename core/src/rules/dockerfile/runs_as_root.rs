@@ -4,7 +4,8 @@ use crate::dockerfile::Dockerfile;
 use crate::image::ImageRef;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, report, stage_words};
+use super::{final_user, report_fix, stage_words};
+use crate::fix::{Op, Plan};
 use crate::model::image_user;
 
 declare_rule! {
@@ -37,6 +38,12 @@ declare_rule! {
     /// USER 10001
     /// CMD ["python", "/app/main.py"]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: writes the UID of `fix.run-as-user` (default 65532) in the last `USER`, or adds
+    /// `USER` with it after the final stage's last instruction (the build's `RUN`s still run as
+    /// root). A program that writes to root-owned paths, or binds a port below 1024, fails; give it
+    /// ownership (`COPY --chown`) or the capability.
     pub DockerfileRunsAsRoot {
         id: "DKR001",
         name: "dockerfile-runs-as-root",
@@ -47,6 +54,7 @@ declare_rule! {
         peers: ["hadolint:DL3002 (partial: an explicit root `USER` only)", "trivy:DS-0002", "checkov:CKV_DOCKER_3",
                 "checkov:CKV_DOCKER_8 (partial: an explicit root `USER` only)"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -63,8 +71,9 @@ impl Rule for DockerfileRunsAsRoot {
         Self::META
     }
 
-    fn check_dockerfile(&self, file: &str, df: &Dockerfile, _cx: &Context, out: &mut Sink) {
+    fn check_dockerfile(&self, file: &str, df: &Dockerfile, cx: &Context, out: &mut Sink) {
         let Some(last) = df.final_stage() else { return };
+        let uid = cx.fix.run_as_user;
         match final_user(df) {
             Some(u) => {
                 if image_user(&u.user).root {
@@ -81,10 +90,18 @@ impl Rule for DockerfileRunsAsRoot {
                     } else {
                         String::new()
                     };
-                    report(out, Self::META, file, df, u.idx, format!(
+                    let fix = df.instructions.get(u.idx).map(|ins| {
+                        Plan::unsafe_fix(format!("write `USER {uid}` (`fix.run-as-user`)")).op(Op::ReplaceInLines {
+                            first: ins.line,
+                            last: ins.end_line,
+                            find: u.raw.clone(),
+                            replace: uid.to_string(),
+                        })
+                    });
+                    report_fix(out, Self::META, file, df, u.idx, format!(
                         "the last `USER` of {} is `{}`{reads}: the container runs as root; switch to a non-root numeric user such as `USER 10001`",
                         stage_words(df, last), u.raw
-                    ));
+                    ), fix);
                 }
             }
             None => {
@@ -97,7 +114,13 @@ impl Rule for DockerfileRunsAsRoot {
                 } else {
                     format!("the container runs as root unless the base image `{}` sets another user", root.image)
                 };
-                report(
+                // After the stage's last instruction: every `RUN` still runs as root, the image's
+                // process does not.
+                let fix = last.end.checked_sub(1).and_then(|i| df.instructions.get(i)).map(|ins| {
+                    Plan::unsafe_fix(format!("add `USER {uid}` at the end of the stage (`fix.run-as-user`)"))
+                        .op(Op::InsertLine { after: ins.end_line, text: format!("USER {uid}") })
+                });
+                report_fix(
                     out,
                     Self::META,
                     file,
@@ -107,6 +130,7 @@ impl Rule for DockerfileRunsAsRoot {
                         "{} has no `USER` instruction: {base}; add `USER 10001` (a numeric, non-root UID)",
                         stage_words(df, last)
                     ),
+                    fix,
                 );
             }
         }

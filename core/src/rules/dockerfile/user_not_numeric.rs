@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::dockerfile::Dockerfile;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
-use super::{final_user, known_uid, report, runs, windows_image};
+use super::{final_user, known_uid, report_fix, runs, windows_image};
+use crate::fix::{Op, Plan};
 use crate::model::image_user;
 
 declare_rule! {
@@ -33,6 +34,12 @@ declare_rule! {
     /// RUN adduser --system --uid 10001 app
     /// USER 10001
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: writes the user's UID instead of its name, when the Dockerfile creates the user
+    /// with that UID (`useradd --uid 10001 app`) or the name is one whose UID common base images fix
+    /// (`nobody`, `nonroot`). The same user runs, but the group is no longer looked up by name where
+    /// none is written. No fix when the UID is unknown.
     pub DockerfileUserNotNumeric {
         id: "DKR002",
         name: "dockerfile-user-not-numeric",
@@ -42,6 +49,7 @@ declare_rule! {
         references: ["Kubernetes: SecurityContext runAsNonRoot", "kubelet: verifyRunAsNonRoot"],
         peers: ["hadolint:DL3066"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -58,14 +66,26 @@ impl Rule for DockerfileUserNotNumeric {
             return;
         }
         let (idx, raw, user) = (u.idx, &u.raw, parsed.name);
+        let uid = created_uid(df, user).or_else(|| known_uid(user));
+        let plan = match (uid, df.instructions.get(idx), raw.strip_prefix(user)) {
+            (Some(uid), Some(ins), Some(rest)) if rest.is_empty() || rest.starts_with(':') => Some(
+                Plan::unsafe_fix(format!("write `USER {uid}{rest}`, the UID of `{user}`")).op(Op::ReplaceInLines {
+                    first: ins.line,
+                    last: ins.end_line,
+                    find: raw.clone(),
+                    replace: format!("{uid}{rest}"),
+                }),
+            ),
+            _ => None,
+        };
         let fix = match (created_uid(df, user), known_uid(user)) {
             (Some(uid), _) => format!("`USER {uid}` (the UID the Dockerfile gives `{user}`)"),
             (None, Some(uid)) => format!("`USER {uid}` (the UID of `{user}` in common base images)"),
             (None, None) => format!("the numeric UID of `{user}` (`USER 10001` after `useradd --uid 10001 {user}`)"),
         };
-        report(out, Self::META, file, df, idx, format!(
+        report_fix(out, Self::META, file, df, idx, format!(
             "the final `USER {raw}` names the user `{user}`: with `runAsNonRoot: true` and no `runAsUser` the kubelet cannot verify it and refuses to start the container; use {fix}"
-        ));
+        ), plan);
     }
 }
 

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::location::FieldPath;
 use crate::model::K8sObject;
 use crate::pss::namespace::{Mode, NamespacePolicy};
@@ -37,6 +38,13 @@ declare_rule! {
     ///     pod-security.kubernetes.io/audit: restricted
     ///     pod-security.kubernetes.io/warn: restricted
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: labels the namespace `pod-security.kubernetes.io/enforce: restricted` (replacing
+    /// `privileged`), and `audit` and `warn` `restricted` where they are missing. The API server then
+    /// rejects every new pod of the namespace that violates the restricted standard (`kubeharden pss
+    /// --level restricted` lists them first). The `audit` and `warn` labels alone change nothing that
+    /// runs; they come with the `enforce` label here because this finding is about enforcement.
     pub NamespacePssEnforceMissing {
         id: "NSP001",
         name: "namespace-pss-enforce-missing",
@@ -46,6 +54,7 @@ declare_rule! {
         references: ["Kubernetes Pod Security Admission: namespace labels", "CIS Kubernetes Benchmark 5.2.1"],
         peers: ["kubescape:C-0263"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -70,6 +79,17 @@ impl Rule for NamespacePssEnforceMissing {
             .collect();
         let also = if missing.is_empty() { String::new() } else { format!("; {} also missing", missing.join(" and ")) };
         let labels = FieldPath::root().key("metadata").key("labels");
+        let mut fix = Plan::unsafe_fix(format!(
+            "label the namespace `{}: restricted`{}",
+            Mode::Enforce.level_label(),
+            if missing.is_empty() { "" } else { ", with `audit` and `warn` where missing" }
+        ))
+        .set(obj.field(&labels.key_owned(&Mode::Enforce.level_label())), "restricted");
+        for m in [Mode::Audit, Mode::Warn] {
+            if !policy.mode(m).level_labelled {
+                fix = fix.set(obj.field(&labels.key_owned(&m.level_label())), "restricted");
+            }
+        }
         let (path, what) = if policy.enforce.level_labelled {
             (labels.key_owned(&Mode::Enforce.level_label()), "enforces `privileged`")
         } else {
@@ -81,6 +101,7 @@ impl Rule for NamespacePssEnforceMissing {
             format!(
                 "namespace `{name}` {what}, so any pod is admitted; set `pod-security.kubernetes.io/enforce: restricted`{also}"
             ),
-        );
+        )
+        .fix(fix);
     }
 }

@@ -17,7 +17,7 @@ use crate::location::FieldPath;
 use crate::model::{Inventory, NsKey, ObjectRef};
 use crate::rules::{At, Place, RuleMeta, Sink};
 
-/// Reports a finding about namespace `ns`: on its Namespace object when the input has one, else
+/// Reports a finding about namespace `ns` (with its fix, if any): on its Namespace object when the input has one, else
 /// with `object: {kind: Namespace, name}` at the first workload of the namespace (the directory
 /// then joins the fingerprint for the `default` namespace of a directory's objects without a
 /// namespace: there is one per directory).
@@ -27,10 +27,16 @@ pub(crate) fn namespace_finding(
     ns: NsKey<'_>,
     out: &mut Sink,
     message: String,
+    fix: Option<crate::fix::Plan>,
 ) {
+    let with_fix = |d: crate::rules::Diagnostic<'_, '_>| {
+        if let Some(fix) = fix {
+            d.fix(fix);
+        }
+    };
     let model = input.network();
     if let Some(obj) = model.namespaces.get(&ns).and_then(|n| n.object.as_ref()) {
-        out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message);
+        with_fix(out.report(meta, At::Object(obj, obj.field(&FieldPath::root().key("metadata").key("name"))), message));
         return;
     }
     let first = model.workloads_in(ns).first().and_then(|&w| model.workloads.get(w));
@@ -62,5 +68,5 @@ pub(crate) fn namespace_finding(
         container: None,
         scope: input.default_directory(ns).map(str::to_owned),
     };
-    out.report(meta, At::Place(place), message);
+    with_fix(out.report(meta, At::Place(place), message));
 }

@@ -1,6 +1,7 @@
 use crate::api::Severity;
 use crate::declare_rule;
-use crate::model::Inventory;
+use crate::fix::{NewValue, Op, Plan};
+use crate::model::{Inventory, NsKey};
 use crate::netpol::Direction;
 use crate::rules::{Context, Rule, Sink};
 
@@ -51,6 +52,14 @@ declare_rule! {
     ///   podSelector: {}
     ///   policyTypes: [Ingress, Egress]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: adds a NetworkPolicy to the file of the finding (a new YAML document, or an item
+    /// of a JSON `kind: List`) that selects every pod of the namespace and denies the missing
+    /// directions — one policy `default-deny` for both, whose egress still allows DNS (port 53 to the
+    /// cluster's `k8s-app: kube-dns` pods). Every connection that no other policy allows stops: add
+    /// the allowing policies first (`kubeharden netpol` shows what is allowed). No fix in a JSON file
+    /// that holds a single object.
     pub NamespaceDefaultDenyMissing {
         id: "NET001",
         name: "namespace-default-deny-missing",
@@ -60,7 +69,59 @@ declare_rule! {
         references: ["Kubernetes: Network Policies, Default policies", "NSA/CISA Kubernetes Hardening Guide: Network separation"],
         peers: ["kube-linter:non-isolated-pod"],
         since: "0.1.0",
+        fix: Sometimes,
     }
+}
+
+/// The NetworkPolicy that denies the missing directions in `ns` (both: one policy), egress still allowed to the cluster's DNS on port 53.
+fn default_deny_fix(input: &Inventory<'_>, key: NsKey<'_>, missing: &[Direction]) -> Plan {
+    let ns = key.name;
+    let both = missing.len() == Direction::BOTH.len();
+    let base = match missing {
+        [Direction::Ingress] => "default-deny-ingress",
+        [Direction::Egress] => "default-deny-egress",
+        _ => "default-deny",
+    };
+    let taken = |n: &str| input.get("NetworkPolicy", key, n).next().is_some();
+    let name = if taken(base) { format!("{base}-kubeharden") } else { base.to_owned() };
+    let types: Vec<NewValue> = missing.iter().map(|d| NewValue::str(d.as_str())).collect();
+    let mut spec =
+        vec![("podSelector".to_owned(), NewValue::Map(Vec::new())), ("policyTypes".to_owned(), NewValue::Seq(types))];
+    if missing.contains(&Direction::Egress) {
+        let port = |p: &str| NewValue::map([("protocol", NewValue::str(p)), ("port", NewValue::Int(53))]);
+        let dns = NewValue::map([
+            ("namespaceSelector", NewValue::Map(Vec::new())),
+            ("podSelector", NewValue::map([("matchLabels", NewValue::map([("k8s-app", NewValue::str("kube-dns"))]))])),
+        ]);
+        spec.push((
+            "egress".to_owned(),
+            NewValue::Seq(vec![NewValue::map([
+                ("to", NewValue::Seq(vec![dns])),
+                ("ports", NewValue::Seq(vec![port("UDP"), port("TCP")])),
+            ])]),
+        ));
+    }
+    // The `default` of a directory's objects without a namespace is theirs alone: the policy, added
+    // to the finding's file, names no namespace either, and so lands in the same one.
+    let mut metadata = vec![("name".to_owned(), NewValue::str(name.clone()))];
+    if key.scope == 0 {
+        metadata.push(("namespace".to_owned(), NewValue::str(ns)));
+    }
+    let policy = NewValue::map([
+        ("apiVersion", NewValue::str("networking.k8s.io/v1")),
+        ("kind", NewValue::str("NetworkPolicy")),
+        ("metadata", NewValue::Map(metadata)),
+        ("spec", NewValue::Map(spec)),
+    ]);
+    let what = if both {
+        "ingress and egress (DNS still allowed)"
+    } else if missing.contains(&Direction::Egress) {
+        "egress (DNS still allowed)"
+    } else {
+        "ingress"
+    };
+    Plan::unsafe_fix(format!("add the NetworkPolicy `{name}` denying {what} in namespace `{ns}`"))
+        .op(Op::AddDocument { value: policy })
 }
 
 impl Rule for NamespaceDefaultDenyMissing {
@@ -106,6 +167,7 @@ impl Rule for NamespaceDefaultDenyMissing {
                     input.describe_ns(ns),
                     if count == 1 { "" } else { "s" },
                 ),
+                Some(default_deny_fix(input, ns, &missing)),
             );
         }
     }

@@ -1,6 +1,7 @@
 use crate::api::Severity;
 use crate::config::Options;
 use crate::declare_rule;
+use crate::fix::{NewValue, Op, Plan};
 use crate::model::{Lenient, PodSpec};
 use crate::rules::secret::patterns::{looks_like_secret_value, secret_name_fragment};
 use crate::rules::workload::common::type_of;
@@ -20,6 +21,31 @@ fn under_vault_dir(v: &str) -> bool {
 fn is_var_reference(v: &str) -> bool {
     let v = v.trim();
     v.starts_with("$(") && v.ends_with(')') && v.matches("$(").count() == 1
+}
+
+/// The fix: `value` becomes `valueFrom.secretKeyRef` to the key named as the variable in the
+/// Secret `secret_name` (`{name}`: the workload's name). The value is written nowhere: the
+/// Secret is the user's to create.
+fn secret_ref_fix(pod: &PodSpec<'_>, env: &crate::location::FieldPath, var: &str, secret_name: &str) -> Option<Plan> {
+    let workload = pod.object.name()?;
+    let secret = secret_name.replace("{name}", workload);
+    let key_ok = !var.is_empty() && var.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let name_ok = !secret.is_empty()
+        && secret.len() <= 253
+        && secret.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'));
+    if !key_ok || !name_ok {
+        return None;
+    }
+    let value = NewValue::map([(
+        "secretKeyRef",
+        NewValue::map([("name", NewValue::str(secret.clone())), ("key", NewValue::str(var))]),
+    )]);
+    Some(
+        Plan::unsafe_fix(format!(
+            "read `{var}` from the key `{var}` of the Secret `{secret}` (create it first; the value is not written anywhere)"
+        ))
+        .op(Op::ReplaceEntry { path: env.key("value"), key: "valueFrom".to_owned(), value }),
+    )
 }
 
 /// Why a literal environment value is a secret.
@@ -109,6 +135,13 @@ declare_rule! {
     /// ```
     /// Good: keep the value in a Secret and reference it with `valueFrom.secretKeyRef` (or,
     /// better, mount the Secret as a file — see `secret-in-env-var`).
+    ///
+    /// ## Fix safety
+    /// Unsafe: replaces the literal `value` by `valueFrom.secretKeyRef`, the key named as the
+    /// variable in the Secret `fix.secret-name` (default `{name}-secrets`, `{name}` being the
+    /// workload's name). The fix never writes the value anywhere, and the pod does not start until
+    /// that Secret exists with that key: create it from your secret store first. No fix for a value of
+    /// the wrong type, a workload without a name, or a variable name that cannot be a Secret key.
     pub LiteralSecretInEnv {
         id: "SEC001",
         name: "literal-secret-in-env",
@@ -119,6 +152,7 @@ declare_rule! {
         peers: ["kube-linter:env-var-secret"],
         since: "0.1.0",
         redact: crate::rules::Excerpt::KeyOnly,
+        fix: Sometimes,
     }
 }
 
@@ -164,7 +198,11 @@ impl Rule for LiteralSecretInEnv {
                     }
                     None => continue,
                 };
-                out.report(Self::META, At::Container(pod, c, path), message);
+                let fix = secret_ref_fix(pod, &path, e.name, &cx.fix.secret_name);
+                let d = out.report(Self::META, At::Container(pod, c, path), message);
+                if let Some(fix) = fix {
+                    d.fix(fix);
+                }
             }
         }
     }

@@ -93,7 +93,8 @@ fn object(obj: &K8sObject<'_>, options: &Options, out: &mut Vec<SecretValue>) {
 
 /// The literal environment values of a pod's containers that are secret. Every `value` of an
 /// entry counts (a duplicated key keeps each one in the source), and a value of the wrong type
-/// under a secret-looking name too (`ADMIN_PASSWORD: 73914628`).
+/// under a secret-looking name too (`ADMIN_PASSWORD: 73914628`, a `valueFrom` written as the
+/// value itself).
 fn env(pod: &PodSpec<'_>, options: &Options, out: &mut Vec<SecretValue>) {
     let vault = vault_injected(pod);
     let doc = pod.object.doc.index;
@@ -101,8 +102,9 @@ fn env(pod: &PodSpec<'_>, options: &Options, out: &mut Vec<SecretValue>) {
         for item in c.node.get("env").and_then(Node::as_seq).unwrap_or_default() {
             let Some(entries) = item.as_map() else { continue };
             let name = item.get("name").and_then(Node::as_str).unwrap_or("");
-            for e in entries.iter().filter(|e| e.key == "value") {
-                let secret = match e.value.as_str() {
+            for e in entries.iter().filter(|e| e.key == "value" || (e.key == "valueFrom" && e.value.as_map().is_none()))
+            {
+                let secret = match e.value.as_str().filter(|_| e.key == "value") {
                     Some(v) => literal_secret(name, v, vault, options).is_some(),
                     None => secret_name_fragment(name, "", options).is_some(),
                 };

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, wrong_type};
 use crate::rules::{At, Context, Rule, Sink};
@@ -40,6 +41,13 @@ declare_rule! {
     ///       capabilities:
     ///         drop: ["ALL"]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe where the container drops `all` (or `CAP_ALL`, or ` ALL`): the fix writes exactly
+    /// `ALL`, what was meant. Unsafe otherwise: adds `ALL` to `capabilities.drop` (creating it); a
+    /// program that needs a capability the runtime gives by default (`CHOWN`, `NET_BIND_SERVICE`,
+    /// `SETUID`) fails until it is added back in `capabilities.add`. No fix when `capabilities` or
+    /// `drop` has the wrong type.
     pub CapabilitiesDropAllMissing {
         id: "POD005",
         name: "capabilities-drop-all-missing",
@@ -49,6 +57,7 @@ declare_rule! {
         references: ["Pod Security Standards (restricted): Capabilities", "CIS Kubernetes Benchmark 5.2.10"],
         peers: ["psa:capabilities_restricted", "checkov:CKV_K8S_37", "trivy:KSV-0003", "trivy:KSV-0106"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -95,7 +104,10 @@ impl Rule for CapabilitiesDropAllMissing {
                 } else {
                     format!("{who} drops `{v}`, which Pod Security Admission (restricted) does not accept: write exactly `ALL`")
                 };
-                out.report(Self::META, At::Container(pod, c, drop_path.index(index)), m);
+                // What was meant is plain: a runtime that reads `all` as every capability runs the
+                // container as before; one that does not cannot start it today.
+                let fix = Plan::safe(format!("write `ALL` for `{v}`")).set(drop_path.index(index), "ALL");
+                out.report(Self::META, At::Container(pod, c, drop_path.index(index)), m).fix(fix);
                 continue;
             }
             let message = if c.capabilities_drop.is_empty() {
@@ -105,7 +117,8 @@ impl Rule for CapabilitiesDropAllMissing {
                     c.capabilities_drop.iter().map(|cap| format!("`{}`", render(&cap.value))).collect();
                 format!("{who} drops only {} instead of `ALL`", listed.join(", "))
             };
-            out.report(Self::META, At::Container(pod, c, drop_path), message);
+            let fix = Plan::unsafe_fix("add `ALL` to `capabilities.drop`").push(drop_path.clone(), "ALL");
+            out.report(Self::META, At::Container(pod, c, drop_path), message).fix(fix);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the workload rules: wrong-typed values in messages, resources, images (split
 //! by the image module's grammar, [`RefParts`]).
 
+use crate::fix::{Op, Plan};
 use crate::image::RefParts;
 use crate::location::FieldPath;
 use crate::model::{Container, InvalidField, PodSpec};
@@ -28,7 +29,8 @@ pub fn wrong_type(field: &str, found: &str, expected: &str) -> String {
 /// Checks that every container sets a boolean `securityContext` field to `required` exactly
 /// (unset, the other value and a wrong type all fire), as `allowPrivilegeEscalation: false` and
 /// `readOnlyRootFilesystem: true` must be set. Windows pods are exempt (Kubernetes forbids these
-/// Linux-only fields there).
+/// Linux-only fields there). Each finding's fix (unsafe) sets the field, where `fixable` says the
+/// API server would accept it.
 pub fn require_container_bool(
     meta: &'static crate::rules::RuleMeta,
     pod: &PodSpec<'_>,
@@ -36,6 +38,7 @@ pub fn require_container_bool(
     field: &'static str,
     required: bool,
     get: impl for<'c> Fn(&'c crate::model::Container<'_>) -> &'c crate::model::Lenient<bool>,
+    fixable: impl Fn(&crate::model::Container<'_>) -> bool,
 ) {
     use crate::model::Lenient;
     if pod.is_windows() {
@@ -49,7 +52,12 @@ pub fn require_container_bool(
             Lenient::Invalid(v) => format!("{who} {}", wrong_type(field, v, "a boolean")),
             Lenient::Absent => format!("{who} does not set `{field}: {required}`"),
         };
-        out.report(meta, At::Container(pod, c, c.sc_path(field)), message);
+        let d = out.report(meta, At::Container(pod, c, c.sc_path(field)), message);
+        if fixable(c) {
+            d.fix(
+                Plan::unsafe_fix(format!("set `securityContext.{field}: {required}`")).set(c.sc_path(field), required),
+            );
+        }
     }
 }
 
@@ -58,7 +66,9 @@ pub fn require_container_bool(
 /// left to the input checks. `parts` is the image module's split of the reference
 /// ([`RefParts::split`], the one grammar), with an empty tag (`app:`) read as no tag.
 /// Each finding implies the finding of `implies` on the same container, if given
-/// ([`crate::rules::Diagnostic::implies`]).
+/// ([`crate::rules::Diagnostic::implies`]). The fix (unsafe) pins the image to the digest the
+/// input's image metadata gives it (`skopeo inspect`, `docker inspect`): no fix without such
+/// metadata.
 pub fn check_container_images(
     meta: &'static crate::rules::RuleMeta,
     implies: Option<&'static crate::rules::RuleMeta>,
@@ -69,15 +79,22 @@ pub fn check_container_images(
     use crate::model::Lenient;
     for c in &pod.containers {
         let who = c.describe();
-        let message = match &c.image {
+        let (message, pin) = match &c.image {
             Lenient::Absent => continue,
-            Lenient::Invalid(v) => format!("{who} {}", wrong_type("image", v, "a string")),
+            Lenient::Invalid(v) => (format!("{who} {}", wrong_type("image", v, "a string")), false),
             Lenient::Valid(image) => match judge(&who, image, &container_image_parts(image)) {
-                Some(m) => m,
+                Some(m) => (m, !image.trim().is_empty()),
                 None => continue,
             },
         };
         let d = out.report(meta, At::Container(pod, c, c.path.key("image")), message);
+        let mut d = d;
+        if pin {
+            d = d.fix(
+                Plan::unsafe_fix("pin `image` to the digest of the input's image metadata")
+                    .op(Op::PinImage { path: c.path.key("image") }),
+            );
+        }
         if let Some(other) = implies {
             let _ = d.implies(other);
         }
@@ -192,19 +209,125 @@ pub fn missing_resource(
 /// without `resources.requests.<name>` and without the limit Kubernetes would copy into it. Such
 /// a finding implies the finding of the limit rule `limit` on the same container (no request and
 /// no limit is one problem, one finding).
+///
+/// The fix sets the configured request (`fix.resources`; unsafe) and, when the limit rule's
+/// finding is folded into this one, the configured limit too (never below the request), so that
+/// one fix resolves the one finding.
 pub fn check_request(
     meta: &'static crate::rules::RuleMeta,
     limit: &'static crate::rules::RuleMeta,
     pod: &PodSpec<'_>,
+    cx: &crate::rules::Context,
     out: &mut crate::rules::Sink<'_>,
     name: &'static str,
 ) {
     for c in pod.containers.iter().filter(|c| c.kind != crate::model::ContainerKind::Ephemeral) {
         if let Some((path, message, absent)) = missing_resource(pod, c, ResourceSide::Requests, name) {
-            let d = out.report(meta, At::Container(pod, c, path), message);
+            let mut fix = resource_fix(c, ResourceSide::Requests, name, &cx.fix.resources);
+            if absent && cx.runs(limit) {
+                fix = fix.map(|f| with_default_limit(f, c, name, &cx.fix.resources));
+            }
+            let mut d = out.report(meta, At::Container(pod, c, path), message);
+            if let Some(fix) = fix {
+                d = d.fix(fix);
+            }
             if absent {
                 let _ = d.implies(limit);
             }
+        }
+    }
+}
+
+/// Reports the finding of a missing `resources.limits.<name>` ([`missing_resource`]) with its
+/// fix: the configured quantity (`fix.resources`; unsafe), never below the container's request.
+pub fn report_missing_limit(
+    meta: &'static crate::rules::RuleMeta,
+    pod: &PodSpec<'_>,
+    c: &Container<'_>,
+    name: &'static str,
+    cx: &crate::rules::Context,
+    out: &mut crate::rules::Sink<'_>,
+) {
+    if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, name) {
+        let fix = resource_fix(c, ResourceSide::Limits, name, &cx.fix.resources);
+        let d = out.report(meta, At::Container(pod, c, path), message);
+        if let Some(fix) = fix {
+            let _ = d.fix(fix);
+        }
+    }
+}
+
+/// `plan` (which sets the configured request of `name`) also setting the configured limit, raised
+/// to the request when it is lower: the fix of a missing request and limit, one finding.
+fn with_default_limit(
+    plan: Plan,
+    c: &Container<'_>,
+    name: &'static str,
+    defaults: &crate::config::ResourceDefaults,
+) -> Plan {
+    let (request, limit) = (defaults.request(name), defaults.limit(name));
+    let below = matches!((crate::fix::quantity(limit), crate::fix::quantity(request)), (Some(l), Some(r)) if l < r);
+    let limit = if below { request } else { limit };
+    let mut both = Plan::unsafe_fix(format!(
+        "set `resources.requests.{name}: {request}` and `resources.limits.{name}: {limit}` (`fix.resources`)"
+    ));
+    both.ops = plan.ops;
+    both.set(c.path.key("resources").key("limits").key(name), limit)
+}
+
+/// The quantity a node holds, as a fix writes it again (`500m`, `1`), and its value.
+fn quantity_of(n: &crate::syntax::Node) -> Option<(crate::fix::NewValue, f64)> {
+    use crate::syntax::Value;
+    match &n.value {
+        Value::Str(s) => Some((crate::fix::NewValue::Str(s.to_string()), crate::fix::quantity(s)?)),
+        #[expect(clippy::cast_precision_loss, reason = "a quantity compared with another")]
+        Value::Int(i) => Some((crate::fix::NewValue::Int(*i), *i as f64)),
+        Value::Float(f) => Some((crate::fix::NewValue::Str(f.to_string()), *f)),
+        _ => None,
+    }
+}
+
+fn resource_fix(
+    c: &Container<'_>,
+    side: ResourceSide,
+    name: &'static str,
+    defaults: &crate::config::ResourceDefaults,
+) -> Option<Plan> {
+    let (own, other) = match side {
+        ResourceSide::Requests => (c.resources.requests, c.resources.limits),
+        ResourceSide::Limits => (c.resources.limits, c.resources.requests),
+    };
+    if own.and_then(|m| m.get(name)).is_some_and(|n| !n.is_null()) {
+        return None; // a value of the wrong type: what was meant is unknown
+    }
+    let path = c.path.key("resources").key(side.field()).key(name);
+    let field = format!("resources.{}.{name}", side.field());
+    let other = other.and_then(|m| m.get(name)).filter(|n| !n.is_null());
+    match side {
+        // A request is missing only when the limit is too ([`missing_resource`]).
+        ResourceSide::Requests => {
+            let q = defaults.request(name);
+            Some(Plan::unsafe_fix(format!("set `{field}: {q}` (`fix.resources`)")).set(path, q))
+        }
+        ResourceSide::Limits => {
+            let q = defaults.limit(name);
+            let (value, shown) = match other {
+                Some(request) => {
+                    let (rv, r) = quantity_of(request)?;
+                    if crate::fix::quantity(q)? < r {
+                        let shown = match &rv {
+                            crate::fix::NewValue::Str(s) => s.clone(),
+                            crate::fix::NewValue::Int(i) => i.to_string(),
+                            _ => return None,
+                        };
+                        (rv, shown)
+                    } else {
+                        (crate::fix::NewValue::str(q), q.to_owned())
+                    }
+                }
+                None => (crate::fix::NewValue::str(q), q.to_owned()),
+            };
+            Some(Plan::unsafe_fix(format!("set `{field}: {shown}` (`fix.resources`)")).set(path, value))
         }
     }
 }

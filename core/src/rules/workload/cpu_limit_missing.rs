@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::rules::workload::common::report_missing_limit;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +38,11 @@ declare_rule! {
     ///       limits:
     ///         cpu: 250m
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets the limit of `fix.resources.limits.cpu` (default `1`), or the
+    /// container's request when that is higher. A program that needs more is throttled. No fix for a
+    /// value of the wrong type.
     pub CpuLimitMissing {
         id: "POD015",
         name: "cpu-limit-missing",
@@ -47,6 +52,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_11", "trivy:KSV-0011", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuLimitsMissing"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -55,11 +61,9 @@ impl Rule for CpuLimitMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "cpu") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
+            report_missing_limit(Self::META, pod, c, "cpu", cx, out);
         }
     }
 }

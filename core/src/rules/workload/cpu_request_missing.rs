@@ -39,6 +39,12 @@ declare_rule! {
     ///       limits:
     ///         cpu: 250m
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: it sets the request of `fix.resources.requests.cpu` (default `100m`),
+    /// which the scheduler then reserves and which may not be what the program needs (a container
+    /// with a limit has no finding: Kubernetes uses the limit as the request). No fix for a value
+    /// of the wrong type.
     pub CpuRequestMissing {
         id: "POD013",
         name: "cpu-request-missing",
@@ -48,6 +54,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_10", "trivy:KSV-0015", "kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuRequestsMissing"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -56,7 +63,7 @@ impl Rule for CpuRequestMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        check_request(Self::META, CpuLimitMissing::META, pod, out, "cpu");
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
+        check_request(Self::META, CpuLimitMissing::META, pod, cx, out, "cpu");
     }
 }

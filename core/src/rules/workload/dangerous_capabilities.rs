@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::{invalid_at, type_of, wrong_type};
 use crate::rules::{At, Context, Rule, Sink};
@@ -40,6 +41,11 @@ declare_rule! {
     ///         drop: ["ALL"]
     ///         add: ["NET_BIND_SERVICE"]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: removes the capability from `capabilities.add`. A program that uses it (raw
+    /// sockets, mounting, tracing) fails. No fix for a value of the wrong type, or where removing the
+    /// line would take a comment with it.
     pub DangerousCapabilities {
         id: "POD006",
         name: "dangerous-capabilities",
@@ -50,6 +56,7 @@ declare_rule! {
         peers: ["psa:capabilities_baseline", "checkov:CKV_K8S_25", "checkov:CKV_K8S_39", "trivy:KSV-0022",
                 "trivy:KSV-0005", "polaris:dangerousCapabilities", "polaris:insecureCapabilities"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -88,13 +95,14 @@ impl Rule for DangerousCapabilities {
                 if BASELINE_CAPABILITIES.contains(&name) {
                     continue;
                 }
+                let fix = Plan::unsafe_fix(format!("remove `{raw}` from `capabilities.add`")).remove(path.clone());
                 if name == "ALL" || name == "SYS_ADMIN" {
                     let what = if name == "ALL" { "every capability" } else { "nearly root on the node" };
                     let m = format!("{who} adds `{raw}`: {what}");
-                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::Critical);
+                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::Critical).fix(fix);
                 } else {
                     let m = format!("{who} adds `{raw}`, outside the baseline capability set");
-                    out.report(Self::META, At::Container(pod, c, path), m);
+                    out.report(Self::META, At::Container(pod, c, path), m).fix(fix);
                 }
             }
         }

@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::rules::workload::common::report_missing_limit;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +38,11 @@ declare_rule! {
     ///       limits:
     ///         ephemeral-storage: 1Gi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets the limit of `fix.resources.limits.ephemeral-storage` (default `1Gi`), or the
+    /// container's request when that is higher. A program that needs more is killed. No fix for a
+    /// value of the wrong type.
     pub EphemeralStorageLimitMissing {
         id: "POD018",
         name: "ephemeral-storage-limit-missing",
@@ -47,6 +52,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -55,11 +61,9 @@ impl Rule for EphemeralStorageLimitMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "ephemeral-storage") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
+            report_missing_limit(Self::META, pod, c, "ephemeral-storage", cx, out);
         }
     }
 }

@@ -37,6 +37,12 @@ declare_rule! {
     ///       limits:
     ///         ephemeral-storage: 1Gi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: it sets the request of `fix.resources.requests.ephemeral-storage` (default `256Mi`),
+    /// which the scheduler then reserves and which may not be what the program needs (a container
+    /// with a limit has no finding: Kubernetes uses the limit as the request). No fix for a value
+    /// of the wrong type.
     pub EphemeralStorageRequestMissing {
         id: "POD017",
         name: "ephemeral-storage-request-missing",
@@ -46,6 +52,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Local ephemeral storage"],
         peers: ["kube-score:container-ephemeral-storage-request-and-limit"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -54,7 +61,7 @@ impl Rule for EphemeralStorageRequestMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        check_request(Self::META, EphemeralStorageLimitMissing::META, pod, out, "ephemeral-storage");
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
+        check_request(Self::META, EphemeralStorageLimitMissing::META, pod, cx, out, "ephemeral-storage");
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
@@ -34,6 +35,11 @@ declare_rule! {
     ///       - containerPort: 8080
     /// ```
     /// Leave the fields unset (or `false`) and expose the pod through a Service.
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `hostNetwork`, `hostPID` or `hostIPC` to `false`. A workload that serves on
+    /// the node's addresses or watches the node's processes (a CNI or monitoring agent) stops working.
+    /// No fix for a value of the wrong type.
     pub HostNamespaces {
         id: "POD008",
         name: "host-namespaces",
@@ -46,6 +52,7 @@ declare_rule! {
                 "kube-linter:host-pid", "kube-linter:host-ipc", "polaris:hostNetworkSet", "polaris:hostPIDSet",
                 "polaris:hostIPCSet"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -66,7 +73,10 @@ impl Rule for HostNamespaces {
                 Lenient::Invalid(v) => format!("the pod {}", wrong_type(field, v, "a boolean")),
                 Lenient::Valid(false) | Lenient::Absent => continue,
             };
-            out.report(Self::META, At::Pod(pod, pod.path.key(field)), message);
+            let d = out.report(Self::META, At::Pod(pod, pod.path.key(field)), message);
+            if value.valid() == Some(true) {
+                d.fix(Plan::unsafe_fix(format!("set `{field}: false`")).set(pod.path.key(field), false));
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{ContainerKind, Lenient, PodSpec};
 use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
@@ -34,6 +35,11 @@ declare_rule! {
     ///       - containerPort: 8080
     /// ```
     /// Expose the port through a Service (or an Ingress) instead.
+    ///
+    /// ## Fix safety
+    /// Unsafe: removes `hostPort`. Clients that reach the pod on the node's address lose it (a
+    /// Service reaches the container port). No fix where removing the line would take a comment with
+    /// it, or when `hostPort` opens the list item (`- hostPort: 80`).
     pub HostPort {
         id: "POD011",
         name: "host-port",
@@ -43,6 +49,7 @@ declare_rule! {
         references: ["Pod Security Standards (baseline): Host Ports", "CIS Kubernetes Benchmark 5.2.13"],
         peers: ["psa:hostPorts", "checkov:CKV_K8S_26", "trivy:KSV-0024", "polaris:hostPortSet"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -66,7 +73,12 @@ impl Rule for HostPort {
                     }
                     Lenient::Invalid(v) => format!("{} {}", c.describe(), wrong_type("hostPort", v, "an integer")),
                 };
-                out.report(Self::META, At::Container(pod, c, path), message);
+                let fix = matches!(p.host_port, Lenient::Valid(_))
+                    .then(|| Plan::unsafe_fix("remove `hostPort`").remove(path.clone()));
+                let d = out.report(Self::META, At::Container(pod, c, path), message);
+                if let Some(fix) = fix {
+                    d.fix(fix);
+                }
             }
         }
     }

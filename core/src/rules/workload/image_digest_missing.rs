@@ -31,6 +31,13 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.4.2@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: pins the image to the digest the input's image metadata gives it (`skopeo inspect`,
+    /// `docker inspect`, the image config of a Trivy report, scanned with the manifests):
+    /// `nginx:1.27` becomes `nginx:1.27@sha256:…`. The metadata may describe another build than the
+    /// tag names now, and the workload no longer follows the tag. No fix without such metadata: a
+    /// digest is never guessed.
     pub ImageDigestMissing {
         id: "POD020",
         name: "image-digest-missing",
@@ -40,6 +47,7 @@ declare_rule! {
         references: ["NSA/CISA Kubernetes Hardening Guide: image provenance", "SLSA: pin dependencies by digest"],
         peers: ["checkov:CKV_K8S_43"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 

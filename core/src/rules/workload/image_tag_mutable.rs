@@ -31,6 +31,13 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.4.2
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: pins the image to the digest the input's image metadata gives it (`skopeo inspect`,
+    /// `docker inspect`, the image config of a Trivy report, scanned with the manifests):
+    /// `nginx:1.27` becomes `nginx:1.27@sha256:…`. The metadata may describe another build than the
+    /// tag names now, and the workload no longer follows the tag. No fix without such metadata: a
+    /// digest is never guessed.
     pub ImageTagMutable {
         id: "POD019",
         name: "image-tag-mutable",
@@ -41,6 +48,7 @@ declare_rule! {
         peers: ["checkov:CKV_K8S_14", "trivy:KSV-0013", "kube-linter:latest-tag", "kube-score:container-image-tag",
                 "polaris:tagNotSpecified"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 

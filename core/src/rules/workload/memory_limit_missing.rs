@@ -1,8 +1,8 @@
 use crate::api::Severity;
 use crate::declare_rule;
 use crate::model::{ContainerKind, PodSpec};
-use crate::rules::workload::common::{missing_resource, ResourceSide};
-use crate::rules::{At, Context, Rule, Sink};
+use crate::rules::workload::common::report_missing_limit;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -37,6 +37,11 @@ declare_rule! {
     ///       limits:
     ///         memory: 256Mi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets the limit of `fix.resources.limits.memory` (default `512Mi`), or the
+    /// container's request when that is higher. A program that needs more is killed. No fix for a
+    /// value of the wrong type.
     pub MemoryLimitMissing {
         id: "POD016",
         name: "memory-limit-missing",
@@ -46,6 +51,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_13", "trivy:KSV-0018", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryLimitsMissing"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -54,11 +60,9 @@ impl Rule for MemoryLimitMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in pod.containers.iter().filter(|c| c.kind != ContainerKind::Ephemeral) {
-            if let Some((path, message, _)) = missing_resource(pod, c, ResourceSide::Limits, "memory") {
-                out.report(Self::META, At::Container(pod, c, path), message);
-            }
+            report_missing_limit(Self::META, pod, c, "memory", cx, out);
         }
     }
 }

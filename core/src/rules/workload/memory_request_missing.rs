@@ -38,6 +38,12 @@ declare_rule! {
     ///       limits:
     ///         memory: 256Mi
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: it sets the request of `fix.resources.requests.memory` (default `128Mi`),
+    /// which the scheduler then reserves and which may not be what the program needs (a container
+    /// with a limit has no finding: Kubernetes uses the limit as the request). No fix for a value
+    /// of the wrong type.
     pub MemoryRequestMissing {
         id: "POD014",
         name: "memory-request-missing",
@@ -47,6 +53,7 @@ declare_rule! {
         references: ["Kubernetes documentation: Resource Management for Pods and Containers", "NSA/CISA Kubernetes Hardening Guide: resource policies"],
         peers: ["checkov:CKV_K8S_12", "trivy:KSV-0016", "kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -55,7 +62,7 @@ impl Rule for MemoryRequestMissing {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        check_request(Self::META, MemoryLimitMissing::META, pod, out, "memory");
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
+        check_request(Self::META, MemoryLimitMissing::META, pod, cx, out, "memory");
     }
 }

@@ -34,6 +34,11 @@ declare_rule! {
     ///     securityContext:
     ///       allowPrivilegeEscalation: false
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `allowPrivilegeEscalation: false` on the container. A program that gains
+    /// privileges through a setuid binary (`sudo`, `ping` on old images) stops working. No fix when
+    /// the container is privileged or adds `CAP_SYS_ADMIN`: the API server refuses the combination.
     pub PrivilegeEscalationAllowed {
         id: "POD002",
         name: "privilege-escalation-allowed",
@@ -44,6 +49,7 @@ declare_rule! {
         peers: ["psa:allowPrivilegeEscalation", "checkov:CKV_K8S_20", "trivy:KSV-0001",
                 "kube-linter:privilege-escalation-container", "polaris:privilegeEscalationAllowed"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -53,8 +59,25 @@ impl Rule for PrivilegeEscalationAllowed {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        require_container_bool(Self::META, pod, out, "allowPrivilegeEscalation", false, |c| {
-            &c.allow_privilege_escalation
-        });
+        // The API server refuses `allowPrivilegeEscalation: false` next to `privileged: true`
+        // or an added `CAP_SYS_ADMIN`: no fix there.
+        let accepted = |c: &crate::model::Container<'_>| {
+            c.privileged.valid() != Some(true)
+                && !c.capabilities_add.iter().any(|cap| {
+                    cap.value.valid().is_some_and(|v| {
+                        let v = v.trim().to_ascii_uppercase();
+                        v == "SYS_ADMIN" || v == "CAP_SYS_ADMIN"
+                    })
+                })
+        };
+        require_container_bool(
+            Self::META,
+            pod,
+            out,
+            "allowPrivilegeEscalation",
+            false,
+            |c| &c.allow_privilege_escalation,
+            accepted,
+        );
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::PodSpec;
 use crate::rules::{At, Context, Rule, Sink};
 
@@ -28,6 +29,11 @@ declare_rule! {
     ///     securityContext:
     ///       privileged: false
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `privileged: false`. A workload that needs host devices or kernel
+    /// capabilities (a CNI agent, a storage driver) stops working; grant the one capability it needs
+    /// instead.
     pub PrivilegedContainer {
         id: "POD001",
         name: "privileged-container",
@@ -38,6 +44,7 @@ declare_rule! {
         peers: ["psa:privileged", "checkov:CKV_K8S_16", "trivy:KSV-0017", "kube-linter:privileged-container",
                 "kube-score:container-security-context-privileged", "polaris:runAsPrivileged"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -53,7 +60,8 @@ impl Rule for PrivilegedContainer {
                     Self::META,
                     At::Container(pod, c, c.sc_path("privileged")),
                     format!("{} runs privileged", c.describe()),
-                );
+                )
+                .fix(Plan::unsafe_fix("set `securityContext.privileged: false`").set(c.sc_path("privileged"), false));
             }
         }
     }

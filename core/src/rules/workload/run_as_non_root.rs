@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, Level, PodSpec};
 use crate::rules::{At, Context, Rule, Sink};
 
@@ -37,6 +38,13 @@ declare_rule! {
     /// ```
     /// Set a numeric `runAsUser` too (or a numeric `USER` in the image): the kubelet can only
     /// verify a numeric user.
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `runAsNonRoot: true` where the effective value comes from (the container, or
+    /// the pod when the container inherits `false` from it), and, when no `runAsUser` applies, the
+    /// UID of `fix.run-as-user` (default 65532) on the container: the kubelet refuses to start an image
+    /// whose user is root or a name. A program that needs root, or files owned by another UID, stops
+    /// working.
     pub RunAsNonRoot {
         id: "POD003",
         name: "run-as-non-root",
@@ -47,6 +55,7 @@ declare_rule! {
         peers: ["psa:runAsNonRoot", "checkov:CKV_K8S_23", "trivy:KSV-0012", "kube-linter:run-as-non-root",
                 "kube-score:container-security-context-user-group-id", "polaris:runAsRootAllowed"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -55,7 +64,7 @@ impl Rule for RunAsNonRoot {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in &pod.containers {
             let eff = &c.run_as_non_root;
             let message = match (&eff.value, eff.level) {
@@ -73,15 +82,24 @@ impl Rule for RunAsNonRoot {
                 ),
             };
             let path = c.effective_path(eff.level, "runAsNonRoot");
+            let mut fix = Plan::unsafe_fix("set `securityContext.runAsNonRoot: true`").set(path.clone(), true);
+            // Without a UID the kubelet refuses an image whose user is a name or root: the
+            // configured one (`fix.run-as-user`) is set with it.
+            if !c.run_as_user.value.is_present() {
+                let uid = cx.fix.run_as_user;
+                fix = Plan::unsafe_fix(format!("set `securityContext.runAsNonRoot: true` and `runAsUser: {uid}`"))
+                    .set(path.clone(), true)
+                    .set(c.sc_path("runAsUser"), uid);
+            }
             match c.run_as_user.value.valid().filter(|&uid| uid > 0) {
                 Some(uid) => {
                     let message = format!(
                         "{message}; it runs as UID {uid} (`runAsUser`), not as root, but Pod Security Admission (restricted) requires `runAsNonRoot: true`"
                     );
-                    out.report(Self::META, At::Container(pod, c, path), message).severity(Severity::Low);
+                    out.report(Self::META, At::Container(pod, c, path), message).severity(Severity::Low).fix(fix);
                 }
                 None => {
-                    out.report(Self::META, At::Container(pod, c, path), message);
+                    out.report(Self::META, At::Container(pod, c, path), message).fix(fix);
                 }
             }
         }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, Level, PodSpec};
 use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
@@ -35,6 +36,11 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `runAsUser` to the UID of `fix.run-as-user` (default 65532) where the root UID
+    /// is set (the container, or the pod it inherits from). A program that needs root, or files owned
+    /// by root, stops working.
     pub RunAsRootUser {
         id: "POD004",
         name: "run-as-root-user",
@@ -45,6 +51,7 @@ declare_rule! {
         peers: ["psa:runAsUser", "trivy:KSV-0105", "polaris:runAsRootAllowed",
                 "kube-score:container-security-context-user-group-id"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -53,7 +60,7 @@ impl Rule for RunAsRootUser {
         Self::META
     }
 
-    fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
+    fn check_pod(&self, pod: &PodSpec<'_>, cx: &Context, out: &mut Sink) {
         for c in &pod.containers {
             let eff = &c.run_as_user;
             let who = c.describe();
@@ -69,7 +76,10 @@ impl Rule for RunAsRootUser {
                 (Lenient::Invalid(v), _) => format!("{who} {}", wrong_type("runAsUser", v, "an integer")),
                 _ => continue,
             };
-            out.report(Self::META, At::Container(pod, c, c.effective_path(eff.level, "runAsUser")), message);
+            let path = c.effective_path(eff.level, "runAsUser");
+            let uid = cx.fix.run_as_user;
+            let fix = Plan::unsafe_fix(format!("set `securityContext.runAsUser: {uid}`")).set(path.clone(), uid);
+            out.report(Self::META, At::Container(pod, c, path), message).fix(fix);
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::Severity;
 use crate::declare_rule;
+use crate::fix::Plan;
 use crate::model::{Lenient, Level, PodSpec};
 use crate::rules::workload::common::wrong_type;
 use crate::rules::{At, Context, Rule, Sink};
@@ -7,6 +8,9 @@ use crate::rules::{At, Context, Rule, Sink};
 const LEGACY_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 /// The legacy container annotation: this prefix and the container's name.
 const LEGACY_CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
+/// The message of every fix of this rule.
+const SET: &str = "set `securityContext.seccompProfile.type: RuntimeDefault`";
 
 declare_rule! {
     /// ## What it does
@@ -42,6 +46,13 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe where neither the container nor the pod sets a profile: `seccompProfile.type:
+    /// RuntimeDefault` on the container gives it the runtime's default profile, the one Docker and
+    /// containerd apply outside Kubernetes. Unsafe where a profile is set (`Unconfined`, another
+    /// type): the fix replaces it with `RuntimeDefault` where it is set (the pod's setting, when the
+    /// container inherits it), and a program that needs a blocked system call stops working.
     pub SeccompProfileMissing {
         id: "POD012",
         name: "seccomp-profile-missing",
@@ -53,6 +64,7 @@ declare_rule! {
         peers: ["psa:seccompProfile_restricted", "psa:seccompProfile_baseline", "checkov:CKV_K8S_31",
                 "trivy:KSV-0030", "trivy:KSV-0104"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -75,15 +87,18 @@ impl Rule for SeccompProfileMissing {
                 Lenient::Valid("Unconfined") => {
                     let m =
                         format!("{who} runs with seccomp profile `Unconfined`{from_pod}: every system call is allowed");
-                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::High);
+                    let fix = Plan::unsafe_fix(SET).set(path.clone(), "RuntimeDefault");
+                    out.report(Self::META, At::Container(pod, c, path), m).severity(Severity::High).fix(fix);
                 }
                 Lenient::Valid(other) => {
                     let m = format!("{who} has seccomp profile type `{other}`{from_pod}, which is not `RuntimeDefault` or `Localhost`");
-                    out.report(Self::META, At::Container(pod, c, path), m);
+                    let fix = Plan::unsafe_fix(SET).set(path.clone(), "RuntimeDefault");
+                    out.report(Self::META, At::Container(pod, c, path), m).fix(fix);
                 }
                 Lenient::Invalid(v) => {
                     let m = format!("{who} {}", wrong_type("seccompProfile.type", v, "a string"));
-                    out.report(Self::META, At::Container(pod, c, path), m);
+                    let fix = Plan::unsafe_fix(SET).set(path.clone(), "RuntimeDefault");
+                    out.report(Self::META, At::Container(pod, c, path), m).fix(fix);
                 }
                 Lenient::Absent => {
                     let mut m = format!(
@@ -101,7 +116,10 @@ impl Rule for SeccompProfileMissing {
                             m.push_str(&format!(" (the annotations `{}` are no longer read)", both.join("` and `")))
                         }
                     }
-                    out.report(Self::META, At::Container(pod, c, path), m);
+                    // Nothing is set anywhere: the container runtime's default profile is what
+                    // Docker and containerd apply outside Kubernetes.
+                    let fix = Plan::safe(SET).set(path.clone(), "RuntimeDefault");
+                    out.report(Self::META, At::Container(pod, c, path), m).fix(fix);
                 }
             }
         }

@@ -2,6 +2,7 @@ use crate::api::Severity;
 use crate::declare_rule;
 use std::collections::HashMap;
 
+use crate::fix::Plan;
 use crate::model::rbac;
 use crate::model::{Inventory, K8sObject, NsKey};
 use crate::model::{Lenient, PodSpec};
@@ -46,6 +47,12 @@ declare_rule! {
     ///   - name: app
     ///     image: registry.example.com/app:1.0.0
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `automountServiceAccountToken: false` on the pod (no fix for the `info`
+    /// findings above: those pods need the token). A program that talks to the
+    /// Kubernetes API with the mounted token (an operator, a controller, a sidecar that reads
+    /// ConfigMaps) loses it; mount a projected token where one is needed.
     pub ServiceAccountTokenAutomount {
         id: "POD021",
         name: "service-account-token-automount",
@@ -55,6 +62,7 @@ declare_rule! {
         references: ["CIS Kubernetes Benchmark 5.1.6", "Kubernetes documentation: Configure Service Accounts for Pods"],
         peers: ["checkov:CKV_K8S_38", "trivy:KSV-0036 (partial: an explicit `true`, or a mount at the token path)"],
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -179,5 +187,6 @@ fn check<'a>(pod: &PodSpec<'a>, input: &Inventory<'a>, bound: &Bound<'a>, out: &
             }
         }
     };
-    out.report(meta, At::Pod(pod, path), message);
+    let fix = Plan::unsafe_fix("set `automountServiceAccountToken: false` on the pod").set(path.clone(), false);
+    out.report(meta, At::Pod(pod, path), message).fix(fix);
 }

@@ -37,6 +37,10 @@ declare_rule! {
     ///   - name: tmp
     ///     emptyDir: {}
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: sets `readOnlyRootFilesystem: true`. A program that writes outside its volumes (a
+    /// cache, a PID file, `/tmp`) fails until an `emptyDir` is mounted where it writes.
     pub WritableRootFilesystem {
         id: "POD007",
         name: "writable-root-filesystem",
@@ -47,6 +51,7 @@ declare_rule! {
         peers: ["checkov:CKV_K8S_22", "trivy:KSV-0014", "kube-linter:no-read-only-root-fs",
                 "kube-score:container-security-context-readonlyrootfilesystem", "polaris:notReadOnlyRootFilesystem"],
         since: "0.1.0",
+        fix: Always,
     }
 }
 
@@ -56,6 +61,14 @@ impl Rule for WritableRootFilesystem {
     }
 
     fn check_pod(&self, pod: &PodSpec<'_>, _cx: &Context, out: &mut Sink) {
-        require_container_bool(Self::META, pod, out, "readOnlyRootFilesystem", true, |c| &c.read_only_root_filesystem);
+        require_container_bool(
+            Self::META,
+            pod,
+            out,
+            "readOnlyRootFilesystem",
+            true,
+            |c| &c.read_only_root_filesystem,
+            |_| true,
+        );
     }
 }

@@ -1,0 +1,226 @@
+//! `kubeharden fix PATH...`: apply the findings' fixes to the files (or show them as a diff).
+//!
+//! The core computes everything ([`kubeharden::fix::fix_sources`]: the fix loop, with the
+//! re-check and the revert of a file whose fixed text would not read as it did); this command
+//! reads the files, runs the loop with the files in parallel, and writes each changed file
+//! atomically (a temporary file beside it, its permissions, a rename), or prints a unified diff.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use kubeharden::fix::{self, FixOutcome, Pipeline};
+use kubeharden::{Checker, Report, Source, SourceFile};
+use rayon::prelude::*;
+
+use crate::inputs::{self, Item};
+use crate::scan::{check_all, load_config, now_rfc3339};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+
+/// Arguments of `fix`.
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// Files or directories (recursive: .yaml, .yml, .json, Dockerfiles by name); `-` reads
+    /// stdin and writes the fixed text to stdout.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Apply unsafe fixes too (they may change what a workload does: `runAsNonRoot`, dropped
+    /// capabilities, limits, `enforce` labels, default-deny NetworkPolicies, `USER`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Write nothing: print the changes as a unified diff (exit 1 when something would change).
+    #[arg(long)]
+    pub diff: bool,
+    /// Configuration file (default: .kubeharden.yaml in the working directory, if present); its
+    /// `fix:` section gives the values fixes cannot know (run-as UID, resource sizes).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Fix only these rules' findings (names or ids, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Leave these rules' findings alone (names or ids, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// "Now" for date rules (RFC 3339); default: the system clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Follow symbolic links inside the given directories.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+/// Files in parallel: parsing, checking and fixing each file on rayon's threads.
+struct Parallel<'c>(&'c Checker);
+
+impl Pipeline for Parallel<'_> {
+    fn checker(&self) -> &Checker {
+        self.0
+    }
+
+    fn parse(&self, files: &[SourceFile]) -> Vec<Source> {
+        let options = self.0.parse_options();
+        files.par_iter().map(|f| kubeharden::source::parse(f, options)).collect()
+    }
+
+    fn check(&self, sources: &[Source]) -> Report {
+        check_all(self.0, sources)
+    }
+
+    fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+        (0..n).into_par_iter().map(f).collect()
+    }
+}
+
+/// Reads every input as a [`SourceFile`] (one that cannot be read becomes one the front door
+/// reports as an input error), with the paths to write back (`None` for stdin).
+fn read_inputs(paths: &[PathBuf], follow: bool) -> Vec<(SourceFile, Option<PathBuf>)> {
+    let mut items = inputs::expand(paths, follow);
+    items.retain(|item| match item {
+        Item::Skipped(name, reason) => {
+            eprintln!("{}", inputs::skipped_notice(name, reason));
+            false
+        }
+        _ => true,
+    });
+    items
+        .into_par_iter()
+        .map(|item| match item {
+            Item::Problem(name, msg) | Item::Skipped(name, msg) => (SourceFile::failed(name, msg), None),
+            Item::Path(p) => match inputs::read(&p) {
+                Ok(f) => {
+                    let target = (p.as_os_str() != "-").then_some(p);
+                    (f, target)
+                }
+                Err((name, msg)) => (SourceFile::failed(name, msg), None),
+            },
+        })
+        .collect()
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory with the
+/// original's permissions, then a rename over it (a symbolic link is followed: its target is
+/// rewritten, the link stays).
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let target = std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))?;
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let perms = std::fs::metadata(&target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
+    let tmp = dir.join(format!(".{name}.kubeharden-{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, perms)?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{}: cannot write: {e}", path.display()));
+    }
+    Ok(())
+}
+
+/// The closing line: `Fixed 12 findings in 3 files (4 remaining; 2 more with --unsafe-fixes).`
+#[must_use]
+pub fn summary(outcome: &FixOutcome, diff: bool, unsafe_fixes: bool) -> String {
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let fixed = outcome.fixed().len();
+    let files = outcome.files.iter().filter(|f| f.changed()).count();
+    let verb = if diff { "Would fix" } else { "Fixed" };
+    let mut s = format!(
+        "{verb} {} in {}, {} remaining",
+        plural(fixed, "finding"),
+        plural(files, "file"),
+        outcome.report.findings.len()
+    );
+    let more = outcome.unsafe_remaining();
+    if !unsafe_fixes && more > 0 {
+        s.push_str(&format!(", {more} more with `--unsafe-fixes`"));
+    }
+    s.push('.');
+    s
+}
+
+/// Runs `fix`.
+pub fn run(a: &FixArgs) -> u8 {
+    let mut config = match load_config(a.config.as_ref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if !a.select.is_empty() {
+        config.select = Some(a.select.clone());
+    }
+    config.ignore.extend(a.ignore.iter().cloned());
+    let threshold = config.fail_threshold();
+    let now = a.now.clone().unwrap_or_else(now_rfc3339);
+    let checker = match Checker::new(&config, Some(&now)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let inputs = read_inputs(&a.paths, a.follow_symlinks);
+    let (files, targets): (Vec<SourceFile>, Vec<Option<PathBuf>>) = inputs.into_iter().unzip();
+    let stdin = a.paths.iter().any(|p| p.as_os_str() == "-");
+    let outcome = fix::fix_sources(&Parallel(&checker), files, a.unsafe_fixes);
+    let mut code = EXIT_OK;
+    for e in &outcome.before.errors {
+        eprintln!("error: {}", kubeharden::report::escape::escape_control(&e.to_string()));
+        code = EXIT_ERROR;
+    }
+    for f in &outcome.files {
+        if let Some(why) = &f.reverted {
+            eprintln!("warning: {}: {why}", kubeharden::report::escape::escape_control(&f.name));
+        }
+    }
+    // The summary goes to standard error when the fixed text or the diff is the output.
+    let to_stderr = stdin || a.diff;
+    let mut changed = false;
+    for (f, target) in outcome.files.iter().zip(&targets) {
+        if !f.changed() {
+            if stdin && target.is_none() && f.name == "<stdin>" && !a.diff {
+                out!("{}", f.fixed);
+            }
+            continue;
+        }
+        changed = true;
+        if a.diff {
+            let secret = fix::diff::secret_lines(
+                &f.original,
+                outcome.before.findings.iter().filter(|x| x.file.as_deref() == Some(f.name.as_str())),
+            );
+            out!("{}", fix::diff::unified(&f.name, &f.original, &f.fixed, &secret, &outcome.before.redactions));
+            continue;
+        }
+        match target {
+            None => out!("{}", f.fixed),
+            Some(path) => {
+                if let Err(e) = write_atomically(path, &f.fixed) {
+                    eprintln!("error: {e}");
+                    code = EXIT_ERROR;
+                }
+            }
+        }
+    }
+    let line = summary(&outcome, a.diff, a.unsafe_fixes);
+    if to_stderr {
+        eprintln!("{line}");
+    } else {
+        outln!("{line}");
+    }
+    if code == EXIT_ERROR {
+        return code;
+    }
+    if a.diff {
+        return if changed { EXIT_FINDINGS } else { EXIT_OK };
+    }
+    if threshold.is_some_and(|t| outcome.report.fails(t)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,615 @@
+//! Turning plans into edits of one file ([`FileCtx`]), and the fix loop ([`fix_sources`]).
+
+use std::collections::{HashMap, HashSet};
+
+use super::text::{apply, ByteEdit, SourceText};
+use super::yaml::{DocEditor, Patch, Style};
+use super::{applicable, resolve, NewValue, Op, Plan};
+use crate::api::{Finding, Report, SourceFile, SourceKind};
+use crate::engine::Checker;
+use crate::image::{ImageMeta, ImageRef};
+use crate::location::{FieldPath, Segment};
+use crate::model::Document;
+use crate::source::Source;
+use crate::syntax::{Node, Value};
+
+/// One file, ready to have plans turned into edits: its text indexed by line, its parsed form,
+/// the image metadata of the whole input (for digests).
+pub(crate) struct FileCtx<'a> {
+    pub(crate) text: SourceText<'a>,
+    source: &'a Source,
+    images: &'a [&'a ImageMeta],
+    json: bool,
+    /// Whether the text has anchors, aliases or merge keys: a field may then be seen from
+    /// several places, and no edit is made (a suggestion would be shown instead).
+    aliases: bool,
+    styles: std::cell::RefCell<HashMap<usize, Style>>,
+}
+
+impl<'a> FileCtx<'a> {
+    /// `None` for a text whose line breaks the edit builder does not handle (lone `\r`).
+    pub(crate) fn new(content: &'a str, source: &'a Source, images: &'a [&'a ImageMeta]) -> Option<Self> {
+        let text = SourceText::new(content)?;
+        let body = content.trim_start_matches('\u{feff}').trim_start();
+        let json = source.kind == SourceKind::Documents && body.starts_with(['{', '[']);
+        let aliases = source.kind == SourceKind::Documents && !json && has_aliases(content);
+        Some(FileCtx { text, source, images, json, aliases, styles: std::cell::RefCell::new(HashMap::new()) })
+    }
+
+    fn document(&self, index: Option<usize>) -> Option<&'a Document> {
+        let i = index?;
+        self.source.documents.iter().find(|d| d.index == i)
+    }
+
+    fn style(&self, doc: &Document) -> Style {
+        *self.styles.borrow_mut().entry(doc.index).or_insert_with(|| Style::of(&self.text, &doc.root))
+    }
+
+    /// The ops of a plan with image pins turned into the pinned reference; `None` when the
+    /// input has no digest for the image.
+    fn concrete(&self, root: &Node, ops: &[Op]) -> Option<Vec<Op>> {
+        ops.iter()
+            .map(|op| match op {
+                Op::PinImage { path } => {
+                    let image = root.at(path)?.as_str()?;
+                    Some(Op::Set { path: path.clone(), value: NewValue::Str(pinned(image, self.images)?) })
+                }
+                other => Some(other.clone()),
+            })
+            .collect()
+    }
+
+    /// The edits of one plan in document `document` of this file.
+    pub(crate) fn edits_of(&self, plan: &Plan, document: Option<usize>) -> Option<Vec<ByteEdit>> {
+        if self.source.kind == SourceKind::Dockerfile {
+            return super::dockerfile::edits(&self.text, &plan.ops);
+        }
+        if self.aliases {
+            return None;
+        }
+        let doc = self.document(document)?;
+        if doc.source.is_some() {
+            return None;
+        }
+        let mut patch = Patch::default();
+        let mut added = Vec::new();
+        let ops = self.concrete(&doc.root, &plan.ops)?;
+        for op in &ops {
+            match op {
+                Op::AddDocument { value } => added.push(value.clone()),
+                Op::Set { .. } | Op::Push { .. } | Op::Remove { .. } | Op::ReplaceEntry { .. } => {
+                    if !patch.accepts(std::slice::from_ref(op)) {
+                        return None;
+                    }
+                    patch.add(std::slice::from_ref(op));
+                }
+                _ => return None,
+            }
+        }
+        self.edits(doc, &patch, &added)
+    }
+
+    /// The edits of a patch of one document and of the documents added to the file.
+    fn edits(&self, doc: &Document, patch: &Patch, added: &[NewValue]) -> Option<Vec<ByteEdit>> {
+        let mut out = if patch.is_empty() {
+            Vec::new()
+        } else {
+            DocEditor::new(&self.text, self.json, self.style(doc)).edits(&doc.root, patch)?
+        };
+        for value in added {
+            out.extend(self.add_document(value)?);
+        }
+        Some(out)
+    }
+
+    /// A new object at the end of the file: a YAML document, or an item of a JSON list.
+    fn add_document(&self, value: &NewValue) -> Option<Vec<ByteEdit>> {
+        if self.json {
+            let doc = self.source.documents.first()?;
+            doc.root.get("items")?.as_seq()?;
+            let kind = doc.root.get("kind")?.as_str()?;
+            if !kind.ends_with("List") {
+                return None;
+            }
+            let mut patch = Patch::default();
+            let op = Op::Push { path: FieldPath::root().key("items"), value: value.clone() };
+            patch.add(std::slice::from_ref(&op));
+            return DocEditor::new(&self.text, true, self.style(doc)).edits(&doc.root, &patch);
+        }
+        let nl = self.text.newline();
+        let t = self.text.text;
+        let mut content = String::new();
+        if !t.is_empty() && !t.ends_with('\n') {
+            content.push_str(nl);
+        }
+        content.push_str("---");
+        content.push_str(nl);
+        let NewValue::Map(kvs) = value else { return None };
+        let style = self.source.documents.first().map_or_else(Style::default, |d| self.style(d));
+        let editor = DocEditor::new(&self.text, false, style);
+        content.push_str(&editor.render_document(kvs));
+        Some(vec![ByteEdit::insert(t.len(), content)])
+    }
+
+    /// Applies the fixes of `findings` (all in this file) that do not contradict each other:
+    /// every document's changes merged into one patch, so one pass adds all the keys a mapping
+    /// needs. Returns the new text and the findings whose fixes it holds.
+    pub(crate) fn apply_fixes<'f>(&self, findings: &[&'f Finding]) -> Option<(String, Vec<&'f Finding>)> {
+        if self.source.kind == SourceKind::Dockerfile || self.aliases {
+            return self.apply_one_by_one(findings);
+        }
+        let mut patches: Vec<(usize, Patch, Vec<&'f Finding>)> = Vec::new();
+        let mut added: Vec<NewValue> = Vec::new();
+        let mut used = Vec::new();
+        for &f in findings {
+            let Some(plan) = f.fix.as_ref().and_then(|x| x.plan.as_deref()) else { continue };
+            let Some(doc) = self.document(f.document) else { continue };
+            if doc.source.is_some() {
+                continue;
+            }
+            let Some(ops) = self.concrete(&doc.root, &plan.ops) else { continue };
+            let (docs_ops, file_ops): (Vec<Op>, Vec<Op>) =
+                ops.into_iter().partition(|op| !matches!(op, Op::AddDocument { .. }));
+            let slot = match patches.iter().position(|(i, ..)| *i == doc.index) {
+                Some(i) => i,
+                None => {
+                    patches.push((doc.index, Patch::default(), Vec::new()));
+                    patches.len() - 1
+                }
+            };
+            let Some((_, patch, fs)) = patches.get_mut(slot) else { continue };
+            if !patch.accepts(&docs_ops) {
+                continue;
+            }
+            patch.add(&docs_ops);
+            for op in file_ops {
+                if let Op::AddDocument { value } = op {
+                    if !added.contains(&value) {
+                        added.push(value);
+                    }
+                }
+            }
+            fs.push(f);
+        }
+        let mut edits = Vec::new();
+        for (index, patch, fs) in &patches {
+            let doc = self.document(Some(*index))?;
+            if patch.is_empty() {
+                used.extend(fs.iter().copied());
+                continue;
+            }
+            match DocEditor::new(&self.text, self.json, self.style(doc)).edits(&doc.root, patch) {
+                Some(e) => {
+                    edits.extend(e);
+                    used.extend(fs.iter().copied());
+                }
+                // The merged changes could not be placed: this pass applies the fixes one by one.
+                None => return self.apply_one_by_one(findings),
+            }
+        }
+        for value in &added {
+            match self.add_document(value) {
+                Some(e) => edits.extend(e),
+                None => return self.apply_one_by_one(findings),
+            }
+        }
+        let text = join_and_apply(self.text.text, edits)?;
+        Some((text, used))
+    }
+
+    /// Applies the fixes one after the other, skipping those whose edits overlap an applied one
+    /// (ruff's pass: what is skipped has its turn in the next pass).
+    fn apply_one_by_one<'f>(&self, findings: &[&'f Finding]) -> Option<(String, Vec<&'f Finding>)> {
+        let mut edits: Vec<ByteEdit> = Vec::new();
+        let mut used = Vec::new();
+        for &f in findings {
+            let Some(fix) = &f.fix else { continue };
+            let mine: Option<Vec<ByteEdit>> = fix.edits.iter().map(|e| self.text.byte_edit(e)).collect();
+            let Some(mine) = mine else { continue };
+            if mine.iter().any(|m| edits.iter().any(|e| super::text::overlapping(e, m) && e != m)) {
+                continue;
+            }
+            edits.extend(mine);
+            used.push(f);
+        }
+        Some((apply(self.text.text, &edits)?, used))
+    }
+}
+
+/// Applies edits, joining insertions at one offset (a document added at the end of a file whose
+/// last mapping grows too: the mapping's lines first).
+fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut joined: Vec<ByteEdit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if let Some(prev) = joined.last_mut() {
+            if prev.start == prev.end && e.start == e.end && prev.start == e.start {
+                if !prev.content.ends_with(&e.content) {
+                    prev.content.push_str(&e.content);
+                }
+                continue;
+            }
+        }
+        joined.push(e);
+    }
+    apply(text, &joined)
+}
+
+/// Whether a YAML text has anchors (`&a`), aliases (`*a`) or merge keys (`<<:`).
+fn has_aliases(text: &str) -> bool {
+    if text.contains("<<:") {
+        return true;
+    }
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        (c == b'&' || c == b'*')
+            && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+            && (i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'[' | b'{' | b',' | b'\n')))
+            && {
+                // the token before: a `:` or `-` (a value or an item), or a flow separator
+                let before = text.get(..i).unwrap_or_default().trim_end_matches([' ', '\t']);
+                before.is_empty() || before.ends_with([':', '-', '[', '{', ',', '\n'])
+            }
+    })
+}
+
+/// The image reference pinned to the digest the input's image metadata gives it:
+/// `nginx:1.25` → `nginx:1.25@sha256:...`. `None` without such metadata, or when it is ambiguous.
+pub(crate) fn pinned(image: &str, images: &[&ImageMeta]) -> Option<String> {
+    let r = ImageRef::parse(image)?;
+    let mut digests: Vec<&str> = images
+        .iter()
+        .filter(|m| m.matches(&r))
+        .flat_map(|m| m.refs.iter())
+        .filter(|x| x.repository == r.repository)
+        .filter_map(|x| x.digest.as_deref())
+        .filter(|d| {
+            d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    digests.sort_unstable();
+    digests.dedup();
+    let [digest] = digests.as_slice() else { return None };
+    let base = image.trim().split('@').next().unwrap_or(image).trim();
+    Some(format!("{base}@{digest}"))
+}
+
+/// How the fix loop parses and checks: one thread by default ([`SingleThreaded`]); the
+/// command-line program runs files in parallel.
+pub trait Pipeline: Sync {
+    /// The checker.
+    fn checker(&self) -> &Checker;
+
+    /// Parses files through the front door.
+    fn parse(&self, files: &[SourceFile]) -> Vec<Source> {
+        files.iter().map(|f| crate::source::parse(f, self.checker().parse_options())).collect()
+    }
+
+    /// Checks parsed files.
+    fn check(&self, sources: &[Source]) -> Report {
+        self.checker().check_sources(sources)
+    }
+
+    /// Runs `f` for `0..n`, in order of the results.
+    fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+        (0..n).map(f).collect()
+    }
+}
+
+/// The fix loop on the calling thread.
+#[derive(Debug)]
+pub struct SingleThreaded<'c>(pub &'c Checker);
+
+impl Pipeline for SingleThreaded<'_> {
+    fn checker(&self) -> &Checker {
+        self.0
+    }
+}
+
+/// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
+/// reports it again (a fix that does not fix would loop).
+/// The edits are part of it: a finding reported again with other edits (the second of two
+/// duplicate list items, after the first was removed) is tried again.
+type AttemptKey = (Option<String>, String, String, Vec<crate::api::Edit>);
+
+fn attempt_key(f: &Finding) -> AttemptKey {
+    let (message, edits) = f.fix.as_ref().map(|x| (x.message.clone(), x.edits.clone())).unwrap_or_default();
+    (f.file.clone(), f.fingerprint.clone(), message, edits)
+}
+
+/// Findings as (file, fingerprint): a fingerprint names an object, which two files may both define.
+fn located(f: &Finding) -> (Option<&str>, &str) {
+    (f.file.as_deref(), f.fingerprint.as_str())
+}
+
+/// What one pass did to one file.
+enum Pass {
+    /// No fix made a change: the fixes tried, not to be tried again.
+    Nothing(Vec<AttemptKey>),
+    /// The fixed text, read again, and the findings whose fixes it holds.
+    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: Vec<AttemptKey>, used: Vec<Finding> },
+    /// The fixed text does not read as the original did: the file keeps its text.
+    Reverted { i: usize, why: String },
+}
+
+/// The most passes the fix loop makes (ruff's bound): fixes that compete for the same place
+/// have their turn in later passes.
+pub const MAX_PASSES: usize = 4;
+
+/// One input file after fixing.
+#[derive(Clone, Debug)]
+pub struct FixedFile {
+    /// Its name.
+    pub name: String,
+    /// The text as given.
+    pub original: String,
+    /// The text with the fixes applied (the original when none was).
+    pub fixed: String,
+    /// Why fixes of this file were not applied (the fixed text would not read as the original
+    /// did: a document lost, a field changed that no fix targeted), naming the rules.
+    pub reverted: Option<String>,
+}
+
+impl FixedFile {
+    /// Whether the fixed text differs from the original.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.fixed != self.original
+    }
+}
+
+/// What the fix loop did.
+#[derive(Clone, Debug)]
+pub struct FixOutcome {
+    /// Every input file, in order.
+    pub files: Vec<FixedFile>,
+    /// The findings whose fixes were applied, as they were reported before (with their fix).
+    pub applied: Vec<Finding>,
+    /// The check of the fixed texts (the findings that remain, with their fixes).
+    pub report: Report,
+    /// The check of the texts as given (with their fixes).
+    pub before: Report,
+    /// How many passes ran.
+    pub passes: usize,
+}
+
+impl FixOutcome {
+    /// The applied findings that the check of the fixed texts no longer reports (by file and
+    /// fingerprint).
+    #[must_use]
+    pub fn fixed(&self) -> Vec<&Finding> {
+        let left: HashSet<(Option<&str>, &str)> = self.report.findings.iter().map(located).collect();
+        self.applied.iter().filter(|f| !left.contains(&located(f))).collect()
+    }
+
+    /// The findings that remain and carry an unsafe fix (`--unsafe-fixes` would apply them).
+    #[must_use]
+    pub fn unsafe_remaining(&self) -> usize {
+        self.report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == crate::api::Applicability::Unsafe))
+            .count()
+    }
+}
+
+/// The fix loop: check, apply the fixes that may be applied (safe ones, or all with
+/// `unsafe_fixes`) file by file, read the fixed files again and check everything again, until no
+/// fix applies any more or [`MAX_PASSES`] passes ran. A file whose fixed text does not read back
+/// as the original plus the fixed fields ([`same_documents`]) keeps its text (`reverted`).
+pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: bool) -> FixOutcome {
+    let originals: Vec<String> = files.iter().map(|f| f.content.clone()).collect();
+    let mut files = files;
+    let mut sources = pipe.parse(&files);
+    let mut report = pipe.check(&sources);
+    resolve(&mut report, &files, &sources);
+    let before = report.clone();
+    let mut reverted: Vec<Option<String>> = vec![None; files.len()];
+    let mut applied: Vec<Finding> = Vec::new();
+    let mut attempted: HashSet<AttemptKey> = HashSet::new();
+    let mut passes = 0;
+    while passes < MAX_PASSES {
+        let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+        let mut by_file: HashMap<usize, Vec<&Finding>> = HashMap::new();
+        for f in &report.findings {
+            if !applicable(f, unsafe_fixes) || f.fix.as_ref().is_none_or(|x| x.edits.is_empty()) {
+                continue;
+            }
+            if attempted.contains(&attempt_key(f)) {
+                continue;
+            }
+            let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
+            if reverted.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            by_file.entry(i).or_default().push(f);
+        }
+        if by_file.is_empty() {
+            break;
+        }
+        passes += 1;
+        let mut work: Vec<(usize, Vec<&Finding>)> = by_file.into_iter().collect();
+        work.sort_by_key(|(i, _)| *i);
+        let images: Vec<&ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
+        let results = pipe.each(work.len(), |w| {
+            let (i, fs) = work.get(w)?;
+            let keys = |fs: &[&Finding]| -> Vec<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
+            let (file, source) = (files.get(*i)?, sources.get(*i)?);
+            let done = FileCtx::new(&file.content, source, &images)
+                .and_then(|ctx| ctx.apply_fixes(fs))
+                .filter(|(text, used)| *text != file.content && !used.is_empty());
+            // Fixes that make no change now will make none in a later pass either.
+            let Some((text, used)) = done else { return Some(Pass::Nothing(keys(fs))) };
+            let fixed = SourceFile::new(file.name.clone(), text).with_kind(file.kind);
+            let parsed = crate::source::parse(&fixed, pipe.checker().parse_options());
+            let targets: Vec<FieldPath> =
+                used.iter().filter_map(|f| f.fix.as_ref()?.plan.as_deref()).flat_map(super::Plan::targets).collect();
+            let target_refs: Vec<&FieldPath> = targets.iter().collect();
+            let verdict = same_documents(source, &parsed, &target_refs);
+            let mut rules: Vec<String> = used.iter().map(|f| f.name.clone()).collect();
+            rules.sort();
+            rules.dedup();
+            let keys = keys(&used);
+            let used = used.into_iter().cloned().collect();
+            Some(match verdict {
+                Ok(()) => Pass::Fixed { i: *i, fixed, parsed: Box::new(parsed), keys, used },
+                Err(why) => {
+                    Pass::Reverted { i: *i, why: format!("{why}; the fixes of {} were not applied", rules.join(", ")) }
+                }
+            })
+        });
+        let mut changed = false;
+        for r in results.into_iter().flatten() {
+            match r {
+                Pass::Nothing(keys) => attempted.extend(keys),
+                Pass::Fixed { i, fixed, parsed, keys, used } => {
+                    attempted.extend(keys);
+                    if let (Some(f), Some(s)) = (files.get_mut(i), sources.get_mut(i)) {
+                        *f = fixed;
+                        *s = *parsed;
+                        applied.extend(used);
+                        changed = true;
+                    }
+                }
+                Pass::Reverted { i, why } => {
+                    if let Some(slot) = reverted.get_mut(i) {
+                        *slot = Some(why);
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+        report = pipe.check(&sources);
+        resolve(&mut report, &files, &sources);
+    }
+    let files = files
+        .into_iter()
+        .zip(originals)
+        .zip(reverted)
+        .map(|((f, original), reverted)| FixedFile { name: f.name, original, fixed: f.content, reverted })
+        .collect();
+    FixOutcome { files, applied, report, before, passes }
+}
+
+/// Whether `new` reads as `old` with only the fields at `targets` changed (set, added, removed;
+/// mappings and lists on the way to them created): the same documents, no new input error, every
+/// other value the same. `Err` says what differs.
+///
+/// # Errors
+/// A sentence saying what differs (a document, an input error, the first field).
+pub fn same_documents(old: &Source, new: &Source, targets: &[&FieldPath]) -> Result<(), String> {
+    if new.errors.len() > old.errors.len() {
+        let e = new.errors.first().map_or_else(String::new, |e| e.to_string());
+        return Err(format!("the fixed text does not read: {e}"));
+    }
+    if new.kind == SourceKind::Dockerfile {
+        return match (&old.dockerfile, &new.dockerfile) {
+            (Some(_), None) => Err("the fixed Dockerfile does not read".to_owned()),
+            _ => Ok(()),
+        };
+    }
+    let mut tree = Targets::default();
+    for t in targets {
+        tree.add(t.segments());
+    }
+    let added = new.documents.len().saturating_sub(old.documents.len());
+    if new.documents.len() < old.documents.len() {
+        return Err("a document of the file was lost".to_owned());
+    }
+    for (a, b) in old.documents.iter().zip(&new.documents) {
+        if let Err(path) = same_node(&a.root, &b.root, &tree, &mut Vec::new()) {
+            return Err(format!("document {} changed at `{path}`, which no fix targets", a.index));
+        }
+    }
+    if added > 0 && new.documents.iter().skip(old.documents.len()).any(|d| d.root.get("kind").is_none()) {
+        return Err("an added document is no Kubernetes object".to_owned());
+    }
+    Ok(())
+}
+
+/// The targeted paths as a tree.
+#[derive(Debug, Default)]
+struct Targets {
+    here: bool,
+    children: HashMap<Segment, Targets>,
+}
+
+impl Targets {
+    fn add(&mut self, segs: &[Segment]) {
+        match segs.split_first() {
+            None => self.here = true,
+            Some((s, rest)) => self.children.entry(s.clone()).or_default().add(rest),
+        }
+    }
+}
+
+fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result<(), String> {
+    if t.here {
+        return Ok(());
+    }
+    let fail = |path: &[Segment]| Err(FieldPath::root().join_segments(path).render());
+    match (&a.value, &b.value) {
+        (Value::Map(x), Value::Map(y)) => {
+            for e in x.iter() {
+                let seg = Segment::Key(std::borrow::Cow::Owned(e.key.to_string()));
+                let sub = t.children.get(&seg);
+                path.push(seg);
+                match (b.entry(&e.key), sub) {
+                    (Some(f), Some(s)) => same_node(&e.value, &f.value, s, path)?,
+                    (Some(f), None) => same_node(&e.value, &f.value, &Targets::default(), path)?,
+                    (None, Some(s)) if s.here => {}
+                    (None, _) => return fail(path),
+                }
+                path.pop();
+            }
+            for f in y.iter() {
+                if a.entry(&f.key).is_none()
+                    && !t.children.contains_key(&Segment::Key(std::borrow::Cow::Owned(f.key.to_string())))
+                {
+                    path.push(Segment::Key(std::borrow::Cow::Owned(f.key.to_string())));
+                    return fail(path);
+                }
+            }
+            Ok(())
+        }
+        (Value::Seq(x), Value::Seq(y)) => {
+            // A targeted item is removed only when the list is shorter (a targeted item of a
+            // list as long is set in place).
+            let removed: Vec<usize> = if y.len() < x.len() {
+                x.iter()
+                    .enumerate()
+                    .filter(|(i, _)| t.children.get(&Segment::Index(*i)).is_some_and(|s| s.here))
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let kept: Vec<(usize, &Node)> = x.iter().enumerate().filter(|(i, _)| !removed.contains(i)).collect();
+            if y.len() < kept.len() || (y.len() != x.len() && removed.is_empty() && t.children.is_empty()) {
+                return fail(path);
+            }
+            // Items are compared pairwise (a removed item shifts the ones after it).
+            for ((i, n), m) in kept.into_iter().zip(y.iter()) {
+                path.push(Segment::Index(i));
+                let sub = t.children.get(&Segment::Index(i));
+                same_node(n, m, sub.unwrap_or(&Targets::default()), path)?;
+                path.pop();
+            }
+            if y.len() > x.len() && t.children.is_empty() && !t.here {
+                return fail(path);
+            }
+            Ok(())
+        }
+        (Value::Null, _) if !t.children.is_empty() => Ok(()),
+        // Every item removed: the list may be left empty (`add:`).
+        (Value::Seq(x), Value::Null)
+            if (0..x.len()).all(|i| t.children.get(&Segment::Index(i)).is_some_and(|s| s.here)) =>
+        {
+            Ok(())
+        }
+        (x, y) if x == y => Ok(()),
+        _ => fail(path),
+    }
+}
