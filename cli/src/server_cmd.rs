@@ -61,7 +61,7 @@ impl kubeharden_lsp::Host for CliHost {
 /// Runs the server until the client says `exit`.
 pub fn run(args: &ServerArgs) -> u8 {
     let host = Arc::new(CliHost { follow_symlinks: args.follow_symlinks });
-    match kubeharden_lsp::run_stdio(host, None) {
+    match kubeharden_lsp::run_stdio(host, Some(std::sync::Arc::new(kubeharden_lsp::CoreFixes))) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             errln!("kubeharden server: {e}");

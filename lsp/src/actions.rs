@@ -61,6 +61,44 @@ pub trait FixProvider: Send + Sync {
     fn fixes(&self, text: &str, source: &Source, finding: &Finding) -> Vec<Fix>;
 }
 
+/// The core's fixes ([`kubeharden::fix`]): the fix a finding carries, resolved into edits of the
+/// document's text, as `kubeharden fix` applies it (safe or unsafe as the rule declares).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CoreFixes;
+
+impl FixProvider for CoreFixes {
+    fn fixes(&self, text: &str, source: &Source, finding: &Finding) -> Vec<Fix> {
+        let mut f = finding.clone();
+        kubeharden::fix::resolve_one(&mut f, text, source);
+        let Some(fix) = f.fix.filter(|x| !x.edits.is_empty()) else { return Vec::new() };
+        let Some(src) = kubeharden::fix::text::SourceText::new(text) else { return Vec::new() };
+        let edits: Option<Vec<Edit>> = fix
+            .edits
+            .iter()
+            .map(|e| src.byte_edit(e).map(|b| Edit { start: b.start, end: b.end, text: b.content }))
+            .collect();
+        let Some(edits) = edits else { return Vec::new() };
+        let safe = fix.applicability == kubeharden::api::Applicability::Safe;
+        let mut title = fix.message;
+        if let Some(first) = title.get(..1) {
+            title = first.to_uppercase() + title.get(1..).unwrap_or_default();
+        }
+        if !safe {
+            title.push_str(" (unsafe fix: review it)");
+        }
+        vec![Fix { title, edits, safe }]
+    }
+}
+
+/// Whether two edits of one text conflict as the core's fix loop sees it
+/// ([`kubeharden::fix::text::overlapping`]: a shared byte, or an insertion where the other starts
+/// or ends).
+#[must_use]
+pub fn conflict(a: &Edit, b: &Edit) -> bool {
+    use kubeharden::fix::text::{overlapping, ByteEdit};
+    overlapping(&ByteEdit::replace(a.start, a.end, String::new()), &ByteEdit::replace(b.start, b.end, String::new()))
+}
+
 /// The annotation key that suppresses `finding` as `scan` honours it: the rule id (the key stays
 /// under Kubernetes' 63-character limit), the container's name appended when the finding is a
 /// container's.

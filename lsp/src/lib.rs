@@ -20,7 +20,7 @@ pub mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use actions::{Edit, Fix, FixProvider};
+pub use actions::{CoreFixes, Edit, Fix, FixProvider};
 use kubeharden::{Config, SourceFile};
 pub use server::{IndexJob, Server};
 

@@ -665,7 +665,7 @@ impl Server {
             for fix in &fixes {
                 if fix.safe {
                     // Edits that overlap an edit already taken wait for the next run.
-                    if fix.edits.iter().all(|e| all_safe.iter().all(|a| e.end <= a.start || a.end <= e.start)) {
+                    if fix.edits.iter().all(|e| all_safe.iter().all(|a| !actions::conflict(a, e))) {
                         all_safe.extend(fix.edits.iter().cloned());
                     }
                 }

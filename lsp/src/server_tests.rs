@@ -159,29 +159,29 @@ spec:
 ";
     host.files.lock().unwrap().insert(PathBuf::from(format!("{ROOT}/policy.yaml")), policy.to_owned());
     let mut s = server_with(host, None);
-    // Before the index: the pod is covered by no NetworkPolicy.
+    // Before the index: its namespace has no default-deny NetworkPolicy (one finding, NET001).
     let out = open(&mut s, "pod.yaml", "yaml", PRIVILEGED);
-    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET002".to_owned()));
+    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET001".to_owned()));
     let job = s.take_index_job().unwrap();
     let out = s.index_loaded(job.run());
     let after = codes(&diagnostics(&out, "pod.yaml"));
-    assert!(!after.contains(&"NET002".to_owned()), "{after:?}");
+    assert!(!after.contains(&"NET001".to_owned()), "{after:?}");
     assert!(after.contains(&"POD001".to_owned()));
     // Deleted on disk: the policy no longer counts.
     let out = s.handle(note(
         "workspace/didChangeWatchedFiles",
         serde_json::json!({"changes": [{"uri": uri("policy.yaml"), "type": 3}]}),
     ));
-    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET002".to_owned()));
+    assert!(codes(&diagnostics(&out, "pod.yaml")).contains(&"NET001".to_owned()));
 }
 
 #[test]
 fn settings_and_the_workspace_configuration_select_rules() {
     let host = Arc::new(Memory::default());
-    *host.config.lock().unwrap() = Some("disable: [NET002]\n".to_owned());
+    *host.config.lock().unwrap() = Some("disable: [NET001]\n".to_owned());
     let mut s = server_with(host.clone(), Some(serde_json::json!({"kubeharden": {"ignore": ["POD001"]}})));
     let d = codes(&diagnostics(&open(&mut s, "pod.yaml", "yaml", PRIVILEGED), "pod.yaml"));
-    assert!(!d.contains(&"POD001".to_owned()) && !d.contains(&"NET002".to_owned()), "{d:?}");
+    assert!(!d.contains(&"POD001".to_owned()) && !d.contains(&"NET001".to_owned()), "{d:?}");
     assert!(!d.is_empty());
     // Clients send empty settings when they have none: nothing changes.
     assert!(s.handle(note("workspace/didChangeConfiguration", serde_json::json!({"settings": {}}))).is_empty());
@@ -329,6 +329,48 @@ fn a_fix_provider_plugs_in_as_quick_fixes_and_fix_all() {
     assert_eq!(only.len(), 1);
     let edit = &only[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")][0];
     assert_eq!((edit.range.start, edit.new_text.as_str()), (Position::new(10, 20), "false"));
+}
+
+/// The core's fixes as code actions: the finding's own fix (safe or marked unsafe) at its field,
+/// and "fix all safe" applying only the safe ones, which leave the text valid and the safe
+/// findings gone.
+#[test]
+fn the_core_fixes_are_quick_fixes_and_fix_all_safe() {
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:1.0.0\n      securityContext:\n        privileged: true\n        capabilities:\n          drop: [all]\n";
+    let params: InitializeParams = serde_json::from_value(serde_json::json!({"capabilities": {}})).unwrap();
+    let mut s = Server::new(Arc::new(Memory::default()), Some(Arc::new(crate::CoreFixes)), &params);
+    open(&mut s, "pod.yaml", "yaml", POD);
+    let at = |line: u32, character: u32| serde_json::json!({"textDocument": {"uri": uri("pod.yaml")}, "range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "context": {"diagnostics": []}});
+    let actions: Vec<CodeAction> =
+        serde_json::from_value(request(&mut s, "textDocument/codeAction", at(10, 9))).unwrap();
+    let titles: Vec<_> = actions.iter().map(|a| a.title.as_str()).collect();
+    let privileged =
+        actions.iter().find(|a| a.title.contains("privileged: false")).unwrap_or_else(|| panic!("{titles:?}"));
+    assert!(privileged.title.ends_with("(unsafe fix: review it)"), "{titles:?}");
+    assert_eq!(privileged.is_preferred, Some(false));
+    let edit = &privileged.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")][0];
+    assert_eq!((edit.range.start, edit.new_text.as_str()), (Position::new(10, 20), "false"));
+    // On the lowercase `all`: its safe fix, preferred.
+    let actions: Vec<CodeAction> =
+        serde_json::from_value(request(&mut s, "textDocument/codeAction", at(12, 18))).unwrap();
+    let drop = actions.iter().find(|a| a.title.contains("ALL")).unwrap_or_else(|| panic!("{actions:?}"));
+    assert_eq!(drop.is_preferred, Some(true));
+    // Fix all safe: the safe edits only (`ALL`, and `seccompProfile: RuntimeDefault` where no
+    // profile is set), not `privileged: false`.
+    let mut all = at(0, 0);
+    all["context"]["only"] = serde_json::json!(["source.fixAll"]);
+    let only: Vec<CodeAction> = serde_json::from_value(request(&mut s, "textDocument/codeAction", all)).unwrap();
+    assert_eq!(only.len(), 1, "{only:?}");
+    let edits = &only[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri("pod.yaml")];
+    let shown: Vec<_> = edits.iter().map(|e| (e.range.start, e.new_text.as_str())).collect();
+    assert_eq!(
+        shown,
+        [
+            (Position::new(12, 17), "ALL"),
+            (Position::new(13, 0), "        seccompProfile:\n          type: RuntimeDefault\n")
+        ],
+        "{edits:?}"
+    );
 }
 
 #[test]

@@ -325,6 +325,18 @@ pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
     }
 }
 
+/// Resolves the fix of one finding of `text` (parsed as `source`), as [`resolve`] does for a
+/// report: for editors, which ask for one finding's fix at a time. Image metadata for a pin comes
+/// from `source` only.
+pub fn resolve_one(finding: &mut Finding, text: &str, source: &Source) {
+    if finding.fix.as_ref().is_none_or(|x| x.plan.is_none()) {
+        return;
+    }
+    let images: Vec<&crate::image::ImageMeta> = source.images.iter().collect();
+    let ctx = if source.errors.is_empty() { apply::FileCtx::new(text, source, &images) } else { None };
+    resolve_finding(finding, ctx.as_ref());
+}
+
 /// Resolves one finding's fix in its file (see [`resolve`]).
 fn resolve_finding(f: &mut Finding, ctx: Option<&apply::FileCtx<'_>>) {
     let Some(fix) = &mut f.fix else { return };

@@ -148,6 +148,12 @@ async def scenario(c: Client, root: pathlib.Path):
         ),
         TIMEOUT,
     )
+    # The core's fix of the finding (unsafe: `privileged: false` may stop what needs it), edited
+    # at the field.
+    fix = next(a for a in actions if "privileged: false" in a.title)
+    assert fix.kind == t.CodeActionKind.QuickFix and fix.title.endswith("(unsafe fix: review it)")
+    (fix_edit,) = fix.edit.changes[uri]
+    assert fix_edit.new_text == "false" and fix_edit.range.start.line == 10
     suppress = next(a for a in actions if a.title.startswith("Suppress POD001"))
     assert suppress.kind == t.CodeActionKind.QuickFix
     (edit,) = suppress.edit.changes[uri]
