@@ -110,9 +110,24 @@ export interface Report {
   findings: Finding[];
   /** Input errors, in input order. */
   errors: InputError[];
+  /** Files not checked because they are none of kubeharden's inputs (a kustomization, a JSON
+   * Patch, a Helm values file, a report kubeharden wrote), each with why and what to run instead. */
+  skipped?: InputError[];
   /** Findings removed by `kubeharden.io/ignore.*` annotations. */
   suppressed: number;
   summary: Summary;
+  /** Which inputs were treated as one cluster, in input order. */
+  clusters?: Cluster[];
+}
+
+/** The inputs treated as one cluster: cross-resource rules relate only its objects. */
+export interface Cluster {
+  /** The input's directory; null for a request's texts, or when `one-cluster` merges every input. */
+  input: string | null;
+  /** How many files it has. */
+  files: number;
+  /** Directories whose objects without `metadata.namespace` each form a `default` of their own. */
+  default_namespaces: string[];
 }
 
 /** A `.kubeharden.yaml` configuration (unknown keys are a `ConfigError`). Rules by name or id. */

@@ -14,6 +14,8 @@ secs=${1:-1800}
 jobs=${2:-2}
 shift $(($# > 2 ? 2 : $#))
 export PATH="$HOME/.cargo/bin:$PATH"
+# A new machine has the nightly toolchain but not cargo-fuzz: install it (crates.io) once.
+cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 targets=${*:-$(cargo +nightly fuzz list)}
 # NO_BUILD=1 runs the binaries built before (e.g. while the core changes under them).
 [ "${NO_BUILD:-0}" = 1 ] || cargo +nightly fuzz build

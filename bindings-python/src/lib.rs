@@ -289,7 +289,9 @@ fn check_paths(
     py.detach(move || {
         let checker = Checker::new(&config, now.as_deref()).map_err(to_py_err)?;
         let (sources, parsed) = cli::scan::read_all(&paths, follow_symlinks, checker.parse_options());
-        let report = cli::scan::check_all(&checker, &parsed);
+        let mut report = cli::scan::check_all(&checker, &parsed);
+        // Each finding's fix as edits of the file's text, as `scan` gives them.
+        kubeharden::fix::resolve(&mut report, &sources, &parsed);
         // Freeing the syntax trees costs about a twentieth of the scan; the caller need not wait.
         rayon::spawn(move || drop(parsed));
         Ok(RawReport { report, sources })

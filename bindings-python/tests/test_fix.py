@@ -55,9 +55,10 @@ def test_unsafe_fixes_and_the_secret_is_written_nowhere() -> None:
     r = kubeharden.fix(POD, filename="pod.yaml", unsafe=True, now="2026-11-22T00:00:00Z")
     assert "privileged: false" in r.text
     assert "fixture-hunter2" not in r.text
-    assert "secretKeyRef:\n                  name: web-secrets\n                  key: DB_PASSWORD\n" in r.text
+    assert "valueFrom:\n            secretKeyRef:\n              name: web-secrets\n              key: DB_PASSWORD\n" in r.text
     for out in (repr(r.applied), r.remaining.to_json(), r.remaining.to_sarif(), r.remaining.to_text()):
-        assert "hunter2" not in out
+        # the planted value (the rules' docs in SARIF have a `hunter2` example of their own)
+        assert "fixture-hunter2" not in out
     again = kubeharden.fix(r.text, filename="pod.yaml", unsafe=True, now="2026-11-22T00:00:00Z")
     assert again.text == r.text and not again.changed
 
