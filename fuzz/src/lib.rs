@@ -70,7 +70,8 @@ fn walk(node: &Node, max: u32, what: &str) {
 
 /// Checks one file with [`checker`] and asserts the report's invariants: every syntax-tree
 /// position and every finding's line lies inside the text, every finding names an existing
-/// document, the report survives a JSON round trip, and the text renderer does not panic.
+/// document, every fix applies to the text, the report survives a JSON round trip, and the text
+/// renderer does not panic.
 pub fn scan_checked(name: &str, text: &str) -> Report {
     let c = checker();
     let src = SourceFile::new(name, text);
@@ -80,7 +81,17 @@ pub fn scan_checked(name: &str, text: &str) -> Report {
     for d in docs {
         walk(&d.root, max, name);
     }
-    let report = c.check_sources(&sources);
+    let mut report = c.check_sources(&sources);
+    // Each finding's fix as edits of the text, as `scan` and `fix` make them: every fix's edits
+    // apply to the text.
+    kubeharden::fix::resolve(&mut report, std::slice::from_ref(&src), &sources);
+    for f in &report.findings {
+        if let Some(fix) = f.fix.as_ref().filter(|x| !x.edits.is_empty()) {
+            if let Err(e) = kubeharden::fix::text::apply_edits(text, &fix.edits) {
+                panic!("the fix of {} does not apply: {e}", f.rule);
+            }
+        }
+    }
     for f in &report.findings {
         assert_eq!(f.file.as_deref(), Some(name));
         let line = f.line.expect("a finding has a line");
@@ -99,8 +110,14 @@ pub fn scan_checked(name: &str, text: &str) -> Report {
     let back: Report = serde_json::from_str(&json).expect("report JSON parses");
     // Everything but the secret values the report knows of (`Report::redactions`), which are
     // never serialized.
+    // A fix without edits (none could be made) is not written either.
     let mut written = report.clone();
     written.redactions = Default::default();
+    for f in &mut written.findings {
+        if kubeharden::api::Fix::unresolved(&f.fix) {
+            f.fix = None;
+        }
+    }
     assert_eq!(back, written, "report JSON round trip");
     let _ = kubeharden::report::text::render(&report, &[src], false);
     report

@@ -98,11 +98,13 @@ pub fn parse_json_list(text: &str, limits: &Limits, each: &mut dyn FnMut(usize, 
         }
     }
     r.depth -= 1;
+    // Where the object ends, as a whole reading has it (a finding's field range may be the root).
+    let end = r.pos();
     r.ws();
     if r.i < r.bytes.len() {
         return Err(r.err("unexpected characters after the JSON value"));
     }
-    Ok(Node::new(Value::Map(entries.into_boxed_slice()), pos))
+    Ok(Node::spanning(Value::Map(entries.into_boxed_slice()), pos, end))
 }
 
 impl<'a> Reader<'a> {
@@ -143,7 +145,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.depth -= 1;
-        Ok(Node::new(Value::Seq(Box::default()), pos))
+        Ok(Node::spanning(Value::Seq(Box::default()), pos, self.pos()))
     }
 
     /// After an element: `,` (more follow: `false`) or the closing bracket (`true`), else `what`.
@@ -538,6 +540,10 @@ mod tests {
         assert!(parse_json_list("{\"items\": [1], \"items\": [2]}", &lim, &mut |_, _| {}).is_err());
         // not an object: read whole
         assert_eq!(parse_json_list("[1]", &lim, &mut |_, _| {}).unwrap(), parse_json("[1]", &lim).unwrap());
+        // an object that is not a list reads as a whole reading has it, its end included (found by
+        // the `list` fuzz target)
+        let pod = "{\"kind\": \"Pod\", \"spec\": {}}\n";
+        assert_eq!(parse_json_list(pod, &lim, &mut |_, _| {}).unwrap(), parse_json(pod, &lim).unwrap());
     }
 
     #[test]
