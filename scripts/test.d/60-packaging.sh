@@ -40,7 +40,7 @@ for p in json.load(open(sys.argv[1]))["packages"]:
 EOF
 )
 names=$(echo "$publishable" | cut -d' ' -f1 | xargs)
-[ "$names" = "kubeharden kubeharden-cli kubeharden-lsp" ] || fail "publishable crates: $names (expected kubeharden kubeharden-cli kubeharden-lsp)"
+[ "$names" = "kubeharden kubeharden-cli kubeharden-lsp kubeharden-registry" ] || fail "publishable crates: $names (expected kubeharden kubeharden-cli kubeharden-lsp kubeharden-registry)"
 # --allow-dirty: this checks what would be packaged, committed or not.
 args=(); for p in $names; do args+=(-p "$p"); done
 # Cargo verifies kubeharden-cli against the kubeharden of a temporary local registry, and takes
