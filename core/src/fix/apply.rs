@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::text::{apply, ByteEdit, SourceText};
 use super::yaml::{DocEditor, Patch, Style};
-use super::{applicable, resolve, NewValue, Op, Plan};
+use super::{applicable, resolve_in, NewValue, Op, Plan, Resolved};
 use crate::api::{Finding, Report, SourceFile, SourceKind};
 use crate::engine::Checker;
 use crate::image::{ImageMeta, ImageRef};
@@ -402,7 +402,9 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
     let mut files = files;
     let mut sources = pipe.parse(&files);
     let mut report = pipe.check(&sources);
-    resolve(&mut report, &files, &sources);
+    // What plans resolved to in files the loop has not changed since.
+    let mut resolved = Resolved::default();
+    resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
     let before = report.clone();
     let mut reverted: Vec<Option<String>> = vec![None; files.len()];
     let mut applied: Vec<Finding> = Vec::new();
@@ -465,6 +467,13 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 Pass::Fixed { i, fixed, parsed, keys, used } => {
                     attempted.extend(keys);
                     if let (Some(f), Some(s)) = (files.get_mut(i), sources.get_mut(i)) {
+                        // Image metadata serves every file's digest pins: a change to it
+                        // invalidates all that was resolved.
+                        if s.images.is_empty() && parsed.images.is_empty() {
+                            resolved.forget(i);
+                        } else {
+                            resolved.clear();
+                        }
                         *f = fixed;
                         *s = *parsed;
                         applied.extend(used);
@@ -482,7 +491,7 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
             break;
         }
         report = pipe.check(&sources);
-        resolve(&mut report, &files, &sources);
+        resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
     }
     let files = files
         .into_iter()

@@ -22,12 +22,13 @@ mod dockerfile;
 pub mod text;
 mod yaml;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use apply::{fix_sources, same_documents, FixOutcome, FixedFile, Pipeline, SingleThreaded, MAX_PASSES};
 pub use text::apply_edits;
 
-use crate::api::{Applicability, Finding, Report, SourceFile};
+use crate::api::{Applicability, Edit, Finding, Report, SourceFile};
 use crate::location::FieldPath;
 use crate::source::Source;
 
@@ -293,17 +294,64 @@ pub fn quantity(q: &str) -> Option<f64> {
 /// the document was rendered by Helm) is removed. Helm-rendered documents get no edit: their
 /// findings say to fix the chart's template.
 pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
-    let images: Vec<&crate::image::ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
-    let mut by_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    resolve_in(report, files, sources, &mut Resolved::default(), |n, f| (0..n).map(f).collect());
+}
+
+/// The edits a plan resolved to in a file, by (file, document): `None` when it has none. Valid
+/// while the file's text and parsed form (and the input's image metadata) stay as they were:
+/// the fix loop forgets a file's entries when it changes the file.
+#[derive(Debug, Default)]
+pub(crate) struct Resolved(HashMap<(usize, Option<usize>), Vec<Entry>>);
+
+/// A plan and what it resolved to.
+type Entry = (Arc<Plan>, Resolution);
+
+/// A plan's edits, `None` when it has none.
+type Resolution = Option<Vec<Edit>>;
+
+impl Resolved {
+    fn get(&self, file: usize, document: Option<usize>, plan: &Plan) -> Option<&Resolution> {
+        self.0.get(&(file, document))?.iter().find(|(p, _)| **p == *plan).map(|(_, e)| e)
+    }
+
+    /// Forgets what was resolved in file `file`.
+    pub(crate) fn forget(&mut self, file: usize) {
+        self.0.retain(|(i, _), _| *i != file);
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// The plans of one file to resolve: (file, [(document, plan)]).
+type Job = (usize, Vec<(Option<usize>, Arc<Plan>)>);
+
+/// [`resolve`], reusing what `cache` holds and running the files it does not hold through
+/// `each` (`each(n, f)` is `f` for `0..n`, in order; the fix loop runs it in parallel).
+pub(crate) fn resolve_in<E>(
+    report: &mut Report,
+    files: &[SourceFile],
+    sources: &[Source],
+    cache: &mut Resolved,
+    each: E,
+) where
+    E: FnOnce(usize, &(dyn Fn(usize) -> Vec<Resolution> + Sync + Send)) -> Vec<Vec<Resolution>>,
+{
+    let mut by_file: HashMap<&str, usize> = HashMap::new();
     for (i, s) in sources.iter().enumerate() {
         by_file.entry(s.name.as_str()).or_insert(i);
     }
-    let mut texts: std::collections::HashMap<&str, &SourceFile> = std::collections::HashMap::new();
+    let mut texts: HashMap<&str, &SourceFile> = HashMap::new();
     for f in files {
         texts.entry(f.name.as_str()).or_insert(f);
     }
-    let mut current: Option<(usize, Option<apply::FileCtx<'_>>)> = None;
-    for f in &mut report.findings {
+    // The findings to resolve (finding, file), and the plans the cache does not hold.
+    let mut todo: Vec<(usize, usize)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut job_of: HashMap<usize, usize> = HashMap::new();
+    for (j, f) in report.findings.iter_mut().enumerate() {
         if f.fix.as_ref().is_none_or(|x| x.plan.is_none()) {
             continue;
         }
@@ -311,50 +359,87 @@ pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
             f.fix = None;
             continue;
         };
-        if current.as_ref().is_none_or(|(c, _)| *c != i) {
-            let ctx = match sources.get(i) {
-                Some(source) if source.errors.is_empty() => {
-                    texts.get(source.name.as_str()).and_then(|file| apply::FileCtx::new(&file.content, source, &images))
-                }
-                _ => None,
-            };
-            current = Some((i, ctx));
+        if rendered_by_helm(f) {
+            continue;
         }
-        let ctx = current.as_ref().and_then(|(_, c)| c.as_ref());
-        resolve_finding(f, ctx);
+        let Some(plan) = f.fix.as_ref().and_then(|x| x.plan.clone()) else { continue };
+        todo.push((j, i));
+        if cache.get(i, f.document, &plan).is_some() {
+            continue;
+        }
+        let p = *job_of.entry(i).or_insert_with(|| {
+            jobs.push((i, Vec::new()));
+            jobs.len() - 1
+        });
+        let Some((_, slot)) = jobs.get_mut(p) else { continue };
+        if !slot.iter().any(|(d, p)| *d == f.document && **p == *plan) {
+            slot.push((f.document, plan));
+        }
     }
+    let images: Vec<&crate::image::ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
+    let run = |w: usize| -> Vec<Resolution> {
+        let Some((i, plans)) = jobs.get(w) else { return Vec::new() };
+        let ctx = match sources.get(*i) {
+            Some(source) if source.errors.is_empty() => {
+                texts.get(source.name.as_str()).and_then(|file| apply::FileCtx::new(&file.content, source, &images))
+            }
+            _ => None,
+        };
+        plans
+            .iter()
+            .map(|(document, plan)| {
+                let c = ctx.as_ref()?;
+                let edits = c.edits_of(plan, *document)?;
+                (!edits.is_empty()).then(|| edits.iter().map(|e| c.text.edit(e)).collect())
+            })
+            .collect()
+    };
+    let results = each(jobs.len(), &run);
+    for ((i, plans), edits) in jobs.into_iter().zip(results) {
+        for ((document, plan), e) in plans.into_iter().zip(edits) {
+            cache.0.entry((i, document)).or_default().push((plan, e));
+        }
+    }
+    for (j, i) in todo {
+        let Some(f) = report.findings.get_mut(j) else { continue };
+        let Some(fix) = &mut f.fix else { continue };
+        let Some(plan) = &fix.plan else { continue };
+        match cache.get(i, f.document, plan) {
+            Some(Some(edits)) => fix.edits.clone_from(edits),
+            _ => f.fix = None,
+        }
+    }
+}
+
+/// Whether the finding's document was rendered by Helm: then its fix is removed and its message
+/// says to fix the chart's template.
+fn rendered_by_helm(f: &mut Finding) -> bool {
+    let Some(t) = &f.template else { return false };
+    let note = format!("; this document was rendered by Helm from `{t}`: fix the chart's template");
+    if !f.message.ends_with(&note) {
+        f.message.push_str(&note);
+    }
+    f.fix = None;
+    true
 }
 
 /// Resolves the fix of one finding of `text` (parsed as `source`), as [`resolve`] does for a
 /// report: for editors, which ask for one finding's fix at a time. Image metadata for a pin comes
 /// from `source` only.
 pub fn resolve_one(finding: &mut Finding, text: &str, source: &Source) {
-    if finding.fix.as_ref().is_none_or(|x| x.plan.is_none()) {
+    let Some(plan) = finding.fix.as_ref().and_then(|x| x.plan.clone()) else { return };
+    if rendered_by_helm(finding) {
         return;
     }
     let images: Vec<&crate::image::ImageMeta> = source.images.iter().collect();
     let ctx = if source.errors.is_empty() { apply::FileCtx::new(text, source, &images) } else { None };
-    resolve_finding(finding, ctx.as_ref());
-}
-
-/// Resolves one finding's fix in its file (see [`resolve`]).
-fn resolve_finding(f: &mut Finding, ctx: Option<&apply::FileCtx<'_>>) {
-    let Some(fix) = &mut f.fix else { return };
-    let Some(plan) = fix.plan.clone() else { return };
-    if let Some(t) = &f.template {
-        let note = format!("; this document was rendered by Helm from `{t}`: fix the chart's template");
-        if !f.message.ends_with(&note) {
-            f.message.push_str(&note);
-        }
-        f.fix = None;
-        return;
-    }
-    let edits = ctx.and_then(|c| c.edits_of(&plan, f.document));
-    match (edits, ctx) {
-        (Some(edits), Some(c)) if !edits.is_empty() => {
-            fix.edits = edits.iter().map(|e| c.text.edit(e)).collect();
-        }
-        _ => f.fix = None,
+    let edits: Resolution = ctx.and_then(|c| {
+        let edits = c.edits_of(&plan, finding.document)?;
+        (!edits.is_empty()).then(|| edits.iter().map(|e| c.text.edit(e)).collect())
+    });
+    match (edits, &mut finding.fix) {
+        (Some(edits), Some(fix)) => fix.edits = edits,
+        _ => finding.fix = None,
     }
 }
 
