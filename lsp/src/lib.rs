@@ -15,6 +15,7 @@
 //! waits for the index.
 
 pub mod actions;
+mod related;
 mod server;
 pub mod text;
 
