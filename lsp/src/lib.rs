@@ -4,7 +4,8 @@
 //!
 //! A thin layer like the CLI: every file goes through the core's front door
 //! ([`kubeharden::source::parse`]), one [`kubeharden::Inventory`] over the workspace, and a
-//! [`kubeharden::Checker`]; no rule logic lives here. What needs the file system (listing the
+//! [`kubeharden::Checker`]; no rule logic lives here (`related.rs` knows, by rule id, which
+//! findings involve a Namespace, NetworkPolicies or a ServiceAccount, to point at them). What needs the file system (listing the
 //! workspace with the CLI's walker, reading files, reading `.kubeharden.yaml`) comes from a
 //! [`Host`] the caller gives (`kubeharden server` gives the CLI's), so the server and `scan`
 //! read the same files the same way.
@@ -15,6 +16,7 @@
 //! waits for the index.
 
 pub mod actions;
+mod related;
 mod server;
 pub mod text;
 

@@ -22,6 +22,7 @@ use lsp_types::{
 };
 
 use crate::actions::{self, Edit, FixProvider};
+use crate::related::{OpenText, Related};
 use crate::text::{apply_change, Lines};
 use crate::Host;
 
@@ -557,10 +558,16 @@ impl Server {
         for e in &report.errors {
             errors.entry(e.file.as_str()).or_default().push(e);
         }
+        let texts: HashMap<&str, OpenText<'_>> = self
+            .open
+            .iter()
+            .map(|(uri, doc)| (doc.name.as_str(), OpenText { uri, text: &doc.text, lines: Lines::new(&doc.text) }))
+            .collect();
+        let related = Related::new(&inventory, &self.slots, &texts);
         let mut out = Vec::new();
         let mut stored = HashMap::new();
         for (uri, doc) in &self.open {
-            let lines = Lines::new(&doc.text);
+            let Some(OpenText { lines, .. }) = texts.get(doc.name.as_str()) else { continue };
             let mut diagnostics = Vec::new();
             if is_config(&doc.name) {
                 if let Err(e) = &self.file_config {
@@ -573,7 +580,9 @@ impl Server {
             }
             let mine = findings.remove(doc.name.as_str()).unwrap_or_default();
             for f in &mine {
-                diagnostics.push(diagnostic(&lines, &doc.text, f));
+                let mut d = diagnostic(lines, &doc.text, f);
+                d.related_information = related.of(f);
+                diagnostics.push(d);
             }
             stored.insert(uri.clone(), mine);
             out.push(notification::<notification::PublishDiagnostics>(PublishDiagnosticsParams {

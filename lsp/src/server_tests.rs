@@ -176,6 +176,103 @@ spec:
 }
 
 #[test]
+fn findings_about_a_namespace_point_at_its_namespace_policies_and_service_account() {
+    let host = Arc::new(Memory::default());
+    let ns = "apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+";
+    let policy = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  namespace: shop
+  name: only-other
+spec:
+  podSelector: {matchLabels: {app: other}}
+  policyTypes: [Ingress]
+";
+    let sa = "apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+  namespace: shop
+";
+    for (name, text) in [("ns.yaml", ns), ("policy.yaml", policy), ("sa.yaml", sa)] {
+        host.files.lock().unwrap().insert(PathBuf::from(format!("{ROOT}/{name}")), text.to_owned());
+    }
+    let mut s = server_with(host, None);
+    let job = s.take_index_job().unwrap();
+    s.index_loaded(job.run());
+    let pod = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+spec:
+  serviceAccountName: web
+  containers:
+    - name: app
+      image: nginx:1.25
+";
+    let out = open(&mut s, "pod.yaml", "yaml", pod);
+    let d = diagnostics(&out, "pod.yaml");
+    let related = |code: &str| {
+        let d = d.iter().find(|d| d.code == Some(NumberOrString::String(code.to_owned())));
+        let d = d.unwrap_or_else(|| panic!("no {code}: {d:?}"));
+        d.related_information.clone().unwrap_or_default()
+    };
+    let net002 = related("NET002");
+    let place = |r: &lsp_types::DiagnosticRelatedInformation| (r.location.uri.clone(), r.location.range);
+    let at = |line, from, to| Range { start: Position::new(line, from), end: Position::new(line, to) };
+    assert_eq!(
+        net002.iter().map(place).collect::<Vec<_>>(),
+        [(uri("ns.yaml"), at(3, 8, 12)), (uri("policy.yaml"), at(4, 8, 18))]
+    );
+    assert_eq!(net002[0].message, "Namespace `shop` (its labels)");
+    assert_eq!(net002[1].message, "NetworkPolicy `only-other` of namespace `shop`");
+    let pod021 = related("POD021");
+    assert_eq!(pod021.iter().map(place).collect::<Vec<_>>(), [(uri("sa.yaml"), at(3, 8, 11))]);
+    assert_eq!(pod021[0].message, "ServiceAccount `web` of namespace `shop`");
+    // The namespace's own finding (NET001, at the Namespace) points at the policy, not at itself;
+    // an open document's positions come from its text.
+    let out = open(&mut s, "ns.yaml", "yaml", ns);
+    let d = diagnostics(&out, "ns.yaml");
+    let net001 = d.iter().find(|d| d.code == Some(NumberOrString::String("NET001".to_owned()))).unwrap();
+    let places = net001.related_information.iter().flatten().map(place).collect::<Vec<_>>();
+    assert_eq!(places, [(uri("policy.yaml"), at(4, 8, 18))]);
+    // Other findings have none.
+    assert!(d
+        .iter()
+        .filter(|d| !d.code.as_ref().is_some_and(|c| *c == NumberOrString::String("NET001".to_owned())))
+        .all(|d| d.related_information.is_none()));
+}
+
+#[test]
+fn a_namespace_finding_at_a_workload_points_at_the_namespace_policies() {
+    let host = Arc::new(Memory::default());
+    let policy = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-other, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: other}}
+  policyTypes: [Ingress]
+";
+    host.files.lock().unwrap().insert(PathBuf::from(format!("{ROOT}/policy.yaml")), policy.to_owned());
+    let mut s = server_with(host, None);
+    let job = s.take_index_job().unwrap();
+    s.index_loaded(job.run());
+    // No Namespace object: NET001 is reported at the pod, and the policy is related to it.
+    let d = diagnostics(&open(&mut s, "pod.yaml", "yaml", PRIVILEGED), "pod.yaml");
+    let net001 = d.iter().find(|d| d.code == Some(NumberOrString::String("NET001".to_owned()))).unwrap();
+    let related = net001.related_information.as_deref().unwrap_or_default();
+    assert_eq!(related.len(), 1, "{related:?}");
+    assert_eq!(related[0].location.uri, uri("policy.yaml"));
+    assert_eq!(related[0].location.range.start, Position::new(2, 17));
+}
+
+#[test]
 fn settings_and_the_workspace_configuration_select_rules() {
     let host = Arc::new(Memory::default());
     *host.config.lock().unwrap() = Some("disable: [NET001]\n".to_owned());
