@@ -33,7 +33,7 @@ use crate::location::FieldPath;
 use crate::source::Source;
 
 /// A value a fix writes: scalars, mappings (keys in order) and lists.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum NewValue {
     /// `true` / `false`.
     Bool(bool),
@@ -81,7 +81,7 @@ impl From<&str> for NewValue {
 
 /// One change a fix makes, by field path from the root of the finding's document (YAML and
 /// JSON), or by line (Dockerfiles).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
     /// Set the field at `path` to `value`, creating the mappings on the way; a mapping value
     /// is merged key by key into one that exists.
@@ -166,7 +166,7 @@ pub enum Op {
 /// What a rule asks to change for one finding: an applicability, a message and the changes
 /// ([`Op`]), applied all or nothing. Built in the rule's hot path (paths and values only);
 /// [`resolve`] turns it into edits of the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Plan {
     /// Safe or unsafe.
     pub applicability: Applicability,
@@ -301,17 +301,14 @@ pub fn resolve(report: &mut Report, files: &[SourceFile], sources: &[Source]) {
 /// while the file's text and parsed form (and the input's image metadata) stay as they were:
 /// the fix loop forgets a file's entries when it changes the file.
 #[derive(Debug, Default)]
-pub(crate) struct Resolved(HashMap<(usize, Option<usize>), Vec<Entry>>);
-
-/// A plan and what it resolved to.
-type Entry = (Arc<Plan>, Resolution);
+pub(crate) struct Resolved(HashMap<(usize, Option<usize>), HashMap<Arc<Plan>, Resolution>>);
 
 /// A plan's edits, `None` when it has none.
 type Resolution = Option<Vec<Edit>>;
 
 impl Resolved {
     fn get(&self, file: usize, document: Option<usize>, plan: &Plan) -> Option<&Resolution> {
-        self.0.get(&(file, document))?.iter().find(|(p, _)| **p == *plan).map(|(_, e)| e)
+        self.0.get(&(file, document))?.get(plan)
     }
 
     /// Forgets what was resolved in file `file`.
@@ -351,6 +348,7 @@ pub(crate) fn resolve_in<E>(
     let mut todo: Vec<(usize, usize)> = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut job_of: HashMap<usize, usize> = HashMap::new();
+    let mut queued: std::collections::HashSet<(usize, Option<usize>, Arc<Plan>)> = std::collections::HashSet::new();
     for (j, f) in report.findings.iter_mut().enumerate() {
         if f.fix.as_ref().is_none_or(|x| x.plan.is_none()) {
             continue;
@@ -372,7 +370,9 @@ pub(crate) fn resolve_in<E>(
             jobs.len() - 1
         });
         let Some((_, slot)) = jobs.get_mut(p) else { continue };
-        if !slot.iter().any(|(d, p)| *d == f.document && **p == *plan) {
+        // A plan asked for by many findings (one per container of a wide pod) is resolved once:
+        // by hash, so that the work stays linear in the findings.
+        if queued.insert((i, f.document, Arc::clone(&plan))) {
             slot.push((f.document, plan));
         }
     }
@@ -397,7 +397,7 @@ pub(crate) fn resolve_in<E>(
     let results = each(jobs.len(), &run);
     for ((i, plans), edits) in jobs.into_iter().zip(results) {
         for ((document, plan), e) in plans.into_iter().zip(edits) {
-            cache.0.entry((i, document)).or_default().push((plan, e));
+            cache.0.entry((i, document)).or_default().insert(plan, e);
         }
     }
     for (j, i) in todo {
