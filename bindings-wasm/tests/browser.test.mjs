@@ -147,8 +147,10 @@ test("the page checks a pasted app, highlights a clicked finding's line and show
   assert.ok(Math.abs(box.y - expectedTop) < 1, `highlight at ${box.y}, line ${line} at ${expectedTop}`);
   assert.ok(box.y >= ed.y && box.y + box.height <= ed.y + ed.height, "highlighted line is scrolled into view");
 
-  const fix = await item.locator(".fix pre").textContent();
-  assert.match(fix, /privileged: false/);
+  // the finding's own fix: a patch of the user's text
+  const fix = await item.locator(".fix pre.diff").textContent();
+  assert.match(fix, /^-\s+privileged: true$/m);
+  assert.match(fix, /^\+\s+privileged: false$/m);
   await page.screenshot({ path: `${outDir}/wasm-page-light.png` });
 
   // copy as JSON: the clipboard holds the report shown
@@ -200,6 +202,67 @@ function expectedPss(files, level, version) {
   return pssFiles(files, { level, version }).results.map((r) =>
     `${r.allowed ? "admitted" : "denied"} ${r.object.kind}/${r.object.name} ${r.violations.map((v) => `${v.check}@${v.line}: ${v.message}`).join(" | ")}`);
 }
+
+test("18.6: a finding's own patch, applied one by one or all safe ones, re-checked, downloaded; no secret in a patch", async () => {
+  const page = await openPage("light");
+  const planted = "s3cr3t-planted-page-value";
+  const text = [
+    "apiVersion: v1",
+    "kind: Pod",
+    "metadata:",
+    "  name: web",
+    "  namespace: shop",
+    "spec:",
+    "  containers:",
+    "    - name: app",
+    "      image: registry.example.com/web:1.0.0",
+    "      env:",
+    "        - name: DB_PASSWORD",
+    `          value: ${planted}`,
+    "      securityContext:",
+    "        privileged: true",
+    "        capabilities:",
+    '          drop: ["all"]',
+    "",
+  ].join("\n");
+  await paste(page, text);
+  const finding = (rule) => page.locator(`.finding[data-rule="${rule}"]`).first();
+  // the safe fix of `drop: ["all"]`: its own patch
+  await finding("POD005").click();
+  const patch = await finding("POD005").locator(".fix pre.diff").textContent();
+  assert.match(patch, /^\+\s+drop: \["ALL"\]$/m, patch);
+  assert.match(await finding("POD005").locator(".fix-title").textContent(), /\(safe\)/);
+  // the secret's fix (unsafe): its patch shows no value
+  await finding("SEC001").click();
+  const secretPatch = await finding("SEC001").locator(".fix pre.diff").textContent();
+  assert.match(secretPatch, /secretKeyRef/);
+  assert.ok(!secretPatch.includes(planted), secretPatch);
+  assert.match(await finding("SEC001").locator(".apply-one").textContent(), /unsafe/);
+  // all safe fixes: applied to the text, checked again, their findings gone
+  const checks = Number(await page.getAttribute("#summary", "data-checks"));
+  await finding("SEC001").locator(".apply-safe").click();
+  await page.waitForFunction((n) => Number(document.getElementById("summary").dataset.checks) > n, checks);
+  let edited = await page.inputValue("#editor");
+  assert.match(edited, /drop: \["ALL"\]/);
+  assert.match(edited, /type: RuntimeDefault/);
+  assert.match(edited, /privileged: true/, "unsafe fixes wait for the user");
+  assert.equal(await page.locator('.finding[data-rule="POD005"]').count(), 0);
+  assert.equal(await page.locator('.finding[data-rule="POD012"]').count(), 0);
+  // one unsafe fix, applied on request
+  await finding("POD001").click();
+  const before = Number(await page.getAttribute("#summary", "data-checks"));
+  await finding("POD001").locator(".apply-one").click();
+  await page.waitForFunction((n) => Number(document.getElementById("summary").dataset.checks) > n, before);
+  edited = await page.inputValue("#editor");
+  assert.match(edited, /privileged: false/);
+  assert.equal(await page.locator('.finding[data-rule="POD001"]').count(), 0);
+  // the fixed file, downloaded as it is now
+  await page.locator(".finding").first().click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".fix .download").first().click()]);
+  const saved = readFileSync(await download.path(), "utf8");
+  assert.equal(saved, edited);
+  await page.context().close();
+});
 
 test("Pod Security Standards: level and version choices, denied objects, a violation highlights its line", async () => {
   const page = await openPage("light");

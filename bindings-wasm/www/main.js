@@ -1,7 +1,7 @@
 // The manifest checker page. All checking is kubeharden's core compiled to WebAssembly (./pkg/,
 // written by ../build.sh); this file only keeps the editor's files, builds the request, renders
 // the report and copies it. No rule logic here and no request other than this site's own files.
-import init, { checkFiles, fileContents, fileKind, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
+import init, { checkFiles, fileContents, fileKind, fix, pssFiles, pssVersions, rules, toSarif, version } from "./pkg/kubeharden_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -29,28 +29,16 @@ spec:
 // Profiles: what to check. Each builds a report from the files; the list is the one place to add
 // more. Input errors are listed on the page (`strict: false`), not thrown.
 const PROFILES = [
-  {
-    id: "default",
-    label: "Rules on by default",
-    run: (files, extra = {}) => checkFiles(files, { strict: false, config: { ...extra } }),
-  },
-  {
-    id: "all",
-    label: "All rules",
-    run: (files, extra = {}) => checkFiles(files, {
-      strict: false,
-      config: { enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name), ...extra },
-    }),
-  },
+  { id: "default", label: "Rules on by default", config: () => ({}) },
+  { id: "all", label: "All rules", config: () => ({ enable: RULES.filter((r) => !r.enabled_by_default).map((r) => r.name) }) },
   {
     id: "high",
     label: "Critical and high only",
-    run: (files, extra = {}) => checkFiles(files, {
-      strict: false,
-      config: { select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name), ...extra },
+    config: () => ({
+      select: RULES.filter((r) => r.enabled_by_default && (r.severity === "critical" || r.severity === "high")).map((r) => r.name),
     }),
   },
-];
+].map((p) => ({ ...p, run: (files, extra = {}) => checkFiles(files, { strict: false, config: { ...p.config(), ...extra } }) }));
 
 // What a tab's text is read as: the core decides by name and content ("auto"), or the user says.
 const KINDS = [
@@ -421,19 +409,153 @@ function findingItem(f) {
     li.append(el("div", "object", `${f.object.kind}/${f.object.name ?? "?"}${f.container ? ` · container ${f.container}` : ""}`));
   }
   if (f.file !== null && f.line !== null) addJump(li, f.file, f.line);
-  li.addEventListener("click", () => showFix(li, f.rule));
+  li.addEventListener("click", () => showFix(li, f));
   return li;
 }
 
-function showFix(li, rule) {
+function showFix(li, f) {
   document.querySelectorAll("#findings .fix").forEach((x) => { if (!li.contains(x)) x.remove(); });
   if (li.querySelector(".fix")) return;
-  const fix = el("div", "fix");
-  fix.append(el("div", "fix-title", `Fix — ${TITLE.get(rule) ?? rule}`));
-  const snippet = FIX.get(rule);
-  fix.append(snippet ? el("pre", "", snippet) : el("p", "", "See the rule's documentation."));
-  li.append(fix);
+  const box = el("div", "fix");
+  const file = state.files.find((x) => x.name === f.file);
+  const edits = f.fix?.edits ?? [];
+  const fixed = file && edits.length ? applyEdits(file.content, edits) : null;
+  if (fixed !== null && !f.suppressed) {
+    // The finding's own fix, as `kubeharden fix` makes it: a patch of the user's text.
+    box.append(el("div", "fix-title", `Fix (${f.fix.applicability}) — ${f.fix.message}`));
+    box.append(el("pre", "diff", unifiedDiff(file.content, fixed, secretLines(file))));
+    const actions = el("div", "fix-actions");
+    const one = el("button", "apply-one", f.fix.applicability === "safe" ? "Apply this fix" : "Apply this fix (unsafe: review it)");
+    one.type = "button";
+    one.addEventListener("click", (e) => { e.stopPropagation(); setContent(file, fixed); });
+    actions.append(one, applyAllButton(file), downloadButton(file));
+    box.append(actions);
+  } else {
+    box.append(el("div", "fix-title", `No automatic fix for this finding — ${TITLE.get(f.rule) ?? f.rule}`));
+    const snippet = FIX.get(f.rule);
+    box.append(snippet ? el("pre", "", snippet) : el("p", "", "See the rule's documentation."));
+    if (file) {
+      const actions = el("div", "fix-actions");
+      actions.append(applyAllButton(file), downloadButton(file));
+      box.append(actions);
+    }
+  }
+  li.append(box);
   li.scrollIntoView({ block: "nearest" });
+}
+
+/** "Apply all safe fixes" of one file: the core's fix loop (`fix()`), with the chosen rules. */
+function applyAllButton(file) {
+  const b = el("button", "apply-safe", "Apply all safe fixes");
+  b.type = "button";
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    const profile = PROFILES.find((p) => p.id === $("profile").value) ?? PROFILES[0];
+    try {
+      const r = fix(file.content, { filename: file.name, kind: file.kind, config: profile.config(), unsafe: false });
+      setContent(file, r.text);
+    } catch (err) {
+      $("copy-status").textContent = `fix failed: ${err.message}`;
+    }
+  });
+  return b;
+}
+
+/** Downloads the file's current text under its name (a data: URL: nothing leaves the page). */
+function downloadButton(file) {
+  const a = el("a", "download", "Download fixed file");
+  a.href = `data:text/plain;charset=utf-8,${encodeURIComponent(file.content)}`;
+  a.download = file.name;
+  a.addEventListener("click", (e) => {
+    e.stopPropagation();
+    a.href = `data:text/plain;charset=utf-8,${encodeURIComponent(file.content)}`;
+  });
+  return a;
+}
+
+/** Replaces a file's text (the editor's when it is the active tab) and checks again. */
+function setContent(file, text) {
+  file.content = text;
+  const i = state.files.indexOf(file);
+  if (i === state.active) editor.value = text;
+  state.selected = null;
+  renderGutter();
+  check();
+}
+
+/** The text with a fix's edits applied: 1-based lines and columns, columns in characters (code
+ * points), end exclusive; `null` when an edit is outside the text. */
+function applyEdits(text, edits) {
+  const starts = [text.startsWith("\ufeff") ? 1 : 0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const at = (line, column) => {
+    let i = starts[line - 1];
+    if (i === undefined) return null;
+    for (let c = 1; c < column; c++) {
+      const cp = text.codePointAt(i);
+      if (cp === undefined) return null;
+      i += cp > 0xffff ? 2 : 1;
+    }
+    return i;
+  };
+  const spans = edits.map((e) => ({ start: at(e.line, e.column), end: at(e.end_line, e.end_column), content: e.content }));
+  if (spans.some((e) => e.start === null || e.end === null || e.end < e.start)) return null;
+  spans.sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of spans) out = out.slice(0, e.start) + e.content + out.slice(e.end);
+  return out;
+}
+
+const SECRET_RULES = new Set(["literal-secret-in-env", "secret-in-env-var", "secret-object-in-manifests", "configmap-credentials", "dockerfile-secret-in-env"]);
+
+/** The lines of a file that may hold a secret (as the CLI's diff redacts them): the line of each
+ * finding of a secret rule, and the lines nested deeper under it. */
+function secretLines(file) {
+  const lines = file.content.split("\n");
+  const indent = (l) => l.length - l.trimStart().length;
+  const out = new Set();
+  for (const f of state.report?.findings ?? []) {
+    if (f.file !== file.name || !SECRET_RULES.has(f.name) || !f.line) continue;
+    const first = lines[f.line - 1];
+    if (first === undefined) continue;
+    out.add(f.line);
+    for (let k = f.line; k < lines.length; k++) {
+      const l = lines[k];
+      if (l.trim() !== "" && indent(l) <= indent(first)) break;
+      out.add(k + 1);
+    }
+  }
+  return out;
+}
+
+/** A secret line as a diff shows it: cut after its key. */
+function redacted(line) {
+  const m = /^(\s*(?:- )?)([^:\s][^:]*:)(.*)$/.exec(line);
+  if (!m) return `${line.length - line.trimStart().length ? line.slice(0, line.length - line.trimStart().length) : ""}<redacted>`;
+  if (/^\s*(- )?name:/.test(line) && !/[{,]/.test(line)) return line;
+  return `${m[1]}${m[2]}${m[3].trim() ? " <redacted>" : ""}`;
+}
+
+/** A unified diff of old → new with two lines of context (one hunk: a fix's edits are close). */
+function unifiedDiff(oldText, newText, secret) {
+  const a = oldText.split("\n");
+  const b = newText.split("\n");
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tailA = a.length - 1;
+  let tailB = b.length - 1;
+  while (tailA >= head && tailB >= head && a[tailA] === b[tailB]) { tailA--; tailB--; }
+  const from = Math.max(0, head - 2);
+  const toA = Math.min(a.length - 1, tailA + 2);
+  const secretA = (i) => secret.has(i + 1);
+  const oldSecrets = new Set(a.filter((_, i) => secretA(i)));
+  const show = (line, isSecret) => (isSecret ? redacted(line) : line);
+  const out = [`@@ -${from + 1},${toA - from + 1} +${from + 1},${toA - from + 1 + (tailB - tailA)} @@`];
+  for (let i = from; i < head; i++) out.push(` ${show(a[i], secretA(i))}`);
+  for (let i = head; i <= tailA; i++) out.push(`-${show(a[i], secretA(i))}`);
+  for (let i = head; i <= tailB; i++) out.push(`+${show(b[i], oldSecrets.has(b[i]))}`);
+  for (let i = tailA + 1; i <= toA; i++) out.push(` ${show(a[i], secretA(i))}`);
+  return out.join("\n");
 }
 
 // ---- editor, tabs, line highlight -------------------------------------------------------------
