@@ -531,7 +531,7 @@ function secretLines(file) {
 /** A secret line as a diff shows it: cut after its key. */
 function redacted(line) {
   const m = /^(\s*(?:- )?)([^:\s][^:]*:)(.*)$/.exec(line);
-  if (!m) return `${line.length - line.trimStart().length ? line.slice(0, line.length - line.trimStart().length) : ""}<redacted>`;
+  if (!m) return `${line.slice(0, line.length - line.trimStart().length)}<redacted>`;
   if (/^\s*(- )?name:/.test(line) && !/[{,]/.test(line)) return line;
   return `${m[1]}${m[2]}${m[3].trim() ? " <redacted>" : ""}`;
 }

@@ -14,7 +14,7 @@ use kubeharden::{Checker, Report, Source, SourceFile};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Item};
-use crate::scan::{check_all, load_config, now_rfc3339};
+use crate::scan::{check_all, now_rfc3339};
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 /// Arguments of `fix`.
@@ -77,7 +77,7 @@ fn read_inputs(paths: &[PathBuf], follow: bool) -> Vec<(SourceFile, Option<PathB
     let mut items = inputs::expand(paths, follow);
     items.retain(|item| match item {
         Item::Skipped(name, reason) => {
-            eprintln!("{}", inputs::skipped_notice(name, reason));
+            errln!("{}", inputs::skipped_notice(name, reason));
             false
         }
         _ => true,
@@ -143,23 +143,19 @@ pub fn summary(outcome: &FixOutcome, diff: bool, unsafe_fixes: bool) -> String {
 
 /// Runs `fix`.
 pub fn run(a: &FixArgs) -> u8 {
-    let mut config = match load_config(a.config.as_ref()) {
+    let config = match crate::scan::load_selected_config(a.config.as_ref(), &a.select, &a.ignore) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    if !a.select.is_empty() {
-        config.select = Some(a.select.clone());
-    }
-    config.ignore.extend(a.ignore.iter().cloned());
     let threshold = config.fail_threshold();
     let now = a.now.clone().unwrap_or_else(now_rfc3339);
     let checker = match Checker::new(&config, Some(&now)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
@@ -169,12 +165,12 @@ pub fn run(a: &FixArgs) -> u8 {
     let outcome = fix::fix_sources(&Parallel(&checker), files, a.unsafe_fixes);
     let mut code = EXIT_OK;
     for e in &outcome.before.errors {
-        eprintln!("error: {}", kubeharden::report::escape::escape_control(&e.to_string()));
+        errln!("error: {e}");
         code = EXIT_ERROR;
     }
     for f in &outcome.files {
         if let Some(why) = &f.reverted {
-            eprintln!("warning: {}: {why}", kubeharden::report::escape::escape_control(&f.name));
+            errln!("warning: {}: {why}", f.name);
         }
     }
     // The summary goes to standard error when the fixed text or the diff is the output.
@@ -200,7 +196,7 @@ pub fn run(a: &FixArgs) -> u8 {
             None => out!("{}", f.fixed),
             Some(path) => {
                 if let Err(e) = write_atomically(path, &f.fixed) {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     code = EXIT_ERROR;
                 }
             }
@@ -208,7 +204,7 @@ pub fn run(a: &FixArgs) -> u8 {
     }
     let line = summary(&outcome, a.diff, a.unsafe_fixes);
     if to_stderr {
-        eprintln!("{line}");
+        errln!("{line}");
     } else {
         outln!("{line}");
     }

@@ -311,19 +311,29 @@ pub fn check_all(checker: &Checker, sources: &[Source]) -> Report {
     checker.report(&inventory, per_file)
 }
 
+/// The configuration ([`load_config`]) with the command line's `--select` (which replaces the
+/// file's) and `--ignore` (added to it): `scan` and `fix` choose their rules alike.
+///
+/// # Errors
+/// [`load_config`]'s message.
+pub fn load_selected_config(path: Option<&PathBuf>, select: &[String], ignore: &[String]) -> Result<Config, String> {
+    let mut config = load_config(path)?;
+    if !select.is_empty() {
+        config.select = Some(select.to_vec());
+    }
+    config.ignore.extend(ignore.iter().cloned());
+    Ok(config)
+}
+
 /// Runs `scan`.
 pub fn run(a: &ScanArgs) -> u8 {
-    let mut config = match load_config(a.config.as_ref()) {
+    let mut config = match load_selected_config(a.config.as_ref(), &a.select, &a.ignore) {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    if !a.select.is_empty() {
-        config.select = Some(a.select.clone());
-    }
-    config.ignore.extend(a.ignore.iter().cloned());
     if let Some(f) = a.fail_on {
         config.fail_on = Some(f.into());
     }
