@@ -32,7 +32,7 @@ use crate::dockerfile::Dockerfile;
 use crate::image::{ImageMeta, ImageRef, TrivyReport};
 use crate::location::Pos;
 use crate::model::{is_list_kind, item_without_kind, Document};
-use crate::syntax::{parse_json, parse_json_list, parse_yaml, parse_yaml_list, Limits, Node, SyntaxError};
+use crate::syntax::{parse_json, parse_json_list, parse_yaml, parse_yaml_list, Limits, Node, SyntaxError, Value};
 
 /// How files are read: the input limits, the images named by `--image REF=FILE`, and whether
 /// every input is one cluster.
@@ -379,6 +379,8 @@ struct ListDoc {
     index: usize,
     root: Node,
     source: Option<String>,
+    /// Items read, and handed over (those with a `kind`).
+    read: usize,
     handed: usize,
 }
 
@@ -393,7 +395,10 @@ struct ListDoc {
 /// column — and an item without `kind` is the same input error as in the inventory (file,
 /// document, line, item index), not handed over. Because `kubectl` writes `kind` after `items`,
 /// a document turns out not to be a list only after its items have been handed over: a document
-/// with `items` whose `kind` is not a list kind, or is missing, is an input error then.
+/// with `items` whose `kind` is missing, or whose `kind` is not a list kind once an item with a
+/// `kind` has been handed over, is an input error then. A document with another `kind` whose
+/// items have no `kind` (`{"kind": "Foo", "items": [1, 2]}`) is handed over whole, its items
+/// kept aside while it was read, as [`parse`] reads it.
 pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn FnMut(ListItem)) -> ListRead {
     let mut read = ListRead::default();
     if let Some(e) = too_large(file, &options.limits) {
@@ -401,22 +406,31 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         return read;
     }
     let text = file.content.strip_prefix('\u{feff}').unwrap_or(&file.content);
-    // Items without `kind`, by document: reported once the list's own `kind` is known.
-    let mut kindless: BTreeMap<usize, Vec<(usize, Pos, String)>> = BTreeMap::new();
-    let mut handed: Vec<usize> = Vec::new();
+    // Items without `kind`, by document: reported once the list's own `kind` is known. While no
+    // item of the document has been handed over, they are kept too: if the document turns out
+    // not to be a list, it is handed over whole, with them as its `items`.
+    let mut kindless: BTreeMap<usize, Vec<Kindless>> = BTreeMap::new();
+    // Items read, and items handed over, by document.
+    let mut handed: Vec<(usize, usize)> = Vec::new();
     let mut seen = 0usize;
     let mut hand = |doc: usize, index: usize, node: Node, read: &mut ListRead, seen: &mut usize| {
         *seen += 1;
         if handed.len() <= doc {
-            handed.resize(doc + 1, 0);
+            handed.resize(doc + 1, (0, 0));
         }
-        if let Some(n) = handed.get_mut(doc) {
-            *n += 1;
-        }
+        let Some(counts) = handed.get_mut(doc) else { return };
+        counts.0 += 1;
+        let kept = kindless.entry(doc).or_default();
         if node.get("kind").is_none() {
-            kindless.entry(doc).or_default().push((index, node.pos, node.short()));
+            let (pos, short) = (node.pos, node.short());
+            let node = (counts.1 == 0).then_some(node);
+            kept.push(Kindless { index, pos, short, node });
             return;
         }
+        if counts.1 == 0 {
+            kept.iter_mut().for_each(|k| k.node = None);
+        }
+        counts.1 += 1;
         read.handed += 1;
         each(ListItem {
             index: Some(index),
@@ -430,7 +444,7 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
             Ok(root) => {
                 // `null` is an empty document, as YAML reads it
                 if !root.is_null() {
-                    docs.push(ListDoc { index: 0, root, source: None, handed: 0 });
+                    docs.push(ListDoc { index: 0, root, source: None, read: 0, handed: 0 });
                 }
                 json_done = true;
             }
@@ -446,7 +460,7 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         let stream = parse_yaml_list(text, &options.limits, &mut |d, i, node| hand(d, i, node, &mut read, &mut seen));
         for d in stream.documents {
             if let Some(root) = d.root {
-                docs.push(ListDoc { index: d.index, root, source: d.source, handed: 0 });
+                docs.push(ListDoc { index: d.index, root, source: d.source, read: 0, handed: 0 });
             }
         }
         if let Some((i, e)) = stream.error {
@@ -454,7 +468,7 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         }
     }
     for d in &mut docs {
-        d.handed = handed.get(d.index).copied().unwrap_or(0);
+        (d.read, d.handed) = handed.get(d.index).copied().unwrap_or((0, 0));
     }
     read.documents = docs.len();
     let at = |doc: usize, pos: Pos, message: String| InputError {
@@ -464,13 +478,25 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         column: Some(pos.column),
         message,
     };
-    for d in docs {
+    for mut d in docs {
         let kind = d.root.get("kind").and_then(Node::as_str);
         let list_kind = kind.filter(|k| is_list_kind(k));
-        for (index, pos, short) in kindless.remove(&d.index).unwrap_or_default() {
-            read.errors.push(at(d.index, pos, item_without_kind(list_kind.unwrap_or("List"), index, &short)));
-        }
+        let kept = kindless.remove(&d.index).unwrap_or_default();
         let has_items = d.root.get("items").and_then(Node::as_seq).is_some();
+        if list_kind.is_none() && kind.is_some() && d.handed == 0 && d.read > 0 {
+            // Not a list, and none of its items handed over: the document as a whole reading has it.
+            let items: Vec<Node> = kept.into_iter().filter_map(|k| k.node).collect();
+            d.root = with_items(d.root, items);
+            read.handed += 1;
+            each(ListItem {
+                index: None,
+                document: Document { file: file.name.clone(), index: d.index, root: d.root, source: d.source },
+            });
+            continue;
+        }
+        for k in kept {
+            read.errors.push(at(d.index, k.pos, item_without_kind(list_kind.unwrap_or("List"), k.index, &k.short)));
+        }
         let had_items = d.handed > 0;
         match (list_kind, has_items) {
             (Some(_), _) => {}
@@ -495,9 +521,34 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
     }
     // Items of a document that a syntax error cut: its `kind` may never have been read.
     for (doc, items) in kindless {
-        for (index, pos, short) in items {
-            read.errors.push(at(doc, pos, item_without_kind("List", index, &short)));
+        for k in items {
+            read.errors.push(at(doc, k.pos, item_without_kind("List", k.index, &k.short)));
         }
     }
     read
+}
+
+/// An item without `kind` met by [`read_list_items`]: where, what, and the item itself while
+/// none of its document's items has been handed over.
+struct Kindless {
+    index: usize,
+    pos: Pos,
+    short: String,
+    node: Option<Node>,
+}
+
+/// `root` (a mapping read item by item, its `items` left empty) with `items` put back.
+fn with_items(root: Node, items: Vec<Node>) -> Node {
+    let Node { value, pos, end } = root;
+    let Value::Map(entries) = value else { return Node { value, pos, end } };
+    let mut entries = entries.into_vec();
+    let mut items = Some(items);
+    for e in &mut entries {
+        if e.key.as_ref() == "items" && e.value.as_seq().is_some() {
+            if let Some(items) = items.take() {
+                e.value.value = Value::Seq(items.into_boxed_slice());
+            }
+        }
+    }
+    Node { value: Value::Map(entries.into_boxed_slice()), pos, end }
 }

@@ -134,6 +134,27 @@ fn a_document_with_items_that_is_not_a_list_is_an_error() {
     assert_eq!(items.len(), 1);
 }
 
+/// Found by `fuzz/long-run.sh list`: a document whose `items` come before a `kind` that is not a
+/// list kind, none of them with a `kind`, was reported as an error and dropped; the whole reading
+/// has it as an object. Now it is handed over whole, its items put back.
+#[test]
+fn a_document_that_is_not_a_list_and_whose_items_have_no_kind_comes_whole() {
+    for (name, text) in [
+        ("fuzz.json", "{\n  \"items\": [\n    68029,\n    null\n  ],\n  \"kind\": \"v1\"\n}\n"),
+        ("fuzz.yaml", "items:\n- 68029\n- null\nkind: v1\n"),
+        ("thing.json", "{\"apiVersion\": \"v1\", \"items\": [{\"a\": 1}, [2]], \"kind\": \"Thing\", \"metadata\": {}}"),
+        (
+            "thing.yaml",
+            "apiVersion: v1\nitems:\n- a: 1\n- [2]\nkind: Thing\nmetadata: {}\n---\nkind: List\nitems: [3]\n",
+        ),
+    ] {
+        same_as_whole(name, text);
+        let (items, _) = listed(name, text, &ParseOptions::default());
+        assert_eq!(items[0].index, None, "{name}");
+        assert_eq!(items[0].document.root.get("items").and_then(Node::as_seq).map(<[Node]>::len), Some(2), "{name}");
+    }
+}
+
 #[test]
 fn the_same_limits() {
     let options =

@@ -30,11 +30,20 @@ fn run(data: &[u8]) -> Result<()> {
         let mut whole: Vec<Node> = Vec::new();
         for d in docs.into_iter().filter(|d| !d.root.is_null()) {
             let kind = d.root.get("kind").and_then(Node::as_str);
+            let items = d.root.get("items").and_then(Node::as_seq);
+            let with_kind = || items.unwrap_or_default().iter().filter(|n| n.get("kind").is_some()).cloned();
             if kind.is_some_and(is_list_kind) {
-                let items = d.root.get("items").and_then(Node::as_seq).unwrap_or_default();
-                whole.extend(items.iter().filter(|n| n.get("kind").is_some()).cloned());
-            } else if kind.is_none() && d.root.get("items").and_then(Node::as_seq).is_some() {
+                whole.extend(with_kind());
+            } else if kind.is_none() && items.is_some() {
                 // `items` without a `kind`: an input error, nothing handed over
+            } else if with_kind().next().is_some() {
+                // `items` with objects, then a `kind` that is not a list kind: they were handed
+                // over before the `kind` was read, and the document is an input error
+                whole.extend(with_kind());
+                assert!(
+                    errors_of(&file).iter().any(|e| e.contains("not a list kind")),
+                    "{name}: no error for `items` of a `kind: {kind:?}`\n{text}"
+                );
             } else {
                 whole.push(d.root);
             }
@@ -55,6 +64,12 @@ fn run(data: &[u8]) -> Result<()> {
     let eb: Vec<_> = b.errors.iter().map(|e| (e.document, e.message.clone())).collect();
     assert_eq!(ea, eb, "errors differ between JSON and YAML\n{json}\n{yaml}");
     Ok(())
+}
+
+/// The messages of the input errors of reading `file` item by item.
+fn errors_of(file: &SourceFile) -> Vec<String> {
+    let read = kubeharden::source::read_list_items(file, checker().parse_options(), &mut |_| {});
+    read.errors.into_iter().map(|e| e.message).collect()
 }
 
 /// What an audit says, positions aside: counts, entries (pod, container, rules), error messages.

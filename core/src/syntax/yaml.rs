@@ -389,6 +389,10 @@ impl Builder<'_, '_> {
             self.anchors.insert(anchor, node.clone());
         }
         if self.list.is_some() && self.is_list_item() {
+            // The sequence ends where its last item does, handed over or not.
+            if let Some(Frame::Seq { end, .. }) = self.stack.last_mut() {
+                *end = (*end).max(node.end);
+            }
             if let Some(sink) = self.list.as_mut() {
                 sink.seen += 1;
                 if sink.seen > sink.skip {
