@@ -118,10 +118,11 @@ pub struct ScanArgs {
     /// or with `--format json` a JSON list. The exit code is the scan's.
     #[arg(long)]
     pub statistics: bool,
-    /// Keep at most this many findings; beyond it the report says how many it did not keep (an
-    /// input error: exit 2), so memory stays bounded whatever the input.
-    #[arg(long, value_name = "N", default_value_t = kubeharden::engine::DEFAULT_MAX_FINDINGS)]
-    pub max_findings: usize,
+    /// Keep at most this many findings, whatever memory they take; beyond it the report says how
+    /// many it did not keep (an input error: exit 2). Default: 100,000, or as many as fit in the
+    /// memory bound of the input (4 × its size + 100 MB; at least 8,192).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
     /// Colour of the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -358,7 +359,13 @@ pub fn run(a: &ScanArgs) -> u8 {
         }
     };
     let checker = match Checker::new(&config, Some(&now)) {
-        Ok(c) => c.with_image_files(image_map).with_max_findings(a.max_findings),
+        Ok(c) => {
+            let c = c.with_image_files(image_map);
+            match a.max_findings {
+                Some(n) => c.with_max_findings(n),
+                None => c,
+            }
+        }
         Err(e) => {
             errln!("error: {e}");
             return EXIT_ERROR;

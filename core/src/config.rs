@@ -488,6 +488,7 @@ impl Config {
             max_alias_nodes: 10_000,
             max_alias_bytes: MAX_CONFIG_BYTES,
             max_input_bytes: MAX_CONFIG_BYTES,
+            max_tree_bytes: None,
         };
         if let Some((_, e)) = crate::syntax::parse_yaml(text, &limits).error {
             return Err(ConfigError::new(e.message).at(file, Some(e.line), Some(e.column)));

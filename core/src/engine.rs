@@ -29,12 +29,15 @@ pub struct Checker {
     cx: Context,
     parse: ParseOptions,
     inputs: InputPolicy,
-    max_findings: usize,
+    /// Set by [`Checker::with_max_findings`]; `None`: [`DEFAULT_MAX_FINDINGS`] or fewer, as the
+    /// memory bound allows ([`Inventory::findings_budget`]).
+    max_findings: Option<usize>,
 }
 
-/// How many findings a report keeps by default ([`Checker::with_max_findings`]): memory stays
-/// bounded (about 70 MB of findings) whatever the input; the report says how many it did not
-/// keep, as an input error. The public corpus gives about 7,200.
+/// How many findings a report keeps at most by default ([`Checker::with_max_findings`]), fewer
+/// when the memory bound of the input leaves less room ([`crate::memory::findings_budget`]: at
+/// least 8,192); the report says how many it did not keep, as an input error. The public corpus
+/// gives about 7,200.
 pub const DEFAULT_MAX_FINDINGS: usize = 100_000;
 
 /// The findings of some rules over part of the input, before the report merges them.
@@ -127,16 +130,22 @@ impl Checker {
             cx: Context { options: config.options.clone(), fix: config.fix.clone(), now, running },
             parse: ParseOptions { one_cluster: config.one_cluster, ..ParseOptions::default() },
             inputs: InputPolicy::default(),
-            max_findings: DEFAULT_MAX_FINDINGS,
+            max_findings: None,
         })
     }
 
-    /// The same checker keeping at most `max` findings per report (default
-    /// [`DEFAULT_MAX_FINDINGS`]); the others are counted and reported as an input error.
+    /// The same checker keeping at most `max` findings per report, whatever memory they take
+    /// (default: [`DEFAULT_MAX_FINDINGS`], or fewer as the memory bound allows); the others are
+    /// counted and reported as an input error.
     #[must_use]
     pub fn with_max_findings(mut self, max: usize) -> Self {
-        self.max_findings = max;
+        self.max_findings = Some(max);
         self
+    }
+
+    /// How many findings a check of `inventory` keeps.
+    fn findings_cap(&self, inventory: &Inventory<'_>) -> usize {
+        self.max_findings.unwrap_or_else(|| DEFAULT_MAX_FINDINGS.min(inventory.findings_budget))
     }
 
     /// Names the image of metadata files that name none (`--image REF=FILE`): reference → file.
@@ -181,7 +190,7 @@ impl Checker {
     #[must_use]
     pub fn check_file(&self, inventory: &Inventory<'_>, file: usize) -> Findings {
         let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
-            .with_budget(&inventory.findings_kept, self.max_findings);
+            .with_budget(&inventory.findings_kept, self.findings_cap(inventory));
         for (obj, pod) in inventory.objects_of(file) {
             for r in &self.rules {
                 r.check_object(obj, &self.cx, &mut sink);
@@ -211,6 +220,8 @@ impl Checker {
         }
         let cut = sink.cut();
         let (mut findings, suppressed, implies) = sink.finish_with_implications();
+        // What growing by doubling left over (a large block shrinks in place).
+        findings.shrink_to_fit();
         // The file's secret values, classified once, whichever rules run: no message carries one.
         let secrets = inventory.sources.get(file).map(|s| {
             let secrets = crate::rules::secret::values::classify(inventory, file, &self.cx.options);
@@ -229,7 +240,7 @@ impl Checker {
     #[must_use]
     pub fn report(&self, inventory: &Inventory<'_>, per_file: Vec<Findings>) -> Report {
         let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
-            .with_budget(&inventory.findings_kept, self.max_findings);
+            .with_budget(&inventory.findings_kept, self.findings_cap(inventory));
         for r in &self.rules {
             r.check_inventory(inventory, &self.cx, &mut sink);
         }
@@ -248,13 +259,27 @@ impl Checker {
             reports: inventory.sources.iter().filter(|s| s.trivy.is_some()).count(),
             ..Summary::default()
         };
-        // Sized once: growing by doubling would hold up to twice the findings at the peak.
-        let mut findings = Vec::with_capacity(per_file.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len());
+        // The largest file's findings are the start (moved, not copied); the others join it in
+        // place, the vector sized once: a copy, or growing by doubling, would hold up to twice
+        // the findings at the peak.
+        let total = per_file.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len();
+        let mut per_file = per_file;
+        let largest = (0..per_file.len()).max_by_key(|&i| per_file.get(i).map_or(0, |f| f.findings.len()));
+        let mut findings = Vec::new();
+        // Which file's findings are at the start (their implications' indices stay as they are).
+        let mut first = None;
+        if let Some(f) = largest.and_then(|i| per_file.get_mut(i)).filter(|_| total > 0) {
+            if f.findings.len() * 2 >= total {
+                findings = std::mem::take(&mut f.findings);
+                first = largest;
+            }
+        }
+        findings.reserve_exact(total - findings.len());
         let mut suppressed = cross_suppressed;
         let mut implies = Vec::new();
-        for mut f in per_file {
+        for (n, mut f) in per_file.into_iter().enumerate() {
             suppressed += f.suppressed;
-            let offset = findings.len();
+            let offset = if first == Some(n) { 0 } else { findings.len() };
             implies.extend(f.implies.into_iter().map(|(i, m)| (offset + i, m)));
             if f.cut > 0 {
                 cut += f.cut;
@@ -278,7 +303,7 @@ impl Checker {
         }
         if cut > 0 {
             let first = inventory.sources.first().map_or("", |s| s.name.as_str());
-            errors.push(self.cut_error(cut_file.as_deref().unwrap_or(first), cut));
+            errors.push(self.cut_error(cut_file.as_deref().unwrap_or(first), cut, self.findings_cap(inventory)));
         }
         for s in Severity::ALL {
             summary.by_severity.insert(s, 0);
@@ -305,12 +330,16 @@ impl Checker {
     }
 
     /// The input error saying that `n` findings were not kept (`file`: the first that had some).
-    fn cut_error(&self, file: &str, n: usize) -> InputError {
+    fn cut_error(&self, file: &str, n: usize, cap: usize) -> InputError {
+        let why = if self.max_findings.is_none() && cap < DEFAULT_MAX_FINDINGS {
+            " (as many as fit in the memory bound of a check, 4 × its input + 100 MB)"
+        } else {
+            ""
+        };
         InputError::in_file(
             file,
             format!(
-                "{n} more findings were not kept: the report stops at {} findings, so it is incomplete (narrow the input or the rules, or raise the maximum: --max-findings)",
-                self.max_findings
+                "{n} more findings were not kept: the report stops at {cap} findings{why}, so it is incomplete (narrow the input or the rules, or raise the maximum: --max-findings)"
             ),
         )
     }
@@ -387,16 +416,16 @@ fn scrub(redactions: &Redactions, findings: &mut [Finding]) {
 /// contain. Linear: a few passes with hash maps.
 pub fn unique_fingerprints(findings: &mut [Finding]) {
     // fingerprint -> (the file of its first finding, whether another file shares it)
-    let mut files: HashMap<String, (Option<&str>, bool)> = HashMap::with_capacity(findings.len());
+    let mut files: HashMap<&str, (Option<&str>, bool)> = HashMap::with_capacity(findings.len());
     for f in findings.iter() {
-        let e = files.entry(f.fingerprint.clone()).or_insert((f.file.as_deref(), false));
+        let e = files.entry(f.fingerprint.as_str()).or_insert((f.file.as_deref(), false));
         e.1 |= e.0 != f.file.as_deref();
     }
     if files.len() == findings.len() {
         return;
     }
     let across: std::collections::HashSet<String> =
-        files.into_iter().filter(|(_, (_, shared))| *shared).map(|(fp, _)| fp).collect();
+        files.into_iter().filter(|(_, (_, shared))| *shared).map(|(fp, _)| fp.to_owned()).collect();
     for f in findings.iter_mut() {
         if across.contains(&f.fingerprint) {
             let file = f.file.as_deref().unwrap_or("");
@@ -428,17 +457,41 @@ pub fn unique_fingerprints(findings: &mut [Finding]) {
 
 /// Sorts findings by (file, document, line, column, rule, message): the report's order.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.file, a.document, a.line, a.column, &a.rule, &a.container, &a.message).cmp(&(
-            &b.file,
-            b.document,
-            b.line,
-            b.column,
-            &b.rule,
-            &b.container,
-            &b.message,
-        ))
+    // The order is found on indices and applied in place: a stable sort of the findings
+    // themselves would take a buffer of up to half of them (hundreds of bytes each).
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&a, &b| match (findings.get(a), findings.get(b)) {
+        (Some(x), Some(y)) => key(x).cmp(&key(y)).then_with(|| x.message.cmp(&y.message)).then(a.cmp(&b)),
+        _ => a.cmp(&b),
     });
+    permute(findings, &mut order);
+}
+
+/// What findings are sorted by (the message last, compared only on a tie).
+type SortKey<'f> = (Option<&'f str>, Option<usize>, Option<u32>, Option<u32>, &'f str, Option<&'f str>);
+
+fn key(f: &Finding) -> SortKey<'_> {
+    (f.file.as_deref(), f.document, f.line, f.column, f.rule.as_str(), f.container.as_deref())
+}
+
+/// Moves `items[order[i]]` to place `i`, in place (following the cycles of the permutation);
+/// `order` is left as the identity.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        let mut i = start;
+        // `order[i] == i`: in place, or a cycle already done.
+        while order.get(i).is_some_and(|&o| o != start) {
+            let Some(&next) = order.get(i) else { break };
+            items.swap(i, next);
+            if let Some(o) = order.get_mut(i) {
+                *o = i;
+            }
+            i = next;
+        }
+        if let Some(o) = order.get_mut(i) {
+            *o = i;
+        }
+    }
 }
 
 /// Checks a request: the whole pipeline, single-threaded.

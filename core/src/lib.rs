@@ -22,6 +22,7 @@ pub mod error;
 pub mod fix;
 pub mod image;
 pub mod location;
+pub mod memory;
 pub mod model;
 pub mod netpol;
 pub mod pss;

@@ -99,6 +99,12 @@ pub struct Source {
     pub trivy: Option<TrivyReport>,
     /// What could not be read.
     pub errors: Vec<InputError>,
+    /// The size of the text, in bytes.
+    pub bytes: usize,
+    /// What the syntax tree of its documents is taken to cost, in bytes
+    /// ([`crate::syntax::TREE_NODE_BYTES`] per value): with `bytes`, the memory budget of the
+    /// check ([`crate::model::Inventory`]).
+    pub tree_bytes: usize,
     /// The cluster and the `default` namespace of its objects.
     pub scope: SourceScope,
     /// Why the file is not checked, when it is none of kubeharden's inputs but a file often given
@@ -119,6 +125,8 @@ impl Source {
             images: Vec::new(),
             trivy: None,
             errors: Vec::new(),
+            bytes: 0,
+            tree_bytes: 0,
             scope: SourceScope::default(),
             not_input: None,
         }
@@ -235,12 +243,18 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
                 }
             }
             if source.errors.is_empty() && source.not_input.is_none() {
+                source.tree_bytes = documents
+                    .iter()
+                    .map(|d| d.root.count())
+                    .sum::<usize>()
+                    .saturating_mul(crate::syntax::TREE_NODE_BYTES);
                 source.documents = documents;
                 source.errors = errors;
                 recognise_artifacts(&mut source, options);
             }
         }
     }
+    source.bytes = file.content.len();
     source
 }
 
@@ -498,8 +512,11 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
             read.errors.push(at(d.index, k.pos, item_without_kind(list_kind.unwrap_or("List"), k.index, &k.short)));
         }
         let had_items = d.handed > 0;
+        // A list whose `items` is no list (`items: 5`): handed over whole, so that the reader's
+        // inventory reports it as a whole reading does.
+        let odd_items = d.root.get("items").is_some_and(|i| !i.is_null() && i.as_seq().is_none());
         match (list_kind, has_items) {
-            (Some(_), _) => {}
+            (Some(_), _) if !odd_items => {}
             (None, true) if had_items || kind.is_none() => {
                 let what = kind.map_or_else(|| "no `kind`".to_owned(), |k| format!("`kind: {k}`"));
                 read.errors.push(at(

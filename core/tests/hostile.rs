@@ -189,6 +189,86 @@ fn a_200_mb_list_is_scanned() {
     assert!(named(&r, "run-as-non-root").is_empty());
 }
 
+// ---------------------------------------------------------------- the memory bound
+
+/// A check stays within 4 × its input + 100 MB (`kubeharden::memory`). A text of many tiny values
+/// (3 MB, 750,000 values: a tree of some 60 MB, more than the 2 × 3 MB + 48 MiB it may take) is
+/// refused as it is read, with an input error that says why and what to do; as YAML and as JSON.
+#[test]
+fn a_tree_beyond_its_budget_is_refused_as_it_is_read() {
+    let yaml = "- 1\n".repeat(750_000);
+    let json = format!("[{}1]", "1,".repeat(1_500_000));
+    for (name, text) in [("many.yaml", yaml), ("many.json", json)] {
+        let r = scan(name, &text);
+        let e = only_error(&r);
+        assert!(e.message.starts_with("the syntax tree of this input would take more than"), "{e}");
+        assert!(e.message.contains("4 × its input + 100 MB") && e.message.contains("kubeharden audit"), "{e}");
+        assert!(e.line.is_some(), "{e}");
+        assert!(r.findings.is_empty());
+    }
+    // the budget is an option of the limits
+    let small = Limits { max_tree_bytes: Some(80 * 10), ..Limits::default() };
+    assert!(kubeharden::syntax::parse_json("[1,2,3,4,5,6,7,8,9]", &small).is_ok());
+    assert!(kubeharden::syntax::parse_json("[1,2,3,4,5,6,7,8,9,10]", &small).is_err());
+    assert!(kubeharden::syntax::parse_yaml("[1,2,3,4,5,6,7,8,9,10]", &small).error.is_some());
+}
+
+/// A List read item by item (`kubeharden audit`) keeps one item's tree at a time: the budget is
+/// of the tree kept, so a List that a whole reading refuses is read item by item in full.
+#[test]
+fn a_list_read_item_by_item_is_not_held_to_the_whole_trees_budget() {
+    let item = r#"{"apiVersion":"v1","kind":"X"}"#;
+    let n = 400_000;
+    let text = format!("{{\"kind\":\"List\",\"items\":[{}]}}", vec![item; n].join(","));
+    let file = SourceFile::new("list.json", text.as_str());
+    let whole = kubeharden::source::parse(&file, &Default::default());
+    assert!(whole.errors.iter().any(|e| e.message.starts_with("the syntax tree of this input")), "{:?}", whole.errors);
+    let mut handed = 0;
+    let read = kubeharden::source::read_list_items(&file, &Default::default(), &mut |_| handed += 1);
+    assert!(read.errors.is_empty(), "{:?}", read.errors.first());
+    assert_eq!(handed, n);
+}
+
+/// The model of pods has its budget too: a pod of 180,000 one-line containers (5 MB, a tree
+/// within its budget) would take some 90 MB to model; it is not checked, and an input error says
+/// so, where it starts.
+#[test]
+fn pods_beyond_the_model_budget_are_not_checked_and_said() {
+    let containers: Vec<String> = (0..180_000).map(|i| format!(r#"{{"name":"c{i}","image":"nginx"}}"#)).collect();
+    let text = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"big\"}},\"spec\":{{\"containers\":[{}]}}}}",
+        containers.join(",")
+    );
+    let r = scan("big.json", &text);
+    let e = only_error(&r);
+    assert!(
+        e.message.starts_with("1 pod specs (180000 containers) of this input, from here on, were not checked"),
+        "{e}"
+    );
+    assert!(e.message.contains("4 × its input + 100 MB"), "{e}");
+    assert_eq!((e.line, e.column), (Some(1), Some(1)));
+    assert!(r.findings.iter().all(|f| f.container.is_none()), "{:?}", r.findings.first());
+}
+
+/// Findings have their share of the bound: without `--max-findings`, a report keeps as many as
+/// fit in it (here some 40,000 of the 90,000 of a pod of 10,000 containers), and says that it
+/// stopped for the memory bound; with `--max-findings`, the maximum given holds, whatever the memory.
+#[test]
+fn findings_beyond_the_memory_bound_are_cut_and_said() {
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("  - {{name: c{i}, image: nginx}}\n"));
+    }
+    let sources = vec![kubeharden::source::parse(&SourceFile::new("big.yaml", text.as_str()), &Default::default())];
+    let r = Checker::new(&Default::default(), None).unwrap().check_sources(&sources);
+    let e = only_error(&r);
+    assert!(e.message.contains("(as many as fit in the memory bound of a check, 4 × its input + 100 MB)"), "{e}");
+    assert!((8_192..=kubeharden::engine::DEFAULT_MAX_FINDINGS).contains(&r.findings.len()), "{}", r.findings.len());
+    let all = Checker::new(&Default::default(), None).unwrap().with_max_findings(200_000).check_sources(&sources);
+    assert!(all.errors.is_empty(), "{:?}", all.errors);
+    assert!(all.findings.len() > r.findings.len() + 10_000, "{} {}", all.findings.len(), r.findings.len());
+}
+
 // ---------------------------------------------------------------- encodings and line ends
 
 #[test]

@@ -155,6 +155,32 @@ fn a_document_that_is_not_a_list_and_whose_items_have_no_kind_comes_whole() {
     }
 }
 
+/// Found by `fuzz/long-run.sh list`: a second `items` key after a list's items (a whole reading
+/// takes the last) is an error item by item, since the items handed over cannot be taken back;
+/// and a `kind: List` whose `items` is no list is handed over whole, so that the reader's
+/// inventory reports it (it was dropped without a word).
+#[test]
+fn a_second_items_key_is_an_error_and_odd_items_come_whole() {
+    for (name, text) in [
+        ("dup.json", "{\n  \"items\": [\n    6072,\n    null\n  ],\n  \"items\": null,\n  \"\": null\n}\n"),
+        ("dup.yaml", "items:\n- 6072\n- null\nitems: null\n'': null\n"),
+    ] {
+        let (_, read) = listed(name, text, &ParseOptions::default());
+        assert!(read.errors.iter().any(|e| e.message.starts_with("a second `items` key")), "{name}: {:?}", read.errors);
+    }
+    for (name, text) in
+        [("odd.json", "{\"kind\": \"List\", \"items\": 5}"), ("odd.yaml", "kind: List\nitems: {a: 1}\n")]
+    {
+        let (items, read) = listed(name, text, &ParseOptions::default());
+        assert!(read.errors.is_empty(), "{name}: {:?}", read.errors);
+        assert_eq!(items.len(), 1, "{name}");
+        assert_eq!(items[0].index, None, "{name}");
+        let sources = [source::parse(&SourceFile::new(name, text), &ParseOptions::default())];
+        let errors = Inventory::new(&sources).errors;
+        assert!(errors.iter().any(|e| e.message.contains("but it must be a list")), "{name}: {errors:?}");
+    }
+}
+
 #[test]
 fn the_same_limits() {
     let options =

@@ -112,3 +112,50 @@ spec:
         assert_eq!(of(&all, "app"), [("image-digest-missing".to_owned(), Severity::Info)]);
     }
 }
+
+mod order {
+    use kubeharden::engine::sort_findings;
+    use kubeharden::{Finding, Severity};
+    use proptest::prelude::*;
+
+    fn finding(file: u8, line: u8, rule: u8, message: u8, tag: usize) -> Finding {
+        Finding {
+            rule: format!("R{rule}"),
+            name: String::new(),
+            severity: Severity::Low,
+            message: format!("m{message}"),
+            file: (file > 0).then(|| format!("f{file}")),
+            document: Some(0),
+            line: Some(u32::from(line)),
+            column: Some(1),
+            end_line: None,
+            end_column: None,
+            object: None,
+            container: None,
+            path: None,
+            fingerprint: tag.to_string(),
+            template: None,
+            help: None,
+            url: None,
+            fix: None,
+        }
+    }
+
+    proptest! {
+        /// The findings are sorted in place through a permutation of indices: the same order
+        /// as a stable sort of the findings by (file, document, line, column, rule, container,
+        /// message), equal ones in the order they came (the fingerprint tags them here).
+        #[test]
+        fn sorted_as_a_stable_sort(keys in prop::collection::vec((0u8..3, 0u8..4, 0u8..3, 0u8..2), 0..60)) {
+            let mut got: Vec<Finding> =
+                keys.iter().enumerate().map(|(i, &(f, l, r, m))| finding(f, l, r, m, i)).collect();
+            let mut expected = got.clone();
+            expected.sort_by(|a, b| {
+                (&a.file, a.document, a.line, a.column, &a.rule, &a.container, &a.message)
+                    .cmp(&(&b.file, b.document, b.line, b.column, &b.rule, &b.container, &b.message))
+            });
+            sort_findings(&mut got);
+            prop_assert_eq!(got, expected);
+        }
+    }
+}

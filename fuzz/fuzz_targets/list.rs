@@ -29,10 +29,17 @@ fn run(data: &[u8]) -> Result<()> {
         });
         let mut whole: Vec<Node> = Vec::new();
         for d in docs.into_iter().filter(|d| !d.root.is_null()) {
+            // A second `items` key after a list's items: read item by item, an error (the items
+            // handed over cannot be taken back); a whole reading takes the last.
+            let entries = d.root.as_map().unwrap_or_default();
+            if entries.iter().filter(|e| e.key.as_ref() == "items").count() > 1 {
+                return Ok(());
+            }
             let kind = d.root.get("kind").and_then(Node::as_str);
             let items = d.root.get("items").and_then(Node::as_seq);
             let with_kind = || items.unwrap_or_default().iter().filter(|n| n.get("kind").is_some()).cloned();
-            if kind.is_some_and(is_list_kind) {
+            let odd_items = d.root.get("items").is_some_and(|i| !i.is_null() && i.as_seq().is_none());
+            if kind.is_some_and(is_list_kind) && !odd_items {
                 whole.extend(with_kind());
             } else if kind.is_none() && items.is_some() {
                 // `items` without a `kind`: an input error, nothing handed over

@@ -33,6 +33,8 @@ pub struct SourceObjects<'a> {
     errors: Vec<InputError>,
     /// Documents (indexes in the file's `documents`) that are no Kubernetes object at all.
     unread: Vec<usize>,
+    /// What the model of its pods is taken to cost ([`crate::memory`]).
+    model_bytes: usize,
 }
 
 /// Where one file's objects and pod specs are in the inventory.
@@ -89,6 +91,9 @@ pub struct Inventory<'a> {
     scopes: Vec<(u32, String)>,
     /// The findings kept so far by the checks of this inventory (`Checker::with_max_findings`).
     pub(crate) findings_kept: std::sync::atomic::AtomicUsize,
+    /// How many findings a check of this inventory may keep within the memory bound
+    /// ([`crate::memory::findings_budget`]).
+    pub findings_budget: usize,
 }
 
 impl<'a> Inventory<'a> {
@@ -102,8 +107,15 @@ impl<'a> Inventory<'a> {
     /// Extracts the objects and pod specs of one file. Independent per file: a caller may run it
     /// in parallel and hand the parts, in the order of `sources`, to [`Inventory::from_parts`].
     #[must_use]
+    ///
+    /// The model of the pods stays within [`crate::memory::model_budget`]: the pods beyond it
+    /// are not read (their containers are counted first), and the file gets an input error that
+    /// says how many.
     pub fn extract(source: &'a Source) -> SourceObjects<'a> {
         let mut out = SourceObjects::default();
+        let budget = crate::memory::model_budget(source.bytes, source.tree_bytes);
+        // Pods and containers left out for the budget: (pods, containers, the first one's place).
+        let mut left_out: (usize, usize, Option<InputError>) = (0, 0, None);
         for (d, doc) in source.documents.iter().enumerate() {
             let ex = K8sObject::extract(doc);
             if ex.objects.is_empty() && ex.problems.is_empty() && !is_list(&doc.root) {
@@ -111,11 +123,28 @@ impl<'a> Inventory<'a> {
             }
             out.errors.extend(ex.problems.into_iter().map(|(path, message)| problem_error(doc, &path, message)));
             for obj in ex.objects {
-                if let Some(pod) = obj.pod_spec() {
-                    out.pods.push((out.objects.len(), pod));
+                if let Some(containers) = PodSpec::containers_in(&obj) {
+                    let cost = crate::memory::POD_BYTES
+                        .saturating_add(containers.saturating_mul(crate::memory::CONTAINER_BYTES));
+                    if left_out.0 > 0 || out.model_bytes.saturating_add(cost) > budget {
+                        left_out.0 += 1;
+                        left_out.1 += containers;
+                        left_out.2.get_or_insert_with(|| problem_error(doc, &obj.path, String::new()));
+                    } else if let Some(pod) = obj.pod_spec() {
+                        out.model_bytes += cost;
+                        out.pods.push((out.objects.len(), pod));
+                    }
                 }
                 out.objects.push(obj);
             }
+        }
+        if let (pods, containers, Some(mut e)) = left_out {
+            e.message = format!(
+                "{pods} pod specs ({containers} containers) of this input, from here on, were not checked: reading them would take more than the {} that a check of an input of {} may give them (a check stays within 4 × its input + 100 MB); split the input",
+                crate::memory::size(budget),
+                crate::memory::size(source.bytes)
+            );
+            out.errors.push(e);
         }
         out
     }
@@ -123,6 +152,11 @@ impl<'a> Inventory<'a> {
     /// The inventory from the parts [`Inventory::extract`] gave for each of `sources`, in order.
     #[must_use]
     pub fn from_parts(sources: &'a [Source], parts: Vec<SourceObjects<'a>>) -> Self {
+        let findings_budget = crate::memory::findings_budget(
+            sources.iter().map(|s| s.bytes).sum(),
+            sources.iter().map(|s| s.tree_bytes).sum(),
+            parts.iter().map(|p| p.model_bytes).sum(),
+        );
         let n_objects = parts.iter().map(|p| p.objects.len()).sum();
         let n_pods = parts.iter().map(|p| p.pods.len()).sum();
         let mut inv = Inventory {
@@ -141,6 +175,7 @@ impl<'a> Inventory<'a> {
             clusters: Vec::new(),
             scopes: Vec::new(),
             findings_kept: std::sync::atomic::AtomicUsize::new(0),
+            findings_budget,
         };
         let mut cluster_ids: HashMap<Option<&str>, u32> = HashMap::new();
         let mut scope_ids: HashMap<(u32, &str), u32> = HashMap::new();

@@ -278,6 +278,26 @@ const TEMPLATE_KINDS: &[&str] =
 
 impl<'a> PodSpec<'a> {
     pub(crate) fn of(object: &K8sObject<'a>) -> Option<Self> {
+        let (spec, rel, meta_rel) = Self::locate(object)?;
+        let meta = object.node.at(&meta_rel).filter(|m| m.as_map().is_some());
+        Some(Self::read(object.clone(), spec, object.path.join(&rel), meta, object.path.join(&meta_rel)))
+    }
+
+    /// How many containers (init, regular, ephemeral) the pod spec of `object` lists, without
+    /// reading it (what its model will cost); `None` when `object` has no pod spec.
+    pub(crate) fn containers_in(object: &K8sObject<'a>) -> Option<usize> {
+        let (spec, _, _) = Self::locate(object)?;
+        Some(
+            ["initContainers", "containers", "ephemeralContainers"]
+                .iter()
+                .filter_map(|k| spec.get(k).and_then(Node::as_seq))
+                .map(<[Node]>::len)
+                .sum(),
+        )
+    }
+
+    /// The pod spec node of `object`, its path and its metadata's path (relative to the object).
+    fn locate(object: &K8sObject<'a>) -> Option<(&'a Node, FieldPath, FieldPath)> {
         let node = object.node;
         let (rel, meta_rel): (FieldPath, FieldPath) = match object.kind {
             "Pod" => (FieldPath::root().key("spec"), FieldPath::root().key("metadata")),
@@ -300,8 +320,7 @@ impl<'a> PodSpec<'a> {
         };
         let spec = node.at(&rel)?;
         spec.as_map()?;
-        let meta = node.at(&meta_rel).filter(|m| m.as_map().is_some());
-        Some(Self::read(object.clone(), spec, object.path.join(&rel), meta, object.path.join(&meta_rel)))
+        Some((spec, rel, meta_rel))
     }
 
     /// For a kind that always carries a pod spec (Pod, PodTemplate, the workload controllers,

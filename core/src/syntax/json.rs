@@ -27,6 +27,8 @@ struct Reader<'a> {
     items: Vec<Node>,
     entries: Vec<Entry>,
     interner: Interner,
+    // Values the tree may still take (`Limits::max_tree_bytes`).
+    nodes_left: usize,
 }
 
 /// The end of an ASCII token of `len` bytes on one line, starting at `pos` (a number, `true`).
@@ -78,14 +80,16 @@ pub fn parse_json_list(text: &str, limits: &Limits, each: &mut dyn FnMut(usize, 
         loop {
             let (key, key_pos) = r.key()?;
             r.ws();
+            // After the items handed over, another `items` (which a whole reading would take, the
+            // last key winning) is an error: they cannot be taken back.
+            if key == "items" && seen_items {
+                return Err(SyntaxError {
+                    message: "a second `items` key: the list's items would be read twice".to_owned(),
+                    line: key_pos.line,
+                    column: key_pos.column,
+                });
+            }
             let value = if key == "items" && r.peek() == Some(b'[') {
-                if seen_items {
-                    return Err(SyntaxError {
-                        message: "a second `items` key: the list's items would be read twice".to_owned(),
-                        line: key_pos.line,
-                        column: key_pos.column,
-                    });
-                }
                 seen_items = true;
                 r.list_items(each)?
             } else {
@@ -121,6 +125,7 @@ impl<'a> Reader<'a> {
             items: Vec::new(),
             entries: Vec::new(),
             interner: Interner::default(),
+            nodes_left: limits.max_tree_nodes(text.len()),
         }
     }
 
@@ -137,6 +142,8 @@ impl<'a> Reader<'a> {
             let mut n = 0usize;
             loop {
                 let item = self.value()?;
+                // Handed over and dropped: the budget is the tree kept.
+                self.nodes_left = self.nodes_left.saturating_add(item.count());
                 each(n, item);
                 n += 1;
                 if self.closes(b']', "expected `,` or `]` in an array")? {
@@ -216,6 +223,10 @@ impl<'a> Reader<'a> {
         loop {
             self.ws();
             let pos = self.pos();
+            self.nodes_left = match self.nodes_left.checked_sub(1) {
+                Some(n) => n,
+                None => return Err(self.limits.tree_too_large(self.bytes.len(), pos.line, pos.column)),
+            };
             let mut done = match self.peek() {
                 Some(b'{') => {
                     self.enter()?;

@@ -234,6 +234,9 @@ struct Builder<'l, 'f> {
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
     alias_bytes_budget: usize,
+    /// Values the tree may still take (`Limits::max_tree_bytes`), and the size of the text.
+    nodes_left: usize,
+    text_len: usize,
     root: Option<Node>,
     interner: Interner,
 }
@@ -384,6 +387,10 @@ impl Builder<'_, '_> {
     }
 
     fn push_value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        self.nodes_left = match self.nodes_left.checked_sub(1) {
+            Some(n) => n,
+            None => return Err(self.limits.tree_too_large(self.text_len, node.pos.line, node.pos.column)),
+        };
         if anchor > 0 {
             self.charge(node.measure(), node.pos)?;
             self.anchors.insert(anchor, node.clone());
@@ -393,6 +400,8 @@ impl Builder<'_, '_> {
             if let Some(Frame::Seq { end, .. }) = self.stack.last_mut() {
                 *end = (*end).max(node.end);
             }
+            // Handed over and dropped: the budget is the tree kept.
+            self.nodes_left = self.nodes_left.saturating_add(node.count());
             if let Some(sink) = self.list.as_mut() {
                 sink.seen += 1;
                 if sink.seen > sink.skip {
@@ -455,6 +464,11 @@ impl Builder<'_, '_> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.in_key_position() && anchor == 0 {
+                    // After the items handed over, another `items` (which a whole reading would
+                    // take, the last key winning) is an error: they cannot be taken back.
+                    if text == "items" && self.stack.len() == 1 && self.list.as_ref().is_some_and(|l| l.started) {
+                        return Err(err(pos, "a second `items` key: the list's items would be read twice"));
+                    }
                     let key = self.interner.text(&text);
                     self.set_key(key, pos, style == ScalarStyle::Plain);
                     return Ok(());
@@ -663,6 +677,8 @@ fn parse_stream<'f>(text: &str, limits: &Limits, each: Option<&mut ItemFn<'f>>, 
         anchors: HashMap::new(),
         alias_budget: limits.max_alias_nodes,
         alias_bytes_budget: limits.max_alias_bytes,
+        nodes_left: limits.max_tree_nodes(text.len()),
+        text_len: text.len(),
         root: None,
         interner: Interner::default(),
     };
