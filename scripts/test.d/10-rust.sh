@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rust: formatting (rustfmt over the workspace and fuzz/), clippy (warnings are errors), every test
-# (unit, integration, doc, conformance), the ignored tests, and the benches compile. Needs cargo
-# (rustup stable) and python3: core/tests/reports.rs validates SARIF with Python's jsonschema
+# (unit, integration, doc, conformance), the ignored tests, the memory bound (`mem_bound`), and the
+# benches compile. Needs cargo (rustup stable) and python3: core/tests/reports.rs validates SARIF with Python's jsonschema
 # ($PYTHON, default python3; installed into the venv target/rust-venv when python3 lacks it).
 #
 # Tests that read ../shared (the public corpora beside the repository, not vendored; or
@@ -21,6 +21,10 @@ if ! "${PYTHON:-python3}" -c "import jsonschema" 2>/dev/null; then
   export PYTHON=$ROOT/target/rust-venv/bin/python
 fi
 cargo test --workspace --locked
+# The memory bound (issue 16; README "Reliability"): every input shape of about 25 MiB checked
+# within 4 × its size + 100 MB of peak RSS, measured in a child process (memory, not time: the
+# figure does not depend on the machine's load). Exit 1 above the bound.
+cargo run --release --locked -p kubeharden-benches --bin mem_bound -- --mib 25
 shared=${KUBEHARDEN_SHARED:-$ROOT/../shared}
 if [ -d "$shared" ]; then
   echo "10-rust: ../shared found ($shared): running the ignored tests, the needs_shared ones included"
