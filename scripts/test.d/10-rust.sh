@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rust: formatting (rustfmt over the workspace and fuzz/), clippy (warnings are errors), every test
 # (unit, integration, doc, conformance), the ignored tests, the memory bound (`mem_bound`), and the
-# benches compile. Needs cargo (rustup stable) and python3: core/tests/reports.rs validates SARIF with Python's jsonschema
-# ($PYTHON, default python3; installed into the venv target/rust-venv when python3 lacks it).
+# benches compile. Needs cargo (rustup stable) and python3: core/tests/reports.rs validates SARIF
+# with Python's jsonschema ($PYTHON, default python3; installed into the venv target/rust-venv when
+# python3 lacks it).
 #
 # Tests that read ../shared (the public corpora beside the repository, not vendored; or
 # $KUBEHARDEN_SHARED) live in modules named `needs_shared` and are ignored by plain `cargo test`.
