@@ -41,16 +41,16 @@ fn run(data: &[u8]) -> Result<()> {
             let odd_items = d.root.get("items").is_some_and(|i| !i.is_null() && i.as_seq().is_none());
             if kind.is_some_and(is_list_kind) && !odd_items {
                 whole.extend(with_kind());
-            } else if kind.is_none() && items.is_some() {
-                // `items` without a `kind`: an input error, nothing handed over
             } else if with_kind().next().is_some() {
-                // `items` with objects, then a `kind` that is not a list kind: they were handed
-                // over before the `kind` was read, and the document is an input error
+                // `items` with objects, then a `kind` that is missing or not a list kind: they
+                // were handed over before the `kind` was read, and the document is an input error
                 whole.extend(with_kind());
                 assert!(
                     errors_of(&file).iter().any(|e| e.contains("not a list kind")),
                     "{name}: no error for `items` of a `kind: {kind:?}`\n{text}"
                 );
+            } else if kind.is_none() && items.is_some() {
+                // `items` without a `kind`: an input error, nothing handed over
             } else {
                 whole.push(d.root);
             }
