@@ -38,7 +38,7 @@ pub struct Checker {
 pub const DEFAULT_MAX_FINDINGS: usize = 100_000;
 
 /// The findings of some rules over part of the input, before the report merges them.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Findings {
     /// Findings.
     pub findings: Vec<Finding>,
@@ -161,6 +161,12 @@ impl Checker {
     pub fn with_inputs(mut self, inputs: InputPolicy) -> Self {
         self.inputs = inputs;
         self
+    }
+
+    /// How many findings a report keeps at most ([`Checker::with_max_findings`]).
+    #[must_use]
+    pub(crate) fn max_findings(&self) -> usize {
+        self.max_findings
     }
 
     /// How this checker's files are read: hand it to [`crate::source::parse`].

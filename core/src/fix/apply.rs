@@ -6,10 +6,10 @@ use super::text::{apply, ByteEdit, SourceText};
 use super::yaml::{DocEditor, Patch, Style};
 use super::{applicable, resolve_in, NewValue, Op, Plan, Resolved};
 use crate::api::{Finding, Report, SourceFile, SourceKind};
-use crate::engine::Checker;
+use crate::engine::{Checker, Findings};
 use crate::image::{ImageMeta, ImageRef};
 use crate::location::{FieldPath, Segment};
-use crate::model::Document;
+use crate::model::{Document, Inventory};
 use crate::source::Source;
 use crate::syntax::{Node, Value};
 
@@ -285,7 +285,10 @@ pub trait Pipeline: Sync {
         files.iter().map(|f| crate::source::parse(f, self.checker().parse_options())).collect()
     }
 
-    /// Checks parsed files.
+    /// Checks parsed files, all of them. The fix loop's checks run the files through
+    /// [`Pipeline::each`] instead, keeping the per-file findings of the files a pass leaves
+    /// unchanged; it calls this when the report's findings cap was reached
+    /// ([`Checker::with_max_findings`]), where reusing them could change which findings are kept.
     fn check(&self, sources: &[Source]) -> Report {
         self.checker().check_sources(sources)
     }
@@ -304,6 +307,61 @@ impl Pipeline for SingleThreaded<'_> {
     fn checker(&self) -> &Checker {
         self.0
     }
+}
+
+/// The per-file findings ([`Checker::check_file`]) of each file as its current text gives them,
+/// `None` for a file to check again: a pass runs the per-file hooks again only on the files it
+/// changed. Sound because those hooks read one file and the checker's context, nothing else of
+/// the input (the objects' cluster and `default`-namespace scope, which the inventory sets from
+/// all files, are read by cross-resource hooks only); the cross-resource hooks, which read every
+/// file, run on every check ([`Checker::report`]).
+type PerFile = Vec<Option<Findings>>;
+
+/// A check of every file as [`Pipeline::check`] makes it, with the per-file findings `per_file`
+/// holds reused and those of the other files computed (through [`Pipeline::each`]) and kept in it.
+/// The findings cap ([`Checker::with_max_findings`]) counts the reused findings as if they had just
+/// been found; a check that reaches the cap keeps nothing for reuse, and one that reused findings
+/// is made again from scratch ([`Pipeline::check`]): which findings a capped check keeps depends
+/// on the order it met them in.
+fn check_reusing(pipe: &impl Pipeline, sources: &[Source], per_file: &mut PerFile) -> Report {
+    use std::sync::atomic::Ordering;
+    let checker = pipe.checker();
+    let parts = pipe.each(sources.len(), |i| sources.get(i).map(Inventory::extract).unwrap_or_default());
+    let inventory = Inventory::from_parts(sources, parts);
+    let reused: usize = per_file.iter().flatten().map(|f| f.findings.len()).sum();
+    let reusing = per_file.iter().any(Option::is_some);
+    inventory.findings_kept.fetch_add(reused, Ordering::Relaxed);
+    // Every file's findings for the report, and a copy of those just computed to keep.
+    let all: Vec<(Findings, Option<Findings>)> = pipe.each(sources.len(), |i| match per_file.get(i) {
+        Some(Some(f)) => (f.clone(), None),
+        _ => {
+            let f = checker.check_file(&inventory, i);
+            (f.clone(), Some(f))
+        }
+    });
+    let mut fresh: Vec<(usize, Findings)> = Vec::new();
+    let mut findings = Vec::with_capacity(all.len());
+    for (i, (f, new)) in all.into_iter().enumerate() {
+        findings.push(f);
+        if let Some(new) = new {
+            fresh.push((i, new));
+        }
+    }
+    let report = checker.report(&inventory, findings);
+    let capped = inventory.findings_kept.load(Ordering::Relaxed) > checker.max_findings();
+    drop(inventory);
+    if capped {
+        per_file.clear();
+        per_file.resize_with(sources.len(), || None);
+        return if reusing { pipe.check(sources) } else { report };
+    }
+    per_file.resize_with(sources.len(), || None);
+    for (i, f) in fresh {
+        if let Some(slot) = per_file.get_mut(i) {
+            *slot = Some(f);
+        }
+    }
+    report
 }
 
 /// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
@@ -401,7 +459,8 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
     let originals: Vec<String> = files.iter().map(|f| f.content.clone()).collect();
     let mut files = files;
     let mut sources = pipe.parse(&files);
-    let mut report = pipe.check(&sources);
+    let mut per_file: PerFile = Vec::new();
+    let mut report = check_reusing(pipe, &sources, &mut per_file);
     // What plans resolved to in files the loop has not changed since.
     let mut resolved = Resolved::default();
     resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
@@ -476,6 +535,9 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                         }
                         *f = fixed;
                         *s = *parsed;
+                        if let Some(slot) = per_file.get_mut(i) {
+                            *slot = None;
+                        }
                         applied.extend(used);
                         changed = true;
                     }
@@ -490,7 +552,7 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         if !changed {
             break;
         }
-        report = pipe.check(&sources);
+        report = check_reusing(pipe, &sources, &mut per_file);
         resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
     }
     let files = files
@@ -620,5 +682,44 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
         }
         (x, y) if x == y => Ok(()),
         _ => fail(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(name: &str) -> SourceFile {
+        SourceFile::new(
+            format!("{name}.yaml"),
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.0.0\n"
+            ),
+        )
+    }
+
+    /// A check that reuses findings and reaches the cap is made again from scratch: reusing the
+    /// second file's findings would have counted them first, and cut the first file's instead.
+    #[test]
+    fn a_capped_check_that_reused_findings_is_made_again() {
+        let checker = Checker::new(&crate::Config::default(), Some("2026-11-22T00:00:00Z")).unwrap();
+        let files = [deployment("a"), deployment("b")];
+        let pipe = SingleThreaded(&checker);
+        let sources = pipe.parse(&files);
+        let mut per_file = PerFile::new();
+        let full = check_reusing(&pipe, &sources, &mut per_file);
+        assert!(per_file.iter().all(Option::is_some));
+        assert_eq!(full, checker.check_sources(&sources));
+        let total: usize = per_file.iter().flatten().map(|f| f.findings.len()).sum();
+        let capped =
+            Checker::new(&crate::Config::default(), Some("2026-11-22T00:00:00Z")).unwrap().with_max_findings(total - 1);
+        let pipe = SingleThreaded(&capped);
+        // The first file to check again, the second's findings reused.
+        let mut reused = vec![None, per_file.get(1).cloned().flatten()];
+        let report = check_reusing(&pipe, &sources, &mut reused);
+        assert_eq!(report, capped.check_sources(&sources));
+        assert!(report.findings.iter().any(|f| f.file.as_deref() == Some("a.yaml")));
+        assert!(report.errors.iter().any(|e| e.file == "b.yaml" && e.message.contains("not kept")));
+        assert!(reused.iter().all(Option::is_none), "a capped check keeps nothing for reuse");
     }
 }
