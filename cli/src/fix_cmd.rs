@@ -3,7 +3,8 @@
 //! The core computes everything ([`kubeharden::fix::fix_sources`]: the fix loop, with the
 //! re-check and the revert of a file whose fixed text would not read as it did); this command
 //! reads the files, runs the loop with the files in parallel, and writes each changed file
-//! atomically (a temporary file beside it, its permissions, a rename), or prints a unified diff.
+//! atomically (a temporary file beside it, its permissions, a rename; several files at once), or
+//! prints a unified diff.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -120,6 +121,66 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// How many files are written at once: writing a file is mostly waiting for the disk (each is
+/// synced before its rename), so more than the cores, and syncs made together share the file
+/// system's journal commits.
+const WRITERS: usize = 8;
+
+/// Writes each `(path, text)` atomically ([`write_atomically`]), [`WRITERS`] at a time: the results
+/// in the order of `jobs`. Paths that name one file (a file named twice, a link and its target)
+/// are written one after the other in that order, by one writer, as a loop over `jobs` would.
+fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
+    if jobs.len() <= 1 {
+        return jobs.iter().map(|(path, text)| write_atomically(path, text)).collect();
+    }
+    // The jobs by file: (the canonical path when there is one, the indexes of its jobs in order).
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let mut by_file: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (i, (path, _)) in jobs.iter().enumerate() {
+        match std::fs::canonicalize(path) {
+            Ok(real) => match by_file.get(&real) {
+                Some(&c) => chains.get_mut(c).into_iter().for_each(|chain| chain.push(i)),
+                None => {
+                    by_file.insert(real, chains.len());
+                    chains.push(vec![i]);
+                }
+            },
+            Err(_) => chains.push(vec![i]),
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<(), String>>> = vec![None; jobs.len()];
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS.min(chains.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(chain) = chains.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        for &i in chain {
+                            if let Some((path, text)) = jobs.get(i) {
+                                done.push((i, write_atomically(path, text)));
+                            }
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        for w in writers {
+            for (i, r) in w.join().unwrap_or_default() {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(jobs)
+        .map(|(r, (path, _))| r.unwrap_or_else(|| Err(format!("{}: cannot write: the writer stopped", path.display()))))
+        .collect()
+}
+
 /// The closing line: `Fixed 12 findings in 3 files (4 remaining; 2 more with --unsafe-fixes).`
 #[must_use]
 pub fn summary(outcome: &FixOutcome, diff: bool, unsafe_fixes: bool) -> String {
@@ -175,8 +236,24 @@ pub fn run(a: &FixArgs) -> u8 {
     }
     // The summary goes to standard error when the fixed text or the diff is the output.
     let to_stderr = stdin || a.diff;
+    // The changed files are written first, several at once; what each write did is told in order.
+    let jobs: Vec<(usize, (&Path, &str))> = outcome
+        .files
+        .iter()
+        .zip(&targets)
+        .enumerate()
+        .filter(|(_, (f, _))| f.changed() && !a.diff)
+        .filter_map(|(i, (f, target))| Some((i, (target.as_deref()?, f.fixed.as_str()))))
+        .collect();
+    let (written, jobs): (Vec<usize>, Vec<(&Path, &str)>) = jobs.into_iter().unzip();
+    let mut results: Vec<Option<Result<(), String>>> = vec![None; outcome.files.len()];
+    for (i, r) in written.into_iter().zip(write_all(&jobs)) {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
     let mut changed = false;
-    for (f, target) in outcome.files.iter().zip(&targets) {
+    for (i, (f, target)) in outcome.files.iter().zip(&targets).enumerate() {
         if !f.changed() {
             if stdin && target.is_none() && f.name == "<stdin>" && !a.diff {
                 out!("{}", f.fixed);
@@ -194,8 +271,8 @@ pub fn run(a: &FixArgs) -> u8 {
         }
         match target {
             None => out!("{}", f.fixed),
-            Some(path) => {
-                if let Err(e) = write_atomically(path, &f.fixed) {
+            Some(_) => {
+                if let Some(Some(Err(e))) = results.get(i) {
                     errln!("error: {e}");
                     code = EXIT_ERROR;
                 }
