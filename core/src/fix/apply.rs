@@ -298,11 +298,11 @@ pub trait Pipeline: Sync {
         (0..n).map(f).collect()
     }
 
-    /// Parsed files the loop is done with (the texts a pass replaced, and at the end all of
-    /// them): dropped. A program about to exit may leave them to the end of the process instead
-    /// of freeing them node by node.
-    fn discard(&self, sources: Vec<Source>) {
-        drop(sources);
+    /// What the loop is done with (parsed files a pass replaced, the reports and findings of
+    /// earlier checks, and at the end the parsed files): dropped. A program about to exit may
+    /// leave them to the end of the process instead of freeing them piece by piece.
+    fn discard<T>(&self, value: T) {
+        drop(value);
     }
 }
 
@@ -371,15 +371,15 @@ fn check_reusing(pipe: &impl Pipeline, sources: &[Source], per_file: &mut PerFil
     report
 }
 
-/// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
-/// reports it again (a fix that does not fix would loop).
+/// A fix tried once in a file: (fingerprint, fix message). Not tried again when the check after
+/// it reports it again (a fix that does not fix would loop).
 /// The edits are part of it: a finding reported again with other edits (the second of two
 /// duplicate list items, after the first was removed) is tried again.
-type AttemptKey = (Option<String>, String, String, Vec<crate::api::Edit>);
+type AttemptKey = (String, String, Vec<crate::api::Edit>);
 
 fn attempt_key(f: &Finding) -> AttemptKey {
     let (message, edits) = f.fix.as_ref().map(|x| (x.message.clone(), x.edits.clone())).unwrap_or_default();
-    (f.file.clone(), f.fingerprint.clone(), message, edits)
+    (f.fingerprint.clone(), message, edits)
 }
 
 /// Findings as (file, fingerprint): a fingerprint names an object, which two files may both define.
@@ -390,9 +390,9 @@ fn located(f: &Finding) -> (Option<&str>, &str) {
 /// What one pass did to one file.
 enum Pass {
     /// No fix made a change: the fixes tried, not to be tried again.
-    Nothing(Vec<AttemptKey>),
+    Nothing { i: usize, keys: HashSet<AttemptKey> },
     /// The fixed text, read again, and the findings whose fixes it holds.
-    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: Vec<AttemptKey>, used: Vec<Finding> },
+    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: HashSet<AttemptKey>, used: Vec<Finding> },
     /// The fixed text does not read as the original did: the file keeps its text.
     Reverted { i: usize, why: String },
 }
@@ -463,30 +463,34 @@ impl FixOutcome {
 /// fix applies any more or [`MAX_PASSES`] passes ran. A file whose fixed text does not read back
 /// as the original plus the fixed fields ([`same_documents`]) keeps its text (`reverted`).
 pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: bool) -> FixOutcome {
-    let originals: Vec<String> = files.iter().map(|f| f.content.clone()).collect();
     let mut files = files;
+    // The text as given of each file a pass changed (kept when it first changes).
+    let mut originals: Vec<Option<String>> = vec![None; files.len()];
     let mut sources = pipe.parse(&files);
     let mut per_file: PerFile = Vec::new();
-    let mut report = check_reusing(pipe, &sources, &mut per_file);
+    let mut before = check_reusing(pipe, &sources, &mut per_file);
     // What plans resolved to in files the loop has not changed since.
     let mut resolved = Resolved::default();
-    resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
-    let before = report.clone();
+    resolve_in(&mut before, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
+    // The check after the last pass (none before the first).
+    let mut after: Option<Report> = None;
     let mut reverted: Vec<Option<String>> = vec![None; files.len()];
     let mut applied: Vec<Finding> = Vec::new();
-    let mut attempted: HashSet<AttemptKey> = HashSet::new();
+    // The fixes tried in each file.
+    let mut attempted: Vec<HashSet<AttemptKey>> = vec![HashSet::new(); files.len()];
     let mut passes = 0;
     while passes < MAX_PASSES {
+        let report = after.as_ref().unwrap_or(&before);
         let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
         let mut by_file: HashMap<usize, Vec<&Finding>> = HashMap::new();
         for f in &report.findings {
             if !applicable(f, unsafe_fixes) || f.fix.as_ref().is_none_or(|x| x.edits.is_empty()) {
                 continue;
             }
-            if attempted.contains(&attempt_key(f)) {
+            let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
+            if attempted.get(i).is_some_and(|tried| tried.contains(&attempt_key(f))) {
                 continue;
             }
-            let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
             if reverted.get(i).is_some_and(Option::is_some) {
                 continue;
             }
@@ -501,13 +505,13 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         let images: Vec<&ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
         let results = pipe.each(work.len(), |w| {
             let (i, fs) = work.get(w)?;
-            let keys = |fs: &[&Finding]| -> Vec<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
+            let keys = |fs: &[&Finding]| -> HashSet<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
             let done = FileCtx::new(&file.content, source, &images)
                 .and_then(|ctx| ctx.apply_fixes(fs))
                 .filter(|(text, used)| *text != file.content && !used.is_empty());
             // Fixes that make no change now will make none in a later pass either.
-            let Some((text, used)) = done else { return Some(Pass::Nothing(keys(fs))) };
+            let Some((text, used)) = done else { return Some(Pass::Nothing { i: *i, keys: keys(fs) }) };
             let fixed = SourceFile::new(file.name.clone(), text).with_kind(file.kind);
             let parsed = crate::source::parse(&fixed, pipe.checker().parse_options());
             let targets: Vec<FieldPath> =
@@ -526,28 +530,38 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 }
             })
         });
-        let mut changed = false;
+        let mut changed = Vec::new();
+        let mut images_changed = false;
         let mut replaced = Vec::new();
+        let mut replaced_findings = Vec::new();
+        let tried = |attempted: &mut Vec<HashSet<AttemptKey>>, i: usize, keys: HashSet<AttemptKey>| {
+            if let Some(set) = attempted.get_mut(i) {
+                if set.is_empty() {
+                    *set = keys;
+                } else {
+                    set.extend(keys);
+                }
+            }
+        };
         for r in results.into_iter().flatten() {
             match r {
-                Pass::Nothing(keys) => attempted.extend(keys),
+                Pass::Nothing { i, keys } => tried(&mut attempted, i, keys),
                 Pass::Fixed { i, fixed, parsed, keys, used } => {
-                    attempted.extend(keys);
+                    tried(&mut attempted, i, keys);
                     if let (Some(f), Some(s)) = (files.get_mut(i), sources.get_mut(i)) {
                         // Image metadata serves every file's digest pins: a change to it
                         // invalidates all that was resolved.
-                        if s.images.is_empty() && parsed.images.is_empty() {
-                            resolved.forget(i);
-                        } else {
-                            resolved.clear();
+                        images_changed |= !s.images.is_empty() || !parsed.images.is_empty();
+                        let old = std::mem::replace(f, fixed);
+                        if let Some(slot @ None) = originals.get_mut(i) {
+                            *slot = Some(old.content);
                         }
-                        *f = fixed;
                         replaced.push(std::mem::replace(s, *parsed));
                         if let Some(slot) = per_file.get_mut(i) {
-                            *slot = None;
+                            replaced_findings.push(slot.take());
                         }
                         applied.extend(used);
-                        changed = true;
+                        changed.push(i);
                     }
                 }
                 Pass::Reverted { i, why } => {
@@ -557,19 +571,37 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 }
             }
         }
-        pipe.discard(replaced);
-        if !changed {
+        pipe.discard((replaced, replaced_findings));
+        if changed.is_empty() {
             break;
         }
-        report = check_reusing(pipe, &sources, &mut per_file);
+        if images_changed {
+            resolved.clear();
+        } else {
+            resolved.forget(&changed);
+        }
+        let mut report = check_reusing(pipe, &sources, &mut per_file);
         resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
+        pipe.discard(after.replace(report));
     }
-    pipe.discard(sources);
+    pipe.discard((sources, per_file));
+    let report = after.unwrap_or_else(|| before.clone());
+    // The files no pass changed are their own original.
+    let unchanged: Vec<Option<String>> = pipe.each(files.len(), |i| match (originals.get(i), files.get(i)) {
+        (Some(None), Some(f)) => Some(f.content.clone()),
+        _ => None,
+    });
     let files = files
         .into_iter()
         .zip(originals)
+        .zip(unchanged)
         .zip(reverted)
-        .map(|((f, original), reverted)| FixedFile { name: f.name, original, fixed: f.content, reverted })
+        .map(|(((f, original), copy), reverted)| FixedFile {
+            name: f.name,
+            original: original.or(copy).unwrap_or_default(),
+            fixed: f.content,
+            reverted,
+        })
         .collect();
     FixOutcome { files, applied, report, before, passes }
 }
