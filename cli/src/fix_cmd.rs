@@ -104,21 +104,25 @@ fn read_inputs(paths: &[PathBuf], follow: bool) -> Vec<(SourceFile, Option<PathB
         .collect()
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory with the
-/// original's permissions, then a rename over it (a symbolic link is followed: its target is
-/// rewritten, the link stays).
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let target = std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))?;
+/// The file a path names, for [`write_atomically`]: a symbolic link resolved.
+fn resolve(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))
+}
+
+/// Writes `text` to `path` (whose file is `target`, [`resolve`]) atomically: a temporary file in
+/// the same directory with the original's permissions, synced, then a rename over it (a symbolic
+/// link is followed: its target is rewritten, the link stays).
+fn write_atomically(path: &Path, target: &Path, text: &str) -> Result<(), String> {
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let perms = std::fs::metadata(&target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
+    let perms = std::fs::metadata(target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
     let tmp = dir.join(format!(".{name}.kubeharden-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
+        f.set_permissions(perms)?;
         f.sync_all()?;
-        std::fs::set_permissions(&tmp, perms)?;
-        std::fs::rename(&tmp, &target)
+        std::fs::rename(&tmp, target)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
@@ -136,15 +140,20 @@ const WRITERS: usize = 8;
 /// in the order of `jobs`. Paths that name one file (a file named twice, a link and its target)
 /// are written one after the other in that order, by one writer, as a loop over `jobs` would.
 fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
+    let write = |i: usize, target: &Result<PathBuf, String>| -> Result<(), String> {
+        let (path, text) = jobs.get(i).ok_or_else(String::new)?;
+        write_atomically(path, target.as_ref().map_err(Clone::clone)?, text)
+    };
     if jobs.len() <= 1 {
-        return jobs.iter().map(|(path, text)| write_atomically(path, text)).collect();
+        return jobs.iter().enumerate().map(|(i, (path, _))| write(i, &resolve(path))).collect();
     }
-    // The jobs by file: (the canonical path when there is one, the indexes of its jobs in order).
+    let targets: Vec<Result<PathBuf, String>> = jobs.par_iter().map(|(path, _)| resolve(path)).collect();
+    // The jobs by file (the indexes of its jobs in order).
     let mut chains: Vec<Vec<usize>> = Vec::new();
-    let mut by_file: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    for (i, (path, _)) in jobs.iter().enumerate() {
-        match std::fs::canonicalize(path) {
-            Ok(real) => match by_file.get(&real) {
+    let mut by_file: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
+    for (i, target) in targets.iter().enumerate() {
+        match target {
+            Ok(real) => match by_file.get(real.as_path()) {
                 Some(&c) => chains.get_mut(c).into_iter().for_each(|chain| chain.push(i)),
                 None => {
                     by_file.insert(real, chains.len());
@@ -163,8 +172,8 @@ fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
                     let mut done = Vec::new();
                     while let Some(chain) = chains.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
                         for &i in chain {
-                            if let Some((path, text)) = jobs.get(i) {
-                                done.push((i, write_atomically(path, text)));
+                            if let Some(target) = targets.get(i) {
+                                done.push((i, write(i, target)));
                             }
                         }
                     }
