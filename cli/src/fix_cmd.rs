@@ -3,8 +3,8 @@
 //! The core computes everything ([`kubeharden::fix::fix_sources`]: the fix loop, with the
 //! re-check and the revert of a file whose fixed text would not read as it did); this command
 //! reads the files, runs the loop with the files in parallel, and writes each changed file
-//! atomically (a temporary file beside it, its permissions, a rename; several files at once), or
-//! prints a unified diff.
+//! atomically (a temporary file beside it, its permissions, a rename; several files at once, the
+//! files of a pass while the next pass runs), or prints a unified diff.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -50,21 +50,32 @@ pub struct FixArgs {
     pub follow_symlinks: bool,
 }
 
-/// Files in parallel: parsing, checking and fixing each file on rayon's threads.
-struct Parallel<'c>(&'c Checker);
+/// Files in parallel: parsing, checking and fixing each file on rayon's threads; the files each
+/// pass fixed written in the background ([`Writer`]) while the next pass runs, unless only a diff
+/// is shown.
+struct Parallel<'c> {
+    checker: &'c Checker,
+    writer: Option<Writer<'c>>,
+}
 
 impl Pipeline for Parallel<'_> {
     fn checker(&self) -> &Checker {
-        self.0
+        self.checker
     }
 
     fn parse(&self, files: &[SourceFile]) -> Vec<Source> {
-        let options = self.0.parse_options();
+        let options = self.checker.parse_options();
         files.par_iter().map(|f| kubeharden::source::parse(f, options)).collect()
     }
 
     fn check(&self, sources: &[Source]) -> Report {
-        check_all(self.0, sources)
+        check_all(self.checker, sources)
+    }
+
+    fn fixed(&self, files: &[(usize, &SourceFile)]) {
+        if let Some(w) = &self.writer {
+            w.write(files);
+        }
     }
 
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
@@ -147,7 +158,7 @@ fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
     if jobs.len() <= 1 {
         return jobs.iter().enumerate().map(|(i, (path, _))| write(i, &resolve(path))).collect();
     }
-    let targets: Vec<Result<PathBuf, String>> = jobs.par_iter().map(|(path, _)| resolve(path)).collect();
+    let targets: Vec<Result<PathBuf, String>> = jobs.iter().map(|(path, _)| resolve(path)).collect();
     // The jobs by file (the indexes of its jobs in order).
     let mut chains: Vec<Vec<usize>> = Vec::new();
     let mut by_file: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
@@ -196,6 +207,48 @@ fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
         .collect()
 }
 
+/// What the writes of fixed files did: (index of the file, result), in the order they ran.
+type Written = Vec<(usize, Result<(), String>)>;
+
+/// Writes the files the fix loop's passes fixed ([`Pipeline::fixed`]) in the background, a pass's
+/// files once the previous pass's are written (a file a later pass changes again is written
+/// again, after), each atomically ([`write_all`]).
+struct Writer<'t> {
+    /// Where each input file is written (`None`: standard input, or a file that was not read).
+    targets: &'t [Option<PathBuf>],
+    /// The writes of the passes so far.
+    running: std::sync::Mutex<Option<std::thread::JoinHandle<Written>>>,
+}
+
+impl<'t> Writer<'t> {
+    fn new(targets: &'t [Option<PathBuf>]) -> Self {
+        Writer { targets, running: std::sync::Mutex::new(None) }
+    }
+
+    /// Starts writing `files` once the writes started before are done.
+    fn write(&self, files: &[(usize, &SourceFile)]) {
+        let jobs: Vec<(usize, PathBuf, String)> =
+            files.iter().filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone()))).collect();
+        if jobs.is_empty() {
+            return;
+        }
+        let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = running.take();
+        *running = Some(std::thread::spawn(move || {
+            let mut done = before.map(|w| w.join().unwrap_or_default()).unwrap_or_default();
+            let refs: Vec<(&Path, &str)> = jobs.iter().map(|(_, path, text)| (path.as_path(), text.as_str())).collect();
+            done.extend(jobs.iter().map(|(i, ..)| *i).zip(write_all(&refs)));
+            done
+        }));
+    }
+
+    /// Waits for every write: what each did, the last write of a file last.
+    fn finish(self) -> Written {
+        let running = self.running.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        running.map(|w| w.join().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 /// The closing line: `Fixed 12 findings in 3 files (4 remaining; 2 more with --unsafe-fixes).`
 #[must_use]
 pub fn summary(outcome: &FixOutcome, diff: bool, unsafe_fixes: bool) -> String {
@@ -238,7 +291,15 @@ pub fn run(a: &FixArgs) -> u8 {
     let inputs = read_inputs(&a.paths, a.follow_symlinks);
     let (files, targets): (Vec<SourceFile>, Vec<Option<PathBuf>>) = inputs.into_iter().unzip();
     let stdin = a.paths.iter().any(|p| p.as_os_str() == "-");
-    let outcome = fix::fix_sources(&Parallel(&checker), files, a.unsafe_fixes);
+    let pipe = Parallel { checker: &checker, writer: (!a.diff).then(|| Writer::new(&targets)) };
+    let outcome = fix::fix_sources(&pipe, files, a.unsafe_fixes);
+    // What each write of a fixed file did (its last write).
+    let mut results: Vec<Option<Result<(), String>>> = vec![None; outcome.files.len()];
+    for (i, r) in pipe.writer.map(Writer::finish).unwrap_or_default() {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
     let mut code = EXIT_OK;
     for e in &outcome.before.errors {
         errln!("error: {e}");
@@ -251,24 +312,12 @@ pub fn run(a: &FixArgs) -> u8 {
     }
     // The summary goes to standard error when the fixed text or the diff is the output.
     let to_stderr = stdin || a.diff;
-    // The changed files are written first, several at once; what each write did is told in order.
-    let jobs: Vec<(usize, (&Path, &str))> = outcome
-        .files
-        .iter()
-        .zip(&targets)
-        .enumerate()
-        .filter(|(_, (f, _))| f.changed() && !a.diff)
-        .filter_map(|(i, (f, target))| Some((i, (target.as_deref()?, f.fixed.as_str()))))
-        .collect();
-    let (written, jobs): (Vec<usize>, Vec<(&Path, &str)>) = jobs.into_iter().unzip();
-    let mut results: Vec<Option<Result<(), String>>> = vec![None; outcome.files.len()];
-    for (i, r) in written.into_iter().zip(write_all(&jobs)) {
-        if let Some(slot) = results.get_mut(i) {
-            *slot = Some(r);
-        }
-    }
     let mut changed = false;
     for (i, (f, target)) in outcome.files.iter().zip(&targets).enumerate() {
+        if let Some(Some(Err(e))) = results.get(i) {
+            errln!("error: {e}");
+            code = EXIT_ERROR;
+        }
         if !f.changed() {
             if stdin && target.is_none() && f.name == "<stdin>" && !a.diff {
                 out!("{}", f.fixed);
@@ -284,14 +333,8 @@ pub fn run(a: &FixArgs) -> u8 {
             out!("{}", fix::diff::unified(&f.name, &f.original, &f.fixed, &secret, &outcome.before.redactions));
             continue;
         }
-        match target {
-            None => out!("{}", f.fixed),
-            Some(_) => {
-                if let Some(Some(Err(e))) = results.get(i) {
-                    errln!("error: {e}");
-                    code = EXIT_ERROR;
-                }
-            }
+        if target.is_none() {
+            out!("{}", f.fixed);
         }
     }
     let line = summary(&outcome, a.diff, a.unsafe_fixes);

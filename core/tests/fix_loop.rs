@@ -1,7 +1,8 @@
 //! The fix loop ([`kubeharden::fix::fix_sources`]) over several files: after each pass it checks
 //! the input again, running the per-file hooks only on the files the pass changed and reusing
 //! the findings of the others. Whatever it reuses, its report is the check of the fixed files
-//! from scratch (findings, fixes, secrets hidden, summary), with and without a findings cap.
+//! from scratch (findings, fixes, secrets hidden, summary), with and without a findings cap. Each
+//! pass hands the files it changed to the pipeline (the CLI writes them while the next pass runs).
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +14,7 @@
 
 use std::path::Path;
 
-use kubeharden::fix::{fix_sources, FixOutcome, FixedFile, SingleThreaded};
+use kubeharden::fix::{fix_sources, FixOutcome, FixedFile, Pipeline, SingleThreaded};
 use kubeharden::{Checker, Config, Report, SourceFile};
 
 const NOW: &str = "2026-11-22T00:00:00Z";
@@ -126,4 +127,41 @@ fn with_a_findings_cap_the_fix_loop_keeps_what_a_check_keeps() {
         assert_eq!(outcome.report, after, "max {max}");
     }
     assert!(capped >= 3, "the cap is reached after fixing for several maxima: {capped}");
+}
+
+/// A pipeline that records the files each pass hands over ([`Pipeline::fixed`]).
+struct Recording<'c>(&'c Checker, std::sync::Mutex<Vec<(usize, usize, String)>>);
+
+impl Pipeline for Recording<'_> {
+    fn checker(&self) -> &Checker {
+        self.0
+    }
+
+    fn fixed(&self, files: &[(usize, &SourceFile)]) {
+        let mut seen = self.1.lock().unwrap();
+        let pass = seen.iter().map(|(p, ..)| p + 1).max().unwrap_or(0);
+        seen.extend(files.iter().map(|(i, f)| (pass, *i, f.content.clone())));
+    }
+}
+
+/// Each pass hands over the files it changed; the last text handed over of a file is its fixed
+/// text, and a file no pass changed is never handed over.
+#[test]
+fn the_passes_hand_over_the_files_they_fix() {
+    let checker = checker();
+    let pipe = Recording(&checker, std::sync::Mutex::new(Vec::new()));
+    let outcome = fix_sources(&pipe, input(), true);
+    let seen = pipe.1.into_inner().unwrap();
+    let passes = seen.iter().map(|(p, ..)| p + 1).max().unwrap_or(0);
+    assert_eq!(passes, outcome.passes);
+    let mut last: std::collections::BTreeMap<usize, &str> = std::collections::BTreeMap::new();
+    for (_, i, text) in &seen {
+        last.insert(*i, text);
+    }
+    for (i, f) in outcome.files.iter().enumerate() {
+        match last.get(&i) {
+            Some(text) => assert_eq!(*text, f.fixed, "{}", f.name),
+            None => assert!(!f.changed(), "{} changed but was not handed over", f.name),
+        }
+    }
 }

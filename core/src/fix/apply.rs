@@ -298,6 +298,15 @@ pub trait Pipeline: Sync {
         (0..n).map(f).collect()
     }
 
+    /// The files a pass changed, as they now read (index in the input, file), handed over before
+    /// the loop checks them again: nothing is done with them by default. A program that writes
+    /// the fixed files may start writing these while the loop goes on; a later pass that changes
+    /// a file again hands it over again, and the last text handed over is the file's
+    /// [`FixedFile::fixed`].
+    fn fixed(&self, files: &[(usize, &SourceFile)]) {
+        let _ = files;
+    }
+
     /// What the loop is done with (parsed files a pass replaced, the reports and findings of
     /// earlier checks, and at the end the parsed files): dropped. A program about to exit may
     /// leave them to the end of the process instead of freeing them piece by piece.
@@ -575,6 +584,8 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         if changed.is_empty() {
             break;
         }
+        let fixed: Vec<(usize, &SourceFile)> = changed.iter().filter_map(|&i| Some((i, files.get(i)?))).collect();
+        pipe.fixed(&fixed);
         if images_changed {
             resolved.clear();
         } else {
