@@ -237,13 +237,14 @@ fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
 
 /// Whether a YAML text has anchors (`&a`), aliases (`*a`) or merge keys (`<<:`).
 fn has_aliases(text: &str) -> bool {
-    if text.contains("<<:") {
+    // Each character looked for with `memchr` (they are rare), then its surroundings.
+    if text.match_indices('<').any(|(i, _)| text.get(i..).is_some_and(|rest| rest.starts_with("<<:"))) {
         return true;
     }
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        (c == b'&' || c == b'*')
-            && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+    let mut candidates = text.match_indices('&').chain(text.match_indices('*')).map(|(i, _)| i);
+    candidates.any(|i| {
+        b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
             && (i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'[' | b'{' | b',' | b'\n')))
             && {
                 // the token before: a `:` or `-` (a value or an item), or a flow separator
@@ -749,6 +750,55 @@ mod tests {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.0.0\n"
             ),
         )
+    }
+
+    /// `has_aliases` as it was written byte by byte, before it looked for the characters first.
+    fn has_aliases_bytewise(text: &str) -> bool {
+        if text.contains("<<:") {
+            return true;
+        }
+        let b = text.as_bytes();
+        b.iter().enumerate().any(|(i, &c)| {
+            (c == b'&' || c == b'*')
+                && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+                && (i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'[' | b'{' | b',' | b'\n')))
+                && {
+                    let before = text.get(..i).unwrap_or_default().trim_end_matches([' ', '\t']);
+                    before.is_empty() || before.ends_with([':', '-', '[', '{', ',', '\n'])
+                }
+        })
+    }
+
+    #[test]
+    fn aliases_anchors_and_merge_keys() {
+        let cases = [
+            "a: &x 1\nb: *x\n",
+            "a: 1\n",
+            "&a\n",
+            "*a",
+            "- *ref\n",
+            "k: [&a 1, *a]\n",
+            "k: {x: *a}\n",
+            "base:\n  <<: *defaults\n",
+            "<<: {a: 1}\n",
+            "url: http://x/?a=1&b=2\n",
+            "glob: '*.yaml'\n",
+            "cmd: a && b\n",
+            "cmd: echo *\n",
+            "note: x &y\n",
+            "k: 'a <b> <<c'\n",
+            "k:\t&t 1\n",
+            "",
+            "&",
+            "*",
+            "a: &\n",
+            "é: &ü 1\n",
+        ];
+        for c in cases {
+            assert_eq!(has_aliases(c), has_aliases_bytewise(c), "{c:?}");
+        }
+        assert!(has_aliases("a: &x 1\nb: *x\n"));
+        assert!(!has_aliases("url: http://x/?a=1&b=2\n"));
     }
 
     /// A check that reuses findings and reaches the cap is made again from scratch: reusing the
