@@ -3,7 +3,8 @@
 //! The core computes everything ([`kubeharden::fix::fix_sources`]: the fix loop, with the
 //! re-check and the revert of a file whose fixed text would not read as it did); this command
 //! reads the files, runs the loop with the files in parallel, and writes each changed file
-//! atomically (a temporary file beside it, its permissions, a rename), or prints a unified diff.
+//! atomically (a temporary file beside it, its permissions, a rename; several files at once, the
+//! files of a pass while the next pass runs), or prints a unified diff.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -49,25 +50,42 @@ pub struct FixArgs {
     pub follow_symlinks: bool,
 }
 
-/// Files in parallel: parsing, checking and fixing each file on rayon's threads.
-struct Parallel<'c>(&'c Checker);
+/// Files in parallel: parsing, checking and fixing each file on rayon's threads; the files each
+/// pass fixed written in the background ([`Writer`]) while the next pass runs, unless only a diff
+/// is shown.
+struct Parallel<'c> {
+    checker: &'c Checker,
+    writer: Option<Writer<'c>>,
+}
 
 impl Pipeline for Parallel<'_> {
     fn checker(&self) -> &Checker {
-        self.0
+        self.checker
     }
 
     fn parse(&self, files: &[SourceFile]) -> Vec<Source> {
-        let options = self.0.parse_options();
+        let options = self.checker.parse_options();
         files.par_iter().map(|f| kubeharden::source::parse(f, options)).collect()
     }
 
     fn check(&self, sources: &[Source]) -> Report {
-        check_all(self.0, sources)
+        check_all(self.checker, sources)
+    }
+
+    fn fixed(&self, files: &[(usize, &SourceFile)]) {
+        if let Some(w) = &self.writer {
+            w.write(files);
+        }
     }
 
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
         (0..n).into_par_iter().map(f).collect()
+    }
+
+    fn discard<T>(&self, value: T) {
+        // The process ends soon: freeing syntax trees node by node and reports finding by finding
+        // would cost more than a re-check of the unchanged files (`scan` leaves its trees too).
+        std::mem::forget(value);
     }
 }
 
@@ -97,27 +115,138 @@ fn read_inputs(paths: &[PathBuf], follow: bool) -> Vec<(SourceFile, Option<PathB
         .collect()
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory with the
-/// original's permissions, then a rename over it (a symbolic link is followed: its target is
-/// rewritten, the link stays).
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let target = std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))?;
+/// The file a path names, for [`write_atomically`]: a symbolic link resolved.
+fn resolve(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))
+}
+
+/// Writes `text` to `path` (whose file is `target`, [`resolve`]) atomically: a temporary file in
+/// the same directory with the original's permissions, synced, then a rename over it (a symbolic
+/// link is followed: its target is rewritten, the link stays).
+fn write_atomically(path: &Path, target: &Path, text: &str) -> Result<(), String> {
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let perms = std::fs::metadata(&target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
+    let perms = std::fs::metadata(target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
     let tmp = dir.join(format!(".{name}.kubeharden-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
+        f.set_permissions(perms)?;
         f.sync_all()?;
-        std::fs::set_permissions(&tmp, perms)?;
-        std::fs::rename(&tmp, &target)
+        std::fs::rename(&tmp, target)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!("{}: cannot write: {e}", path.display()));
     }
     Ok(())
+}
+
+/// How many files are written at once: writing a file is mostly waiting for the disk (each is
+/// synced before its rename), so more than the cores, and syncs made together share the file
+/// system's journal commits.
+const WRITERS: usize = 8;
+
+/// Writes each `(path, text)` atomically ([`write_atomically`]), [`WRITERS`] at a time: the results
+/// in the order of `jobs`. Paths that name one file (a file named twice, a link and its target)
+/// are written one after the other in that order, by one writer, as a loop over `jobs` would.
+fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
+    let write = |i: usize, target: &Result<PathBuf, String>| -> Result<(), String> {
+        let (path, text) = jobs.get(i).ok_or_else(String::new)?;
+        write_atomically(path, target.as_ref().map_err(Clone::clone)?, text)
+    };
+    if jobs.len() <= 1 {
+        return jobs.iter().enumerate().map(|(i, (path, _))| write(i, &resolve(path))).collect();
+    }
+    let targets: Vec<Result<PathBuf, String>> = jobs.iter().map(|(path, _)| resolve(path)).collect();
+    // The jobs by file (the indexes of its jobs in order).
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let mut by_file: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
+    for (i, target) in targets.iter().enumerate() {
+        match target {
+            Ok(real) => match by_file.get(real.as_path()) {
+                Some(&c) => chains.get_mut(c).into_iter().for_each(|chain| chain.push(i)),
+                None => {
+                    by_file.insert(real, chains.len());
+                    chains.push(vec![i]);
+                }
+            },
+            Err(_) => chains.push(vec![i]),
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<(), String>>> = vec![None; jobs.len()];
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS.min(chains.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(chain) = chains.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        for &i in chain {
+                            if let Some(target) = targets.get(i) {
+                                done.push((i, write(i, target)));
+                            }
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        for w in writers {
+            for (i, r) in w.join().unwrap_or_default() {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(jobs)
+        .map(|(r, (path, _))| r.unwrap_or_else(|| Err(format!("{}: cannot write: the writer stopped", path.display()))))
+        .collect()
+}
+
+/// What the writes of fixed files did: (index of the file, result), in the order they ran.
+type Written = Vec<(usize, Result<(), String>)>;
+
+/// Writes the files the fix loop's passes fixed ([`Pipeline::fixed`]) in the background, a pass's
+/// files once the previous pass's are written (a file a later pass changes again is written
+/// again, after), each atomically ([`write_all`]).
+struct Writer<'t> {
+    /// Where each input file is written (`None`: standard input, or a file that was not read).
+    targets: &'t [Option<PathBuf>],
+    /// The writes of the passes so far.
+    running: std::sync::Mutex<Option<std::thread::JoinHandle<Written>>>,
+}
+
+impl<'t> Writer<'t> {
+    fn new(targets: &'t [Option<PathBuf>]) -> Self {
+        Writer { targets, running: std::sync::Mutex::new(None) }
+    }
+
+    /// Starts writing `files` once the writes started before are done.
+    fn write(&self, files: &[(usize, &SourceFile)]) {
+        let jobs: Vec<(usize, PathBuf, String)> =
+            files.iter().filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone()))).collect();
+        if jobs.is_empty() {
+            return;
+        }
+        let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = running.take();
+        *running = Some(std::thread::spawn(move || {
+            let mut done = before.map(|w| w.join().unwrap_or_default()).unwrap_or_default();
+            let refs: Vec<(&Path, &str)> = jobs.iter().map(|(_, path, text)| (path.as_path(), text.as_str())).collect();
+            done.extend(jobs.iter().map(|(i, ..)| *i).zip(write_all(&refs)));
+            done
+        }));
+    }
+
+    /// Waits for every write: what each did, the last write of a file last.
+    fn finish(self) -> Written {
+        let running = self.running.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        running.map(|w| w.join().unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// The closing line: `Fixed 12 findings in 3 files (4 remaining; 2 more with --unsafe-fixes).`
@@ -162,7 +291,15 @@ pub fn run(a: &FixArgs) -> u8 {
     let inputs = read_inputs(&a.paths, a.follow_symlinks);
     let (files, targets): (Vec<SourceFile>, Vec<Option<PathBuf>>) = inputs.into_iter().unzip();
     let stdin = a.paths.iter().any(|p| p.as_os_str() == "-");
-    let outcome = fix::fix_sources(&Parallel(&checker), files, a.unsafe_fixes);
+    let pipe = Parallel { checker: &checker, writer: (!a.diff).then(|| Writer::new(&targets)) };
+    let outcome = fix::fix_sources(&pipe, files, a.unsafe_fixes);
+    // What each write of a fixed file did (its last write).
+    let mut results: Vec<Option<Result<(), String>>> = vec![None; outcome.files.len()];
+    for (i, r) in pipe.writer.map(Writer::finish).unwrap_or_default() {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
     let mut code = EXIT_OK;
     for e in &outcome.before.errors {
         errln!("error: {e}");
@@ -176,7 +313,11 @@ pub fn run(a: &FixArgs) -> u8 {
     // The summary goes to standard error when the fixed text or the diff is the output.
     let to_stderr = stdin || a.diff;
     let mut changed = false;
-    for (f, target) in outcome.files.iter().zip(&targets) {
+    for (i, (f, target)) in outcome.files.iter().zip(&targets).enumerate() {
+        if let Some(Some(Err(e))) = results.get(i) {
+            errln!("error: {e}");
+            code = EXIT_ERROR;
+        }
         if !f.changed() {
             if stdin && target.is_none() && f.name == "<stdin>" && !a.diff {
                 out!("{}", f.fixed);
@@ -192,14 +333,8 @@ pub fn run(a: &FixArgs) -> u8 {
             out!("{}", fix::diff::unified(&f.name, &f.original, &f.fixed, &secret, &outcome.before.redactions));
             continue;
         }
-        match target {
-            None => out!("{}", f.fixed),
-            Some(path) => {
-                if let Err(e) = write_atomically(path, &f.fixed) {
-                    errln!("error: {e}");
-                    code = EXIT_ERROR;
-                }
-            }
+        if target.is_none() {
+            out!("{}", f.fixed);
         }
     }
     let line = summary(&outcome, a.diff, a.unsafe_fixes);
@@ -208,15 +343,21 @@ pub fn run(a: &FixArgs) -> u8 {
     } else {
         outln!("{line}");
     }
-    if code == EXIT_ERROR {
-        return code;
-    }
-    if a.diff {
-        return if changed { EXIT_FINDINGS } else { EXIT_OK };
-    }
-    if threshold.is_some_and(|t| outcome.report.fails(t)) {
+    let code = if code == EXIT_ERROR {
+        code
+    } else if a.diff {
+        if changed {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    } else if threshold.is_some_and(|t| outcome.report.fails(t)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends now: every text twice and two reports are left to its end rather than
+    // freed piece by piece.
+    std::mem::forget(outcome);
+    code
 }

@@ -138,6 +138,36 @@ fn fix_writes_in_place_keeps_permissions_and_a_second_run_changes_nothing() {
     assert_eq!(contents(&d.0), after);
 }
 
+/// More files than the writers that write them at once, one of them named twice (through its
+/// directory and by name): every file is written, the one named twice as a run on it alone writes
+/// it, and no temporary file is left.
+#[test]
+fn many_files_are_written_and_a_file_named_twice_is_written_whole() {
+    let pod = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/{name}:1.0\n      securityContext:\n        capabilities:\n          drop: [all]\n")
+    };
+    let d = TempDir::new("many");
+    for i in 0..24 {
+        d.file(&format!("pods/p{i:02}.yaml"), &pod(&format!("p{i:02}")));
+    }
+    let alone = TempDir::new("many-alone");
+    alone.file("p03.yaml", &pod("p03"));
+    let out = kubeharden(&alone.0, &["fix", "--now", NOW, "p03.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let expected = fs::read_to_string(alone.0.join("p03.yaml")).unwrap();
+    assert!(expected.contains("drop: [ALL]") && expected.contains("RuntimeDefault"), "{expected}");
+
+    let out = kubeharden(&d.0, &["fix", "--now", NOW, "pods", "./pods/p03.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("in 25 files"), "{}", text(&out.stdout));
+    let after = contents(&d.0);
+    assert_eq!(after.len(), 24, "no temporary file left: {:?}", after.keys());
+    for (name, bytes) in &after {
+        let pod = name.trim_start_matches("pods/").trim_end_matches(".yaml");
+        assert_eq!(text(bytes), expected.replace("p03", pod), "{name}");
+    }
+}
+
 #[test]
 fn stdin_is_fixed_to_stdout_with_its_crlf_line_ends() {
     let pod = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: web # the front end\r\nspec:\r\n  containers:\r\n    - name: app\r\n      image: registry.example.com/web:1.0\r\n      securityContext:\r\n        capabilities:\r\n          drop: [all]\r\n";

@@ -41,7 +41,7 @@ pub struct Checker {
 pub const DEFAULT_MAX_FINDINGS: usize = 100_000;
 
 /// The findings of some rules over part of the input, before the report merges them.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Findings {
     /// Findings.
     pub findings: Vec<Finding>,
@@ -143,8 +143,9 @@ impl Checker {
         self
     }
 
-    /// How many findings a check of `inventory` keeps.
-    fn findings_cap(&self, inventory: &Inventory<'_>) -> usize {
+    /// How many findings a check of `inventory` keeps ([`Checker::with_max_findings`], or the
+    /// memory bound's share).
+    pub(crate) fn findings_cap(&self, inventory: &Inventory<'_>) -> usize {
         self.max_findings.unwrap_or_else(|| DEFAULT_MAX_FINDINGS.min(inventory.findings_budget))
     }
 

@@ -6,10 +6,10 @@ use super::text::{apply, ByteEdit, SourceText};
 use super::yaml::{DocEditor, Patch, Style};
 use super::{applicable, resolve_in, NewValue, Op, Plan, Resolved};
 use crate::api::{Finding, Report, SourceFile, SourceKind};
-use crate::engine::Checker;
+use crate::engine::{Checker, Findings};
 use crate::image::{ImageMeta, ImageRef};
 use crate::location::{FieldPath, Segment};
-use crate::model::Document;
+use crate::model::{Document, Inventory};
 use crate::source::Source;
 use crate::syntax::{Node, Value};
 
@@ -237,13 +237,14 @@ fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
 
 /// Whether a YAML text has anchors (`&a`), aliases (`*a`) or merge keys (`<<:`).
 fn has_aliases(text: &str) -> bool {
-    if text.contains("<<:") {
+    // Each character looked for with `memchr` (they are rare), then its surroundings.
+    if text.match_indices('<').any(|(i, _)| text.get(i..).is_some_and(|rest| rest.starts_with("<<:"))) {
         return true;
     }
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        (c == b'&' || c == b'*')
-            && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+    let mut candidates = text.match_indices('&').chain(text.match_indices('*')).map(|(i, _)| i);
+    candidates.any(|i| {
+        b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
             && (i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'[' | b'{' | b',' | b'\n')))
             && {
                 // the token before: a `:` or `-` (a value or an item), or a flow separator
@@ -285,7 +286,10 @@ pub trait Pipeline: Sync {
         files.iter().map(|f| crate::source::parse(f, self.checker().parse_options())).collect()
     }
 
-    /// Checks parsed files.
+    /// Checks parsed files, all of them. The fix loop's checks run the files through
+    /// [`Pipeline::each`] instead, keeping the per-file findings of the files a pass leaves
+    /// unchanged; it calls this when the report's findings cap was reached
+    /// ([`Checker::with_max_findings`]), where reusing them could change which findings are kept.
     fn check(&self, sources: &[Source]) -> Report {
         self.checker().check_sources(sources)
     }
@@ -293,6 +297,22 @@ pub trait Pipeline: Sync {
     /// Runs `f` for `0..n`, in order of the results.
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
         (0..n).map(f).collect()
+    }
+
+    /// The files a pass changed, as they now read (index in the input, file), handed over before
+    /// the loop checks them again: nothing is done with them by default. A program that writes
+    /// the fixed files may start writing these while the loop goes on; a later pass that changes
+    /// a file again hands it over again, and the last text handed over is the file's
+    /// [`FixedFile::fixed`].
+    fn fixed(&self, files: &[(usize, &SourceFile)]) {
+        let _ = files;
+    }
+
+    /// What the loop is done with (parsed files a pass replaced, the reports and findings of
+    /// earlier checks, and at the end the parsed files): dropped. A program about to exit may
+    /// leave them to the end of the process instead of freeing them piece by piece.
+    fn discard<T>(&self, value: T) {
+        drop(value);
     }
 }
 
@@ -306,15 +326,70 @@ impl Pipeline for SingleThreaded<'_> {
     }
 }
 
-/// A fix tried once: (file, fingerprint, fix message). Not tried again when the check after it
-/// reports it again (a fix that does not fix would loop).
+/// The per-file findings ([`Checker::check_file`]) of each file as its current text gives them,
+/// `None` for a file to check again: a pass runs the per-file hooks again only on the files it
+/// changed. Sound because those hooks read one file and the checker's context, nothing else of
+/// the input (the objects' cluster and `default`-namespace scope, which the inventory sets from
+/// all files, are read by cross-resource hooks only); the cross-resource hooks, which read every
+/// file, run on every check ([`Checker::report`]).
+type PerFile = Vec<Option<Findings>>;
+
+/// A check of every file as [`Pipeline::check`] makes it, with the per-file findings `per_file`
+/// holds reused and those of the other files computed (through [`Pipeline::each`]) and kept in it.
+/// The findings cap ([`Checker::with_max_findings`]) counts the reused findings as if they had just
+/// been found; a check that reaches the cap keeps nothing for reuse, and one that reused findings
+/// is made again from scratch ([`Pipeline::check`]): which findings a capped check keeps depends
+/// on the order it met them in.
+fn check_reusing(pipe: &impl Pipeline, sources: &[Source], per_file: &mut PerFile) -> Report {
+    use std::sync::atomic::Ordering;
+    let checker = pipe.checker();
+    let parts = pipe.each(sources.len(), |i| sources.get(i).map(Inventory::extract).unwrap_or_default());
+    let inventory = Inventory::from_parts(sources, parts);
+    let reused: usize = per_file.iter().flatten().map(|f| f.findings.len()).sum();
+    let reusing = per_file.iter().any(Option::is_some);
+    inventory.findings_kept.fetch_add(reused, Ordering::Relaxed);
+    // Every file's findings for the report, and a copy of those just computed to keep.
+    let all: Vec<(Findings, Option<Findings>)> = pipe.each(sources.len(), |i| match per_file.get(i) {
+        Some(Some(f)) => (f.clone(), None),
+        _ => {
+            let f = checker.check_file(&inventory, i);
+            (f.clone(), Some(f))
+        }
+    });
+    let mut fresh: Vec<(usize, Findings)> = Vec::new();
+    let mut findings = Vec::with_capacity(all.len());
+    for (i, (f, new)) in all.into_iter().enumerate() {
+        findings.push(f);
+        if let Some(new) = new {
+            fresh.push((i, new));
+        }
+    }
+    let report = checker.report(&inventory, findings);
+    let capped = inventory.findings_kept.load(Ordering::Relaxed) > checker.findings_cap(&inventory);
+    drop(inventory);
+    if capped {
+        per_file.clear();
+        per_file.resize_with(sources.len(), || None);
+        return if reusing { pipe.check(sources) } else { report };
+    }
+    per_file.resize_with(sources.len(), || None);
+    for (i, f) in fresh {
+        if let Some(slot) = per_file.get_mut(i) {
+            *slot = Some(f);
+        }
+    }
+    report
+}
+
+/// A fix tried once in a file: (fingerprint, fix message). Not tried again when the check after
+/// it reports it again (a fix that does not fix would loop).
 /// The edits are part of it: a finding reported again with other edits (the second of two
 /// duplicate list items, after the first was removed) is tried again.
-type AttemptKey = (Option<String>, String, String, Vec<crate::api::Edit>);
+type AttemptKey = (String, String, Vec<crate::api::Edit>);
 
 fn attempt_key(f: &Finding) -> AttemptKey {
     let (message, edits) = f.fix.as_ref().map(|x| (x.message.clone(), x.edits.clone())).unwrap_or_default();
-    (f.file.clone(), f.fingerprint.clone(), message, edits)
+    (f.fingerprint.clone(), message, edits)
 }
 
 /// Findings as (file, fingerprint): a fingerprint names an object, which two files may both define.
@@ -325,9 +400,9 @@ fn located(f: &Finding) -> (Option<&str>, &str) {
 /// What one pass did to one file.
 enum Pass {
     /// No fix made a change: the fixes tried, not to be tried again.
-    Nothing(Vec<AttemptKey>),
+    Nothing { i: usize, keys: HashSet<AttemptKey> },
     /// The fixed text, read again, and the findings whose fixes it holds.
-    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: Vec<AttemptKey>, used: Vec<Finding> },
+    Fixed { i: usize, fixed: SourceFile, parsed: Box<Source>, keys: HashSet<AttemptKey>, used: Vec<Finding> },
     /// The fixed text does not read as the original did: the file keeps its text.
     Reverted { i: usize, why: String },
 }
@@ -398,29 +473,34 @@ impl FixOutcome {
 /// fix applies any more or [`MAX_PASSES`] passes ran. A file whose fixed text does not read back
 /// as the original plus the fixed fields ([`same_documents`]) keeps its text (`reverted`).
 pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: bool) -> FixOutcome {
-    let originals: Vec<String> = files.iter().map(|f| f.content.clone()).collect();
     let mut files = files;
+    // The text as given of each file a pass changed (kept when it first changes).
+    let mut originals: Vec<Option<String>> = vec![None; files.len()];
     let mut sources = pipe.parse(&files);
-    let mut report = pipe.check(&sources);
+    let mut per_file: PerFile = Vec::new();
+    let mut before = check_reusing(pipe, &sources, &mut per_file);
     // What plans resolved to in files the loop has not changed since.
     let mut resolved = Resolved::default();
-    resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
-    let before = report.clone();
+    resolve_in(&mut before, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
+    // The check after the last pass (none before the first).
+    let mut after: Option<Report> = None;
     let mut reverted: Vec<Option<String>> = vec![None; files.len()];
     let mut applied: Vec<Finding> = Vec::new();
-    let mut attempted: HashSet<AttemptKey> = HashSet::new();
+    // The fixes tried in each file.
+    let mut attempted: Vec<HashSet<AttemptKey>> = vec![HashSet::new(); files.len()];
     let mut passes = 0;
     while passes < MAX_PASSES {
+        let report = after.as_ref().unwrap_or(&before);
         let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
         let mut by_file: HashMap<usize, Vec<&Finding>> = HashMap::new();
         for f in &report.findings {
             if !applicable(f, unsafe_fixes) || f.fix.as_ref().is_none_or(|x| x.edits.is_empty()) {
                 continue;
             }
-            if attempted.contains(&attempt_key(f)) {
+            let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
+            if attempted.get(i).is_some_and(|tried| tried.contains(&attempt_key(f))) {
                 continue;
             }
-            let Some(&i) = f.file.as_deref().and_then(|n| index.get(n)) else { continue };
             if reverted.get(i).is_some_and(Option::is_some) {
                 continue;
             }
@@ -435,13 +515,13 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         let images: Vec<&ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
         let results = pipe.each(work.len(), |w| {
             let (i, fs) = work.get(w)?;
-            let keys = |fs: &[&Finding]| -> Vec<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
+            let keys = |fs: &[&Finding]| -> HashSet<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
             let done = FileCtx::new(&file.content, source, &images)
                 .and_then(|ctx| ctx.apply_fixes(fs))
                 .filter(|(text, used)| *text != file.content && !used.is_empty());
             // Fixes that make no change now will make none in a later pass either.
-            let Some((text, used)) = done else { return Some(Pass::Nothing(keys(fs))) };
+            let Some((text, used)) = done else { return Some(Pass::Nothing { i: *i, keys: keys(fs) }) };
             let fixed = SourceFile::new(file.name.clone(), text).with_kind(file.kind);
             let parsed = crate::source::parse(&fixed, pipe.checker().parse_options());
             let targets: Vec<FieldPath> =
@@ -460,24 +540,38 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 }
             })
         });
-        let mut changed = false;
+        let mut changed = Vec::new();
+        let mut images_changed = false;
+        let mut replaced = Vec::new();
+        let mut replaced_findings = Vec::new();
+        let tried = |attempted: &mut Vec<HashSet<AttemptKey>>, i: usize, keys: HashSet<AttemptKey>| {
+            if let Some(set) = attempted.get_mut(i) {
+                if set.is_empty() {
+                    *set = keys;
+                } else {
+                    set.extend(keys);
+                }
+            }
+        };
         for r in results.into_iter().flatten() {
             match r {
-                Pass::Nothing(keys) => attempted.extend(keys),
+                Pass::Nothing { i, keys } => tried(&mut attempted, i, keys),
                 Pass::Fixed { i, fixed, parsed, keys, used } => {
-                    attempted.extend(keys);
+                    tried(&mut attempted, i, keys);
                     if let (Some(f), Some(s)) = (files.get_mut(i), sources.get_mut(i)) {
                         // Image metadata serves every file's digest pins: a change to it
                         // invalidates all that was resolved.
-                        if s.images.is_empty() && parsed.images.is_empty() {
-                            resolved.forget(i);
-                        } else {
-                            resolved.clear();
+                        images_changed |= !s.images.is_empty() || !parsed.images.is_empty();
+                        let old = std::mem::replace(f, fixed);
+                        if let Some(slot @ None) = originals.get_mut(i) {
+                            *slot = Some(old.content);
                         }
-                        *f = fixed;
-                        *s = *parsed;
+                        replaced.push(std::mem::replace(s, *parsed));
+                        if let Some(slot) = per_file.get_mut(i) {
+                            replaced_findings.push(slot.take());
+                        }
                         applied.extend(used);
-                        changed = true;
+                        changed.push(i);
                     }
                 }
                 Pass::Reverted { i, why } => {
@@ -487,17 +581,39 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 }
             }
         }
-        if !changed {
+        pipe.discard((replaced, replaced_findings));
+        if changed.is_empty() {
             break;
         }
-        report = pipe.check(&sources);
+        let fixed: Vec<(usize, &SourceFile)> = changed.iter().filter_map(|&i| Some((i, files.get(i)?))).collect();
+        pipe.fixed(&fixed);
+        if images_changed {
+            resolved.clear();
+        } else {
+            resolved.forget(&changed);
+        }
+        let mut report = check_reusing(pipe, &sources, &mut per_file);
         resolve_in(&mut report, &files, &sources, &mut resolved, |n, f| pipe.each(n, f));
+        pipe.discard(after.replace(report));
     }
+    pipe.discard((sources, per_file));
+    let report = after.unwrap_or_else(|| before.clone());
+    // The files no pass changed are their own original.
+    let unchanged: Vec<Option<String>> = pipe.each(files.len(), |i| match (originals.get(i), files.get(i)) {
+        (Some(None), Some(f)) => Some(f.content.clone()),
+        _ => None,
+    });
     let files = files
         .into_iter()
         .zip(originals)
+        .zip(unchanged)
         .zip(reverted)
-        .map(|((f, original), reverted)| FixedFile { name: f.name, original, fixed: f.content, reverted })
+        .map(|(((f, original), copy), reverted)| FixedFile {
+            name: f.name,
+            original: original.or(copy).unwrap_or_default(),
+            fixed: f.content,
+            reverted,
+        })
         .collect();
     FixOutcome { files, applied, report, before, passes }
 }
@@ -620,5 +736,93 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
         }
         (x, y) if x == y => Ok(()),
         _ => fail(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(name: &str) -> SourceFile {
+        SourceFile::new(
+            format!("{name}.yaml"),
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.0.0\n"
+            ),
+        )
+    }
+
+    /// `has_aliases` as it was written byte by byte, before it looked for the characters first.
+    fn has_aliases_bytewise(text: &str) -> bool {
+        if text.contains("<<:") {
+            return true;
+        }
+        let b = text.as_bytes();
+        b.iter().enumerate().any(|(i, &c)| {
+            (c == b'&' || c == b'*')
+                && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+                && (i == 0 || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'[' | b'{' | b',' | b'\n')))
+                && {
+                    let before = text.get(..i).unwrap_or_default().trim_end_matches([' ', '\t']);
+                    before.is_empty() || before.ends_with([':', '-', '[', '{', ',', '\n'])
+                }
+        })
+    }
+
+    #[test]
+    fn aliases_anchors_and_merge_keys() {
+        let cases = [
+            "a: &x 1\nb: *x\n",
+            "a: 1\n",
+            "&a\n",
+            "*a",
+            "- *ref\n",
+            "k: [&a 1, *a]\n",
+            "k: {x: *a}\n",
+            "base:\n  <<: *defaults\n",
+            "<<: {a: 1}\n",
+            "url: http://x/?a=1&b=2\n",
+            "glob: '*.yaml'\n",
+            "cmd: a && b\n",
+            "cmd: echo *\n",
+            "note: x &y\n",
+            "k: 'a <b> <<c'\n",
+            "k:\t&t 1\n",
+            "",
+            "&",
+            "*",
+            "a: &\n",
+            "é: &ü 1\n",
+        ];
+        for c in cases {
+            assert_eq!(has_aliases(c), has_aliases_bytewise(c), "{c:?}");
+        }
+        assert!(has_aliases("a: &x 1\nb: *x\n"));
+        assert!(!has_aliases("url: http://x/?a=1&b=2\n"));
+    }
+
+    /// A check that reuses findings and reaches the cap is made again from scratch: reusing the
+    /// second file's findings would have counted them first, and cut the first file's instead.
+    #[test]
+    fn a_capped_check_that_reused_findings_is_made_again() {
+        let checker = Checker::new(&crate::Config::default(), Some("2026-11-22T00:00:00Z")).unwrap();
+        let files = [deployment("a"), deployment("b")];
+        let pipe = SingleThreaded(&checker);
+        let sources = pipe.parse(&files);
+        let mut per_file = PerFile::new();
+        let full = check_reusing(&pipe, &sources, &mut per_file);
+        assert!(per_file.iter().all(Option::is_some));
+        assert_eq!(full, checker.check_sources(&sources));
+        let total: usize = per_file.iter().flatten().map(|f| f.findings.len()).sum();
+        let capped =
+            Checker::new(&crate::Config::default(), Some("2026-11-22T00:00:00Z")).unwrap().with_max_findings(total - 1);
+        let pipe = SingleThreaded(&capped);
+        // The first file to check again, the second's findings reused.
+        let mut reused = vec![None, per_file.get(1).cloned().flatten()];
+        let report = check_reusing(&pipe, &sources, &mut reused);
+        assert_eq!(report, capped.check_sources(&sources));
+        assert!(report.findings.iter().any(|f| f.file.as_deref() == Some("a.yaml")));
+        assert!(report.errors.iter().any(|e| e.file == "b.yaml" && e.message.contains("not kept")));
+        assert!(reused.iter().all(Option::is_none), "a capped check keeps nothing for reuse");
     }
 }

@@ -311,9 +311,10 @@ impl Resolved {
         self.0.get(&(file, document))?.get(plan)
     }
 
-    /// Forgets what was resolved in file `file`.
-    pub(crate) fn forget(&mut self, file: usize) {
-        self.0.retain(|(i, _), _| *i != file);
+    /// Forgets what was resolved in the files `files`.
+    pub(crate) fn forget(&mut self, files: &[usize]) {
+        let files: std::collections::HashSet<usize> = files.iter().copied().collect();
+        self.0.retain(|(i, _), _| !files.contains(i));
     }
 
     /// Forgets everything.
