@@ -239,7 +239,7 @@ impl Checker {
     /// Runs the cross-resource hooks over the whole inventory and builds the sorted report from
     /// them and the per-file findings ([`Checker::check_file`] of every file, in any order).
     #[must_use]
-    pub fn report(&self, inventory: &Inventory<'_>, per_file: Vec<Findings>) -> Report {
+    pub fn report(&self, inventory: &Inventory<'_>, mut per_file: Vec<Findings>) -> Report {
         let mut sink = Sink::new(&self.severity, self.annotation_suppressions)
             .with_budget(&inventory.findings_kept, self.findings_cap(inventory));
         for r in &self.rules {
@@ -264,7 +264,6 @@ impl Checker {
         // place, the vector sized once: a copy, or growing by doubling, would hold up to twice
         // the findings at the peak.
         let total = per_file.iter().map(|f| f.findings.len()).sum::<usize>() + cross.len();
-        let mut per_file = per_file;
         let largest = (0..per_file.len()).max_by_key(|&i| per_file.get(i).map_or(0, |f| f.findings.len()));
         let mut findings = Vec::new();
         // Which file's findings are at the start (their implications' indices stay as they are).

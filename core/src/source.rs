@@ -434,15 +434,17 @@ pub fn read_list_items(file: &SourceFile, options: &ParseOptions, each: &mut dyn
         }
         let Some(counts) = handed.get_mut(doc) else { return };
         counts.0 += 1;
-        let kept = kindless.entry(doc).or_default();
         if node.get("kind").is_none() {
             let (pos, short) = (node.pos, node.short());
             let node = (counts.1 == 0).then_some(node);
-            kept.push(Kindless { index, pos, short, node });
+            kindless.entry(doc).or_default().push(Kindless { index, pos, short, node });
             return;
         }
+        // The first item handed over: the document is a list, its kindless items need not be kept.
         if counts.1 == 0 {
-            kept.iter_mut().for_each(|k| k.node = None);
+            if let Some(kept) = kindless.get_mut(&doc) {
+                kept.iter_mut().for_each(|k| k.node = None);
+            }
         }
         counts.1 += 1;
         read.handed += 1;
