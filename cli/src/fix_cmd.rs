@@ -79,7 +79,9 @@ impl Pipeline for Parallel<'_> {
     }
 
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-        (0..n).into_par_iter().map(f).collect()
+        // Split down to single files: one big file (a 2 MB install manifest) must not hold a
+        // thread with a run of files behind it while the other threads are idle.
+        (0..n).into_par_iter().with_max_len(1).map(f).collect()
     }
 
     fn discard<T>(&self, value: T) {
