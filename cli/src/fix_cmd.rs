@@ -79,9 +79,20 @@ impl Pipeline for Parallel<'_> {
     }
 
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-        // Split down to single files: one big file (a 2 MB install manifest) must not hold a
-        // thread with a run of files behind it while the other threads are idle.
-        (0..n).into_par_iter().with_max_len(1).map(f).collect()
+        // One task per index, taken in order by whichever thread is free (a parallel iterator
+        // would split the range in halves: the biggest files, which the fix loop puts first,
+        // would all be one thread's while the other is idle at the end).
+        let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+        let f = &f;
+        rayon::scope_fifo(|scope| {
+            for (i, slot) in slots.iter().enumerate() {
+                scope.spawn_fifo(move |_| {
+                    let value = f(i);
+                    *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+                });
+            }
+        });
+        slots.into_iter().filter_map(|s| s.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect()
     }
 
     fn discard<T>(&self, value: T) {
