@@ -240,8 +240,10 @@ impl<'t> Writer<'t> {
 
     /// Starts writing `files` once the writes started before are done.
     fn write(&self, files: &[(usize, &SourceFile)]) {
-        let jobs: Vec<(usize, PathBuf, String)> =
-            files.iter().filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone()))).collect();
+        let jobs: Vec<(usize, PathBuf, String)> = files
+            .par_iter()
+            .filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone())))
+            .collect();
         if jobs.is_empty() {
             return;
         }

@@ -565,6 +565,9 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 *slot = r;
             }
         }
+        applied.reserve(
+            results.iter().flatten().map(|r| if let Pass::Fixed { used, .. } = r { used.len() } else { 0 }).sum(),
+        );
         for r in results.into_iter().flatten() {
             match r {
                 Pass::Nothing { i, keys } => tried(&mut attempted, i, keys),
