@@ -79,7 +79,20 @@ impl Pipeline for Parallel<'_> {
     }
 
     fn each<T: Send>(&self, n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-        (0..n).into_par_iter().map(f).collect()
+        // One task per index, taken in order by whichever thread is free (a parallel iterator
+        // would split the range in halves: the biggest files, which the fix loop puts first,
+        // would all be one thread's while the other is idle at the end).
+        let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+        let f = &f;
+        rayon::scope_fifo(|scope| {
+            for (i, slot) in slots.iter().enumerate() {
+                scope.spawn_fifo(move |_| {
+                    let value = f(i);
+                    *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+                });
+            }
+        });
+        slots.into_iter().filter_map(|s| s.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect()
     }
 
     fn discard<T>(&self, value: T) {
@@ -142,9 +155,9 @@ fn write_atomically(path: &Path, target: &Path, text: &str) -> Result<(), String
     Ok(())
 }
 
-/// How many files are written at once: writing a file is mostly waiting for the disk (each is
-/// synced before its rename), so more than the cores, and syncs made together share the file
-/// system's journal commits.
+/// How many files are written at once: a file's write waits for the disk (each is synced before
+/// its rename), so more than the cores; on the corpus 8 writers measured faster than 2 or 4 and
+/// as fast as 16.
 const WRITERS: usize = 8;
 
 /// Writes each `(path, text)` atomically ([`write_atomically`]), [`WRITERS`] at a time: the results
@@ -227,8 +240,10 @@ impl<'t> Writer<'t> {
 
     /// Starts writing `files` once the writes started before are done.
     fn write(&self, files: &[(usize, &SourceFile)]) {
-        let jobs: Vec<(usize, PathBuf, String)> =
-            files.iter().filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone()))).collect();
+        let jobs: Vec<(usize, PathBuf, String)> = files
+            .par_iter()
+            .filter_map(|(i, f)| Some((*i, self.targets.get(*i)?.clone()?, f.content.clone())))
+            .collect();
         if jobs.is_empty() {
             return;
         }

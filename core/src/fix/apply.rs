@@ -513,8 +513,14 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
         let mut work: Vec<(usize, Vec<&Finding>)> = by_file.into_iter().collect();
         work.sort_by_key(|(i, _)| *i);
         let images: Vec<&ImageMeta> = sources.iter().flat_map(|s| s.images.iter()).collect();
-        let results = pipe.each(work.len(), |w| {
-            let (i, fs) = work.get(w)?;
+        // The biggest files first, so that threads do not wait at the end for one that started a
+        // big file last (a pass takes as long as its slowest thread); the results in file order.
+        let mut order: Vec<usize> = (0..work.len()).collect();
+        order.sort_by_key(|&w| {
+            std::cmp::Reverse(work.get(w).and_then(|(i, _)| files.get(*i)).map_or(0, |f| f.content.len()))
+        });
+        let done = pipe.each(order.len(), |k| {
+            let (i, fs) = work.get(*order.get(k)?)?;
             let keys = |fs: &[&Finding]| -> HashSet<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
             let done = FileCtx::new(&file.content, source, &images)
@@ -553,6 +559,15 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
                 }
             }
         };
+        let mut results: Vec<Option<Pass>> = (0..work.len()).map(|_| None).collect();
+        for (w, r) in order.into_iter().zip(done) {
+            if let Some(slot) = results.get_mut(w) {
+                *slot = r;
+            }
+        }
+        applied.reserve(
+            results.iter().flatten().map(|r| if let Pass::Fixed { used, .. } = r { used.len() } else { 0 }).sum(),
+        );
         for r in results.into_iter().flatten() {
             match r {
                 Pass::Nothing { i, keys } => tried(&mut attempted, i, keys),
