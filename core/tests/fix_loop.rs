@@ -165,3 +165,34 @@ fn the_passes_hand_over_the_files_they_fix() {
         }
     }
 }
+
+/// A container whose last line is removed (`hostPort`) where its new keys go (`securityContext`,
+/// `resources`): the removal and the insertion just after it are one pass's edits, not two.
+#[test]
+fn a_removed_last_line_and_the_keys_added_after_it_are_one_pass() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0.0
+      ports:
+        - containerPort: 8080
+          hostPort: 8001
+";
+    let checker = checker();
+    let files = vec![SourceFile::new("pod.yaml", pod)];
+    let before = fresh_check(&checker, &files);
+    assert!(before.findings.iter().any(|f| f.name == "host-port" && f.fix.is_some()));
+    let outcome = fix_sources(&SingleThreaded(&checker), files, true);
+    assert_eq!(outcome.passes, 1, "{}", outcome.files[0].fixed);
+    let fixed = &outcome.files[0].fixed;
+    assert!(!fixed.contains("hostPort"), "{fixed}");
+    assert!(fixed.contains("        - containerPort: 8080\n      securityContext:\n"), "{fixed}");
+    let again = fix_sources(&SingleThreaded(&checker), fixed_files(&outcome), true);
+    assert!(again.files.iter().all(|f| !f.changed()), "a second run changes nothing");
+    assert_eq!(outcome.report, fresh_check(&checker, &fixed_files(&outcome)));
+}

@@ -189,13 +189,14 @@ impl<'a> SourceText<'a> {
     }
 }
 
-/// Whether sorted edits overlap: two replacements sharing a byte, or an insertion at the start,
-/// inside or at the end of another edit (two insertions at one place would apply in an order
-/// nothing decides).
+/// Whether sorted edits overlap: two replacements sharing a byte, an insertion at the start or
+/// inside another edit, or two insertions at one place (they would apply in an order nothing
+/// decides). An insertion just after a replacement does not overlap it (as in LSP and SARIF,
+/// adjacent edits do not): the replaced text, then the inserted one.
 #[must_use]
 pub fn overlapping(a: &ByteEdit, b: &ByteEdit) -> bool {
     let (first, second) = if (a.start, a.end) <= (b.start, b.end) { (a, b) } else { (b, a) };
-    second.start < first.end || (second.start == first.end && (first.start == first.end || second.start == second.end))
+    second.start < first.end || (second.start == first.end && first.start == first.end)
 }
 
 /// Applies edits to `text`: sorted by position, identical ones once. `None` when two overlap
@@ -263,5 +264,17 @@ mod tests {
         assert_eq!(apply(t, &[ByteEdit::insert(1, "X"), ByteEdit::insert(1, "Y")]), None);
         assert_eq!(apply(t, &[ByteEdit::replace(1, 3, "X"), ByteEdit::replace(2, 4, "Y")]), None);
         assert_eq!(apply(t, &[ByteEdit::replace(1, 3, "X"), ByteEdit::replace(3, 4, "Y")]).as_deref(), Some("aXYef"));
+        // An insertion just after a removal: the line removed, then the new lines (a container's
+        // last line `hostPort: 8001` removed where its new `securityContext` goes).
+        assert_eq!(apply(t, &[ByteEdit::insert(3, "X"), ByteEdit::replace(1, 3, "")]).as_deref(), Some("aXdef"));
+        // An insertion at the start of a replacement, or inside it, is refused (which goes first?).
+        assert_eq!(apply(t, &[ByteEdit::insert(1, "X"), ByteEdit::replace(1, 3, "Y")]), None);
+        assert_eq!(apply(t, &[ByteEdit::insert(2, "X"), ByteEdit::replace(1, 3, "Y")]), None);
+        for (a, b) in [
+            (ByteEdit::insert(3, "X"), ByteEdit::replace(1, 3, "")),
+            (ByteEdit::insert(1, "X"), ByteEdit::insert(1, "Y")),
+        ] {
+            assert_eq!(overlapping(&a, &b), overlapping(&b, &a));
+        }
     }
 }
