@@ -243,19 +243,43 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
                 }
             }
             if source.errors.is_empty() && source.not_input.is_none() {
-                source.tree_bytes = documents
-                    .iter()
-                    .map(|d| d.root.count())
-                    .sum::<usize>()
-                    .saturating_mul(crate::syntax::TREE_NODE_BYTES);
-                source.documents = documents;
-                source.errors = errors;
-                recognise_artifacts(&mut source, options);
+                take_documents(&mut source, documents, errors, options);
             }
         }
     }
     source.bytes = file.content.len();
     source
+}
+
+/// The file of YAML documents `documents`, read without an error, as [`parse`] makes it; `None`
+/// when it is none of kubeharden's inputs ([`Source::not_input`]). For a fixed file read again
+/// document by document.
+pub(crate) fn from_documents(file: &SourceFile, documents: Vec<Document>, options: &ParseOptions) -> Option<Source> {
+    if file.unreadable().is_some()
+        || classify(file) != SourceKind::Documents
+        || too_large(file, &options.limits).is_some()
+    {
+        return None;
+    }
+    if crate::wrong_input::among_documents(&file.name, &documents).is_some()
+        || crate::wrong_input::own_report(&file.name, &documents).is_some()
+    {
+        return None;
+    }
+    let mut source = Source::empty(&file.name, SourceKind::Documents);
+    source.scope = SourceScope::of(&file.name, options);
+    take_documents(&mut source, documents, Vec::new(), options);
+    source.bytes = file.content.len();
+    Some(source)
+}
+
+/// A file's documents, their tree's cost, and the artifacts among them.
+fn take_documents(source: &mut Source, documents: Vec<Document>, errors: Vec<InputError>, options: &ParseOptions) {
+    source.tree_bytes =
+        documents.iter().map(|d| d.root.count()).sum::<usize>().saturating_mul(crate::syntax::TREE_NODE_BYTES);
+    source.documents = documents;
+    source.errors = errors;
+    recognise_artifacts(source, options);
 }
 
 /// The input error of a file larger than the input limit.
@@ -271,7 +295,7 @@ fn too_large(file: &SourceFile, limits: &Limits) -> Option<InputError> {
 }
 
 /// Whether a file is read as JSON first: by its name, or by its first character.
-fn looks_json(name: &str, text: &str) -> bool {
+pub(crate) fn looks_json(name: &str, text: &str) -> bool {
     let first = text.trim_start().as_bytes().first().copied();
     name.ends_with(".json") || matches!(first, Some(b'{' | b'['))
 }

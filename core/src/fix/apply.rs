@@ -133,8 +133,9 @@ impl<'a> FileCtx<'a> {
 
     /// Applies the fixes of `findings` (all in this file) that do not contradict each other:
     /// every document's changes merged into one patch, so one pass adds all the keys a mapping
-    /// needs. Returns the new text and the findings whose fixes it holds.
-    pub(crate) fn apply_fixes<'f>(&self, findings: &[&'f Finding]) -> Option<(String, Vec<&'f Finding>)> {
+    /// needs. Returns the new text, the findings whose fixes it holds, and the edits that made it
+    /// (sorted by position).
+    pub(crate) fn apply_fixes<'f>(&self, findings: &[&'f Finding]) -> Option<Applied<'f>> {
         if self.source.kind == SourceKind::Dockerfile || self.aliases {
             return self.apply_one_by_one(findings);
         }
@@ -193,13 +194,13 @@ impl<'a> FileCtx<'a> {
                 None => return self.apply_one_by_one(findings),
             }
         }
-        let text = join_and_apply(self.text.text, edits)?;
-        Some((text, used))
+        let (text, edits) = join_and_apply(self.text.text, edits)?;
+        Some((text, used, edits))
     }
 
     /// Applies the fixes one after the other, skipping those whose edits overlap an applied one
     /// (ruff's pass: what is skipped has its turn in the next pass).
-    fn apply_one_by_one<'f>(&self, findings: &[&'f Finding]) -> Option<(String, Vec<&'f Finding>)> {
+    fn apply_one_by_one<'f>(&self, findings: &[&'f Finding]) -> Option<Applied<'f>> {
         let mut edits: Vec<ByteEdit> = Vec::new();
         let mut used = Vec::new();
         for &f in findings {
@@ -212,13 +213,18 @@ impl<'a> FileCtx<'a> {
             edits.extend(mine);
             used.push(f);
         }
-        Some((apply(self.text.text, &edits)?, used))
+        edits.sort();
+        edits.dedup();
+        Some((apply(self.text.text, &edits)?, used, edits))
     }
 }
 
+/// What [`FileCtx::apply_fixes`] did: the new text, the findings whose fixes it holds, the edits.
+pub(crate) type Applied<'f> = (String, Vec<&'f Finding>, Vec<ByteEdit>);
+
 /// Applies edits, joining insertions at one offset (a document added at the end of a file whose
-/// last mapping grows too: the mapping's lines first).
-fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
+/// last mapping grows too: the mapping's lines first): the new text and the edits applied.
+fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<(String, Vec<ByteEdit>)> {
     edits.sort_by_key(|e| (e.start, e.end));
     let mut joined: Vec<ByteEdit> = Vec::with_capacity(edits.len());
     for e in edits {
@@ -232,11 +238,11 @@ fn join_and_apply(text: &str, mut edits: Vec<ByteEdit>) -> Option<String> {
         }
         joined.push(e);
     }
-    apply(text, &joined)
+    Some((apply(text, &joined)?, joined))
 }
 
 /// Whether a YAML text has anchors (`&a`), aliases (`*a`) or merge keys (`<<:`).
-fn has_aliases(text: &str) -> bool {
+pub(crate) fn has_aliases(text: &str) -> bool {
     // Each character looked for with `memchr` (they are rare), then its surroundings.
     if text.match_indices('<').any(|(i, _)| text.get(i..).is_some_and(|rest| rest.starts_with("<<:"))) {
         return true;
@@ -525,15 +531,17 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
             let done = FileCtx::new(&file.content, source, &images)
                 .and_then(|ctx| ctx.apply_fixes(fs))
-                .filter(|(text, used)| *text != file.content && !used.is_empty());
+                .filter(|(text, used, _)| *text != file.content && !used.is_empty());
             // Fixes that make no change now will make none in a later pass either.
-            let Some((text, used)) = done else { return Some(Pass::Nothing { i: *i, keys: keys(fs) }) };
+            let Some((text, used, edits)) = done else { return Some(Pass::Nothing { i: *i, keys: keys(fs) }) };
             let fixed = SourceFile::new(file.name.clone(), text).with_kind(file.kind);
-            let parsed = crate::source::parse(&fixed, pipe.checker().parse_options());
+            // The documents no edit touched are carried over, not read again.
+            let (parsed, carried) =
+                super::reparse::reparse(source, &file.content, &fixed, &edits, pipe.checker().parse_options());
             let targets: Vec<FieldPath> =
                 used.iter().filter_map(|f| f.fix.as_ref()?.plan.as_deref()).flat_map(super::Plan::targets).collect();
             let target_refs: Vec<&FieldPath> = targets.iter().collect();
-            let verdict = same_documents(source, &parsed, &target_refs);
+            let verdict = compare_documents(source, &parsed, &target_refs, &carried);
             let mut rules: Vec<String> = used.iter().map(|f| f.name.clone()).collect();
             rules.sort();
             rules.dedup();
@@ -640,6 +648,12 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
 /// # Errors
 /// A sentence saying what differs (a document, an input error, the first field).
 pub fn same_documents(old: &Source, new: &Source, targets: &[&FieldPath]) -> Result<(), String> {
+    compare_documents(old, new, targets, &[])
+}
+
+/// [`same_documents`], the documents of `new` at `carried` (sorted) taken as the same as the
+/// old ones they were carried over from (they hold the same values).
+fn compare_documents(old: &Source, new: &Source, targets: &[&FieldPath], carried: &[usize]) -> Result<(), String> {
     if new.errors.len() > old.errors.len() {
         let e = new.errors.first().map_or_else(String::new, |e| e.to_string());
         return Err(format!("the fixed text does not read: {e}"));
@@ -658,7 +672,10 @@ pub fn same_documents(old: &Source, new: &Source, targets: &[&FieldPath]) -> Res
     if new.documents.len() < old.documents.len() {
         return Err("a document of the file was lost".to_owned());
     }
-    for (a, b) in old.documents.iter().zip(&new.documents) {
+    for (n, (a, b)) in old.documents.iter().zip(&new.documents).enumerate() {
+        if carried.binary_search(&n).is_ok() {
+            continue;
+        }
         if let Err(path) = same_node(&a.root, &b.root, &tree, &mut Vec::new()) {
             return Err(format!("document {} changed at `{path}`, which no fix targets", a.index));
         }

@@ -19,6 +19,7 @@
 mod apply;
 pub mod diff;
 mod dockerfile;
+mod reparse;
 pub mod text;
 mod yaml;
 

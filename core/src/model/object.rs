@@ -5,7 +5,7 @@ use crate::location::FieldPath;
 use crate::syntax::Node;
 
 /// One parsed document of an input file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     /// The file name as given in the request.
     pub file: String,
