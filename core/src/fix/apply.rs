@@ -19,10 +19,10 @@ pub(crate) struct FileCtx<'a> {
     pub(crate) text: SourceText<'a>,
     source: &'a Source,
     images: &'a [&'a ImageMeta],
-    json: bool,
+    pub(crate) json: bool,
     /// Whether the text has anchors, aliases or merge keys: a field may then be seen from
     /// several places, and no edit is made (a suggestion would be shown instead).
-    aliases: bool,
+    pub(crate) aliases: bool,
     styles: std::cell::RefCell<HashMap<usize, Style>>,
 }
 
@@ -529,15 +529,19 @@ pub fn fix_sources(pipe: &impl Pipeline, files: Vec<SourceFile>, unsafe_fixes: b
             let (i, fs) = work.get(*order.get(k)?)?;
             let keys = |fs: &[&Finding]| -> HashSet<AttemptKey> { fs.iter().map(|f| attempt_key(f)).collect() };
             let (file, source) = (files.get(*i)?, sources.get(*i)?);
-            let done = FileCtx::new(&file.content, source, &images)
-                .and_then(|ctx| ctx.apply_fixes(fs))
-                .filter(|(text, used, _)| *text != file.content && !used.is_empty());
+            let ctx = FileCtx::new(&file.content, source, &images);
+            let done = ctx
+                .as_ref()
+                .and_then(|ctx| Some((ctx, ctx.apply_fixes(fs)?)))
+                .filter(|(_, (text, used, _))| *text != file.content && !used.is_empty());
             // Fixes that make no change now will make none in a later pass either.
-            let Some((text, used, edits)) = done else { return Some(Pass::Nothing { i: *i, keys: keys(fs) }) };
+            let Some((ctx, (text, used, edits))) = done else {
+                return Some(Pass::Nothing { i: *i, keys: keys(fs) });
+            };
             let fixed = SourceFile::new(file.name.clone(), text).with_kind(file.kind);
             // The documents no edit touched are carried over, not read again.
             let (parsed, carried) =
-                super::reparse::reparse(source, &file.content, &fixed, &edits, pipe.checker().parse_options());
+                super::reparse::reparse(source, ctx, &fixed, &edits, pipe.checker().parse_options());
             let targets: Vec<FieldPath> =
                 used.iter().filter_map(|f| f.fix.as_ref()?.plan.as_deref()).flat_map(super::Plan::targets).collect();
             let target_refs: Vec<&FieldPath> = targets.iter().collect();
@@ -686,62 +690,108 @@ fn compare_documents(old: &Source, new: &Source, targets: &[&FieldPath], carried
     Ok(())
 }
 
-/// The targeted paths as a tree.
-#[derive(Debug, Default)]
-struct Targets {
-    here: bool,
-    children: HashMap<Segment, Targets>,
+/// A step of a path while comparing trees: borrowed from them (a path is rendered only for the
+/// field that differs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-impl Targets {
-    fn add(&mut self, segs: &[Segment]) {
+/// The targeted paths as a tree.
+#[derive(Debug, Default)]
+struct Targets<'a> {
+    here: bool,
+    children: HashMap<Step<'a>, Targets<'a>>,
+}
+
+impl<'a> Targets<'a> {
+    fn add(&mut self, segs: &'a [Segment]) {
         match segs.split_first() {
             None => self.here = true,
-            Some((s, rest)) => self.children.entry(s.clone()).or_default().add(rest),
+            Some((s, rest)) => {
+                let step = match s {
+                    Segment::Key(k) => Step::Key(k.as_ref()),
+                    Segment::Index(i) => Step::Index(*i),
+                };
+                self.children.entry(step).or_default().add(rest);
+            }
         }
     }
 }
 
-fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result<(), String> {
+/// The targets below `step` (the tree and the step borrowed for as long as both live).
+fn child<'c>(t: &'c Targets<'c>, step: Step<'c>) -> Option<&'c Targets<'c>> {
+    t.children.get(&step)
+}
+
+/// A mapping's entries by key (the last of duplicates, as [`Node::entry`] takes it), indexed by
+/// hash when it is long: comparing two mappings stays linear in their size.
+struct Entries<'a> {
+    entries: &'a [crate::syntax::Entry],
+    index: Option<HashMap<&'a str, &'a crate::syntax::Entry>>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(entries: &'a [crate::syntax::Entry]) -> Self {
+        let index = (entries.len() > 8).then(|| entries.iter().map(|e| (&*e.key, e)).collect());
+        Entries { entries, index }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a crate::syntax::Entry> {
+        match &self.index {
+            Some(m) => m.get(key).copied(),
+            None => self.entries.iter().rev().find(|e| e.key == key),
+        }
+    }
+}
+
+fn same_node<'a>(a: &'a Node, b: &'a Node, t: &Targets<'_>, path: &mut Vec<Step<'a>>) -> Result<(), String> {
     if t.here {
         return Ok(());
     }
-    let fail = |path: &[Segment]| Err(FieldPath::root().join_segments(path).render());
+    let fail = |path: &[Step<'_>]| {
+        let segments: Vec<Segment> = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Segment::Key(std::borrow::Cow::Owned((*k).to_owned())),
+                Step::Index(i) => Segment::Index(*i),
+            })
+            .collect();
+        Err(FieldPath::root().join_segments(&segments).render())
+    };
+    let none = Targets::default();
     match (&a.value, &b.value) {
         (Value::Map(x), Value::Map(y)) => {
+            let (xs, ys) = (Entries::new(x), Entries::new(y));
             for e in x.iter() {
-                let seg = Segment::Key(std::borrow::Cow::Owned(e.key.to_string()));
-                let sub = t.children.get(&seg);
-                path.push(seg);
-                match (b.entry(&e.key), sub) {
+                let step = Step::Key(&e.key);
+                let sub = child(t, step);
+                path.push(step);
+                match (ys.get(&e.key), sub) {
                     (Some(f), Some(s)) => same_node(&e.value, &f.value, s, path)?,
-                    (Some(f), None) => same_node(&e.value, &f.value, &Targets::default(), path)?,
+                    (Some(f), None) => same_node(&e.value, &f.value, &none, path)?,
                     (None, Some(s)) if s.here => {}
                     (None, _) => return fail(path),
                 }
                 path.pop();
             }
             for f in y.iter() {
-                if a.entry(&f.key).is_none()
-                    && !t.children.contains_key(&Segment::Key(std::borrow::Cow::Owned(f.key.to_string())))
-                {
-                    path.push(Segment::Key(std::borrow::Cow::Owned(f.key.to_string())));
+                if xs.get(&f.key).is_none() && child(t, Step::Key(&f.key)).is_none() {
+                    path.push(Step::Key(&f.key));
                     return fail(path);
                 }
             }
             Ok(())
         }
         (Value::Seq(x), Value::Seq(y)) => {
+            let removed_here = |i: usize| t.children.get(&Step::Index(i)).is_some_and(|s| s.here);
             // A targeted item is removed only when the list is shorter (a targeted item of a
             // list as long is set in place).
-            let removed: Vec<usize> = if y.len() < x.len() {
-                x.iter()
-                    .enumerate()
-                    .filter(|(i, _)| t.children.get(&Segment::Index(*i)).is_some_and(|s| s.here))
-                    .map(|(i, _)| i)
-                    .collect()
+            let removed: std::collections::HashSet<usize> = if y.len() < x.len() {
+                (0..x.len()).filter(|&i| removed_here(i)).collect()
             } else {
-                Vec::new()
+                Default::default()
             };
             let kept: Vec<(usize, &Node)> = x.iter().enumerate().filter(|(i, _)| !removed.contains(i)).collect();
             if y.len() < kept.len() || (y.len() != x.len() && removed.is_empty() && t.children.is_empty()) {
@@ -749,9 +799,9 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
             }
             // Items are compared pairwise (a removed item shifts the ones after it).
             for ((i, n), m) in kept.into_iter().zip(y.iter()) {
-                path.push(Segment::Index(i));
-                let sub = t.children.get(&Segment::Index(i));
-                same_node(n, m, sub.unwrap_or(&Targets::default()), path)?;
+                path.push(Step::Index(i));
+                let sub = t.children.get(&Step::Index(i));
+                same_node(n, m, sub.unwrap_or(&none), path)?;
                 path.pop();
             }
             if y.len() > x.len() && t.children.is_empty() && !t.here {
@@ -762,7 +812,7 @@ fn same_node(a: &Node, b: &Node, t: &Targets, path: &mut Vec<Segment>) -> Result
         (Value::Null, _) if !t.children.is_empty() => Ok(()),
         // Every item removed: the list may be left empty (`add:`).
         (Value::Seq(x), Value::Null)
-            if (0..x.len()).all(|i| t.children.get(&Segment::Index(i)).is_some_and(|s| s.here)) =>
+            if (0..x.len()).all(|i| t.children.get(&Step::Index(i)).is_some_and(|s| s.here)) =>
         {
             Ok(())
         }
@@ -831,6 +881,79 @@ mod tests {
         }
         assert!(has_aliases("a: &x 1\nb: *x\n"));
         assert!(!has_aliases("url: http://x/?a=1&b=2\n"));
+    }
+
+    fn read(text: &str) -> Source {
+        crate::source::parse(&SourceFile::new("a.yaml", text), &crate::source::ParseOptions::default())
+    }
+
+    fn path(p: &str) -> FieldPath {
+        let mut f = FieldPath::root();
+        for part in p.split('.') {
+            f = match part.split_once('[') {
+                Some((k, i)) => f.key_owned(k).index(i.trim_end_matches(']').parse().unwrap()),
+                None => f.key_owned(part),
+            };
+        }
+        f
+    }
+
+    #[test]
+    fn the_fixed_documents_differ_only_at_the_targets() {
+        let old = read("kind: Pod\nspec:\n  replicas: 1\n  c:\n    - name: a\n      p: 1\n    - name: b\n");
+        let same = |new: &str, targets: &[&str]| {
+            let t: Vec<FieldPath> = targets.iter().map(|p| path(p)).collect();
+            same_documents(&old, &read(new), &t.iter().collect::<Vec<_>>())
+        };
+        // A key added under a target, a value set at one, an item removed at one.
+        assert_eq!(
+            same(
+                "kind: Pod\nspec:\n  replicas: 1\n  c:\n    - name: a\n      p: 1\n      s: {x: 1}\n    - name: b\n",
+                &["spec.c[0].s.x"]
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            same(
+                "kind: Pod\nspec:\n  replicas: 2\n  c:\n    - name: a\n      p: 1\n    - name: b\n",
+                &["spec.replicas"]
+            ),
+            Ok(())
+        );
+        assert_eq!(same("kind: Pod\nspec:\n  replicas: 1\n  c:\n    - name: b\n", &["spec.c[0]"]), Ok(()));
+        assert_eq!(
+            same("kind: Pod\nspec:\n  replicas: 1\n  c:\n    - name: a\n    - name: b\n", &["spec.c[0].p"]),
+            Ok(())
+        );
+        // What no target names: a value changed, a key removed or added.
+        assert_eq!(
+            same("kind: Pod\nspec:\n  replicas: 2\n  c:\n    - name: a\n      p: 1\n    - name: b\n", &["spec.c[0].s"]),
+            Err("document 0 changed at `spec.replicas`, which no fix targets".to_owned())
+        );
+        assert!(same("kind: Pod\nspec:\n  c:\n    - name: a\n      p: 1\n    - name: b\n", &[]).is_err());
+        assert_eq!(
+            same(
+                "kind: Pod\nspec:\n  replicas: 1\n  c:\n    - name: a\n      p: 1\n      q: 1\n    - name: b\n",
+                &["spec.c[1].q"]
+            ),
+            Err("document 0 changed at `spec.c[0].q`, which no fix targets".to_owned())
+        );
+    }
+
+    /// Long mappings are compared by hash: a ConfigMap of 50,000 keys with one key added at the
+    /// end, or one value changed, is compared in linear time (by pairs it took seconds).
+    #[test]
+    fn long_mappings_compare_in_linear_time() {
+        let keys: String = (0..50_000).map(|i| format!("  k{i}: v{i}\n")).collect();
+        let old = read(&format!("kind: ConfigMap\ndata:\n{keys}"));
+        let added = read(&format!("kind: ConfigMap\ndata:\n{keys}  z: new\n"));
+        let t = [path("data.z")];
+        assert_eq!(same_documents(&old, &added, &[&t[0]]), Ok(()));
+        let changed = read(&format!("kind: ConfigMap\ndata:\n{}", keys.replace("k49999: v49999", "k49999: other")));
+        assert_eq!(
+            same_documents(&old, &changed, &[&t[0]]),
+            Err("document 0 changed at `data.k49999`, which no fix targets".to_owned())
+        );
     }
 
     /// A check that reuses findings and reaches the cap is made again from scratch: reusing the

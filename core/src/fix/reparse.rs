@@ -4,6 +4,7 @@
 //! The result is what [`crate::source::parse`] makes of the fixed text (tests and, in debug
 //! builds, every call check it); whatever this reading does not handle is read whole.
 
+use super::apply::FileCtx;
 use super::text::ByteEdit;
 use crate::api::SourceFile;
 use crate::model::Document;
@@ -17,7 +18,7 @@ use crate::syntax::{Node, Value};
 /// across a document marker) is read whole, with none carried over.
 pub(crate) fn reparse(
     old: &Source,
-    text: &str,
+    text: &FileCtx<'_>,
     fixed: &SourceFile,
     edits: &[ByteEdit],
     options: &ParseOptions,
@@ -65,13 +66,17 @@ fn marker(line: &str) -> Result<bool, ()> {
     Ok(at_marker("---"))
 }
 
-/// The parts of `text` (in order; at least one).
-fn parts(text: &str) -> Option<Vec<Part>> {
-    let mut parts = vec![Part { start: 0, line: 1, marker: marker(text).ok()?, doc: None, edited: false }];
-    for (line, (i, _)) in (2u32..).zip(text.match_indices('\n')) {
-        let start = i + 1;
-        if marker(text.get(start..)?).ok()? {
-            parts.push(Part { start, line, marker: true, doc: None, edited: false });
+/// The parts of `text` (in order; at least one), whose lines start at `starts`.
+fn parts(text: &str, starts: &[usize]) -> Option<Vec<Part>> {
+    let mut parts = Vec::new();
+    for (line, &start) in (1u32..).zip(starts) {
+        let rest = text.get(start..)?;
+        // Most lines start with a space or a letter: only `-`, `.` and `%` can start a marker.
+        if start == 0 || rest.starts_with(['-', '.', '%']) {
+            let marker = marker(rest).ok()?;
+            if marker || start == 0 {
+                parts.push(Part { start, line, marker, doc: None, edited: false });
+            }
         }
     }
     Some(parts)
@@ -83,7 +88,7 @@ fn newlines(s: &str) -> i64 {
 
 fn by_documents(
     old: &Source,
-    text: &str,
+    ctx: &FileCtx<'_>,
     fixed: &SourceFile,
     edits: &[ByteEdit],
     options: &ParseOptions,
@@ -94,14 +99,16 @@ fn by_documents(
         || !old.images.is_empty()
         || old.trivy.is_some()
         || old.documents.len() < 2
-        || text.starts_with('\u{feff}')
-        || text.contains('\r')
-        || crate::source::looks_json(&fixed.name, text)
-        || super::apply::has_aliases(text)
+        || ctx.json
+        || ctx.aliases
+        || ctx.text.crlf
+        || ctx.text.text.starts_with('\u{feff}')
+        || crate::source::looks_json(&fixed.name, ctx.text.text)
     {
         return None;
     }
-    let mut parts = parts(text)?;
+    let text = ctx.text.text;
+    let mut parts = parts(text, ctx.text.line_starts())?;
     // Each document's part, by its root's line; at most one document a part.
     for (d, doc) in old.documents.iter().enumerate() {
         let k = parts.partition_point(|p| p.line <= doc.root.pos.line).checked_sub(1)?;
@@ -231,7 +238,8 @@ mod tests {
         let old = crate::source::parse(&SourceFile::new("a.yaml", text), &options);
         let fixed = SourceFile::new("a.yaml", super::super::text::apply(text, edits).unwrap());
         let whole = crate::source::parse(&fixed, &options);
-        let (source, carried) = by_documents(&old, text, &fixed, edits, &options)?;
+        let ctx = FileCtx::new(text, &old, &[])?;
+        let (source, carried) = by_documents(&old, &ctx, &fixed, edits, &options)?;
         assert_eq!(source.documents, whole.documents, "{text:?} {edits:?}");
         assert_eq!((source.tree_bytes, source.bytes, &source.scope), (whole.tree_bytes, whole.bytes, &whole.scope));
         assert!(whole.errors.is_empty() && source.errors.is_empty());

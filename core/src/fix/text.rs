@@ -68,6 +68,12 @@ impl<'a> SourceText<'a> {
         Some(SourceText { text, bom, starts, crlf: crlf > 0 })
     }
 
+    /// The byte offset of each line's first byte (the first after a byte-order mark).
+    #[must_use]
+    pub fn line_starts(&self) -> &[usize] {
+        &self.starts
+    }
+
     /// The line break this file uses.
     #[must_use]
     pub fn newline(&self) -> &'static str {
