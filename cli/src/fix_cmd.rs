@@ -128,31 +128,68 @@ fn read_inputs(paths: &[PathBuf], follow: bool) -> Vec<(SourceFile, Option<PathB
         .collect()
 }
 
-/// The file a path names, for [`write_atomically`]: a symbolic link resolved.
-fn resolve(path: &Path) -> Result<PathBuf, String> {
-    std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))
+/// What [`write_atomically`] writes: the file a path names (a symbolic link resolved: its target
+/// is rewritten, the link stays), which file it is, and its permissions.
+struct Target {
+    file: PathBuf,
+    id: FileId,
+    permissions: std::fs::Permissions,
 }
 
-/// Writes `text` to `path` (whose file is `target`, [`resolve`]) atomically: a temporary file in
-/// the same directory with the original's permissions, synced, then a rename over it (a symbolic
-/// link is followed: its target is rewritten, the link stays).
-fn write_atomically(path: &Path, target: &Path, text: &str) -> Result<(), String> {
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let perms = std::fs::metadata(target).map_err(|e| format!("{}: {e}", path.display()))?.permissions();
-    let tmp = dir.join(format!(".{name}.kubeharden-{}.tmp", std::process::id()));
+/// Which file a path names: two paths of one file (a link and its target, a hard link, `./a` and
+/// `a`) have one id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    /// Device and inode.
+    #[cfg(unix)]
+    Inode(u64, u64),
+    /// The canonical path.
+    #[cfg(not(unix))]
+    Path(PathBuf),
+}
+
+/// The [`Target`] of a path: two `stat`s, and the canonical path only of a symbolic link (it
+/// takes a `readlink` per component).
+fn resolve(path: &Path) -> Result<Target, String> {
+    let fail = |e: std::io::Error| format!("{}: cannot resolve: {e}", path.display());
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    let link = std::fs::symlink_metadata(path).map_err(fail)?.file_type().is_symlink();
+    let file = if link { std::fs::canonicalize(path).map_err(fail)? } else { path.to_path_buf() };
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        FileId::Inode(meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let id = FileId::Path(std::fs::canonicalize(path).map_err(fail)?);
+    Ok(Target { file, id, permissions: meta.permissions() })
+}
+
+/// Writes `text` to `path` (whose file and permissions `target` gives, [`resolve`]) atomically: a
+/// temporary file in the same directory with the original's permissions, synced, then a rename
+/// over it.
+fn write_atomically(path: &Path, target: &Target, text: &str) -> Result<(), String> {
+    let dir = target.file.parent().unwrap_or_else(|| Path::new("."));
+    let name = target.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.kubeharden-{}.tmp", process_id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
-        f.set_permissions(perms)?;
+        f.set_permissions(target.permissions.clone())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, target)
+        std::fs::rename(&tmp, &target.file)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!("{}: cannot write: {e}", path.display()));
     }
     Ok(())
+}
+
+/// This process's id, asked once.
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
 }
 
 /// How many files are written at once: a file's write waits for the disk (each is synced before
@@ -164,23 +201,23 @@ const WRITERS: usize = 8;
 /// in the order of `jobs`. Paths that name one file (a file named twice, a link and its target)
 /// are written one after the other in that order, by one writer, as a loop over `jobs` would.
 fn write_all(jobs: &[(&Path, &str)]) -> Vec<Result<(), String>> {
-    let write = |i: usize, target: &Result<PathBuf, String>| -> Result<(), String> {
+    let write = |i: usize, target: &Result<Target, String>| -> Result<(), String> {
         let (path, text) = jobs.get(i).ok_or_else(String::new)?;
         write_atomically(path, target.as_ref().map_err(Clone::clone)?, text)
     };
     if jobs.len() <= 1 {
         return jobs.iter().enumerate().map(|(i, (path, _))| write(i, &resolve(path))).collect();
     }
-    let targets: Vec<Result<PathBuf, String>> = jobs.iter().map(|(path, _)| resolve(path)).collect();
+    let targets: Vec<Result<Target, String>> = jobs.iter().map(|(path, _)| resolve(path)).collect();
     // The jobs by file (the indexes of its jobs in order).
     let mut chains: Vec<Vec<usize>> = Vec::new();
-    let mut by_file: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
+    let mut by_file: std::collections::HashMap<&FileId, usize> = std::collections::HashMap::new();
     for (i, target) in targets.iter().enumerate() {
         match target {
-            Ok(real) => match by_file.get(real.as_path()) {
+            Ok(t) => match by_file.get(&t.id) {
                 Some(&c) => chains.get_mut(c).into_iter().for_each(|chain| chain.push(i)),
                 None => {
-                    by_file.insert(real, chains.len());
+                    by_file.insert(&t.id, chains.len());
                     chains.push(vec![i]);
                 }
             },

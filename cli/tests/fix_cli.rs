@@ -168,6 +168,32 @@ fn many_files_are_written_and_a_file_named_twice_is_written_whole() {
     }
 }
 
+/// A symbolic link is followed: its target gets the fixed text and the link stays a link. The
+/// file named through the link and by its own name is one file, written as a run on it alone
+/// writes it, with no temporary file left.
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_s_target_is_fixed_and_the_link_stays() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/web:1.0\n      securityContext:\n        capabilities:\n          drop: [all]\n";
+    let alone = TempDir::new("link-alone");
+    alone.file("pod.yaml", pod);
+    assert_eq!(kubeharden(&alone.0, &["fix", "--now", NOW, "pod.yaml"]).status.code(), Some(1));
+    let expected = fs::read_to_string(alone.0.join("pod.yaml")).unwrap();
+    let d = TempDir::new("link");
+    d.file("real/pod.yaml", pod);
+    fs::create_dir_all(d.0.join("links")).unwrap();
+    std::os::unix::fs::symlink("../real/pod.yaml", d.0.join("links/pod.yaml")).unwrap();
+    let out = kubeharden(&d.0, &["fix", "--now", NOW, "links/pod.yaml", "real/pod.yaml", "./real/pod.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(fs::symlink_metadata(d.0.join("links/pod.yaml")).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read_to_string(d.0.join("real/pod.yaml")).unwrap(), expected);
+    let names: Vec<String> = fs::read_dir(d.0.join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["pod.yaml"], "no temporary file left");
+}
+
 #[test]
 fn stdin_is_fixed_to_stdout_with_its_crlf_line_ends() {
     let pod = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: web # the front end\r\nspec:\r\n  containers:\r\n    - name: app\r\n      image: registry.example.com/web:1.0\r\n      securityContext:\r\n        capabilities:\r\n          drop: [all]\r\n";
