@@ -30,7 +30,12 @@ fn run(data: &[u8]) -> Result<()> {
     let fixed = SourceFile::new("fix.yaml", outcome.files[0].fixed.as_str());
     let sources = [kubeharden::source::parse(&fixed, c.parse_options())];
     if outcome.files[0].changed() {
-        assert!(sources[0].errors.is_empty(), "the fixed text does not read: {:?}\n{}", sources[0].errors, fixed.content);
+        assert!(
+            sources[0].errors.is_empty(),
+            "the fixed text does not read: {:?}\n{}",
+            sources[0].errors,
+            fixed.content
+        );
     }
     let mut report = c.check_sources(&sources);
     kubeharden::fix::resolve(&mut report, std::slice::from_ref(&fixed), &sources);
