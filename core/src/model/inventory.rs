@@ -123,16 +123,17 @@ impl<'a> Inventory<'a> {
             }
             out.errors.extend(ex.problems.into_iter().map(|(path, message)| problem_error(doc, &path, message)));
             for obj in ex.objects {
-                if let Some(containers) = PodSpec::containers_in(&obj) {
+                if let Some(at) = PodSpec::locate(&obj) {
+                    let containers = at.containers();
                     let cost = crate::memory::POD_BYTES
                         .saturating_add(containers.saturating_mul(crate::memory::CONTAINER_BYTES));
                     if left_out.0 > 0 || out.model_bytes.saturating_add(cost) > budget {
                         left_out.0 += 1;
                         left_out.1 += containers;
                         left_out.2.get_or_insert_with(|| problem_error(doc, &obj.path, String::new()));
-                    } else if let Some(pod) = obj.pod_spec() {
+                    } else {
                         out.model_bytes += cost;
-                        out.pods.push((out.objects.len(), pod));
+                        out.pods.push((out.objects.len(), PodSpec::read_at(&obj, at)));
                     }
                 }
                 out.objects.push(obj);

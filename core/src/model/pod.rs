@@ -276,28 +276,40 @@ pub struct PodSpec<'a> {
 const TEMPLATE_KINDS: &[&str] =
     &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"];
 
+/// Where an object's pod spec is ([`PodSpec::locate`]): its node, its path and its metadata's
+/// path (relative to the object).
+pub(crate) struct Located<'a> {
+    spec: &'a Node,
+    rel: FieldPath,
+    meta_rel: FieldPath,
+}
+
+impl Located<'_> {
+    /// How many containers (init, regular, ephemeral) the pod spec lists, without reading it
+    /// (what its model will cost).
+    pub(crate) fn containers(&self) -> usize {
+        ["initContainers", "containers", "ephemeralContainers"]
+            .iter()
+            .filter_map(|k| self.spec.get(k).and_then(Node::as_seq))
+            .map(<[Node]>::len)
+            .sum()
+    }
+}
+
 impl<'a> PodSpec<'a> {
     pub(crate) fn of(object: &K8sObject<'a>) -> Option<Self> {
-        let (spec, rel, meta_rel) = Self::locate(object)?;
+        Some(Self::read_at(object, Self::locate(object)?))
+    }
+
+    /// The pod spec of `object`, found by [`PodSpec::locate`].
+    pub(crate) fn read_at(object: &K8sObject<'a>, at: Located<'a>) -> Self {
+        let Located { spec, rel, meta_rel } = at;
         let meta = object.node.at(&meta_rel).filter(|m| m.as_map().is_some());
-        Some(Self::read(object.clone(), spec, object.path.join(&rel), meta, object.path.join(&meta_rel)))
+        Self::read(object.clone(), spec, object.path.join(&rel), meta, object.path.join(&meta_rel))
     }
 
-    /// How many containers (init, regular, ephemeral) the pod spec of `object` lists, without
-    /// reading it (what its model will cost); `None` when `object` has no pod spec.
-    pub(crate) fn containers_in(object: &K8sObject<'a>) -> Option<usize> {
-        let (spec, _, _) = Self::locate(object)?;
-        Some(
-            ["initContainers", "containers", "ephemeralContainers"]
-                .iter()
-                .filter_map(|k| spec.get(k).and_then(Node::as_seq))
-                .map(<[Node]>::len)
-                .sum(),
-        )
-    }
-
-    /// The pod spec node of `object`, its path and its metadata's path (relative to the object).
-    fn locate(object: &K8sObject<'a>) -> Option<(&'a Node, FieldPath, FieldPath)> {
+    /// Where the pod spec of `object` is, without reading it; `None` when `object` has none.
+    pub(crate) fn locate(object: &K8sObject<'a>) -> Option<Located<'a>> {
         let node = object.node;
         let (rel, meta_rel): (FieldPath, FieldPath) = match object.kind {
             "Pod" => (FieldPath::root().key("spec"), FieldPath::root().key("metadata")),
@@ -320,7 +332,7 @@ impl<'a> PodSpec<'a> {
         };
         let spec = node.at(&rel)?;
         spec.as_map()?;
-        Some((spec, rel, meta_rel))
+        Some(Located { spec, rel, meta_rel })
     }
 
     /// For a kind that always carries a pod spec (Pod, PodTemplate, the workload controllers,
