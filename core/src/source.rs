@@ -243,7 +243,8 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
                 }
             }
             if source.errors.is_empty() && source.not_input.is_none() {
-                take_documents(&mut source, documents, errors, options);
+                let nodes = documents.iter().map(|d| d.root.count()).sum();
+                take_documents(&mut source, documents, nodes, errors, options);
             }
         }
     }
@@ -252,7 +253,8 @@ pub fn parse(file: &SourceFile, options: &ParseOptions) -> Source {
 }
 
 /// The file of YAML documents `documents`, read without an error, as [`parse`] makes it; `None`
-/// when it is none of kubeharden's inputs ([`Source::not_input`]). For a fixed file read again
+/// when it is none of kubeharden's inputs ([`Source::not_input`]) or its tree is beyond the budget
+/// [`parse`] would have refused it for ([`Limits::max_tree_nodes`]). For a fixed file read again
 /// document by document.
 pub(crate) fn from_documents(file: &SourceFile, documents: Vec<Document>, options: &ParseOptions) -> Option<Source> {
     if file.unreadable().is_some()
@@ -266,17 +268,26 @@ pub(crate) fn from_documents(file: &SourceFile, documents: Vec<Document>, option
     {
         return None;
     }
+    let nodes: usize = documents.iter().map(|d| d.root.count()).sum();
+    if nodes > options.limits.max_tree_nodes(file.content.len()) {
+        return None;
+    }
     let mut source = Source::empty(&file.name, SourceKind::Documents);
     source.scope = SourceScope::of(&file.name, options);
-    take_documents(&mut source, documents, Vec::new(), options);
+    take_documents(&mut source, documents, nodes, Vec::new(), options);
     source.bytes = file.content.len();
     Some(source)
 }
 
-/// A file's documents, their tree's cost, and the artifacts among them.
-fn take_documents(source: &mut Source, documents: Vec<Document>, errors: Vec<InputError>, options: &ParseOptions) {
-    source.tree_bytes =
-        documents.iter().map(|d| d.root.count()).sum::<usize>().saturating_mul(crate::syntax::TREE_NODE_BYTES);
+/// A file's documents (`nodes` values in all), their tree's cost, and the artifacts among them.
+fn take_documents(
+    source: &mut Source,
+    documents: Vec<Document>,
+    nodes: usize,
+    errors: Vec<InputError>,
+    options: &ParseOptions,
+) {
+    source.tree_bytes = nodes.saturating_mul(crate::syntax::TREE_NODE_BYTES);
     source.documents = documents;
     source.errors = errors;
     recognise_artifacts(source, options);

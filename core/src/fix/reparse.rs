@@ -11,19 +11,19 @@ use crate::model::Document;
 use crate::source::{ParseOptions, Source, SourceKind};
 use crate::syntax::{Node, Value};
 
-/// The fixed file `fixed`, which is `old`'s text `text` with `edits` applied (sorted, none
-/// overlapping), read as [`crate::source::parse`] reads it, and the indices of the documents
+/// The fixed file `fixed`, which is `old`'s text (as `ctx`, the edit builder's view of it, holds
+/// it) with `edits` applied (sorted, none overlapping), read as [`crate::source::parse`] reads it, and the indices of the documents
 /// carried over from `old` (the same values, moved). Documents an edit touches are read again
 /// alone; a file this does not handle (one document, JSON, directives, anchors, an error, an edit
 /// across a document marker) is read whole, with none carried over.
 pub(crate) fn reparse(
     old: &Source,
-    text: &FileCtx<'_>,
+    ctx: &FileCtx<'_>,
     fixed: &SourceFile,
     edits: &[ByteEdit],
     options: &ParseOptions,
 ) -> (Source, Vec<usize>) {
-    match by_documents(old, text, fixed, edits, options) {
+    match by_documents(old, ctx, fixed, edits, options) {
         Some((source, carried)) => {
             #[cfg(debug_assertions)]
             {
@@ -201,10 +201,6 @@ fn by_documents(
             shift(&mut root, first_line);
             documents.push(Document { file: doc.file.clone(), index: doc.index + raw.index, root, source: None });
         }
-    }
-    let nodes: usize = documents.iter().map(|d| d.root.count()).sum();
-    if nodes > options.limits.max_tree_nodes(new_text.len()) {
-        return None;
     }
     let source = crate::source::from_documents(fixed, documents, options)?;
     Some((source, carried))
