@@ -46,25 +46,23 @@ pub const fn findings_reserve(bytes: usize) -> usize {
     (bytes / 4).saturating_add(16 << 20)
 }
 
+/// What the bound of inputs of `bytes` (trees of `tree_bytes`) leaves once the program, the text
+/// and the tree are counted: for the model of the pods and the findings.
+const fn after_tree(bytes: usize, tree_bytes: usize) -> usize {
+    bound(bytes).saturating_sub(BASELINE).saturating_sub(bytes).saturating_sub(tree_bytes)
+}
+
 /// What the model of the pods of one input (`bytes` of text, a tree of `tree_bytes`) may take.
 #[must_use]
 pub const fn model_budget(bytes: usize, tree_bytes: usize) -> usize {
-    bound(bytes)
-        .saturating_sub(BASELINE)
-        .saturating_sub(bytes)
-        .saturating_sub(tree_bytes)
-        .saturating_sub(findings_reserve(bytes))
+    after_tree(bytes, tree_bytes).saturating_sub(findings_reserve(bytes))
 }
 
 /// How many findings a check of inputs of `bytes` in all (trees of `tree_bytes`, models of
 /// `model_bytes`) may keep: what the bound leaves, and at least the reserve.
 #[must_use]
 pub const fn findings_budget(bytes: usize, tree_bytes: usize, model_bytes: usize) -> usize {
-    let left = bound(bytes)
-        .saturating_sub(BASELINE)
-        .saturating_sub(bytes)
-        .saturating_sub(tree_bytes)
-        .saturating_sub(model_bytes);
+    let left = after_tree(bytes, tree_bytes).saturating_sub(model_bytes);
     let reserve = findings_reserve(bytes);
     (if left > reserve { left } else { reserve }) / FINDING_BYTES
 }

@@ -51,12 +51,17 @@ impl Limits {
     /// The most values the syntax tree of an input of `len` bytes may have.
     #[must_use]
     pub fn max_tree_nodes(&self, len: usize) -> usize {
-        self.max_tree_bytes.unwrap_or_else(|| tree_budget(len)) / TREE_NODE_BYTES
+        self.tree_bytes(len) / TREE_NODE_BYTES
+    }
+
+    /// The budget of the syntax tree of an input of `len` bytes ([`Limits::max_tree_bytes`]).
+    fn tree_bytes(&self, len: usize) -> usize {
+        self.max_tree_bytes.unwrap_or_else(|| tree_budget(len))
     }
 
     /// The error of a tree that outgrew [`Limits::max_tree_bytes`] for an input of `len` bytes.
     pub(crate) fn tree_too_large(&self, len: usize, line: u32, column: u32) -> SyntaxError {
-        let budget = self.max_tree_bytes.unwrap_or_else(|| tree_budget(len));
+        let budget = self.tree_bytes(len);
         SyntaxError {
             message: format!(
                 "the syntax tree of this input would take more than {} for {} of text (more than {} values): kubeharden keeps a check within 4 × its input + 100 MB, so the input is refused; split it (one namespace or kind per file), or check `kubectl get -o json` output with `kubeharden audit`, which reads a List item by item",
