@@ -720,11 +720,6 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// The targets below `step` (the tree and the step borrowed for as long as both live).
-fn child<'c>(t: &'c Targets<'c>, step: Step<'c>) -> Option<&'c Targets<'c>> {
-    t.children.get(&step)
-}
-
 /// A mapping's entries by key (the last of duplicates, as [`Node::entry`] takes it), indexed by
 /// hash when it is long: comparing two mappings stays linear in their size.
 struct Entries<'a> {
@@ -751,14 +746,11 @@ fn same_node<'a>(a: &'a Node, b: &'a Node, t: &Targets<'_>, path: &mut Vec<Step<
         return Ok(());
     }
     let fail = |path: &[Step<'_>]| {
-        let segments: Vec<Segment> = path
-            .iter()
-            .map(|s| match s {
-                Step::Key(k) => Segment::Key(std::borrow::Cow::Owned((*k).to_owned())),
-                Step::Index(i) => Segment::Index(*i),
-            })
-            .collect();
-        Err(FieldPath::root().join_segments(&segments).render())
+        let field = path.iter().fold(FieldPath::root(), |f, s| match s {
+            Step::Key(k) => f.key_owned(k),
+            Step::Index(i) => f.index(*i),
+        });
+        Err(field.render())
     };
     let none = Targets::default();
     match (&a.value, &b.value) {
@@ -766,7 +758,7 @@ fn same_node<'a>(a: &'a Node, b: &'a Node, t: &Targets<'_>, path: &mut Vec<Step<
             let (xs, ys) = (Entries::new(x), Entries::new(y));
             for e in x.iter() {
                 let step = Step::Key(&e.key);
-                let sub = child(t, step);
+                let sub = t.children.get(&step);
                 path.push(step);
                 match (ys.get(&e.key), sub) {
                     (Some(f), Some(s)) => same_node(&e.value, &f.value, s, path)?,
@@ -777,7 +769,7 @@ fn same_node<'a>(a: &'a Node, b: &'a Node, t: &Targets<'_>, path: &mut Vec<Step<
                 path.pop();
             }
             for f in y.iter() {
-                if xs.get(&f.key).is_none() && child(t, Step::Key(&f.key)).is_none() {
+                if xs.get(&f.key).is_none() && !t.children.contains_key(&Step::Key(&f.key)) {
                     path.push(Step::Key(&f.key));
                     return fail(path);
                 }
