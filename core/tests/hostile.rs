@@ -250,16 +250,21 @@ fn pods_beyond_the_model_budget_are_not_checked_and_said() {
     assert!(r.findings.iter().all(|f| f.container.is_none()), "{:?}", r.findings.first());
 }
 
+/// `big.yaml`, read: one pod of `containers` one-line containers (`{name: cN, image: nginx}`).
+fn wide_pod(containers: usize) -> Vec<kubeharden::Source> {
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n");
+    for i in 0..containers {
+        text.push_str(&format!("  - {{name: c{i}, image: nginx}}\n"));
+    }
+    vec![kubeharden::source::parse(&SourceFile::new("big.yaml", text.as_str()), &Default::default())]
+}
+
 /// Findings have their share of the bound: without `--max-findings`, a report keeps as many as
 /// fit in it (here some 40,000 of the 90,000 of a pod of 10,000 containers), and says that it
 /// stopped for the memory bound; with `--max-findings`, the maximum given holds, whatever the memory.
 #[test]
 fn findings_beyond_the_memory_bound_are_cut_and_said() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n");
-    for i in 0..10_000 {
-        text.push_str(&format!("  - {{name: c{i}, image: nginx}}\n"));
-    }
-    let sources = vec![kubeharden::source::parse(&SourceFile::new("big.yaml", text.as_str()), &Default::default())];
+    let sources = wide_pod(10_000);
     let r = Checker::new(&Default::default(), None).unwrap().check_sources(&sources);
     let e = only_error(&r);
     assert!(e.message.contains("(as many as fit in the memory bound of a check, 4 × its input + 100 MB)"), "{e}");
@@ -542,11 +547,7 @@ fn suppressions_at_the_three_scopes_still_work() {
 /// error, never a silent cut: memory stays bounded whatever the input.
 #[test]
 fn findings_beyond_the_maximum_are_counted_and_said() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n");
-    for i in 0..2000 {
-        text.push_str(&format!("  - {{name: c{i}, image: nginx}}\n"));
-    }
-    let sources = vec![kubeharden::source::parse(&SourceFile::new("big.yaml", text.as_str()), &Default::default())];
+    let sources = wide_pod(2000);
     let all = kubeharden::Checker::new(&Default::default(), None).unwrap().check_sources(&sources);
     assert!(all.errors.is_empty() && all.findings.len() > 15_000, "{}", all.findings.len());
     let r =
